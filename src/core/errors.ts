@@ -1,0 +1,78 @@
+/**
+ * Every expected failure oncepass reports, by stable code. The HTTP layer turns these into
+ * problem+json (RFC 9457); the code is the contract, the title is for people.
+ */
+export const errorCodes = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  INVALID_IDEMPOTENCY_KEY: { status: 400, title: 'The Idempotency-Key header is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'The email or password is incorrect' },
+  TEMPORARY_PASSWORD_EXPIRED: { status: 401, title: 'The temporary password has expired' },
+  INVALID_CHALLENGE: { status: 401, title: 'The password-change challenge is not valid' },
+  INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },
+  INVALID_CURRENT_PASSWORD: { status: 403, title: 'The current password is incorrect' },
+  FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
+  FORBIDDEN_ROLE: { status: 403, title: 'Your role does not allow this action on this user' },
+  CANNOT_RESET_SELF: {
+    status: 403,
+    title: 'Use the self-service password change for your own account',
+  },
+  CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site requests are not allowed' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  RESET_ALREADY_ISSUED: {
+    status: 409,
+    title: 'A password reset was already issued for this Idempotency-Key',
+  },
+  EMAIL_TAKEN: { status: 409, title: 'A user with this email already exists' },
+  CONFLICT: { status: 409, title: 'The resource changed concurrently; retry the request' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  PASSWORD_POLICY: { status: 422, title: 'The password does not meet the password policy' },
+  PERMANENT_PASSWORD_NOT_ALLOWED: {
+    status: 422,
+    title: 'This deployment does not allow permanent admin-set passwords',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'The Idempotency-Key was already used with a different request',
+  },
+  TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts; try again later' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
+  INTERNAL_ERROR: { status: 500, title: 'Something went wrong' },
+  SERVICE_BUSY: { status: 503, title: 'The service is busy; try again shortly' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ErrorCode = keyof typeof errorCodes
+
+/**
+ * An expected failure with a stable code. Services throw it; one translator at the edge turns it
+ * into a response. Anything else that is thrown is a bug and becomes a generic 500.
+ *
+ * @example
+ * throw new AppError('NOT_FOUND')
+ * throw new AppError('PASSWORD_POLICY', { extra: { violations } })
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly extra: Record<string, unknown> | undefined
+  readonly headers: Record<string, string> | undefined
+
+  constructor(
+    code: ErrorCode,
+    options: {
+      detail?: string
+      extra?: Record<string, unknown>
+      headers?: Record<string, string>
+    } = {},
+  ) {
+    super(options.detail ?? errorCodes[code].title)
+    this.name = 'AppError'
+    this.code = code
+    this.status = errorCodes[code].status
+    this.extra = options.extra
+    this.headers = options.headers
+  }
+}

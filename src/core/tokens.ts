@@ -1,0 +1,158 @@
+import { errors, jwtVerify, SignJWT } from 'jose'
+import { encodeBase64Url } from './random.ts'
+
+/** Key and names every token is signed and checked with. The key is ≥ 256 random bits. */
+export interface TokenConfig {
+  signingKey: Uint8Array
+  issuer: string
+  audience: string
+}
+
+const ALGORITHM = 'HS256'
+const ACCESS_TYPE = 'at+jwt'
+const CHALLENGE_TYPE = 'pwchange+jwt'
+// A few seconds of tolerance for clock skew between issuer and verifier; no more.
+const CLOCK_TOLERANCE_S = 5
+
+export interface AccessClaims {
+  /** user id */
+  sub: string
+  /** session id */
+  sid: string
+  /** tenant id */
+  tid: string
+}
+
+export interface ChallengeClaims {
+  sub: string
+  /** challenge id: only the latest one issued to the user is accepted */
+  jti: string
+  ver: number
+}
+
+const challengeAudience = (config: TokenConfig) => `${config.audience}:password-change`
+
+/** Signs a short-lived access token (RFC 9068 `typ`), bound to a session and credential version. */
+export function signAccessToken(
+  config: TokenConfig,
+  claims: AccessClaims,
+  nowMs: number,
+  ttlSeconds: number,
+): Promise<string> {
+  const now = Math.floor(nowMs / 1000)
+  return new SignJWT({ sid: claims.sid, tid: claims.tid })
+    .setProtectedHeader({ alg: ALGORITHM, typ: ACCESS_TYPE })
+    .setSubject(claims.sub)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(config.signingKey)
+}
+
+/** Signs the restricted token that can only complete a forced password change. */
+export function signChallengeToken(
+  config: TokenConfig,
+  claims: ChallengeClaims,
+  nowMs: number,
+  ttlSeconds: number,
+): Promise<string> {
+  const now = Math.floor(nowMs / 1000)
+  return new SignJWT({ ver: claims.ver })
+    .setProtectedHeader({ alg: ALGORITHM, typ: CHALLENGE_TYPE })
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuer(config.issuer)
+    .setAudience(challengeAudience(config))
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(config.signingKey)
+}
+
+/**
+ * Verifies with everything pinned (RFC 8725): the one algorithm, issuer, audience and `typ`, and
+ * the claims we rely on. `alg: none`, another key, another token type or audience all fail.
+ * Returns null for any invalid token: the caller answers with one generic 401.
+ */
+async function verifyToken(
+  config: TokenConfig,
+  token: string,
+  nowMs: number,
+  expected: { typ: string; audience: string; claims: string[] },
+) {
+  try {
+    const { payload } = await jwtVerify(token, config.signingKey, {
+      algorithms: [ALGORITHM],
+      issuer: config.issuer,
+      audience: expected.audience,
+      typ: expected.typ,
+      requiredClaims: ['exp', 'iat', 'sub', ...expected.claims],
+      clockTolerance: CLOCK_TOLERANCE_S,
+      currentDate: new Date(nowMs),
+    })
+    return payload
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null
+    throw error
+  }
+}
+
+export async function verifyAccessToken(
+  config: TokenConfig,
+  token: string,
+  nowMs: number,
+): Promise<AccessClaims | null> {
+  const payload = await verifyToken(config, token, nowMs, {
+    typ: ACCESS_TYPE,
+    audience: config.audience,
+    claims: ['sid', 'tid'],
+  })
+  if (!payload) return null
+  const { sub, sid, tid } = payload
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof tid !== 'string') return null
+  return { sub, sid, tid }
+}
+
+export async function verifyChallengeToken(
+  config: TokenConfig,
+  token: string,
+  nowMs: number,
+): Promise<ChallengeClaims | null> {
+  const payload = await verifyToken(config, token, nowMs, {
+    typ: CHALLENGE_TYPE,
+    audience: challengeAudience(config),
+    claims: ['jti', 'ver'],
+  })
+  if (!payload) return null
+  const { sub, jti, ver } = payload
+  if (typeof sub !== 'string' || typeof jti !== 'string') return null
+  if (typeof ver !== 'number' || !Number.isInteger(ver)) return null
+  return { sub, jti, ver }
+}
+
+/**
+ * SHA-256 of an opaque token (refresh token, idempotency key), base64url. Only this digest is
+ * stored: a database leak reveals no usable token. The tokens carry 256 random bits, so an
+ * unsalted fast hash is enough (unlike passwords).
+ */
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return encodeBase64Url(new Uint8Array(digest))
+}
+
+/**
+ * HMAC-SHA-256 of `text` under the server key, base64url: a fingerprint that can be compared
+ * later but, unlike a plain hash, cannot be brute-forced from a database copy (it may cover an
+ * admin-chosen password, as in an idempotent reset request).
+ */
+export async function fingerprint(key: Uint8Array, text: string): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey(
+    'raw',
+    key,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const mac = await crypto.subtle.sign('HMAC', hmacKey, new TextEncoder().encode(text))
+  return encodeBase64Url(new Uint8Array(mac))
+}

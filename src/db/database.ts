@@ -1,0 +1,56 @@
+import { getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
+import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { type schema, users } from './schema.ts'
+
+/** The drizzle handle services query with; the same schema on better-sqlite3 and on D1. */
+// biome-ignore lint/suspicious/noExplicitAny: the run-result type differs per driver and is unused
+export type AppDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>
+
+/**
+ * The database port. Reads go through `db`; every write that must hold together goes through
+ * `writeAtomically`: all statements commit or none do. On Node that is one synchronous
+ * better-sqlite3 IMMEDIATE transaction; on D1 one `batch()` (D1 has no interactive transactions).
+ * Because no code runs between the statements, each statement after the first carries a guard
+ * (see `userCredentialIs`) so that a batch whose first write lost a race changes nothing.
+ */
+export interface Database {
+  db: AppDb
+  /** Runs the statements in order as one transaction; resolves to the rows each one changed. */
+  writeAtomically(statements: SQLWrapper[]): Promise<number[]>
+}
+
+/**
+ * `INSERT … SELECT … WHERE guard`: inserts the row only if the guard holds at that moment in the
+ * transaction. Values go through each column's driver mapping, as drizzle's own insert does.
+ *
+ * @example
+ * insertWhere(auditEvents, event, userCredentialIs(userId, newCredentialId))
+ */
+export function insertWhere<T extends SQLiteTable>(
+  table: T,
+  values: T['$inferInsert'],
+  guard: SQL,
+): SQL {
+  const columns = getTableColumns(table)
+  const names: SQLChunk[] = []
+  const params: SQL[] = []
+  for (const [key, value] of Object.entries(values)) {
+    const column = columns[key]
+    if (value === undefined || !column) continue
+    names.push(sql.identifier(column.name))
+    // An SQL value is an expression computed inside the transaction (e.g. a count).
+    params.push(is(value, SQL) ? value : sql`${sql.param(value, column)}`)
+  }
+  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} where ${guard}`
+}
+
+/**
+ * Holds only after this batch's first statement gave the user `credentialId`: ids are random
+ * and fresh per write, so a lost race (the first statement changed nothing) voids every guard.
+ */
+export function userCredentialIs(userId: string, credentialId: string): SQL {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.credentialId} = ${credentialId})`
+}
+
+/** An always-true guard, for inserts that need none. */
+export const always: SQL = sql`1 = 1`

@@ -1,0 +1,189 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Times are integer milliseconds since the epoch (UTC) everywhere: one representation for both
+// SQLite drivers and for the guarded raw statements of atomic writes.
+
+export const tenants = sqliteTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    /** Normalised (NFKC, trimmed, lower case): unique case-insensitively by construction. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['global_admin', 'password_admin', 'user'] }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /** Bumped by every password write; sessions and challenges are bound to it. */
+    credentialVersion: integer('credential_version').notNull().default(1),
+    /** Random id of the current credential: the guard that ties a batch's statements together. */
+    credentialId: text('credential_id').notNull(),
+    mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull(),
+    temporaryExpiresAt: integer('temporary_expires_at'),
+    /** The only password-change challenge still accepted; a new sign-in replaces it. */
+    challengeId: text('challenge_id'),
+    passwordChangedAt: integer('password_changed_at'),
+    lastResetAt: integer('last_reset_at'),
+    lastResetBy: text('last_reset_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('users_email_unique').on(table.email),
+    index('users_tenant_email').on(table.tenantId, table.email),
+  ],
+)
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    credentialVersion: integer('credential_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Hard end of the session whatever its activity (absolute timeout). */
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    revokeReason: text('revoke_reason'),
+    ip: text('ip'),
+  },
+  (table) => [index('sessions_user').on(table.userId)],
+)
+
+/** One row per refresh token ever issued in a session (its family); only SHA-256 digests. */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    issuedAt: integer('issued_at').notNull(),
+    /** Idle timeout: a refresh token unused until then is dead. */
+    expiresAt: integer('expires_at').notNull(),
+    /** Set when exchanged; presenting it again is reuse and ends the family. */
+    rotatedAt: integer('rotated_at'),
+    /** Digest of the token that replaced this one: the guard of the rotation batch. */
+    replacedBy: text('replaced_by'),
+  },
+  (table) => [index('refresh_tokens_session').on(table.sessionId)],
+)
+
+export const passwordHistory = sqliteTable(
+  'password_history',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [index('password_history_user').on(table.userId, table.createdAt)],
+)
+
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Null when issued by the operator (CLI, first start). */
+    issuedBy: text('issued_by'),
+    issuedAt: integer('issued_at').notNull(),
+    expiresAt: integer('expires_at'),
+    requireChange: integer('require_change', { mode: 'boolean' }).notNull(),
+    status: text('status', { enum: ['pending', 'used', 'superseded'] }).notNull(),
+    usedAt: integer('used_at'),
+    supersededAt: integer('superseded_at'),
+  },
+  (table) => [index('password_resets_user').on(table.userId, table.issuedAt)],
+)
+
+/** Idempotency keys of admin resets, namespaced by admin; never the response or password. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    actorId: text('actor_id').notNull(),
+    keyHash: text('key_hash').notNull(),
+    requestHash: text('request_hash').notNull(),
+    resetId: text('reset_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.actorId, table.keyHash] })],
+)
+
+export const passwordResetRequests = sqliteTable(
+  'password_reset_requests',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    ip: text('ip'),
+    closedAt: integer('closed_at'),
+    closedReason: text('closed_reason'),
+  },
+  (table) => [index('password_reset_requests_tenant').on(table.tenantId, table.closedAt)],
+)
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id'),
+    at: integer('at').notNull(),
+    event: text('event').notNull(),
+    actorId: text('actor_id'),
+    actorRole: text('actor_role'),
+    targetId: text('target_id'),
+    outcome: text('outcome', { enum: ['success', 'denied', 'failure'] }).notNull(),
+    reason: text('reason'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+    /** Extra non-secret facts as JSON (counts, ids). Never a password, hash or token. */
+    details: text('details'),
+  },
+  (table) => [
+    index('audit_events_tenant_at').on(table.tenantId, table.at),
+    index('audit_events_target').on(table.targetId, table.at),
+  ],
+)
+
+/** Failure counters for sign-in, keyed by normalised email or client IP, known or not. */
+export const signInThrottle = sqliteTable('sign_in_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: integer('window_started_at').notNull(),
+  lockedUntil: integer('locked_until'),
+})
+
+export const schema = {
+  tenants,
+  users,
+  sessions,
+  refreshTokens,
+  passwordHistory,
+  passwordResets,
+  idempotencyKeys,
+  passwordResetRequests,
+  auditEvents,
+  signInThrottle,
+}

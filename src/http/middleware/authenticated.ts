@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import { authenticate } from '../../services/sessions.ts'
+import type { AppEnv, HttpDeps } from '../env.ts'
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/
+
+/**
+ * Requires a valid access token and loads the caller from the database on every request, so a
+ * revoked session or a flagged account is refused on its very next call. A password-change
+ * challenge is a different token type and audience, and is refused here.
+ */
+export function authenticated(deps: HttpDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const match = BEARER.exec(c.req.header('Authorization') ?? '')
+    if (!match) throw new AppError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' } })
+    c.set('actor', await authenticate(deps, match[1]!))
+    return next()
+  }
+}

@@ -1,0 +1,7 @@
+import type { Context } from 'hono'
+import type { RequestMeta } from '../services/deps.ts'
+import type { HttpDeps } from './env.ts'
+
+export function requestMeta(c: Context, deps: HttpDeps): RequestMeta {
+  return { requestId: c.get('requestId') as string, ip: deps.clientIp(c) }
+}

@@ -1,0 +1,104 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { requestPasswordReset } from '../../services/forgot-password.ts'
+import { completePasswordChange } from '../../services/password-change.ts'
+import { refreshSession, signOut } from '../../services/sessions.ts'
+import { signIn } from '../../services/sign-in.ts'
+import type { AppEnv, HttpDeps } from '../env.ts'
+import { authenticated } from '../middleware/authenticated.ts'
+import { bearer, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
+import { requestMeta } from '../request-meta.ts'
+import {
+  ForgotPasswordBody,
+  PasswordChangeBody,
+  PasswordChangeRequired,
+  RefreshBody,
+  SignedIn,
+  SignInBody,
+  SignOutBody,
+} from '../schemas.ts'
+
+const signInRoute = createRoute({
+  method: 'post',
+  path: '/sign-in',
+  tags: ['auth'],
+  summary: 'Sign in with email and password',
+  request: jsonBody(SignInBody),
+  responses: {
+    200: jsonResponse(
+      z.union([SignedIn, PasswordChangeRequired]),
+      'Signed in, or a forced change is required',
+    ),
+    ...problems(400, 401, 415, 429),
+  },
+})
+
+const passwordChangeRoute = createRoute({
+  method: 'post',
+  path: '/password-change',
+  tags: ['auth'],
+  summary: 'Complete the forced password change with the challenge from sign-in',
+  request: jsonBody(PasswordChangeBody),
+  responses: {
+    200: jsonResponse(SignedIn, 'Password set; a new session'),
+    ...problems(400, 401, 415, 422),
+  },
+})
+
+const refreshRoute = createRoute({
+  method: 'post',
+  path: '/refresh',
+  tags: ['auth'],
+  summary: 'Rotate a refresh token',
+  request: jsonBody(RefreshBody),
+  responses: { 200: jsonResponse(SignedIn, 'New tokens'), ...problems(400, 401, 415) },
+})
+
+const signOutRoute = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  tags: ['auth'],
+  summary: 'End the current session and its refresh family',
+  security: bearer,
+  request: jsonBody(SignOutBody, false),
+  responses: { 204: { description: 'Signed out' }, ...problems(400, 401, 415) },
+})
+
+const forgotRoute = createRoute({
+  method: 'post',
+  path: '/forgot-password',
+  tags: ['auth'],
+  summary: 'Ask an admin for a reset (always 202, whether or not the email exists)',
+  request: jsonBody(ForgotPasswordBody),
+  responses: { 202: { description: 'Accepted' }, ...problems(400, 415) },
+})
+
+export function authRoutes(deps: HttpDeps) {
+  const app = new OpenAPIHono<AppEnv>()
+  app.openapi(signInRoute, async (c) => {
+    const result = await signIn(deps, c.req.valid('json'), requestMeta(c, deps))
+    return c.json(result, 200)
+  })
+  app.openapi(passwordChangeRoute, async (c) => {
+    return c.json(
+      await completePasswordChange(deps, c.req.valid('json'), requestMeta(c, deps)),
+      200,
+    )
+  })
+  app.openapi(refreshRoute, async (c) => {
+    return c.json(
+      await refreshSession(deps, c.req.valid('json').refreshToken, requestMeta(c, deps)),
+      200,
+    )
+  })
+  app.use('/sign-out', authenticated(deps))
+  app.openapi(signOutRoute, async (c) => {
+    const body = c.req.valid('json') ?? {}
+    await signOut(deps, c.get('actor'), body.refreshToken, requestMeta(c, deps))
+    return c.body(null, 204)
+  })
+  app.openapi(forgotRoute, async (c) => {
+    await requestPasswordReset(deps, c.req.valid('json').email, requestMeta(c, deps))
+    return c.body(null, 202)
+  })
+  return app
+}

@@ -1,0 +1,196 @@
+import { z } from '@hono/zod-openapi'
+import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
+import { roles } from '../core/roles.ts'
+
+// Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
+// is a 400, never silently honoured or ignored (mass assignment).
+
+/** A password field: any text up to 1024 UTF-8 bytes; longer input never reaches argon2. */
+const password = z
+  .string()
+  .min(1)
+  .refine((value) => new TextEncoder().encode(value).length <= MAX_PASSWORD_BYTES, {
+    message: `At most ${MAX_PASSWORD_BYTES} bytes.`,
+  })
+  .openapi({ format: 'password', maxLength: MAX_PASSWORD_BYTES })
+
+const email = z.string().min(3).max(254).openapi({ example: 'ann@example.com' })
+const isoTime = z.string().openapi({ format: 'date-time' })
+
+export const SignInBody = z.strictObject({ email, password }).openapi('SignInRequest')
+export const PasswordChangeBody = z
+  .strictObject({ challengeToken: z.string().min(1).max(4096), newPassword: password })
+  .openapi('PasswordChangeRequest')
+export const RefreshBody = z
+  .strictObject({ refreshToken: z.string().min(1).max(512) })
+  .openapi('RefreshRequest')
+export const SignOutBody = z
+  .strictObject({ refreshToken: z.string().min(1).max(512).optional() })
+  .openapi('SignOutRequest')
+export const ChangeOwnPasswordBody = z
+  .strictObject({ currentPassword: password, newPassword: password })
+  .openapi('ChangeOwnPasswordRequest')
+export const ForgotPasswordBody = z.strictObject({ email }).openapi('ForgotPasswordRequest')
+
+export const CreateUserBody = z
+  .strictObject({
+    email: z.email().max(254),
+    displayName: z.string().trim().min(1).max(200),
+    role: z.enum(roles),
+  })
+  .openapi('CreateUserRequest')
+
+export const ResetBody = z
+  .discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('generate'), requireChange: z.boolean().optional() }),
+    z.strictObject({ mode: z.literal('custom'), password, requireChange: z.boolean().optional() }),
+  ])
+  .openapi('PasswordResetRequest')
+
+export const SignedIn = z
+  .object({
+    status: z.literal('signed_in'),
+    accessToken: z.string(),
+    tokenType: z.literal('Bearer'),
+    expiresIn: z.number().int(),
+    refreshToken: z.string(),
+  })
+  .openapi('SignedIn')
+
+export const PasswordChangeRequired = z
+  .object({
+    status: z.literal('password_change_required'),
+    challengeToken: z.string(),
+    expiresAt: isoTime,
+    policy: z.object({
+      minLength: z.number().int(),
+      maxLength: z.number().int(),
+      historySize: z.number().int(),
+      rules: z.array(z.string()),
+    }),
+    next: z.object({ method: z.literal('POST'), href: z.string() }),
+  })
+  .openapi('PasswordChangeRequired')
+
+export const Me = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    role: z.enum(roles),
+    tenantId: z.string(),
+  })
+  .openapi('Me')
+
+export const User = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    role: z.enum(roles),
+    tenantId: z.string(),
+    createdAt: isoTime,
+    passwordState: z.object({
+      mustChange: z.boolean(),
+      temporaryExpiresAt: isoTime.nullable(),
+      lastResetAt: isoTime.nullable(),
+      lastResetBy: z.string().nullable(),
+    }),
+  })
+  .openapi('User')
+
+export const UserList = z
+  .object({ items: z.array(User), nextCursor: z.string().nullable() })
+  .openapi('UserList')
+
+export const UserCreated = z
+  .object({ user: User, temporaryPassword: z.string(), expiresAt: isoTime })
+  .openapi('UserCreated')
+
+export const ResetIssued = z
+  .object({
+    resetId: z.string(),
+    userId: z.string(),
+    temporaryPassword: z.string(),
+    requireChange: z.boolean(),
+    expiresAt: isoTime.nullable(),
+    sessionsRevoked: z.number().int(),
+  })
+  .openapi('PasswordResetIssued')
+
+export const ResetStatus = z
+  .object({
+    status: z.enum(['none', 'pending', 'used', 'expired', 'superseded']),
+    resetId: z.string().nullable(),
+    issuedAt: isoTime.nullable(),
+    issuedBy: z.string().nullable(),
+    expiresAt: isoTime.nullable(),
+    usedAt: isoTime.nullable(),
+  })
+  .openapi('PasswordResetStatus')
+
+export const ResetRequestList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        userId: z.string(),
+        email: z.string(),
+        displayName: z.string(),
+        role: z.enum(roles),
+        createdAt: isoTime,
+      }),
+    ),
+  })
+  .openapi('PasswordResetRequestList')
+
+export const AuditEventList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        at: isoTime,
+        event: z.string(),
+        actorId: z.string().nullable(),
+        actorRole: z.string().nullable(),
+        targetId: z.string().nullable(),
+        outcome: z.string(),
+        reason: z.string().nullable(),
+        requestId: z.string().nullable(),
+        ip: z.string().nullable(),
+        details: z.record(z.string(), z.unknown()).nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('AuditEventList')
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string().optional(),
+  })
+  .openapi('Problem')
+
+export const UserIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+export const ListQuery = z.strictObject({
+  search: z.string().max(254).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+})
+
+export const AuditQuery = z.strictObject({
+  userId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(512).optional(),
+})

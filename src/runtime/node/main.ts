@@ -1,0 +1,57 @@
+import { serve } from '@hono/node-server'
+import { createJsonLogger } from '../../core/logger.ts'
+import { createApp } from '../../http/app.ts'
+import { bootstrapIfEmpty } from '../../services/tenants.ts'
+import { loadConfig } from './config.ts'
+import { createNodeDeps } from './node-deps.ts'
+import { printIssued } from './operator-output.ts'
+import { loadSigningKey } from './signing-key.ts'
+import { openSqliteDatabase } from './sqlite-database.ts'
+
+// config → SQLite (migrated) → deps → app → serve. Nothing else reads the environment.
+const logger = createJsonLogger((line) => process.stdout.write(`${line}\n`))
+let config: ReturnType<typeof loadConfig>
+try {
+  config = loadConfig(process.env)
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`)
+  process.exit(1)
+}
+
+const database = openSqliteDatabase(config.databasePath)
+const deps = createNodeDeps(config, {
+  database,
+  logger,
+  signingKey: loadSigningKey(config.signingKey, config.databasePath, logger),
+})
+
+const issued = await bootstrapIfEmpty(deps, config.adminEmail)
+if (issued) printIssued(issued, { json: false, heading: 'First start: created global admin' })
+
+const server = serve(
+  { fetch: createApp(deps).fetch, port: config.port, hostname: config.host },
+  (info) => {
+    logger.info('server_started', {
+      address: info.address,
+      port: info.port,
+      database: config.databasePath,
+    })
+  },
+)
+
+// Graceful shutdown: stop accepting, let in-flight requests finish, close the database.
+let stopping = false
+function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  logger.info('server_stopping', { signal })
+  const force = setTimeout(() => process.exit(1), 10_000)
+  force.unref()
+  server.close(() => {
+    database.close()
+    logger.info('server_stopped', {})
+    process.exit(0)
+  })
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))

@@ -1,0 +1,54 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+import { type Clock, systemClock } from '../../core/clock.ts'
+import type { Logger } from '../../core/logger.ts'
+import type { PasswordHasher } from '../../core/password-hasher.ts'
+import { cryptoRandom } from '../../core/random.ts'
+import type { Database } from '../../db/database.ts'
+import type { HttpDeps } from '../../http/env.ts'
+import { createArgon2Hasher } from './argon2-hasher.ts'
+import type { NodeConfig } from './config.ts'
+
+/** The client IP: a trusted proxy's header when configured (its last hop), else the socket peer. */
+export function nodeClientIp(trustProxyHeader: string | undefined) {
+  return (c: Context): string | null => {
+    if (trustProxyHeader) {
+      const value = c.req.header(trustProxyHeader)
+      const last = value?.split(',').at(-1)?.trim()
+      if (last) return last
+    }
+    try {
+      return getConnInfo(c).remote.address ?? null
+    } catch {
+      return null // not served by @hono/node-server (e.g. app.request in tests)
+    }
+  }
+}
+
+/** Wires the Node runtime's dependencies; tests call it too, overriding what they must. */
+export function createNodeDeps(
+  config: Pick<
+    NodeConfig,
+    'issuer' | 'audience' | 'trustProxyHeader' | 'allowedOrigins' | 'settings'
+  >,
+  parts: {
+    database: Database
+    logger: Logger
+    signingKey: Uint8Array
+    clock?: Clock
+    hasher?: PasswordHasher
+    clientIp?: (c: Context) => string | null
+  },
+): HttpDeps {
+  return {
+    database: parts.database,
+    hasher: parts.hasher ?? createArgon2Hasher(),
+    clock: parts.clock ?? systemClock,
+    random: cryptoRandom,
+    logger: parts.logger,
+    tokens: { signingKey: parts.signingKey, issuer: config.issuer, audience: config.audience },
+    settings: config.settings,
+    clientIp: parts.clientIp ?? nodeClientIp(config.trustProxyHeader),
+    allowedOrigins: config.allowedOrigins,
+  }
+}

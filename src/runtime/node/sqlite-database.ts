@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import BetterSqlite3 from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import type { Database } from '../../db/database.ts'
+import { schema } from '../../db/schema.ts'
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url))
+
+export interface SqliteDatabase extends Database {
+  /** The raw connection, for pragmas checks and shutdown. */
+  sqlite: BetterSqlite3.Database
+  close(): void
+}
+
+/**
+ * Opens (creating its folder if needed) the SQLite file, sets the durability pragmas, applies
+ * pending migrations and returns the database port. WAL lets readers run beside the one writer;
+ * synchronous=FULL makes every commit durable across power loss; busy_timeout makes a second
+ * connection wait for the write lock instead of failing.
+ */
+export function openSqliteDatabase(
+  path: string,
+  options: { migrate?: boolean } = {},
+): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new BetterSqlite3(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle(sqlite, { schema })
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  return {
+    db,
+    sqlite,
+    // better-sqlite3 is synchronous: the statements run back to back in one IMMEDIATE transaction
+    // (write lock taken up front), and a throw anywhere rolls all of them back.
+    writeAtomically: async (statements) =>
+      sqlite
+        .transaction(() => statements.map((statement) => db.run(statement).changes))
+        .immediate(),
+    close: () => sqlite.close(),
+  }
+}

@@ -1,0 +1,149 @@
+import { and, desc, eq, is, lt, or, SQL } from 'drizzle-orm'
+import { AppError } from '../core/errors.ts'
+import { randomId } from '../core/random.ts'
+import { isAdminRole } from '../core/roles.ts'
+import { auditEvents } from '../db/schema.ts'
+import type { Actor, Deps, RequestMeta } from './deps.ts'
+
+export type AuditEventName =
+  | 'tenant_created'
+  | 'user_created'
+  | 'password_reset_issued'
+  | 'password_reset_denied'
+  | 'password_reset_expired_use'
+  | 'authn_login_success'
+  | 'authn_login_fail'
+  | 'authn_login_lock'
+  | 'authn_password_change_required'
+  | 'authn_password_change'
+  | 'authn_token_revoked'
+  | 'authn_token_reuse'
+  | 'password_reset_requested'
+
+export interface AuditInput {
+  tenantId: string | null
+  event: AuditEventName
+  actor?: { id: string; role: string } | null
+  targetId?: string | null
+  outcome: 'success' | 'denied' | 'failure'
+  reason?: string | null
+  /** Non-secret facts only: ids and counts. */
+  details?: Record<string, unknown> | SQL
+}
+
+/**
+ * One audit row, ready to insert in the same atomic write as the change it records.
+ * Nothing secret goes in: the callers pass ids, codes and counts, never passwords or tokens.
+ */
+export function auditRow(
+  deps: Deps,
+  meta: RequestMeta,
+  input: AuditInput,
+): typeof auditEvents.$inferInsert {
+  return {
+    id: randomId(deps.random),
+    tenantId: input.tenantId,
+    at: deps.clock.now(),
+    event: input.event,
+    actorId: input.actor?.id ?? null,
+    actorRole: input.actor?.role ?? null,
+    targetId: input.targetId ?? null,
+    outcome: input.outcome,
+    reason: input.reason ?? null,
+    requestId: meta.requestId,
+    ip: meta.ip,
+    // An SQL expression lets a batch record what it did, e.g. how many sessions it revoked.
+    details:
+      input.details === undefined
+        ? null
+        : is(input.details, SQL)
+          ? (input.details as unknown as string)
+          : JSON.stringify(input.details),
+  }
+}
+
+/** Writes a single audit row on its own (for outcomes that change nothing else). */
+export async function recordAudit(deps: Deps, meta: RequestMeta, input: AuditInput): Promise<void> {
+  await deps.database.db.insert(auditEvents).values(auditRow(deps, meta, input))
+}
+
+export interface AuditEventView {
+  id: string
+  at: string
+  event: string
+  actorId: string | null
+  actorRole: string | null
+  targetId: string | null
+  outcome: string
+  reason: string | null
+  requestId: string | null
+  ip: string | null
+  details: Record<string, unknown> | null
+}
+
+/** The tenant's audit trail, newest first, keyset-paginated by an opaque cursor. */
+export async function listAuditEvents(
+  deps: Deps,
+  actor: Actor,
+  query: { userId?: string; cursor?: string; limit: number },
+): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
+  const position = query.cursor ? decodeCursor(query.cursor) : null
+  const rows = await deps.database.db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.tenantId, actor.tenantId),
+        query.userId
+          ? or(eq(auditEvents.targetId, query.userId), eq(auditEvents.actorId, query.userId))
+          : undefined,
+        position
+          ? or(
+              lt(auditEvents.at, position.at),
+              and(eq(auditEvents.at, position.at), lt(auditEvents.id, position.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      at: new Date(row.at).toISOString(),
+      event: row.event,
+      actorId: row.actorId,
+      actorRole: row.actorRole,
+      targetId: row.targetId,
+      outcome: row.outcome,
+      reason: row.reason,
+      requestId: row.requestId,
+      ip: row.ip,
+      details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
+    })),
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+  }
+}
+
+function encodeCursor(position: { at: number; id: string }): string {
+  return btoa(JSON.stringify(position)).replace(/=+$/, '')
+}
+
+function decodeCursor(cursor: string): { at: number; id: string } {
+  try {
+    const value = JSON.parse(atob(cursor)) as unknown
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { at: unknown }).at === 'number' &&
+      typeof (value as { id: unknown }).id === 'string'
+    ) {
+      return value as { at: number; id: string }
+    }
+  } catch {}
+  throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid.' })
+}

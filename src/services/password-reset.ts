@@ -1,0 +1,341 @@
+import { and, count, desc, eq, gt, isNull, type SQLWrapper, sql } from 'drizzle-orm'
+import { AppError } from '../core/errors.ts'
+import { randomId } from '../core/random.ts'
+import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
+import { fingerprint, hashToken } from '../core/tokens.ts'
+import { insertWhere, userCredentialIs } from '../db/database.ts'
+import {
+  auditEvents,
+  idempotencyKeys,
+  passwordResetRequests,
+  passwordResets,
+  sessions,
+  signInThrottle,
+  users,
+} from '../db/schema.ts'
+import { auditRow, recordAudit } from './audit.ts'
+import type { Actor, Deps, RequestMeta } from './deps.ts'
+import { throttleKeys } from './sign-in-throttle.ts'
+import { prepareTemporaryCredential } from './temporary-credential.ts'
+import { assertAdmin, findTenantUser, isUniqueViolation, lookupTenantUser } from './users.ts'
+
+export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
+
+export interface ResetResult {
+  resetId: string
+  userId: string
+  temporaryPassword: string
+  requireChange: boolean
+  expiresAt: string | null
+  sessionsRevoked: number
+}
+
+// Printable ASCII without spaces, as the IETF Idempotency-Key draft's examples use.
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+const MAX_LOST_RACES = 3
+
+/**
+ * Resets a user's password to a new temporary one, shown once in the result. Authorization
+ * (tenant, role matrix, self), idempotency and rate limits are checked first; every outcome is
+ * audited. The change itself is one atomic write: new hash, flag, expiry, version bump, every
+ * session revoked, forgot-password requests closed, older temporary password superseded, audit.
+ */
+export async function resetPassword(
+  deps: Deps,
+  actor: Actor,
+  input: { userId: string; request: ResetRequest; requireChange: boolean; idempotencyKey?: string },
+  meta: RequestMeta,
+): Promise<ResetResult> {
+  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    throw new AppError('INVALID_IDEMPOTENCY_KEY')
+  }
+  // Every refusal is audited with its reason before it reaches the caller.
+  const deny = async (error: AppError): Promise<never> => {
+    await recordAudit(deps, meta, {
+      tenantId: actor.tenantId,
+      event: 'password_reset_denied',
+      actor,
+      targetId: input.userId,
+      outcome: 'denied',
+      reason: error.code,
+    })
+    throw error
+  }
+  const denyOnAppError = (error: unknown) =>
+    error instanceof AppError ? deny(error) : Promise.reject(error)
+
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
+  if (!target) return deny(new AppError('NOT_FOUND'))
+  const decision = decidePasswordReset(actor, target)
+  if (decision !== 'allowed') return deny(new AppError(decision))
+  if (!input.requireChange && !deps.settings.allowPermanentAdminPasswords) {
+    return deny(new AppError('PERMANENT_PASSWORD_NOT_ALLOWED'))
+  }
+
+  const idempotency = input.idempotencyKey
+    ? {
+        keyHash: await hashToken(input.idempotencyKey),
+        requestHash: await fingerprint(
+          deps.tokens.signingKey,
+          JSON.stringify([input.userId, input.request, input.requireChange]),
+        ),
+      }
+    : null
+  if (idempotency) await assertKeyUnused(deps, actor, idempotency)
+  await assertResetRateLimit(deps, actor, target.id).catch(denyOnAppError)
+
+  const credential = await prepareTemporaryCredential(
+    deps,
+    target.email,
+    input.request.mode === 'custom' ? input.request.password : undefined,
+  ).catch(denyOnAppError)
+
+  // The hash is made once; if a concurrent reset wins the race between our read and our write,
+  // re-read the user and write again on top of it (the newer reset supersedes the older).
+  let current = target
+  for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
+    const resetId = randomId(deps.random)
+    const batch = resetStatements(
+      deps,
+      actor,
+      current,
+      credential,
+      input.requireChange,
+      resetId,
+      idempotency,
+      meta,
+    )
+    let changes: number[]
+    try {
+      changes = await deps.database.writeAtomically(batch.statements)
+    } catch (error) {
+      // Another request with the same key committed first.
+      if (idempotency && isUniqueViolation(error)) {
+        await assertKeyUnused(deps, actor, idempotency)
+      }
+      throw error
+    }
+    if (changes[0] === 1) {
+      deps.logger.info('password_reset_issued', {
+        requestId: meta.requestId,
+        resetId,
+        targetId: current.id,
+      })
+      return {
+        resetId,
+        userId: current.id,
+        temporaryPassword: credential.password,
+        requireChange: input.requireChange,
+        expiresAt: input.requireChange ? new Date(credential.expiresAt).toISOString() : null,
+        sessionsRevoked: changes[batch.sessionsIndex] ?? 0,
+      }
+    }
+    current = await findTenantUser(deps, actor.tenantId, input.userId)
+  }
+  throw new AppError('CONFLICT')
+}
+
+function resetStatements(
+  deps: Deps,
+  actor: Actor,
+  target: typeof users.$inferSelect,
+  credential: { hash: string; expiresAt: number },
+  requireChange: boolean,
+  resetId: string,
+  idempotency: { keyHash: string; requestHash: string } | null,
+  meta: RequestMeta,
+): { statements: SQLWrapper[]; sessionsIndex: number } {
+  const { db } = deps.database
+  const now = deps.clock.now()
+  const credentialId = randomId(deps.random)
+  const guard = userCredentialIs(target.id, credentialId)
+  const revokeReason = `password_reset:${resetId}`
+  const statements: SQLWrapper[] = [
+    // First, and guarded on the version we read: a concurrent reset makes this change nothing,
+    // and then every statement below, guarded on the fresh credential id, changes nothing too.
+    db
+      .update(users)
+      .set({
+        passwordHash: credential.hash,
+        credentialVersion: target.credentialVersion + 1,
+        credentialId,
+        mustChangePassword: requireChange,
+        temporaryExpiresAt: requireChange ? credential.expiresAt : null,
+        challengeId: null,
+        lastResetAt: now,
+        lastResetBy: actor.id,
+      })
+      .where(and(eq(users.id, target.id), eq(users.credentialVersion, target.credentialVersion))),
+    db
+      .update(passwordResets)
+      .set({ status: 'superseded', supersededAt: now })
+      .where(
+        and(eq(passwordResets.userId, target.id), eq(passwordResets.status, 'pending'), guard),
+      ),
+    db
+      .update(sessions)
+      .set({ revokedAt: now, revokeReason })
+      .where(and(eq(sessions.userId, target.id), isNull(sessions.revokedAt), guard)),
+    db
+      .update(passwordResetRequests)
+      .set({ closedAt: now, closedReason: 'password_reset' })
+      .where(
+        and(
+          eq(passwordResetRequests.userId, target.id),
+          isNull(passwordResetRequests.closedAt),
+          guard,
+        ),
+      ),
+    // The admin reset clears the account's sign-in lock: the user must be able to use it.
+    db
+      .delete(signInThrottle)
+      .where(and(eq(signInThrottle.key, throttleKeys(target.email, null).account), guard)),
+  ]
+  const sessionsIndex = 2
+  if (requireChange) {
+    statements.push(
+      insertWhere(
+        passwordResets,
+        {
+          id: resetId,
+          tenantId: target.tenantId,
+          userId: target.id,
+          issuedBy: actor.id,
+          issuedAt: now,
+          expiresAt: credential.expiresAt,
+          requireChange,
+          status: 'pending',
+        },
+        guard,
+      ),
+    )
+  }
+  if (idempotency) {
+    statements.push(
+      insertWhere(
+        idempotencyKeys,
+        {
+          actorId: actor.id,
+          keyHash: idempotency.keyHash,
+          requestHash: idempotency.requestHash,
+          resetId,
+          createdAt: now,
+          expiresAt: now + deps.settings.idempotencyTtlSeconds * 1000,
+        },
+        guard,
+      ),
+    )
+  }
+  statements.push(
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: target.tenantId,
+        event: 'password_reset_issued',
+        actor,
+        targetId: target.id,
+        outcome: 'success',
+        reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
+        // Counted inside the transaction, after the revocation above.
+        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', (select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason}))`,
+      }),
+      guard,
+    ),
+  )
+  return { statements, sessionsIndex }
+}
+
+/** A retried key never reveals or rotates a password again; a key reused for another request is refused. */
+async function assertKeyUnused(
+  deps: Deps,
+  actor: Actor,
+  idempotency: { keyHash: string; requestHash: string },
+): Promise<void> {
+  const [existing] = await deps.database.db
+    .select()
+    .from(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.actorId, actor.id),
+        eq(idempotencyKeys.keyHash, idempotency.keyHash),
+        gt(idempotencyKeys.expiresAt, deps.clock.now()),
+      ),
+    )
+  if (!existing) return
+  if (existing.requestHash !== idempotency.requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED')
+  throw new AppError('RESET_ALREADY_ISSUED', { extra: { resetId: existing.resetId } })
+}
+
+/** Per admin and per target, from the audit trail itself: no extra state to keep in step. */
+async function assertResetRateLimit(deps: Deps, actor: Actor, targetId: string): Promise<void> {
+  const since = deps.clock.now() - 60_000
+  const issued = (column: typeof auditEvents.actorId | typeof auditEvents.targetId, id: string) =>
+    deps.database.db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.event, 'password_reset_issued'),
+          eq(column, id),
+          gt(auditEvents.at, since),
+        ),
+      )
+  const [[byActor], [byTarget]] = await Promise.all([
+    issued(auditEvents.actorId, actor.id),
+    issued(auditEvents.targetId, targetId),
+  ])
+  const limits = deps.settings.resetRateLimit
+  if (
+    (byActor?.n ?? 0) >= limits.perAdminPerMinute ||
+    (byTarget?.n ?? 0) >= limits.perTargetPerMinute
+  ) {
+    throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
+  }
+}
+
+export interface ResetStatusView {
+  status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
+  resetId: string | null
+  issuedAt: string | null
+  issuedBy: string | null
+  expiresAt: string | null
+  usedAt: string | null
+}
+
+/** The state of the user's latest temporary password: who issued it and when; never the password. */
+export async function getResetStatus(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+): Promise<ResetStatusView> {
+  assertAdmin(actor)
+  const target = await findTenantUser(deps, actor.tenantId, userId)
+  const [latest] = await deps.database.db
+    .select()
+    .from(passwordResets)
+    .where(eq(passwordResets.userId, target.id))
+    .orderBy(desc(passwordResets.issuedAt), desc(sql`rowid`))
+    .limit(1)
+  if (!latest) {
+    return {
+      status: 'none',
+      resetId: null,
+      issuedAt: null,
+      issuedBy: null,
+      expiresAt: null,
+      usedAt: null,
+    }
+  }
+  const expired =
+    latest.status === 'pending' && latest.expiresAt !== null && latest.expiresAt <= deps.clock.now()
+  return {
+    status: expired ? 'expired' : latest.status,
+    resetId: latest.id,
+    issuedAt: new Date(latest.issuedAt).toISOString(),
+    issuedBy: latest.issuedBy,
+    expiresAt: latest.expiresAt === null ? null : new Date(latest.expiresAt).toISOString(),
+    usedAt: latest.usedAt === null ? null : new Date(latest.usedAt).toISOString(),
+  }
+}

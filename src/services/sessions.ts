@@ -1,0 +1,280 @@
+import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { AppError } from '../core/errors.ts'
+import { randomId, randomToken } from '../core/random.ts'
+import { hashToken, signAccessToken, verifyAccessToken } from '../core/tokens.ts'
+import { always, insertWhere } from '../db/database.ts'
+import { auditEvents, refreshTokens, sessions, users } from '../db/schema.ts'
+import { auditRow } from './audit.ts'
+import type { Actor, Deps, RequestMeta } from './deps.ts'
+
+export interface SignedIn {
+  status: 'signed_in'
+  accessToken: string
+  tokenType: 'Bearer'
+  expiresIn: number
+  refreshToken: string
+}
+
+interface SessionUser {
+  id: string
+  tenantId: string
+  credentialVersion: number
+}
+
+/**
+ * Statements that open a session for `user` and the tokens to hand back once they commit.
+ * The refresh token is 256 random bits; only its SHA-256 is stored. `guard` ties the inserts to
+ * the batch's credential write, when there is one.
+ */
+export async function prepareSession(
+  deps: Deps,
+  user: SessionUser,
+  meta: RequestMeta,
+  guard: SQL = always,
+): Promise<{ statements: SQLWrapper[]; result: SignedIn }> {
+  const now = deps.clock.now()
+  const { settings } = deps
+  const sessionId = randomId(deps.random)
+  const refreshToken = randomToken(deps.random)
+  const statements = [
+    insertWhere(
+      sessions,
+      {
+        id: sessionId,
+        userId: user.id,
+        credentialVersion: user.credentialVersion,
+        createdAt: now,
+        expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
+        ip: meta.ip,
+      },
+      guard,
+    ),
+    insertWhere(
+      refreshTokens,
+      {
+        tokenHash: await hashToken(refreshToken),
+        sessionId,
+        issuedAt: now,
+        expiresAt: now + settings.refreshIdleSeconds * 1000,
+      },
+      guard,
+    ),
+  ]
+  const accessToken = await signAccessToken(
+    deps.tokens,
+    { sub: user.id, sid: sessionId, tid: user.tenantId },
+    now,
+    settings.accessTokenTtlSeconds,
+  )
+  return {
+    statements,
+    result: {
+      status: 'signed_in',
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: settings.accessTokenTtlSeconds,
+      refreshToken,
+    },
+  }
+}
+
+/**
+ * Resolves a bearer token to the caller, checking the database on every request: the session
+ * must exist, be unrevoked and unexpired, and belong to the user's current credential version.
+ * A reset bumps that version and revokes the rows, so a token dies on its very next use — even
+ * one minted in the same second (the check is an integer version, not a timestamp).
+ */
+export async function authenticate(deps: Deps, token: string): Promise<Actor> {
+  const now = deps.clock.now()
+  const claims = await verifyAccessToken(deps.tokens, token, now)
+  if (!claims) throw new AppError('UNAUTHENTICATED')
+  const [row] = await deps.database.db
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      role: users.role,
+      email: users.email,
+      displayName: users.displayName,
+      mustChangePassword: users.mustChangePassword,
+      userVersion: users.credentialVersion,
+      sessionVersion: sessions.credentialVersion,
+      revokedAt: sessions.revokedAt,
+      expiresAt: sessions.expiresAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, claims.sid), eq(sessions.userId, claims.sub)))
+  if (
+    !row ||
+    row.revokedAt !== null ||
+    row.expiresAt <= now ||
+    row.sessionVersion !== row.userVersion ||
+    row.tenantId !== claims.tid ||
+    // Defence in depth: a flagged user never holds a session, and is refused if one appears.
+    row.mustChangePassword
+  ) {
+    throw new AppError('UNAUTHENTICATED')
+  }
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    role: row.role,
+    email: row.email,
+    displayName: row.displayName,
+    sessionId: claims.sid,
+  }
+}
+
+/**
+ * Exchanges a refresh token for a new pair. The old token is marked rotated in the same batch
+ * that inserts its successor; presenting a rotated token again is treated as theft (RFC 9700
+ * §4.14) and ends the whole session, with an `authn_token_reuse` audit event.
+ */
+export async function refreshSession(
+  deps: Deps,
+  refreshToken: string,
+  meta: RequestMeta,
+): Promise<SignedIn> {
+  const now = deps.clock.now()
+  const tokenHash = await hashToken(refreshToken)
+  const [row] = await deps.database.db
+    .select({
+      sessionId: sessions.id,
+      rotatedAt: refreshTokens.rotatedAt,
+      tokenExpiresAt: refreshTokens.expiresAt,
+      sessionExpiresAt: sessions.expiresAt,
+      revokedAt: sessions.revokedAt,
+      sessionVersion: sessions.credentialVersion,
+      userId: users.id,
+      tenantId: users.tenantId,
+      role: users.role,
+      userVersion: users.credentialVersion,
+      mustChangePassword: users.mustChangePassword,
+    })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+  if (!row) throw new AppError('INVALID_REFRESH_TOKEN')
+  if (row.rotatedAt !== null) {
+    await revokeForReuse(deps, row, meta)
+    throw new AppError('INVALID_REFRESH_TOKEN')
+  }
+  if (
+    row.revokedAt !== null ||
+    row.tokenExpiresAt <= now ||
+    row.sessionExpiresAt <= now ||
+    row.sessionVersion !== row.userVersion ||
+    row.mustChangePassword
+  ) {
+    throw new AppError('INVALID_REFRESH_TOKEN')
+  }
+
+  const nextToken = randomToken(deps.random)
+  const nextHash = await hashToken(nextToken)
+  const rotated = sql`exists (select 1 from ${refreshTokens} where ${refreshTokens.tokenHash} = ${tokenHash} and ${refreshTokens.replacedBy} = ${nextHash})`
+  const [changed] = await deps.database.writeAtomically([
+    deps.database.db
+      .update(refreshTokens)
+      .set({ rotatedAt: now, replacedBy: nextHash })
+      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt))),
+    insertWhere(
+      refreshTokens,
+      {
+        tokenHash: nextHash,
+        sessionId: row.sessionId,
+        issuedAt: now,
+        expiresAt: Math.min(now + deps.settings.refreshIdleSeconds * 1000, row.sessionExpiresAt),
+      },
+      rotated,
+    ),
+  ])
+  if (changed === 0) {
+    // Another request rotated this token first: two holders of one token means one is a thief.
+    await revokeForReuse(deps, row, meta)
+    throw new AppError('INVALID_REFRESH_TOKEN')
+  }
+  const accessToken = await signAccessToken(
+    deps.tokens,
+    { sub: row.userId, sid: row.sessionId, tid: row.tenantId },
+    now,
+    deps.settings.accessTokenTtlSeconds,
+  )
+  return {
+    status: 'signed_in',
+    accessToken,
+    tokenType: 'Bearer',
+    expiresIn: deps.settings.accessTokenTtlSeconds,
+    refreshToken: nextToken,
+  }
+}
+
+async function revokeForReuse(
+  deps: Deps,
+  row: { sessionId: string; userId: string; tenantId: string; role: string },
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.database.writeAtomically([
+    revokeSessionStatement(deps, row.sessionId, 'refresh_token_reuse'),
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: row.tenantId,
+        event: 'authn_token_reuse',
+        actor: { id: row.userId, role: row.role },
+        targetId: row.userId,
+        outcome: 'denied',
+        reason: 'REFRESH_TOKEN_REUSE',
+        details: { sessionId: row.sessionId },
+      }),
+      always,
+    ),
+  ])
+  deps.logger.warn('refresh_token_reuse', {
+    requestId: meta.requestId,
+    userId: row.userId,
+    sessionId: row.sessionId,
+  })
+}
+
+export function revokeSessionStatement(deps: Deps, sessionId: string, reason: string): SQLWrapper {
+  return deps.database.db
+    .update(sessions)
+    .set({ revokedAt: deps.clock.now(), revokeReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+}
+
+/** Ends the caller's session, and the session of `refreshToken` too if it is the caller's. */
+export async function signOut(
+  deps: Deps,
+  actor: Actor,
+  refreshToken: string | undefined,
+  meta: RequestMeta,
+) {
+  const statements = [revokeSessionStatement(deps, actor.sessionId, 'sign_out')]
+  if (refreshToken) {
+    const [other] = await deps.database.db
+      .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .where(eq(refreshTokens.tokenHash, await hashToken(refreshToken)))
+    if (other && other.userId === actor.id && other.sessionId !== actor.sessionId) {
+      statements.push(revokeSessionStatement(deps, other.sessionId, 'sign_out'))
+    }
+  }
+  statements.push(
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: actor.tenantId,
+        event: 'authn_token_revoked',
+        actor,
+        targetId: actor.id,
+        outcome: 'success',
+        reason: 'SIGN_OUT',
+      }),
+      always,
+    ),
+  )
+  await deps.database.writeAtomically(statements)
+}

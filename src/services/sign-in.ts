@@ -1,0 +1,171 @@
+import { and, eq } from 'drizzle-orm'
+import { normalizeEmail } from '../core/email.ts'
+import { AppError } from '../core/errors.ts'
+import {
+  hashPassword,
+  needsRehash,
+  type PasswordHasher,
+  verifyPassword,
+} from '../core/password-hasher.ts'
+import { describePolicy } from '../core/password-policy.ts'
+import { randomId, randomToken } from '../core/random.ts'
+import { signChallengeToken } from '../core/tokens.ts'
+import { always, insertWhere } from '../db/database.ts'
+import { auditEvents, users } from '../db/schema.ts'
+import { auditRow, recordAudit } from './audit.ts'
+import type { Deps, RequestMeta } from './deps.ts'
+import { prepareSession, type SignedIn } from './sessions.ts'
+import {
+  assertNotThrottled,
+  clearAccountThrottle,
+  recordSignInFailure,
+  throttleKeys,
+} from './sign-in-throttle.ts'
+
+export interface PasswordChangeRequired {
+  status: 'password_change_required'
+  challengeToken: string
+  expiresAt: string
+  policy: ReturnType<typeof describePolicy>
+  next: { method: 'POST'; href: string }
+}
+
+// A hash with production parameters of a password nobody knows, verified for unknown emails so
+// that they cost the same argon2 work as known ones (no timing oracle for enumeration).
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>()
+function dummyHash(deps: Deps): Promise<string> {
+  let hash = dummyHashes.get(deps.hasher)
+  if (!hash) {
+    hash = hashPassword(deps.hasher, randomToken(deps.random))
+    dummyHashes.set(deps.hasher, hash)
+  }
+  return hash
+}
+
+/**
+ * Signs a user in with email and password. Exactly one argon2 verify runs on every path that
+ * reaches hashing; throttled attempts are refused before it. Unknown email and wrong password
+ * fail identically. A pending temporary password yields only a password-change challenge.
+ */
+export async function signIn(
+  deps: Deps,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<SignedIn | PasswordChangeRequired> {
+  const email = normalizeEmail(input.email)
+  const keys = throttleKeys(email, meta.ip)
+  await assertNotThrottled(deps, keys)
+
+  const [user] = await deps.database.db.select().from(users).where(eq(users.email, email))
+  const passwordMatches = await verifyPassword(
+    deps.hasher,
+    user?.passwordHash ?? (await dummyHash(deps)),
+    input.password,
+  )
+
+  if (!user || !passwordMatches) {
+    const locked = await recordSignInFailure(deps, keys)
+    if (user) {
+      await recordAudit(deps, meta, {
+        tenantId: user.tenantId,
+        event: locked ? 'authn_login_lock' : 'authn_login_fail',
+        actor: { id: user.id, role: user.role },
+        targetId: user.id,
+        outcome: 'failure',
+        reason: 'INVALID_CREDENTIALS',
+      })
+    }
+    deps.logger.info(locked ? 'authn_login_lock' : 'authn_login_fail', {
+      requestId: meta.requestId,
+      userId: user?.id ?? null,
+    })
+    throw new AppError('INVALID_CREDENTIALS')
+  }
+
+  const now = deps.clock.now()
+  const actor = { id: user.id, role: user.role }
+  if (
+    user.mustChangePassword &&
+    user.temporaryExpiresAt !== null &&
+    user.temporaryExpiresAt <= now
+  ) {
+    // Only someone who knows the temporary password learns that it expired; they need a new reset.
+    await recordAudit(deps, meta, {
+      tenantId: user.tenantId,
+      event: 'password_reset_expired_use',
+      actor,
+      targetId: user.id,
+      outcome: 'failure',
+      reason: 'TEMPORARY_PASSWORD_EXPIRED',
+    })
+    throw new AppError('TEMPORARY_PASSWORD_EXPIRED')
+  }
+
+  if (user.mustChangePassword) {
+    // A fresh challenge replaces any earlier one: the user who closed the tab is never stranded,
+    // and an older challenge token stops working at once.
+    const challengeId = randomId(deps.random)
+    const [changed] = await deps.database.writeAtomically([
+      deps.database.db
+        .update(users)
+        .set({ challengeId })
+        .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+      clearAccountThrottle(deps, keys.account),
+      insertWhere(
+        auditEvents,
+        auditRow(deps, meta, {
+          tenantId: user.tenantId,
+          event: 'authn_password_change_required',
+          actor,
+          targetId: user.id,
+          outcome: 'success',
+        }),
+        always,
+      ),
+    ])
+    if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+    const ttl = deps.settings.challengeTtlSeconds
+    return {
+      status: 'password_change_required',
+      challengeToken: await signChallengeToken(
+        deps.tokens,
+        { sub: user.id, jti: challengeId, ver: user.credentialVersion },
+        now,
+        ttl,
+      ),
+      expiresAt: new Date(now + ttl * 1000).toISOString(),
+      policy: describePolicy(deps.settings.passwordPolicy),
+      next: { method: 'POST', href: '/api/v1/auth/password-change' },
+    }
+  }
+
+  const session = await prepareSession(deps, user, meta)
+  const statements = [
+    ...session.statements,
+    clearAccountThrottle(deps, keys.account),
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: user.tenantId,
+        event: 'authn_login_success',
+        actor,
+        targetId: user.id,
+        outcome: 'success',
+      }),
+      always,
+    ),
+  ]
+  if (needsRehash(user.passwordHash)) {
+    // Upgrade weaker stored parameters while we hold the plaintext; the guard skips it if the
+    // credential changed meanwhile. The credential version stays: same password, same sessions.
+    const upgraded = await hashPassword(deps.hasher, input.password)
+    statements.push(
+      deps.database.db
+        .update(users)
+        .set({ passwordHash: upgraded })
+        .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+    )
+  }
+  await deps.database.writeAtomically(statements)
+  return session.result
+}

@@ -1,0 +1,236 @@
+import { and, asc, eq, gt, like, or, type SQLWrapper } from 'drizzle-orm'
+import { normalizeEmail } from '../core/email.ts'
+import { AppError } from '../core/errors.ts'
+import { randomId } from '../core/random.ts'
+import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
+import { always, insertWhere } from '../db/database.ts'
+import { auditEvents, passwordResets, users } from '../db/schema.ts'
+import { auditRow } from './audit.ts'
+import type { Actor, Deps, RequestMeta } from './deps.ts'
+import { prepareTemporaryCredential } from './temporary-credential.ts'
+
+type UserRow = typeof users.$inferSelect
+
+export interface UserView {
+  id: string
+  email: string
+  displayName: string
+  role: Role
+  tenantId: string
+  createdAt: string
+  passwordState: {
+    mustChange: boolean
+    temporaryExpiresAt: string | null
+    lastResetAt: string | null
+    lastResetBy: string | null
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** The public shape of a user: never the hash, the credential id or the challenge. */
+export function toUserView(row: UserRow): UserView {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    role: row.role,
+    tenantId: row.tenantId,
+    createdAt: new Date(row.createdAt).toISOString(),
+    passwordState: {
+      mustChange: row.mustChangePassword,
+      temporaryExpiresAt: iso(row.temporaryExpiresAt),
+      lastResetAt: iso(row.lastResetAt),
+      lastResetBy: row.lastResetBy,
+    },
+  }
+}
+
+export function assertAdmin(actor: Actor): void {
+  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
+}
+
+/**
+ * A user of the caller's tenant, or NOT_FOUND — the same answer for a missing id and for another
+ * tenant's user, so tenants cannot even learn of each other's users.
+ */
+export async function findTenantUser(
+  deps: Deps,
+  tenantId: string,
+  userId: string,
+): Promise<UserRow> {
+  const row = await lookupTenantUser(deps, tenantId, userId)
+  if (!row) throw new AppError('NOT_FOUND')
+  return row
+}
+
+export async function lookupTenantUser(
+  deps: Deps,
+  tenantId: string,
+  userId: string,
+): Promise<UserRow | undefined> {
+  const [row] = await deps.database.db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+  return row
+}
+
+export async function getUser(deps: Deps, actor: Actor, userId: string): Promise<UserView> {
+  assertAdmin(actor)
+  return toUserView(await findTenantUser(deps, actor.tenantId, userId))
+}
+
+/** The tenant's users ordered by email, filtered by a substring of email or name. */
+export async function listUsers(
+  deps: Deps,
+  actor: Actor,
+  query: { search?: string; limit: number; cursor?: string },
+): Promise<{ items: UserView[]; nextCursor: string | null }> {
+  assertAdmin(actor)
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined
+  const pattern = query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined
+  const rows = await deps.database.db
+    .select()
+    .from(users)
+    .where(
+      and(
+        eq(users.tenantId, actor.tenantId),
+        pattern ? or(like(users.email, pattern), like(users.displayName, pattern)) : undefined,
+        after ? gt(users.email, after) : undefined,
+      ),
+    )
+    .orderBy(asc(users.email))
+    .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map(toUserView),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.email) : null,
+  }
+}
+
+function encodeCursor(email: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(email))).replace(/=+$/, '')
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(
+      Uint8Array.from(atob(cursor), (c) => c.charCodeAt(0)),
+    )
+  } catch {
+    throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid.' })
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /UNIQUE constraint failed/i.test(`${error.message} ${String(error.cause ?? '')}`)
+  )
+}
+
+export interface NewUserResult {
+  user: UserView
+  temporaryPassword: string
+  expiresAt: string
+}
+
+/**
+ * Statements that create a user holding a temporary password, with its reset record and audit
+ * events. Shared by the admin API, the CLI and the first-start bootstrap.
+ */
+export async function prepareNewUser(
+  deps: Deps,
+  input: { tenantId: string; email: string; displayName: string; role: Role },
+  actor: { id: string; role: string } | null,
+  meta: RequestMeta,
+): Promise<{ statements: SQLWrapper[]; result: () => Promise<NewUserResult> }> {
+  const email = normalizeEmail(input.email)
+  const now = deps.clock.now()
+  const credential = await prepareTemporaryCredential(deps, email)
+  const row: UserRow = {
+    id: randomId(deps.random),
+    tenantId: input.tenantId,
+    email,
+    displayName: input.displayName,
+    role: input.role,
+    passwordHash: credential.hash,
+    credentialVersion: 1,
+    credentialId: randomId(deps.random),
+    mustChangePassword: true,
+    temporaryExpiresAt: credential.expiresAt,
+    challengeId: null,
+    passwordChangedAt: null,
+    lastResetAt: now,
+    lastResetBy: actor?.id ?? null,
+    createdAt: now,
+  }
+  const resetId = randomId(deps.random)
+  const statements = [
+    deps.database.db.insert(users).values(row),
+    deps.database.db.insert(passwordResets).values({
+      id: resetId,
+      tenantId: input.tenantId,
+      userId: row.id,
+      issuedBy: actor?.id ?? null,
+      issuedAt: now,
+      expiresAt: credential.expiresAt,
+      requireChange: true,
+      status: 'pending',
+    }),
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: input.tenantId,
+        event: 'user_created',
+        actor,
+        targetId: row.id,
+        outcome: 'success',
+        details: { role: input.role, resetId },
+      }),
+      always,
+    ),
+  ]
+  return {
+    statements,
+    result: async () => ({
+      user: toUserView(row),
+      temporaryPassword: credential.password,
+      expiresAt: new Date(credential.expiresAt).toISOString(),
+    }),
+  }
+}
+
+/** Runs a batch that creates a user; a taken email (even by a race) is EMAIL_TAKEN. */
+export async function writeNewUser(deps: Deps, statements: SQLWrapper[]): Promise<void> {
+  try {
+    await deps.database.writeAtomically(statements)
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('EMAIL_TAKEN')
+    throw error
+  }
+}
+
+export async function assertEmailFree(deps: Deps, email: string): Promise<void> {
+  const [taken] = await deps.database.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+  if (taken) throw new AppError('EMAIL_TAKEN')
+}
+
+/** A global admin adds a user to their tenant; the first temporary password is shown once. */
+export async function createUser(
+  deps: Deps,
+  actor: Actor,
+  input: { email: string; displayName: string; role: Role },
+  meta: RequestMeta,
+): Promise<NewUserResult> {
+  if (!canCreateUsers(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  await assertEmailFree(deps, input.email)
+  const prepared = await prepareNewUser(deps, { ...input, tenantId: actor.tenantId }, actor, meta)
+  await writeNewUser(deps, prepared.statements)
+  return prepared.result()
+}
