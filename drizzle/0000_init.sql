@@ -69,6 +69,7 @@ CREATE TABLE `refresh_tokens` (
 	`issued_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,
 	`rotated_at` integer,
+	`replaced_by` text,
 	FOREIGN KEY (`session_id`) REFERENCES `sessions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -87,8 +87,7 @@ export async function completePasswordChange(
   if (!claims) throw new AppError('INVALID_CHALLENGE')
   const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
   if (
-    !user ||
-    !user.mustChangePassword ||
+    !user?.mustChangePassword ||
     user.challengeId !== claims.jti ||
     user.credentialVersion !== claims.ver
   ) {

@@ -19,8 +19,17 @@ function fail(message: string): never {
   process.exit(1)
 }
 
+const COMMANDS = new Set(['tenant create', 'user reset-password'])
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv
+  if (!group || ['help', '--help', '-h'].includes(group)) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  if (!COMMANDS.has(`${group} ${command}`)) {
+    fail(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`)
+  }
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>
   const options = {
     name: { type: 'string' },
@@ -35,7 +44,7 @@ async function main(argv: string[]) {
     fail(`${(error as Error).message}\n${USAGE}`)
   }
   const { values } = parsed
-  if (values.help || !group) {
+  if (values.help) {
     process.stdout.write(`${USAGE}\n`)
     return
   }
@@ -63,12 +72,10 @@ async function main(argv: string[]) {
         json: values.json,
         heading: `Created tenant ${issued.tenantId} with global admin`,
       })
-    } else if (group === 'user' && command === 'reset-password') {
+    } else {
       if (!values.email) fail('--email is required')
       const issued = await operatorResetPassword(deps, values.email)
       printIssued(issued, { json: values.json, heading: 'Password reset for' })
-    } else {
-      fail(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`)
     }
   } catch (error) {
     if (error instanceof AppError) {

@@ -1,0 +1,191 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CLIENT_IP_HEADER, createTestApp, type TestApp } from '../helpers/test-app.ts'
+
+let t: TestApp
+beforeEach(() => {
+  t = createTestApp()
+})
+afterEach(() => t.close())
+
+/** Every header but the request id, which differs per request by design. */
+const comparable = (r: { status: number; text: string; headers: Headers }) => ({
+  status: r.status,
+  body: r.text,
+  headers: [...r.headers.entries()].filter(([name]) => name !== 'x-request-id'),
+})
+
+describe('POST /auth/sign-in', () => {
+  it('signs a user in with the right password (email case-insensitive)', async () => {
+    const admin = await t.seedTenant()
+    const res = await t.post('auth/sign-in', {
+      email: admin.email.toUpperCase(),
+      password: admin.password,
+    })
+    expect(res.status).toBe(200)
+    expect(res.json).toMatchObject({ status: 'signed_in', tokenType: 'Bearer', expiresIn: 600 })
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const me = await t.get('me', res.json.accessToken)
+    expect(me.json).toMatchObject({ id: admin.id, email: admin.email, role: 'global_admin' })
+  })
+
+  it('answers an unknown email and a wrong password byte-identically, with one argon2 verify each', async () => {
+    const admin = await t.seedTenant()
+    t.hashCalls.verify = 0
+    const unknown = await t.post('auth/sign-in', {
+      email: 'nobody@example.com',
+      password: 'whatever password 1',
+    })
+    expect(t.hashCalls.verify).toBe(1)
+    const wrong = await t.post('auth/sign-in', {
+      email: admin.email,
+      password: 'whatever password 1',
+    })
+    expect(t.hashCalls.verify).toBe(2)
+    expect(unknown.status).toBe(401)
+    expect(unknown.json).toEqual({
+      type: 'about:blank',
+      title: 'The email or password is incorrect',
+      status: 401,
+      code: 'INVALID_CREDENTIALS',
+    })
+    expect(comparable(wrong)).toEqual(comparable(unknown))
+  })
+
+  it('locks an account after 5 failures; 4 failures and the right password still succeed', async () => {
+    const admin = await t.seedTenant()
+    for (let i = 0; i < 4; i++)
+      await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
+    expect(
+      (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+    ).toBe(200)
+
+    // The success cleared the counter; five fresh failures lock.
+    for (let i = 0; i < 5; i++)
+      await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
+    const verifies = t.hashCalls.verify
+    const locked = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    expect(locked.status).toBe(429)
+    expect(locked.json.code).toBe('TOO_MANY_ATTEMPTS')
+    expect(locked.headers.get('retry-after')).toBe('30')
+    expect(t.hashCalls.verify).toBe(verifies) // refused before argon2
+
+    // Attempts during the lock do not extend it; after it, the right password works.
+    t.clock.advance(20_000)
+    await t.post('auth/sign-in', { email: admin.email, password: 'wrong again 12345' })
+    t.clock.advance(10_001)
+    expect(
+      (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+    ).toBe(200)
+  })
+
+  it('doubles the lock with each further failure', async () => {
+    const admin = await t.seedTenant()
+    for (let i = 0; i < 5; i++)
+      await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
+    t.clock.advance(30_001)
+    await t.post('auth/sign-in', { email: admin.email, password: 'sixth wrong password' })
+    const res = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    expect(res.headers.get('retry-after')).toBe('60')
+  })
+
+  it('throttles unknown emails exactly like known ones, sharing one counter across letter case', async () => {
+    for (let i = 0; i < 5; i++) {
+      const email = i % 2 ? 'Ghost@Example.com' : 'ghost@example.com'
+      expect((await t.post('auth/sign-in', { email, password: 'wrong password 123' })).status).toBe(
+        401,
+      )
+    }
+    const res = await t.post('auth/sign-in', {
+      email: 'GHOST@example.com',
+      password: 'wrong password 123',
+    })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('30')
+  })
+
+  it('limits one client IP spraying many accounts, before hashing', async () => {
+    const t2 = createTestApp({
+      settings: {
+        signInThrottle: {
+          accountLockThreshold: 5,
+          ipLockThreshold: 10,
+          baseLockSeconds: 30,
+          maxLockSeconds: 900,
+        },
+      },
+    })
+    try {
+      const headers = { [CLIENT_IP_HEADER]: '203.0.113.9' }
+      for (let i = 0; i < 10; i++) {
+        await t2.post(
+          'auth/sign-in',
+          { email: `victim${i}@example.com`, password: 'Spring2026!Spring' },
+          { headers },
+        )
+      }
+      const verifies = t2.hashCalls.verify
+      const res = await t2.post(
+        'auth/sign-in',
+        { email: 'victim99@example.com', password: 'x' },
+        { headers },
+      )
+      expect(res.status).toBe(429)
+      expect(t2.hashCalls.verify).toBe(verifies)
+      // Another IP is unaffected.
+      const other = await t2.post(
+        'auth/sign-in',
+        { email: 'victim99@example.com', password: 'x' },
+        { headers: { [CLIENT_IP_HEADER]: '198.51.100.1' } },
+      )
+      expect(other.status).toBe(401)
+    } finally {
+      t2.close()
+    }
+  })
+
+  it('refuses a password over 1024 bytes without hashing it', async () => {
+    const verifies = t.hashCalls.verify
+    const res = await t.post('auth/sign-in', { email: 'a@example.com', password: 'x'.repeat(1025) })
+    expect(res.status).toBe(400)
+    expect(res.json.code).toBe('VALIDATION_FAILED')
+    expect(t.hashCalls.verify).toBe(verifies)
+  })
+
+  it('accepts long passwords and verifies NFC and NFD forms alike', async () => {
+    const admin = await t.seedTenant()
+    const long = `${'Long passphrase '.repeat(8)}Amélie`
+    const change = await t.post(
+      'me/password',
+      { currentPassword: admin.password, newPassword: long },
+      { token: admin.accessToken },
+    )
+    expect(change.status).toBe(204)
+    const nfd = long.normalize('NFD')
+    expect(nfd).not.toBe(long)
+    expect((await t.post('auth/sign-in', { email: admin.email, password: nfd })).status).toBe(200)
+  })
+
+  it('rehashes a hash with weaker parameters at the next successful sign-in', async () => {
+    const admin = await t.seedTenant()
+    const { hash } = await import('@node-rs/argon2')
+    const weak = await hash(admin.password, {
+      algorithm: 2,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    })
+    t.database.sqlite.prepare('update users set password_hash = ? where id = ?').run(weak, admin.id)
+    expect(
+      (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+    ).toBe(200)
+    const stored = t.database.sqlite
+      .prepare('select password_hash as h from users where id = ?')
+      .get(admin.id) as {
+      h: string
+    }
+    expect(stored.h).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    expect(
+      (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+    ).toBe(200)
+  })
+})

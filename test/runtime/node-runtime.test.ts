@@ -1,0 +1,157 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openSqliteDatabase } from '../../src/runtime/node/sqlite-database.ts'
+
+const run = promisify(execFile)
+const ROOT = new URL('../../', import.meta.url).pathname
+const dirs: string[] = []
+function tempDir() {
+  const dir = mkdtempSync(join(tmpdir(), 'oncepass-rt-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Runs the real `oncepass` command as an operator would. */
+function cli(args: string[], databasePath: string) {
+  return run(join(ROOT, 'bin/oncepass.js'), args, {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath },
+  })
+}
+
+describe('SQLite connections', () => {
+  it('set WAL, synchronous=FULL, foreign keys and a busy timeout on every connection', () => {
+    const path = join(tempDir(), 'db', 'x.sqlite')
+    const connections = [
+      openSqliteDatabase(path),
+      openSqliteDatabase(path),
+      openSqliteDatabase(path),
+    ]
+    for (const { sqlite } of connections) {
+      expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(sqlite.pragma('synchronous', { simple: true })).toBe(2)
+      expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
+      expect(sqlite.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0)
+    }
+    for (const connection of connections) connection.close()
+  })
+
+  it('rolls back every statement of an atomic write when one fails', async () => {
+    const database = openSqliteDatabase(join(tempDir(), 'x.sqlite'))
+    const { sql } = await import('drizzle-orm')
+    await expect(
+      database.writeAtomically([
+        sql`insert into tenants (id, name, created_at) values ('t1', 'one', 1)`,
+        sql`insert into tenants (id, name, created_at) values ('t1', 'duplicate', 2)`,
+      ]),
+    ).rejects.toThrow()
+    expect(database.sqlite.prepare('select count(*) as n from tenants').get()).toEqual({ n: 0 })
+    database.close()
+  })
+})
+
+describe('CLI', () => {
+  it('tenant create --json prints one JSON object, and the admin must change the password', async () => {
+    const path = join(tempDir(), 'cli.sqlite')
+    const { stdout } = await cli(
+      ['tenant', 'create', '--name', 'Acme', '--admin-email', 'Root@Acme.test', '--json'],
+      path,
+    )
+    const issued = JSON.parse(stdout)
+    expect(Object.keys(issued).sort()).toEqual([
+      'email',
+      'expiresAt',
+      'temporaryPassword',
+      'tenantId',
+      'userId',
+    ])
+    expect(issued.email).toBe('root@acme.test')
+    expect(issued.temporaryPassword).toMatch(/^[\w]{4}(-[\w]{4}){3}$/)
+    expect(stdout.trim().split('\n')).toHaveLength(1)
+
+    const again = cli(
+      ['tenant', 'create', '--name', 'Other', '--admin-email', 'root@acme.test'],
+      path,
+    )
+    await expect(again).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('already exists'),
+    })
+
+    const reset = JSON.parse(
+      (await cli(['user', 'reset-password', '--email', 'ROOT@acme.test', '--json'], path)).stdout,
+    )
+    expect(reset.userId).toBe(issued.userId)
+    expect(reset.temporaryPassword).not.toBe(issued.temporaryPassword)
+    // Only a hash is stored, never the plaintext.
+    expect(readFileSync(path).includes(Buffer.from(reset.temporaryPassword))).toBe(false)
+  })
+
+  it('explains bad usage on stderr with exit code 1', async () => {
+    const path = join(tempDir(), 'cli.sqlite')
+    await expect(cli(['tenant', 'create', '--name', 'Acme'], path)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--admin-email is required'),
+    })
+    await expect(
+      cli(['user', 'reset-password', '--email', 'nobody@x.test'], path),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no user with this email'),
+    })
+    await expect(cli(['frobnicate'], path)).rejects.toMatchObject({ code: 1 })
+  })
+})
+
+describe('npm start', () => {
+  let child: ChildProcess | undefined
+  afterEach(() => child?.kill('SIGKILL'))
+
+  it('boots on an empty folder, prints the bootstrap password once, serves, and stops on SIGTERM', async () => {
+    const dir = tempDir()
+    const port = 40_000 + Math.floor(Math.random() * 10_000)
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_PATH: join(dir, 'data', 'oncepass.sqlite'),
+      },
+    })
+    let stdout = ''
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk
+    })
+    const deadline = Date.now() + 15_000
+    while (!stdout.includes('server_started')) {
+      if (Date.now() > deadline) throw new Error(`no start: ${stdout}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    expect(await health.json()).toEqual({ status: 'ok' })
+
+    const lines = stdout.split('\n').filter((line) => line.toLowerCase().includes('password'))
+    expect(lines).toHaveLength(1)
+    const password = /temporary password: (\S+)/.exec(lines[0]!)![1]!
+    expect(lines[0]).toContain('admin@example.com')
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password }),
+    })
+    expect(((await signIn.json()) as { status: string }).status).toBe('password_change_required')
+    expect(statSync(join(dir, 'data', 'signing-key')).mode & 0o077).toBe(0)
+
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(stdout).toContain('server_stopped')
+  })
+})
