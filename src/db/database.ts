@@ -3,7 +3,7 @@ import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { type schema, users } from './schema.ts'
 
 /** The drizzle handle services query with; the same schema on better-sqlite3 and on D1. */
-// biome-ignore lint/suspicious/noExplicitAny: the run-result type differs per driver and is unused
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the run-result type differs per driver and is unused
 export type AppDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>
 
 /**

@@ -144,6 +144,8 @@ function decodeCursor(cursor: string): { at: number; id: string } {
     ) {
       return value as { at: number; id: string }
     }
-  } catch {}
+  } catch {
+    // fall through: not base64 or not JSON
+  }
   throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid.' })
 }

@@ -85,7 +85,9 @@ export function createTestApp(options: TestAppOptions = {}) {
     let json: any = null
     try {
       json = text ? JSON.parse(text) : null
-    } catch {}
+    } catch {
+      // not JSON: callers use `text`
+    }
     return { status: response.status, headers: response.headers, text, json }
   }
 

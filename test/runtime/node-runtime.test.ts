@@ -116,7 +116,7 @@ describe('npm start', () => {
 
   it('boots on an empty folder, prints the bootstrap password once, serves, and stops on SIGTERM', async () => {
     const dir = tempDir()
-    const port = 40_000 + Math.floor(Math.random() * 10_000)
+    const port = 40_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 10_000)
     child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
       cwd: ROOT,
       env: {
