@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, lte, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
@@ -213,7 +213,13 @@ function resetStatements(
     )
   }
   if (idempotency) {
+    const sameKey = and(
+      eq(idempotencyKeys.actorId, actor.id),
+      eq(idempotencyKeys.keyHash, idempotency.keyHash),
+    )
     statements.push(
+      // An expired record of the same key makes way for the new one.
+      db.delete(idempotencyKeys).where(and(sameKey, lte(idempotencyKeys.expiresAt, now), guard)),
       insertWhere(
         idempotencyKeys,
         {
@@ -228,7 +234,22 @@ function resetStatements(
       ),
     )
   }
+  // Counted inside the transaction, after the revocation above.
+  const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
   statements.push(
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: target.tenantId,
+        event: 'authn_token_revoked',
+        actor,
+        targetId: target.id,
+        outcome: 'success',
+        reason: 'PASSWORD_RESET',
+        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
+      }),
+      guard,
+    ),
     insertWhere(
       auditEvents,
       auditRow(deps, meta, {
@@ -238,8 +259,7 @@ function resetStatements(
         targetId: target.id,
         outcome: 'success',
         reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
-        // Counted inside the transaction, after the revocation above.
-        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', (select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason}))`,
+        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
       }),
       guard,
     ),
