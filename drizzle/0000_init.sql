@@ -15,6 +15,7 @@ CREATE TABLE `audit_events` (
 --> statement-breakpoint
 CREATE INDEX `audit_events_tenant_at` ON `audit_events` (`tenant_id`,`at`);--> statement-breakpoint
 CREATE INDEX `audit_events_target` ON `audit_events` (`target_id`,`at`);--> statement-breakpoint
+CREATE INDEX `audit_events_actor` ON `audit_events` (`actor_id`,`at`);--> statement-breakpoint
 CREATE TABLE `idempotency_keys` (
 	`actor_id` text NOT NULL,
 	`key_hash` text NOT NULL,

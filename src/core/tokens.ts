@@ -32,8 +32,23 @@ export interface ChallengeClaims {
 
 const challengeAudience = (config: TokenConfig) => `${config.audience}:password-change`
 
+// Import the raw key into Web Crypto once per key, not once per token: every request verifies one.
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
+const cryptoKeys = new WeakMap<Uint8Array, Promise<HmacKey>>()
+function hmacKey(raw: Uint8Array): Promise<HmacKey> {
+  let key = cryptoKeys.get(raw)
+  if (!key) {
+    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ])
+    cryptoKeys.set(raw, key)
+  }
+  return key
+}
+
 /** Signs a short-lived access token (RFC 9068 `typ`), bound to a session and credential version. */
-export function signAccessToken(
+export async function signAccessToken(
   config: TokenConfig,
   claims: AccessClaims,
   nowMs: number,
@@ -47,11 +62,11 @@ export function signAccessToken(
     .setAudience(config.audience)
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
-    .sign(config.signingKey)
+    .sign(await hmacKey(config.signingKey))
 }
 
 /** Signs the restricted token that can only complete a forced password change. */
-export function signChallengeToken(
+export async function signChallengeToken(
   config: TokenConfig,
   claims: ChallengeClaims,
   nowMs: number,
@@ -66,7 +81,7 @@ export function signChallengeToken(
     .setAudience(challengeAudience(config))
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
-    .sign(config.signingKey)
+    .sign(await hmacKey(config.signingKey))
 }
 
 /**
@@ -81,7 +96,7 @@ async function verifyToken(
   expected: { typ: string; audience: string; claims: string[] },
 ) {
   try {
-    const { payload } = await jwtVerify(token, config.signingKey, {
+    const { payload } = await jwtVerify(token, await hmacKey(config.signingKey), {
       algorithms: [ALGORITHM],
       issuer: config.issuer,
       audience: expected.audience,
@@ -146,13 +161,6 @@ export async function hashToken(token: string): Promise<string> {
  * admin-chosen password, as in an idempotent reset request).
  */
 export async function fingerprint(key: Uint8Array, text: string): Promise<string> {
-  const hmacKey = await crypto.subtle.importKey(
-    'raw',
-    key,
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const mac = await crypto.subtle.sign('HMAC', hmacKey, new TextEncoder().encode(text))
+  const mac = await crypto.subtle.sign('HMAC', await hmacKey(key), new TextEncoder().encode(text))
   return encodeBase64Url(new Uint8Array(mac))
 }

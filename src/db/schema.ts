@@ -164,6 +164,7 @@ export const auditEvents = sqliteTable(
   (table) => [
     index('audit_events_tenant_at').on(table.tenantId, table.at),
     index('audit_events_target').on(table.targetId, table.at),
+    index('audit_events_actor').on(table.actorId, table.at),
   ],
 )
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createFakeClock } from '../../src/core/clock.ts'
+import type { HashSchedulerOptions } from '../../src/core/hash-scheduler.ts'
 import { createJsonLogger } from '../../src/core/logger.ts'
 import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import { createApp } from '../../src/http/app.ts'
@@ -32,6 +33,7 @@ export function countingHasher(inner: PasswordHasher = createArgon2Hasher()) {
 
 export interface TestAppOptions {
   settings?: Partial<Settings>
+  hashing?: Partial<HashSchedulerOptions>
   hasher?: PasswordHasher
 }
 
@@ -52,6 +54,7 @@ export function createTestApp(options: TestAppOptions = {}) {
       audience: 'oncepass-test-api',
       trustProxyHeader: CLIENT_IP_HEADER,
       allowedOrigins: ['https://admin.example.test'],
+      hashing: { maxInFlight: 2, maxQueue: 64, ...options.hashing },
       settings: { ...defaultSettings, ...options.settings },
     },
     {

@@ -189,3 +189,28 @@ describe('POST /auth/sign-in', () => {
     ).toBe(200)
   })
 })
+
+describe('hash scheduling', () => {
+  it('answers 503 SERVICE_BUSY with Retry-After when the hash queue is full, and recovers', async () => {
+    const t2 = createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
+    try {
+      const admin = await t2.seedTenant()
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          t2.post('auth/sign-in', { email: admin.email, password: admin.password }),
+        ),
+      )
+      const statuses = attempts.map((r) => r.status)
+      expect(statuses).toContain(200)
+      expect(statuses).toContain(503)
+      const busy = attempts.find((r) => r.status === 503)!
+      expect(busy.json.code).toBe('SERVICE_BUSY')
+      expect(busy.headers.get('retry-after')).toBe('1')
+      expect(
+        (await t2.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+      ).toBe(200)
+    } finally {
+      t2.close()
+    }
+  })
+})

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
+import type { HashSchedulerOptions } from '../../core/hash-scheduler.ts'
 import { defaultSettings, type Settings } from '../../services/deps.ts'
 
 const seconds = (fallback: number, min: number, max: number) =>
@@ -26,6 +28,23 @@ const EnvSchema = z.object({
   ONCEPASS_CHALLENGE_TTL: seconds(defaultSettings.challengeTtlSeconds, 60, 900),
   ONCEPASS_TEMP_PASSWORD_TTL: seconds(defaultSettings.temporaryPasswordTtlSeconds, 3600, 7 * 86400),
   ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS: boolean,
+  ONCEPASS_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  ONCEPASS_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  ONCEPASS_IP_LOCK_THRESHOLD: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultSettings.signInThrottle.ipLockThreshold),
+  ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultSettings.resetRateLimit.perAdminPerMinute),
+  ONCEPASS_RESETS_PER_USER_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultSettings.resetRateLimit.perTargetPerMinute),
   /** e.g. `x-forwarded-for` behind a reverse proxy you run; unset: the socket address. */
   ONCEPASS_TRUST_PROXY_HEADER: z.string().toLowerCase().optional(),
   ONCEPASS_ALLOWED_ORIGINS: z
@@ -50,6 +69,7 @@ export interface NodeConfig {
   audience: string
   trustProxyHeader: string | undefined
   allowedOrigins: string[]
+  hashing: HashSchedulerOptions
   settings: Settings
 }
 
@@ -74,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): NodeConfig 
     audience: e.ONCEPASS_AUDIENCE,
     trustProxyHeader: e.ONCEPASS_TRUST_PROXY_HEADER,
     allowedOrigins: e.ONCEPASS_ALLOWED_ORIGINS,
+    hashing: { maxInFlight: e.ONCEPASS_HASH_CONCURRENCY, maxQueue: e.ONCEPASS_HASH_QUEUE },
     settings: {
       ...defaultSettings,
       accessTokenTtlSeconds: e.ONCEPASS_ACCESS_TOKEN_TTL,
@@ -82,6 +103,14 @@ export function loadConfig(env: Record<string, string | undefined>): NodeConfig 
       challengeTtlSeconds: e.ONCEPASS_CHALLENGE_TTL,
       temporaryPasswordTtlSeconds: e.ONCEPASS_TEMP_PASSWORD_TTL,
       allowPermanentAdminPasswords: e.ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS,
+      signInThrottle: {
+        ...defaultSettings.signInThrottle,
+        ipLockThreshold: e.ONCEPASS_IP_LOCK_THRESHOLD,
+      },
+      resetRateLimit: {
+        perAdminPerMinute: e.ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE,
+        perTargetPerMinute: e.ONCEPASS_RESETS_PER_USER_PER_MINUTE,
+      },
     },
   }
 }

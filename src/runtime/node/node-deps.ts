@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
+import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { cryptoRandom } from '../../core/random.ts'
 import type { Database } from '../../db/database.ts'
@@ -29,7 +30,7 @@ export function nodeClientIp(trustProxyHeader: string | undefined) {
 export function createNodeDeps(
   config: Pick<
     NodeConfig,
-    'issuer' | 'audience' | 'trustProxyHeader' | 'allowedOrigins' | 'settings'
+    'issuer' | 'audience' | 'trustProxyHeader' | 'allowedOrigins' | 'hashing' | 'settings'
   >,
   parts: {
     database: Database
@@ -42,7 +43,8 @@ export function createNodeDeps(
 ): HttpDeps {
   return {
     database: parts.database,
-    hasher: parts.hasher ?? createArgon2Hasher(),
+    // Every hash and verify goes through one scheduler: bounded concurrency, bounded queue.
+    hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
     clock: parts.clock ?? systemClock,
     random: cryptoRandom,
     logger: parts.logger,
