@@ -2,7 +2,7 @@ import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { hashToken, signAccessToken, verifyAccessToken } from '../core/tokens.ts'
-import { always, insertWhere } from '../db/database.ts'
+import { type AppDb, always, insertWhere } from '../db/database.ts'
 import { auditEvents, refreshTokens, sessions, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
@@ -78,17 +78,11 @@ export async function prepareSession(
   }
 }
 
-/**
- * Resolves a bearer token to the caller, checking the database on every request: the session
- * must exist, be unrevoked and unexpired, and belong to the user's current credential version.
- * A reset bumps that version and revokes the rows, so a token dies on its very next use — even
- * one minted in the same second (the check is an integer version, not a timestamp).
- */
-export async function authenticate(deps: Deps, token: string): Promise<Actor> {
-  const now = deps.clock.now()
-  const claims = await verifyAccessToken(deps.tokens, token, now)
-  if (!claims) throw new AppError('UNAUTHENTICATED')
-  const [row] = await deps.database.db
+// The one query every authenticated request runs: prepared once per database handle, so the hot
+// path neither rebuilds the SQL nor re-prepares the statement.
+const sessionQueries = new WeakMap<AppDb, ReturnType<typeof prepareSessionQuery>>()
+function prepareSessionQuery(db: AppDb) {
+  return db
     .select({
       id: users.id,
       tenantId: users.tenantId,
@@ -103,7 +97,31 @@ export async function authenticate(deps: Deps, token: string): Promise<Actor> {
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, claims.sid), eq(sessions.userId, claims.sub)))
+    .where(
+      and(eq(sessions.id, sql.placeholder('sid')), eq(sessions.userId, sql.placeholder('sub'))),
+    )
+    .prepare()
+}
+function sessionQuery(db: AppDb) {
+  let query = sessionQueries.get(db)
+  if (!query) {
+    query = prepareSessionQuery(db)
+    sessionQueries.set(db, query)
+  }
+  return query
+}
+
+/**
+ * Resolves a bearer token to the caller, checking the database on every request: the session
+ * must exist, be unrevoked and unexpired, and belong to the user's current credential version.
+ * A reset bumps that version and revokes the rows, so a token dies on its very next use — even
+ * one minted in the same second (the check is an integer version, not a timestamp).
+ */
+export async function authenticate(deps: Deps, token: string): Promise<Actor> {
+  const now = deps.clock.now()
+  const claims = await verifyAccessToken(deps.tokens, token, now)
+  if (!claims) throw new AppError('UNAUTHENTICATED')
+  const [row] = await sessionQuery(deps.database.db).all({ sid: claims.sid, sub: claims.sub })
   if (
     !row ||
     row.revokedAt !== null ||

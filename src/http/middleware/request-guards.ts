@@ -16,7 +16,6 @@ export const MAX_BODY_BYTES = 16 * 1024
  */
 export function requestGuards(allowedOrigins: string[]): MiddlewareHandler {
   const checkOriginAndType: MiddlewareHandler = async (c, next) => {
-    if (!UNSAFE_METHODS.has(c.req.method)) return next()
     const origin = c.req.header('Origin')
     const sameOrigin = origin === new URL(c.req.url).origin
     const allowed = origin !== undefined && (sameOrigin || allowedOrigins.includes(origin))
@@ -33,10 +32,8 @@ export function requestGuards(allowedOrigins: string[]): MiddlewareHandler {
     }
     return next()
   }
-  return every(
-    async (c, next) => (UNSAFE_METHODS.has(c.req.method) ? limitBody(c, next) : next()),
-    checkOriginAndType,
-  )
+  const guardUnsafe = every(limitBody, checkOriginAndType)
+  return (c, next) => (UNSAFE_METHODS.has(c.req.method) ? guardUnsafe(c, next) : next())
 }
 
 const limitBody = bodyLimit({

@@ -14,16 +14,23 @@ const HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
 }
+const ENTRIES = Object.entries(HEADERS)
 
-/** Sets the security headers on every response, errors included, and strips version headers. */
+/**
+ * Sets the security headers on every response, errors included. They are set up front (the cheap
+ * path for responses built by handlers) and checked again afterwards, for responses built
+ * elsewhere (the error translator, 404/405).
+ */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {
+    for (const [name, value] of ENTRIES) c.header(name, value)
     await next()
-    for (const [name, value] of Object.entries(HEADERS)) c.res.headers.set(name, value)
-    if (c.res.headers.get('Content-Type') === 'application/json') {
-      c.res.headers.set('Content-Type', 'application/json; charset=utf-8')
+    const headers = c.res.headers
+    if (headers.get('Cache-Control') !== HEADERS['Cache-Control']) {
+      for (const [name, value] of ENTRIES) headers.set(name, value)
     }
-    c.res.headers.delete('X-Powered-By')
-    c.res.headers.delete('Server')
+    if (headers.get('Content-Type') === 'application/json') {
+      headers.set('Content-Type', 'application/json; charset=utf-8')
+    }
   }
 }

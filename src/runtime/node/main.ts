@@ -3,13 +3,15 @@ import { createJsonLogger } from '../../core/logger.ts'
 import { createApp } from '../../http/app.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
 import { loadConfig } from './config.ts'
+import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
 import { loadSigningKey } from './signing-key.ts'
 import { openSqliteDatabase } from './sqlite-database.ts'
 
 // config → SQLite (migrated) → deps → app → serve. Nothing else reads the environment.
-const logger = createJsonLogger((line) => process.stdout.write(`${line}\n`))
+const stdout = createBatchedStdout()
+const logger = createJsonLogger(stdout.write)
 let config: ReturnType<typeof loadConfig>
 try {
   config = loadConfig(process.env)
@@ -26,7 +28,10 @@ const deps = createNodeDeps(config, {
 })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
-if (issued) printIssued(issued, { json: false, heading: 'First start: created global admin' })
+if (issued) {
+  stdout.flush()
+  printIssued(issued, { json: false, heading: 'First start: created global admin' })
+}
 
 const server = serve(
   { fetch: createApp(deps).fetch, port: config.port, hostname: config.host },
@@ -45,11 +50,15 @@ function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   logger.info('server_stopping', { signal })
-  const force = setTimeout(() => process.exit(1), 10_000)
+  const force = setTimeout(() => {
+    stdout.flush()
+    process.exit(1)
+  }, 10_000)
   force.unref()
   server.close(() => {
     database.close()
     logger.info('server_stopped', {})
+    stdout.flush()
     process.exit(0)
   })
 }

@@ -1,0 +1,416 @@
+/**
+ * `npm run bench`: starts oncepass on loopback with a fresh database, seeds users through the
+ * public API, and measures with autocannon. Prints a table and writes the same as JSON
+ * (bench-results.json). Options: `--runs N` (default 3; medians are reported), `--seconds S`
+ * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself).
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { hash, verify } from '@node-rs/argon2'
+import autocannon from 'autocannon'
+
+const ROOT = new URL('../../', import.meta.url).pathname
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results.json' },
+  },
+})
+const RUNS = args.quick ? 1 : Number(args.runs)
+const SECONDS = args.quick ? 2 : Number(args.seconds)
+const USERS = 64
+const USER_PASSWORD = 'bench user passphrase 2026'
+
+interface Phase {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  requests: number
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** The raw argon2id rate on this machine, in this process, with `inFlight` running at once. */
+async function rawArgon2Rate(
+  kind: 'hash' | 'verify',
+  inFlight: number,
+  seconds: number,
+): Promise<number> {
+  const options = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 }
+  const stored = await hash('raw benchmark password', options)
+  const until = Date.now() + seconds * 1000
+  let done = 0
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() < until) {
+        if (kind === 'hash') await hash('raw benchmark password', options)
+        else await verify(stored, 'raw benchmark password')
+        done++
+      }
+    }),
+  )
+  return done / seconds
+}
+
+interface Server {
+  child: ChildProcess
+  url: string
+  stdout: () => string
+  peakRssMiB: () => number
+  stop: () => Promise<void>
+}
+
+/** Starts the server the way `npm start` does (same loader, same threadpool size). */
+async function startServer(dir: string): Promise<Server & { startMs: number }> {
+  const logPath = join(dir, 'server.log')
+  const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
+  const started = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '8',
+      PORT: String(port),
+      DATABASE_PATH: join(dir, 'oncepass.sqlite'),
+      // The storms come from one IP and reset the same users many times a minute.
+      ONCEPASS_IP_LOCK_THRESHOLD: '1000000',
+      ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: '1000000',
+      ONCEPASS_RESETS_PER_USER_PER_MINUTE: '1000000',
+      ONCEPASS_SESSION_MAX_AGE: '43200',
+    },
+    // The server's log goes to a file, so reading it costs the driver nothing during the storms.
+    stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
+  })
+  const out = () => readFileSync(logPath, 'utf8').slice(0, 64 * 1024)
+  const url = `http://127.0.0.1:${port}`
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > 20_000) throw new Error(`server did not start:\n${out()}`)
+    await sleep(10)
+  }
+  const startMs = performance.now() - started
+  const peakRssMiB = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  return { child, url, stdout: out, peakRssMiB, stop, startMs }
+}
+
+/** `npm start` on an empty folder until /healthz answers, as an operator would see it. */
+async function measureNpmStart(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'oncepass-start-'))
+  const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
+  const started = performance.now()
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: join(dir, 'oncepass.sqlite') },
+    stdio: 'ignore',
+    detached: true,
+  })
+  let ms = Number.NaN
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) {
+        ms = performance.now() - started
+        break
+      }
+    } catch {
+      // not yet
+    }
+    if (performance.now() - started > 20_000) break
+    await sleep(5)
+  }
+  process.kill(-child.pid!, 'SIGTERM')
+  await sleep(300)
+  rmSync(dir, { recursive: true, force: true })
+  return ms
+}
+
+async function api(url: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(`${url}/api/v1/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+/** The bootstrap admin sets a password; then USERS users are created and set theirs, all via the API. */
+async function seed(server: Server) {
+  const line = server
+    .stdout()
+    .split('\n')
+    .find((l) => l.includes('temporary password'))!
+  const temporary = /temporary password: (\S+)/.exec(line)![1]!
+  const challenge = await api(server.url, 'auth/sign-in', {
+    email: 'admin@example.com',
+    password: temporary,
+  })
+  const admin = await api(server.url, 'auth/password-change', {
+    challengeToken: challenge.challengeToken,
+    newPassword: 'the boss passphrase 2026',
+  })
+  const users: { id: string; email: string }[] = []
+  for (let batch = 0; batch < USERS; batch += 8) {
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const email = `user${batch + i}@bench.example`
+        const created = await api(
+          server.url,
+          'users',
+          { email, displayName: `User ${batch + i}`, role: 'user' },
+          admin.accessToken,
+        )
+        const c = await api(server.url, 'auth/sign-in', {
+          email,
+          password: created.temporaryPassword,
+        })
+        await api(server.url, 'auth/password-change', {
+          challengeToken: c.challengeToken,
+          newPassword: USER_PASSWORD,
+        })
+        users.push({ id: created.user.id, email })
+      }),
+    )
+  }
+  const meToken = (
+    await api(server.url, 'auth/sign-in', { email: users[0]!.email, password: USER_PASSWORD })
+  ).accessToken as string
+  return { adminToken: admin.accessToken as string, users, meToken }
+}
+
+function summarize(result: autocannon.Result): Phase {
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  }
+}
+
+function rotating<T>(items: T[]) {
+  let i = 0
+  return () => items[i++ % items.length]!
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)))
+  })
+}
+
+function signInStorm(url: string, users: { email: string }[], connections: number) {
+  const next = rotating(users)
+  return run({
+    url: `${url}/api/v1/auth/sign-in`,
+    connections,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ email: next().email, password: USER_PASSWORD }),
+        }),
+      },
+    ],
+  })
+}
+
+function meLoad(url: string, token: string, connections: number, overallRate?: number) {
+  return run({
+    url: `${url}/api/v1/me`,
+    connections,
+    duration: SECONDS,
+    headers: { authorization: `Bearer ${token}` },
+    ...(overallRate ? { overallRate } : {}),
+  })
+}
+
+function resetStorm(url: string, token: string, users: { id: string }[], connections: number) {
+  const next = rotating(users)
+  return run({
+    url,
+    connections,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (request) => ({
+          ...request,
+          path: `/api/v1/users/${next().id}/password-reset`,
+          body: JSON.stringify({ mode: 'generate' }),
+        }),
+      },
+    ],
+  })
+}
+
+async function oneRun() {
+  const dir = mkdtempSync(join(tmpdir(), 'oncepass-bench-'))
+  const server = await startServer(dir)
+  try {
+    const { adminToken, users, meToken } = await seed(server)
+    const rawVerify1 = await rawArgon2Rate('verify', 1, Math.min(SECONDS, 5))
+    const rawVerify = await rawArgon2Rate('verify', availableParallelism(), Math.min(SECONDS, 5))
+    const rawHash = await rawArgon2Rate('hash', availableParallelism(), Math.min(SECONDS, 5))
+
+    const [storm8, probe8] = await Promise.all([
+      signInStorm(server.url, users, 8),
+      meLoad(server.url, meToken, 2, 50),
+    ])
+    const [storm32, probe32] = await Promise.all([
+      signInStorm(server.url, users, 32),
+      meLoad(server.url, meToken, 2, 50),
+    ])
+    const meAlone = await meLoad(server.url, meToken, 32)
+    const resets = await resetStorm(server.url, adminToken, users, 8)
+    return {
+      startMs: server.startMs,
+      rawVerify1,
+      rawVerify,
+      rawHash,
+      signIn8: summarize(storm8),
+      meDuring8: summarize(probe8),
+      signIn32: summarize(storm32),
+      meDuring32: summarize(probe32),
+      meAlone32: summarize(meAlone),
+      resets8: summarize(resets),
+      peakRssMiB: server.peakRssMiB(),
+    }
+  } finally {
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+type RunResult = Awaited<ReturnType<typeof oneRun>>
+
+const runs: RunResult[] = []
+for (let i = 0; i < RUNS; i++) {
+  process.stderr.write(`run ${i + 1} of ${RUNS} (${SECONDS} s phases)…\n`)
+  runs.push(await oneRun())
+}
+const npmStart: number[] = []
+for (let i = 0; i < RUNS; i++) npmStart.push(await measureNpmStart())
+
+const phaseMedian = (key: keyof RunResult): Phase => {
+  const phases = runs.map((r) => r[key] as Phase)
+  return {
+    rps: median(phases.map((p) => p.rps)),
+    p50: median(phases.map((p) => p.p50)),
+    p99: median(phases.map((p) => p.p99)),
+    errors: median(phases.map((p) => p.errors)),
+    requests: median(phases.map((p) => p.requests)),
+  }
+}
+const numberMedian = (key: keyof RunResult) => median(runs.map((r) => r[key] as number))
+
+const result = {
+  machine: {
+    cores: availableParallelism(),
+    node: process.version,
+    runs: RUNS,
+    phaseSeconds: SECONDS,
+  },
+  rawArgon2: {
+    verifyPerSecond1InFlight: numberMedian('rawVerify1'),
+    verifyPerSecond: numberMedian('rawVerify'),
+    hashPerSecond: numberMedian('rawHash'),
+  },
+  phases: {
+    signIn8: phaseMedian('signIn8'),
+    meDuringSignIn8: phaseMedian('meDuring8'),
+    signIn32: phaseMedian('signIn32'),
+    meDuringSignIn32: phaseMedian('meDuring32'),
+    meAlone32: phaseMedian('meAlone32'),
+    resets8: phaseMedian('resets8'),
+  },
+  peakRssMiB: numberMedian('peakRssMiB'),
+  startToHealthyMs: { npmStart: median(npmStart), node: numberMedian('startMs') },
+  runsRaw: runs,
+}
+
+const p = result.phases
+const targets = [
+  [
+    'sign-in ≥ 85 % of raw verify rate',
+    p.signIn32.rps / result.rawArgon2.verifyPerSecond,
+    0.85,
+    '≥',
+  ],
+  ['/me p99 during 32-conn sign-in storm ≤ 20 ms', p.meDuringSignIn32.p99, 20, '≤'],
+  ['/me alone ≥ 5,000 req/s at 32 conns', p.meAlone32.rps, 5000, '≥'],
+  ['/me alone p99 ≤ 20 ms', p.meAlone32.p99, 20, '≤'],
+  ['sign-in p99 ≤ 400 ms at 32 conns', p.signIn32.p99, 400, '≤'],
+  ['resets ≥ 80 % of raw hash rate', p.resets8.rps / result.rawArgon2.hashPerSecond, 0.8, '≥'],
+  ['peak RSS ≤ 200 MiB', result.peakRssMiB, 200, '≤'],
+  ['npm start → healthy ≤ 1,500 ms', result.startToHealthyMs.npmStart, 1500, '≤'],
+] as const
+const verdicts = targets.map(([name, value, limit, op]) => ({
+  target: name,
+  value: Math.round(value * 1000) / 1000,
+  met: op === '≥' ? value >= limit : value <= limit,
+}))
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const rows = [
+  ['phase', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+  ...Object.entries(p).map(([name, phase]) => [
+    name,
+    fmt(phase.rps, 1),
+    fmt(phase.p50),
+    fmt(phase.p99),
+    fmt(phase.errors),
+  ]),
+]
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+console.log(
+  `\noncepass bench — ${result.machine.cores} cores, Node ${result.machine.node}, median of ${RUNS} run(s), ${SECONDS} s phases`,
+)
+console.log(
+  `raw argon2id (m=19456,t=2,p=1): verify ${fmt(result.rawArgon2.verifyPerSecond1InFlight, 1)}/s with 1 in flight, ` +
+    `${fmt(result.rawArgon2.verifyPerSecond, 1)}/s with ${result.machine.cores}; hash ${fmt(result.rawArgon2.hashPerSecond, 1)}/s`,
+)
+for (const row of rows)
+  console.log(
+    row
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  '),
+  )
+console.log(
+  `peak RSS ${fmt(result.peakRssMiB, 1)} MiB; npm start → healthy ${fmt(result.startToHealthyMs.npmStart)} ms (node alone ${fmt(result.startToHealthyMs.node)} ms)`,
+)
+console.log('\ntargets:')
+for (const v of verdicts) console.log(`  ${v.met ? 'met   ' : 'MISSED'}  ${v.target}: ${v.value}`)
+writeFileSync(args.out, `${JSON.stringify({ ...result, targets: verdicts }, null, 2)}\n`)
+console.log(`\nwritten to ${args.out}`)
