@@ -112,20 +112,44 @@ async function verifyToken(
   }
 }
 
+// Access tokens whose signature and claims already verified, by exact token text, until they
+// expire. A hit skips only the HMAC (the same bytes always verify the same way); revocation is
+// still checked against the database on every request. Any other spelling of a token (re-padded,
+// re-encoded) misses and is verified in full.
+const MAX_CACHED_TOKENS = 10_000
+const verifiedTokens = new WeakMap<
+  Uint8Array,
+  Map<string, { claims: AccessClaims; expMs: number }>
+>()
+
 export async function verifyAccessToken(
   config: TokenConfig,
   token: string,
   nowMs: number,
 ): Promise<AccessClaims | null> {
+  let cache = verifiedTokens.get(config.signingKey)
+  if (!cache) {
+    cache = new Map()
+    verifiedTokens.set(config.signingKey, cache)
+  }
+  const cached = cache.get(token)
+  if (cached) {
+    if (nowMs < cached.expMs + CLOCK_TOLERANCE_S * 1000) return cached.claims
+    cache.delete(token)
+    return null
+  }
   const payload = await verifyToken(config, token, nowMs, {
     typ: ACCESS_TYPE,
     audience: config.audience,
     claims: ['sid', 'tid'],
   })
   if (!payload) return null
-  const { sub, sid, tid } = payload
+  const { sub, sid, tid, exp } = payload
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof tid !== 'string') return null
-  return { sub, sid, tid }
+  const claims = { sub, sid, tid }
+  if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!)
+  cache.set(token, { claims, expMs: exp! * 1000 })
+  return claims
 }
 
 export async function verifyChallengeToken(

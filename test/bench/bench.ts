@@ -4,7 +4,7 @@
  * (bench-results.json). Options: `--runs N` (default 3; medians are reported), `--seconds S`
  * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,7 +76,7 @@ async function startServer(dir: string): Promise<Server & { startMs: number }> {
   const logPath = join(dir, 'server.log')
   const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+  const child = spawn(process.execPath, ['dist/node/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -314,6 +314,8 @@ async function oneRun() {
 
 type RunResult = Awaited<ReturnType<typeof oneRun>>
 
+// The same bundle `npm start` builds and runs.
+execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' })
 const runs: RunResult[] = []
 for (let i = 0; i < RUNS; i++) {
   process.stderr.write(`run ${i + 1} of ${RUNS} (${SECONDS} s phases)…\n`)

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
@@ -7,7 +7,15 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../drizzle', import.meta.url))
+/** The `drizzle/` folder of the package, found from this module whether run from source or bundled. */
+export const MIGRATIONS_FOLDER = findMigrationsFolder(dirname(fileURLToPath(import.meta.url)))
+
+function findMigrationsFolder(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'drizzle', 'meta', '_journal.json'))) return join(dir, 'drizzle')
+    if (dirname(dir) === dir) throw new Error(`no drizzle/ migrations folder above ${start}`)
+  }
+}
 
 export interface SqliteDatabase extends Database {
   /** The raw connection, for pragmas checks and shutdown. */
