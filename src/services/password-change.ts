@@ -14,7 +14,7 @@ import { auditEvents, passwordHistory, passwordResets, sessions, users } from '.
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
-import { clearAccountThrottle, recordSignInFailure, throttleKeys } from './sign-in-throttle.ts'
+import { clearAccountThrottle, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
 
 /**
  * Every rule a new user-chosen password must pass, as one list of violations: the stateless
@@ -163,7 +163,9 @@ export async function changeOwnPassword(
   const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
   if (!user) throw new AppError('UNAUTHENTICATED')
   if (!(await verifyPassword(deps.hasher, user.passwordHash, input.currentPassword))) {
-    await recordSignInFailure(deps, throttleKeys(user.email, meta.ip))
+    await deps.database.writeAtomically(
+      signInFailureStatements(deps, throttleKeys(user.email, meta.ip)),
+    )
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
   const violations = await findViolations(deps, user, input.newPassword, {

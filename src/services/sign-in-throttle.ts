@@ -1,6 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm'
+import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
-import { lockDurationMs } from '../core/throttle.ts'
 import { signInThrottle } from '../db/schema.ts'
 import type { Deps } from './deps.ts'
 
@@ -12,62 +11,62 @@ export function throttleKeys(
   return { account: `account:${email}`, ip: ip ? `ip:${ip}` : null }
 }
 
+async function lockedUntil(deps: Deps, keys: string[]): Promise<number> {
+  const rows = await deps.database.db
+    .select({ lockedUntil: signInThrottle.lockedUntil })
+    .from(signInThrottle)
+    .where(inArray(signInThrottle.key, keys))
+  return Math.max(0, ...rows.map((row) => row.lockedUntil ?? 0))
+}
+
 /**
  * Refuses the attempt, before any hashing, while the account or the IP is locked. A locked
  * attempt changes no counter, so hammering a lock never extends it.
  */
 export async function assertNotThrottled(deps: Deps, keys: { account: string; ip: string | null }) {
   const now = deps.clock.now()
-  const rows = await deps.database.db
-    .select({ lockedUntil: signInThrottle.lockedUntil })
-    .from(signInThrottle)
-    .where(inArray(signInThrottle.key, keys.ip ? [keys.account, keys.ip] : [keys.account]))
-  const lockedUntil = Math.max(0, ...rows.map((row) => row.lockedUntil ?? 0))
-  if (lockedUntil > now) {
+  const until = await lockedUntil(deps, keys.ip ? [keys.account, keys.ip] : [keys.account])
+  if (until > now) {
     throw new AppError('TOO_MANY_ATTEMPTS', {
-      headers: { 'Retry-After': String(Math.ceil((lockedUntil - now) / 1000)) },
+      headers: { 'Retry-After': String(Math.ceil((until - now) / 1000)) },
     })
   }
 }
 
 /**
- * Counts a failure against each key and locks the key once it passes its free allowance.
- * Returns true when this failure locked the account (worth an `authn_login_lock` event).
+ * Statements that count one failure against each key, to run in the same atomic write as the
+ * failure's audit row (one commit per failed attempt, known account or not). The lock is computed
+ * inside the statement, so concurrent failures never lose a count: `lockDurationMs` in SQL.
  */
-export async function recordSignInFailure(
+export function signInFailureStatements(
   deps: Deps,
   keys: { account: string; ip: string | null },
-): Promise<boolean> {
+): SQL[] {
   const { signInThrottle: policy } = deps.settings
-  let accountLocked = false
-  for (const [key, freeFailures] of [
-    [keys.account, policy.accountLockThreshold],
-    [keys.ip, policy.ipLockThreshold],
-  ] as const) {
-    if (!key) continue
-    const now = deps.clock.now()
-    const [row] = await deps.database.db
-      .insert(signInThrottle)
-      .values({ key, failures: 1, windowStartedAt: now })
-      .onConflictDoUpdate({
-        target: signInThrottle.key,
-        set: { failures: sql`${signInThrottle.failures} + 1` },
-      })
-      .returning({ failures: signInThrottle.failures })
-    const lockMs = lockDurationMs(row?.failures ?? 1, {
-      freeFailures,
-      baseSeconds: policy.baseLockSeconds,
-      maxSeconds: policy.maxLockSeconds,
-    })
-    if (lockMs > 0) {
-      await deps.database.db
-        .update(signInThrottle)
-        .set({ lockedUntil: now + lockMs })
-        .where(eq(signInThrottle.key, key))
-      if (key === keys.account) accountLocked = true
-    }
+  const now = deps.clock.now()
+  const upsert = (key: string, threshold: number) => {
+    const lockUntil = (failures: SQL) =>
+      sql`case when ${failures} >= ${threshold} then ${now} + min(${policy.baseLockSeconds} * (1 << min(${failures} - ${threshold}, 30)), ${policy.maxLockSeconds}) * 1000 else null end`
+    return sql`insert into ${signInThrottle} (key, failures, window_started_at, locked_until)
+      values (${key}, 1, ${now}, ${lockUntil(sql`1`)})
+      on conflict (key) do update set failures = ${signInThrottle.failures} + 1,
+        locked_until = ${lockUntil(sql`${signInThrottle.failures} + 1`)}`
   }
-  return accountLocked
+  const statements = [upsert(keys.account, policy.accountLockThreshold)]
+  if (keys.ip) statements.push(upsert(keys.ip, policy.ipLockThreshold))
+  return statements
+}
+
+/** True when the account's lock began with this very failure (worth an `authn_login_lock` event). */
+export async function accountLockJustStarted(deps: Deps, accountKey: string): Promise<boolean> {
+  const [row] = await deps.database.db
+    .select({ failures: signInThrottle.failures, lockedUntil: signInThrottle.lockedUntil })
+    .from(signInThrottle)
+    .where(eq(signInThrottle.key, accountKey))
+  return (
+    row?.failures === deps.settings.signInThrottle.accountLockThreshold &&
+    (row.lockedUntil ?? 0) > deps.clock.now()
+  )
 }
 
 /** A success clears the account's counter (not the IP's: one good password must not unlock a spray). */

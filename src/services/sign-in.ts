@@ -16,9 +16,10 @@ import { auditRow, recordAudit } from './audit.ts'
 import type { Deps, RequestMeta } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
+  accountLockJustStarted,
   assertNotThrottled,
   clearAccountThrottle,
-  recordSignInFailure,
+  signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
 
@@ -64,21 +65,29 @@ export async function signIn(
   )
 
   if (!user || !passwordMatches) {
-    const locked = await recordSignInFailure(deps, keys)
-    if (user) {
-      await recordAudit(deps, meta, {
-        tenantId: user.tenantId,
-        event: locked ? 'authn_login_lock' : 'authn_login_fail',
-        actor: { id: user.id, role: user.role },
-        targetId: user.id,
-        outcome: 'failure',
-        reason: 'INVALID_CREDENTIALS',
-      })
+    // The same writes for an unknown account as for a known one: no timing difference to exploit.
+    const actor = user ? { id: user.id, role: user.role } : null
+    const failure = (event: 'authn_login_fail' | 'authn_login_lock') =>
+      insertWhere(
+        auditEvents,
+        auditRow(deps, meta, {
+          tenantId: user?.tenantId ?? null,
+          event,
+          actor,
+          targetId: user?.id ?? null,
+          outcome: 'failure',
+          reason: user ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
+        }),
+        always,
+      )
+    await deps.database.writeAtomically([
+      ...signInFailureStatements(deps, keys),
+      failure('authn_login_fail'),
+    ])
+    if (await accountLockJustStarted(deps, keys.account)) {
+      await deps.database.writeAtomically([failure('authn_login_lock')])
+      deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: user?.id ?? null })
     }
-    deps.logger.info(locked ? 'authn_login_lock' : 'authn_login_fail', {
-      requestId: meta.requestId,
-      userId: user?.id ?? null,
-    })
     throw new AppError('INVALID_CREDENTIALS')
   }
 

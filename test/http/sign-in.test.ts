@@ -78,6 +78,28 @@ describe('POST /auth/sign-in', () => {
     ).toBe(200)
   })
 
+  it('audits every failure, known account or not, and the start of a lock once', async () => {
+    const admin = await t.seedTenant()
+    for (let i = 0; i < 5; i++)
+      await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
+    await t.post('auth/sign-in', { email: 'ghost@example.com', password: 'wrong password 0' })
+    const rows = t.database.sqlite
+      .prepare(
+        "select event, tenant_id as tenantId, reason from audit_events where event like 'authn_login_%' order by rowid",
+      )
+      .all() as { event: string; tenantId: string | null; reason: string }[]
+    expect(rows.map((r) => r.event)).toEqual([
+      ...Array(5).fill('authn_login_fail'),
+      'authn_login_lock',
+      'authn_login_fail',
+    ])
+    expect(rows.at(-1)).toEqual({
+      event: 'authn_login_fail',
+      tenantId: null,
+      reason: 'UNKNOWN_ACCOUNT',
+    })
+  })
+
   it('doubles the lock with each further failure', async () => {
     const admin = await t.seedTenant()
     for (let i = 0; i < 5; i++)
