@@ -54,3 +54,28 @@ export function userCredentialIs(userId: string, credentialId: string): SQL {
 
 /** An always-true guard, for inserts that need none. */
 export const always: SQL = sql`1 = 1`
+
+const preparedQueries = new WeakMap<AppDb, Map<string, unknown>>()
+
+/**
+ * A query prepared once per database handle under `name` and reused: for the few queries on hot
+ * paths (every authenticated request, every sign-in), which then skip SQL building and parsing.
+ *
+ * @example
+ * const byEmail = prepared(db, 'user-by-email', (db) =>
+ *   db.select().from(users).where(eq(users.email, sql.placeholder('email'))).prepare())
+ * const [user] = await byEmail.all({ email })
+ */
+export function prepared<T>(db: AppDb, name: string, build: (db: AppDb) => T): T {
+  let queries = preparedQueries.get(db)
+  if (!queries) {
+    queries = new Map()
+    preparedQueries.set(db, queries)
+  }
+  let query = queries.get(name) as T | undefined
+  if (query === undefined) {
+    query = build(db)
+    queries.set(name, query)
+  }
+  return query
+}

@@ -2,7 +2,7 @@ import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { hashToken, signAccessToken, verifyAccessToken } from '../core/tokens.ts'
-import { type AppDb, always, insertWhere } from '../db/database.ts'
+import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
 import { auditEvents, refreshTokens, sessions, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
@@ -78,38 +78,29 @@ export async function prepareSession(
   }
 }
 
-// The one query every authenticated request runs: prepared once per database handle, so the hot
-// path neither rebuilds the SQL nor re-prepares the statement.
-const sessionQueries = new WeakMap<AppDb, ReturnType<typeof prepareSessionQuery>>()
-function prepareSessionQuery(db: AppDb) {
-  return db
-    .select({
-      id: users.id,
-      tenantId: users.tenantId,
-      role: users.role,
-      email: users.email,
-      displayName: users.displayName,
-      mustChangePassword: users.mustChangePassword,
-      userVersion: users.credentialVersion,
-      sessionVersion: sessions.credentialVersion,
-      revokedAt: sessions.revokedAt,
-      expiresAt: sessions.expiresAt,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(eq(sessions.id, sql.placeholder('sid')), eq(sessions.userId, sql.placeholder('sub'))),
-    )
-    .prepare()
-}
-function sessionQuery(db: AppDb) {
-  let query = sessionQueries.get(db)
-  if (!query) {
-    query = prepareSessionQuery(db)
-    sessionQueries.set(db, query)
-  }
-  return query
-}
+// The one query every authenticated request runs, prepared once.
+const sessionQuery = (db: AppDb) =>
+  prepared(db, 'session-with-user', (db) =>
+    db
+      .select({
+        id: users.id,
+        tenantId: users.tenantId,
+        role: users.role,
+        email: users.email,
+        displayName: users.displayName,
+        mustChangePassword: users.mustChangePassword,
+        userVersion: users.credentialVersion,
+        sessionVersion: sessions.credentialVersion,
+        revokedAt: sessions.revokedAt,
+        expiresAt: sessions.expiresAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(eq(sessions.id, sql.placeholder('sid')), eq(sessions.userId, sql.placeholder('sub'))),
+      )
+      .prepare(),
+  )
 
 /**
  * Resolves a bearer token to the caller, checking the database on every request: the session

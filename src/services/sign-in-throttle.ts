@@ -1,5 +1,6 @@
 import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
+import { type AppDb, prepared } from '../db/database.ts'
 import { signInThrottle } from '../db/schema.ts'
 import type { Deps } from './deps.ts'
 
@@ -11,12 +12,25 @@ export function throttleKeys(
   return { account: `account:${email}`, ip: ip ? `ip:${ip}` : null }
 }
 
-async function lockedUntil(deps: Deps, keys: string[]): Promise<number> {
-  const rows = await deps.database.db
-    .select({ lockedUntil: signInThrottle.lockedUntil })
-    .from(signInThrottle)
-    .where(inArray(signInThrottle.key, keys))
-  return Math.max(0, ...rows.map((row) => row.lockedUntil ?? 0))
+const lockedUntilQuery = (db: AppDb) =>
+  prepared(db, 'throttle-locked-until', (db) =>
+    db
+      .select({ lockedUntil: sql<number | null>`max(${signInThrottle.lockedUntil})` })
+      .from(signInThrottle)
+      .where(inArray(signInThrottle.key, [sql.placeholder('account'), sql.placeholder('ip')]))
+      .prepare(),
+  )
+
+async function lockedUntil(
+  deps: Deps,
+  keys: { account: string; ip: string | null },
+): Promise<number> {
+  // Without an IP, the account key stands in for both placeholders.
+  const [row] = await lockedUntilQuery(deps.database.db).all({
+    account: keys.account,
+    ip: keys.ip ?? keys.account,
+  })
+  return row?.lockedUntil ?? 0
 }
 
 /**
@@ -25,7 +39,7 @@ async function lockedUntil(deps: Deps, keys: string[]): Promise<number> {
  */
 export async function assertNotThrottled(deps: Deps, keys: { account: string; ip: string | null }) {
   const now = deps.clock.now()
-  const until = await lockedUntil(deps, keys.ip ? [keys.account, keys.ip] : [keys.account])
+  const until = await lockedUntil(deps, keys)
   if (until > now) {
     throw new AppError('TOO_MANY_ATTEMPTS', {
       headers: { 'Retry-After': String(Math.ceil((until - now) / 1000)) },

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import {
@@ -10,7 +10,7 @@ import {
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { signChallengeToken } from '../core/tokens.ts'
-import { always, insertWhere } from '../db/database.ts'
+import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
 import { auditEvents, users } from '../db/schema.ts'
 import { auditRow, recordAudit } from './audit.ts'
 import type { Deps, RequestMeta } from './deps.ts'
@@ -30,6 +30,15 @@ export interface PasswordChangeRequired {
   policy: ReturnType<typeof describePolicy>
   next: { method: 'POST'; href: string }
 }
+
+const userByEmail = (db: AppDb) =>
+  prepared(db, 'user-by-email', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, sql.placeholder('email')))
+      .prepare(),
+  )
 
 // A hash with production parameters of a password nobody knows, verified for unknown emails so
 // that they cost the same argon2 work as known ones (no timing oracle for enumeration).
@@ -57,7 +66,7 @@ export async function signIn(
   const keys = throttleKeys(email, meta.ip)
   await assertNotThrottled(deps, keys)
 
-  const [user] = await deps.database.db.select().from(users).where(eq(users.email, email))
+  const [user] = await userByEmail(deps.database.db).all({ email })
   const passwordMatches = await verifyPassword(
     deps.hasher,
     user?.passwordHash ?? (await dummyHash(deps)),

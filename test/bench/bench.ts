@@ -4,10 +4,11 @@
  * (bench-results.json). Options: `--runs N` (default 3; medians are reported), `--seconds S`
  * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { hash, verify } from '@node-rs/argon2'
 import autocannon from 'autocannon'
@@ -15,6 +16,7 @@ import autocannon from 'autocannon'
 const ROOT = new URL('../../', import.meta.url).pathname
 const { values: args } = parseArgs({
   options: {
+    drive: { type: 'string' },
     runs: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
@@ -76,22 +78,27 @@ async function startServer(dir: string): Promise<Server & { startMs: number }> {
   const logPath = join(dir, 'server.log')
   const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
   const started = performance.now()
-  const child = spawn(process.execPath, ['dist/node/main.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '8',
-      PORT: String(port),
-      DATABASE_PATH: join(dir, 'oncepass.sqlite'),
-      // The storms come from one IP and reset the same users many times a minute.
-      ONCEPASS_IP_LOCK_THRESHOLD: '1000000',
-      ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: '1000000',
-      ONCEPASS_RESETS_PER_USER_PER_MINUTE: '1000000',
-      ONCEPASS_SESSION_MAX_AGE: '43200',
+  // The same flags as the start script in package.json.
+  const child = spawn(
+    process.execPath,
+    ['--single-threaded-gc', '--enable-source-maps', 'dist/node/main.js'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '8',
+        PORT: String(port),
+        DATABASE_PATH: join(dir, 'oncepass.sqlite'),
+        // The storms come from one IP and reset the same users many times a minute.
+        ONCEPASS_IP_LOCK_THRESHOLD: '1000000',
+        ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: '1000000',
+        ONCEPASS_RESETS_PER_USER_PER_MINUTE: '1000000',
+        ONCEPASS_SESSION_MAX_AGE: '43200',
+      },
+      // The server's log goes to a file, so reading it costs the driver nothing during the storms.
+      stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
     },
-    // The server's log goes to a file, so reading it costs the driver nothing during the storms.
-    stdio: ['ignore', openSync(logPath, 'w'), 'inherit'],
-  })
+  )
   const out = () => readFileSync(logPath, 'utf8').slice(0, 64 * 1024)
   const url = `http://127.0.0.1:${port}`
   for (;;) {
@@ -225,45 +232,51 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   })
 }
 
-function signInStorm(url: string, users: { email: string }[], connections: number) {
-  const next = rotating(users)
+interface PhaseSpec {
+  kind: 'signIn' | 'me' | 'resets'
+  url: string
+  connections: number
+  seconds: number
+  token?: string
+  users?: { id: string; email: string }[]
+  overallRate?: number
+}
+
+/** Runs one load phase in this process (the `--drive` child). */
+function drivePhase(spec: PhaseSpec): Promise<autocannon.Result> {
+  const next = rotating(spec.users ?? [])
+  const common = { connections: spec.connections, duration: spec.seconds }
+  if (spec.kind === 'me') {
+    return run({
+      ...common,
+      url: `${spec.url}/api/v1/me`,
+      headers: { authorization: `Bearer ${spec.token}` },
+      ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
+    })
+  }
+  if (spec.kind === 'signIn') {
+    return run({
+      ...common,
+      url: `${spec.url}/api/v1/auth/sign-in`,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ email: next().email, password: USER_PASSWORD }),
+          }),
+        },
+      ],
+    })
+  }
   return run({
-    url: `${url}/api/v1/auth/sign-in`,
-    connections,
-    duration: SECONDS,
+    ...common,
+    url: spec.url,
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ email: next().email, password: USER_PASSWORD }),
-        }),
-      },
-    ],
-  })
-}
-
-function meLoad(url: string, token: string, connections: number, overallRate?: number) {
-  return run({
-    url: `${url}/api/v1/me`,
-    connections,
-    duration: SECONDS,
-    headers: { authorization: `Bearer ${token}` },
-    ...(overallRate ? { overallRate } : {}),
-  })
-}
-
-function resetStorm(url: string, token: string, users: { id: string }[], connections: number) {
-  const next = rotating(users)
-  return run({
-    url,
-    connections,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.token}` },
         setupRequest: (request) => ({
           ...request,
           path: `/api/v1/users/${next().id}/password-reset`,
@@ -271,6 +284,25 @@ function resetStorm(url: string, token: string, users: { id: string }[], connect
         }),
       },
     ],
+  })
+}
+
+/**
+ * Runs a phase in its own driver process, so that two phases running at once (a storm and a
+ * probe) never share an event loop: one's load would otherwise inflate the other's latencies.
+ */
+function phase(spec: Omit<PhaseSpec, 'seconds'>): Promise<Phase> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      fileURLToPath(import.meta.url),
+      ['--drive', JSON.stringify({ ...spec, seconds: SECONDS })],
+      {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    )
+    child.once('message', (message) => resolve(message as Phase))
+    child.once('exit', (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)))
   })
 }
 
@@ -283,27 +315,29 @@ async function oneRun() {
     const rawVerify = await rawArgon2Rate('verify', availableParallelism(), Math.min(SECONDS, 5))
     const rawHash = await rawArgon2Rate('hash', availableParallelism(), Math.min(SECONDS, 5))
 
+    const { url } = server
+    const probe = { kind: 'me', url, connections: 2, token: meToken, overallRate: 50 } as const
     const [storm8, probe8] = await Promise.all([
-      signInStorm(server.url, users, 8),
-      meLoad(server.url, meToken, 2, 50),
+      phase({ kind: 'signIn', url, connections: 8, users }),
+      phase(probe),
     ])
     const [storm32, probe32] = await Promise.all([
-      signInStorm(server.url, users, 32),
-      meLoad(server.url, meToken, 2, 50),
+      phase({ kind: 'signIn', url, connections: 32, users }),
+      phase(probe),
     ])
-    const meAlone = await meLoad(server.url, meToken, 32)
-    const resets = await resetStorm(server.url, adminToken, users, 8)
+    const meAlone = await phase({ kind: 'me', url, connections: 32, token: meToken })
+    const resets = await phase({ kind: 'resets', url, connections: 8, token: adminToken, users })
     return {
       startMs: server.startMs,
       rawVerify1,
       rawVerify,
       rawHash,
-      signIn8: summarize(storm8),
-      meDuring8: summarize(probe8),
-      signIn32: summarize(storm32),
-      meDuring32: summarize(probe32),
-      meAlone32: summarize(meAlone),
-      resets8: summarize(resets),
+      signIn8: storm8,
+      meDuring8: probe8,
+      signIn32: storm32,
+      meDuring32: probe32,
+      meAlone32: meAlone,
+      resets8: resets,
       peakRssMiB: server.peakRssMiB(),
     }
   } finally {
@@ -313,6 +347,11 @@ async function oneRun() {
 }
 
 type RunResult = Awaited<ReturnType<typeof oneRun>>
+
+if (args.drive) {
+  process.send!(summarize(await drivePhase(JSON.parse(args.drive) as PhaseSpec)))
+  process.exit(0)
+}
 
 // The same bundle `npm start` builds and runs.
 execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' })

@@ -80,3 +80,18 @@ describe('randomIndex', () => {
     expect(() => randomIndex(crypto.getRandomValues.bind(crypto), 257)).toThrow(RangeError)
   })
 })
+
+describe('createPooledCryptoRandom', () => {
+  it('hands out fresh bytes each time, across pool refills and for large requests', async () => {
+    const { createPooledCryptoRandom } = await import('../../src/core/random.ts')
+    const random = createPooledCryptoRandom(64)
+    const seen = new Set<string>()
+    for (let i = 0; i < 200; i++) {
+      const bytes = random(new Uint8Array(16))
+      const hex = Buffer.from(bytes).toString('hex')
+      expect(seen.has(hex)).toBe(false)
+      seen.add(hex)
+    }
+    expect(random(new Uint8Array(100)).some((b) => b !== 0)).toBe(true)
+  })
+})

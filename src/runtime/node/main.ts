@@ -7,6 +7,7 @@ import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
 import { loadSigningKey } from './signing-key.ts'
+import { deprioritizeHelperThreads } from './thread-priority.ts'
 import { openSqliteDatabase } from './sqlite-database.ts'
 
 // config → SQLite (migrated) → deps → app → serve. Nothing else reads the environment.
@@ -28,6 +29,10 @@ const deps = createNodeDeps(config, {
 })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
+// One hash starts the thread pool (the bootstrap may have done it already); then its threads yield
+// the CPU to the event loop.
+await deps.hasher.hash('warm-up')
+deprioritizeHelperThreads(logger)
 if (issued) {
   stdout.flush()
   printIssued(issued, { json: false, heading: 'First start: created global admin' })

@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
 import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
-import { cryptoRandom } from '../../core/random.ts'
+import { createPooledCryptoRandom } from '../../core/random.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
@@ -46,7 +46,7 @@ export function createNodeDeps(
     // Every hash and verify goes through one scheduler: bounded concurrency, bounded queue.
     hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
     clock: parts.clock ?? systemClock,
-    random: cryptoRandom,
+    random: createPooledCryptoRandom(),
     logger: parts.logger,
     tokens: { signingKey: parts.signingKey, issuer: config.issuer, audience: config.audience },
     settings: config.settings,

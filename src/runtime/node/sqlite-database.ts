@@ -40,6 +40,17 @@ export function openSqliteDatabase(
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = drizzle(sqlite, { schema })
+  // Writes repeat the same few SQL texts with new values: parse each text once.
+  const statements = new Map<string, BetterSqlite3.Statement>()
+  const statementFor = (text: string) => {
+    let statement = statements.get(text)
+    if (!statement) {
+      if (statements.size >= 256) statements.delete(statements.keys().next().value!)
+      statement = sqlite.prepare(text)
+      statements.set(text, statement)
+    }
+    return statement
+  }
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
   return {
     db,
