@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, like, or, type SQLWrapper } from 'drizzle-orm'
+import { and, asc, eq, gt, like, or, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
-import { always, insertWhere } from '../db/database.ts'
+import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
 import { auditEvents, passwordResets, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
@@ -69,12 +69,23 @@ export async function lookupTenantUser(
   tenantId: string,
   userId: string,
 ): Promise<UserRow | undefined> {
-  const [row] = await deps.database.db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.tenantId, tenantId)))
+  const [row] = await tenantUserQuery(deps.database.db).all({ userId, tenantId })
   return row
 }
+
+const tenantUserQuery = (db: AppDb) =>
+  prepared(db, 'tenant-user', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.id, sql.placeholder('userId')),
+          eq(users.tenantId, sql.placeholder('tenantId')),
+        ),
+      )
+      .prepare(),
+  )
 
 export async function getUser(deps: Deps, actor: Actor, userId: string): Promise<UserView> {
   assertAdmin(actor)
