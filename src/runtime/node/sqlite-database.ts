@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 
@@ -40,6 +41,7 @@ export function openSqliteDatabase(
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = drizzle(sqlite, { schema })
+  const dialect = new SQLiteSyncDialect()
   // Writes repeat the same few SQL texts with new values: parse each text once.
   const statements = new Map<string, BetterSqlite3.Statement>()
   const statementFor = (text: string) => {
@@ -57,10 +59,14 @@ export function openSqliteDatabase(
     sqlite,
     // better-sqlite3 is synchronous: the statements run back to back in one IMMEDIATE transaction
     // (write lock taken up front), and a throw anywhere rolls all of them back.
-    writeAtomically: async (statements) =>
-      sqlite
-        .transaction(() => statements.map((statement) => db.run(statement).changes))
-        .immediate(),
+    writeAtomically: async (statements) => {
+      const queries = statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))
+      return sqlite
+        .transaction(() =>
+          queries.map((query) => statementFor(query.sql).run(...query.params).changes),
+        )
+        .immediate()
+    },
     close: () => sqlite.close(),
   }
 }
