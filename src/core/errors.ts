@@ -25,6 +25,7 @@ export const errorCodes = {
     status: 409,
     title: 'A password reset was already issued for this Idempotency-Key',
   },
+  ALREADY_SET_UP: { status: 409, title: 'This deployment is already set up' },
   EMAIL_TAKEN: { status: 409, title: 'A user with this email already exists' },
   CONFLICT: { status: 409, title: 'The resource changed concurrently; retry the request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },

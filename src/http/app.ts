@@ -8,6 +8,7 @@ import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { meRoutes } from './routes/me.ts'
+import { setupRoutes } from './routes/setup.ts'
 
 export const API_BASE = '/api/v1'
 
@@ -46,6 +47,7 @@ export function createApp(deps: HttpDeps) {
   api.route('/auth', authRoutes(deps))
   api.route('/me', meRoutes(deps))
   api.route('/', adminRoutes(deps))
+  api.route('/', setupRoutes(deps))
   app.route(API_BASE, api)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -7,6 +7,8 @@ export interface HttpDeps extends Deps {
   clientIp(c: Context): string | null
   /** Origins allowed to call the API from a browser (exact match); same-origin is always allowed. */
   allowedOrigins: string[]
+  /** Enables `POST /api/v1/setup` for a fresh deployment; unset, the route does not exist. */
+  setupToken?: string
 }
 
 export interface AppEnv {

@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm'
+import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
@@ -27,6 +27,7 @@ export async function createTenantWithAdmin(
   deps: Deps,
   input: { name: string; adminEmail: string },
   meta: RequestMeta = operatorMeta('cli'),
+  options: { onlyIfFirst?: boolean } = {},
 ): Promise<OperatorIssued> {
   await assertEmailFree(deps, input.adminEmail)
   const tenantId = randomId(deps.random)
@@ -36,10 +37,14 @@ export async function createTenantWithAdmin(
     null,
     meta,
   )
+  const tenant = { id: tenantId, name: input.name, createdAt: deps.clock.now() }
+  // For the first tenant, the insert is guarded: of two concurrent first starts or setup calls
+  // one creates nothing, and its admin insert then fails on the foreign key, rolling it all back.
+  const noTenantYet = sql`not exists (select 1 from ${tenants})`
   await writeNewUser(deps, [
-    deps.database.db
-      .insert(tenants)
-      .values({ id: tenantId, name: input.name, createdAt: deps.clock.now() }),
+    options.onlyIfFirst
+      ? insertWhere(tenants, tenant, noTenantYet)
+      : deps.database.db.insert(tenants).values(tenant),
     ...admin.statements,
     insertWhere(
       auditEvents,
@@ -61,9 +66,40 @@ export async function bootstrapIfEmpty(
   deps: Deps,
   adminEmail: string,
 ): Promise<OperatorIssued | null> {
+  if (await hasTenants(deps)) return null
+  return createTenantWithAdmin(deps, { name: 'Default', adminEmail }, operatorMeta('bootstrap'), {
+    onlyIfFirst: true,
+  })
+}
+
+export async function hasTenants(deps: Deps): Promise<boolean> {
   const [row] = await deps.database.db.select({ n: count() }).from(tenants)
-  if ((row?.n ?? 0) > 0) return null
-  return createTenantWithAdmin(deps, { name: 'Default', adminEmail }, operatorMeta('bootstrap'))
+  return (row?.n ?? 0) > 0
+}
+
+/**
+ * The one-time setup of a fresh deployment (Workers have no start-up hook or terminal): creates
+ * the first tenant and its global admin, and shows the temporary password once. Refused once any
+ * tenant exists, even if two calls race.
+ */
+export async function setUpFirstTenant(
+  deps: Deps,
+  input: { tenantName: string; adminEmail: string },
+  meta: RequestMeta,
+): Promise<OperatorIssued> {
+  if (await hasTenants(deps)) throw new AppError('ALREADY_SET_UP')
+  try {
+    return await createTenantWithAdmin(
+      deps,
+      { name: input.tenantName, adminEmail: input.adminEmail },
+      meta,
+      { onlyIfFirst: true },
+    )
+  } catch (error) {
+    const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : ''
+    if (/FOREIGN KEY constraint failed/i.test(text)) throw new AppError('ALREADY_SET_UP')
+    throw error
+  }
 }
 
 /**

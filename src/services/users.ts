@@ -127,7 +127,7 @@ function encodeCursor(email: string): string {
 
 function decodeCursor(cursor: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
       Uint8Array.from(atob(cursor), (c) => c.charCodeAt(0)),
     )
   } catch {

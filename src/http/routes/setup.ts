@@ -1,0 +1,58 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { AppError } from '../../core/errors.ts'
+import { timingSafeEqual } from '../../core/phc.ts'
+import { hashToken } from '../../core/tokens.ts'
+import { setUpFirstTenant } from '../../services/tenants.ts'
+import type { AppEnv, HttpDeps } from '../env.ts'
+import { jsonBody, jsonResponse, problems, z } from '../openapi.ts'
+import { requestMeta } from '../request-meta.ts'
+
+const SetupBody = z
+  .strictObject({ tenantName: z.string().trim().min(1).max(200), adminEmail: z.email().max(254) })
+  .openapi('SetupRequest')
+
+const SetupResult = z
+  .object({
+    tenantId: z.string(),
+    userId: z.string(),
+    email: z.string(),
+    temporaryPassword: z.string(),
+    expiresAt: z.string(),
+  })
+  .openapi('SetupResult')
+
+const setupRoute = createRoute({
+  method: 'post',
+  path: '/setup',
+  tags: ['operations'],
+  summary:
+    'One-time setup of a fresh deployment (enabled by a setup token): first tenant and admin',
+  security: [{ bearerAuth: [] }],
+  request: jsonBody(SetupBody),
+  responses: {
+    201: jsonResponse(SetupResult, 'The first admin; the only time the password is shown'),
+    ...problems(400, 401, 404, 409, 415),
+  },
+})
+
+const encoder = new TextEncoder()
+
+/** Compares two secrets by their SHA-256 digests, in constant time whatever their lengths. */
+async function secretsMatch(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([hashToken(given), hashToken(expected)])
+  return timingSafeEqual(encoder.encode(a), encoder.encode(b))
+}
+
+export function setupRoutes(deps: HttpDeps) {
+  const app = new OpenAPIHono<AppEnv>()
+  app.openapi(setupRoute, async (c) => {
+    // Without a configured token the route behaves as if it did not exist.
+    if (!deps.setupToken) throw new AppError('NOT_FOUND')
+    const given = /^Bearer (.+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
+    if (!given || !(await secretsMatch(given, deps.setupToken)))
+      throw new AppError('UNAUTHENTICATED')
+    const issued = await setUpFirstTenant(deps, c.req.valid('json'), requestMeta(c, deps))
+    return c.json(issued, 201)
+  })
+  return app
+}

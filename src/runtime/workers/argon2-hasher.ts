@@ -1,0 +1,63 @@
+import noSimdModule from 'argon2id/dist/no-simd.wasm'
+import simdModule from 'argon2id/dist/simd.wasm'
+import type { computeHash } from 'argon2id/lib/setup'
+import setupWasm from 'argon2id/lib/setup.js'
+import { argon2Params, type PasswordHasher } from '../../core/password-hasher.ts'
+import { formatArgon2Phc, parseArgon2Phc, timingSafeEqual } from '../../core/phc.ts'
+import type { RandomSource } from '../../core/random.ts'
+
+const SALT_BYTES = 16
+const HASH_BYTES = 32
+
+// The openpgpjs loader calls each function with its imports and expects { module, instance }.
+const instantiate = (module: WebAssembly.Module) => async (imports: WebAssembly.Imports) => ({
+  module,
+  instance: await WebAssembly.instantiate(module, imports),
+})
+
+// One argon2 instance per isolate: each reserves ~65 MiB of the isolate's 128 MB.
+let argon2: Promise<computeHash> | undefined
+const loadArgon2 = () => (argon2 ??= setupWasm(instantiate(simdModule), instantiate(noSimdModule)))
+
+const encoder = new TextEncoder()
+
+/**
+ * The Workers hasher: argon2id compiled to WebAssembly (openpgpjs `argon2id`, statically
+ * imported), with the same parameters and PHC strings as the Node hasher, so a hash made on one
+ * runtime verifies on the other. Verification honours the stored parameters within bounds (see
+ * `parseArgon2Phc`) and compares in constant time.
+ */
+export function createWasmArgon2Hasher(
+  random: RandomSource,
+  params = argon2Params,
+): PasswordHasher {
+  return {
+    async hash(password) {
+      const compute = await loadArgon2()
+      const salt = random(new Uint8Array(SALT_BYTES))
+      const hash = compute({
+        password: encoder.encode(password),
+        salt,
+        parallelism: params.parallelism,
+        passes: params.timeCost,
+        memorySize: params.memoryCost,
+        tagLength: HASH_BYTES,
+      })
+      return formatArgon2Phc({ ...params, salt, hash })
+    },
+    async verify(stored, password) {
+      const phc = parseArgon2Phc(stored)
+      if (!phc) return false
+      const compute = await loadArgon2()
+      const actual = compute({
+        password: encoder.encode(password),
+        salt: phc.salt,
+        parallelism: phc.parallelism,
+        passes: phc.timeCost,
+        memorySize: phc.memoryCost,
+        tagLength: phc.hash.length,
+      })
+      return timingSafeEqual(actual, phc.hash)
+    },
+  }
+}
