@@ -34,6 +34,8 @@ export function countingHasher(inner: PasswordHasher = createArgon2Hasher()) {
 export interface TestAppOptions {
   settings?: Partial<Settings>
   hashing?: Partial<HashSchedulerOptions>
+  /** Enables `POST /api/v1/setup` with this token (off by default, as on Node in production). */
+  setupToken?: string
   hasher?: PasswordHasher
 }
 
@@ -41,7 +43,7 @@ export interface TestAppOptions {
  * A fresh app on its own SQLite file, built by the same factory as production, with real argon2,
  * a fake clock, captured logs and a header that stands in for the client IP.
  */
-export function createTestApp(options: TestAppOptions = {}) {
+export async function createTestApp(options: TestAppOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'oncepass-test-'))
   const databasePath = join(dir, 'oncepass.sqlite')
   const database = openSqliteDatabase(databasePath)
@@ -65,6 +67,7 @@ export function createTestApp(options: TestAppOptions = {}) {
       hasher: counting.hasher,
     },
   )
+  if (options.setupToken) deps.setupToken = options.setupToken
   const app = createApp(deps)
 
   async function call(
@@ -144,10 +147,28 @@ export function createTestApp(options: TestAppOptions = {}) {
   }
 
   return {
+    runtime: 'node' as const,
     app,
     deps,
     database,
     databasePath,
+    /** Raw SQL for assertions on stored state (the same on D1 in the Workers helper). */
+    async rows<T>(text: string, ...params: unknown[]): Promise<T[]> {
+      return database.sqlite.prepare(text).all(...params) as T[]
+    },
+    async run(text: string, ...params: unknown[]): Promise<void> {
+      database.sqlite.prepare(text).run(...params)
+    },
+    /** An argon2id hash with weaker-than-production parameters, as an old deployment made. */
+    async weakHash(password: string): Promise<string> {
+      const { hash } = await import('@node-rs/argon2')
+      return hash(password.normalize('NFKC'), {
+        algorithm: 2,
+        memoryCost: 4096,
+        timeCost: 1,
+        parallelism: 1,
+      })
+    },
     clock,
     logLines,
     hashCalls: counting.calls,
@@ -164,4 +185,4 @@ export function createTestApp(options: TestAppOptions = {}) {
   }
 }
 
-export type TestApp = ReturnType<typeof createTestApp>
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>

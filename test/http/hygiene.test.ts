@@ -3,8 +3,8 @@ import { createApp } from '../../src/http/app.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
-beforeEach(() => {
-  t = createTestApp()
+beforeEach(async () => {
+  t = await createTestApp()
 })
 afterEach(() => t.close())
 
@@ -170,6 +170,7 @@ describe('operations', () => {
         'GET /api/v1/users/{id}/password-reset',
         'GET /api/v1/password-reset-requests',
         'GET /api/v1/audit-events',
+        'POST /api/v1/setup',
       ].sort(),
     )
     expect(doc.components.schemas.SignInRequest.required).toEqual(['email', 'password'])
@@ -227,9 +228,9 @@ describe('logs', () => {
     const refreshed = await t.post('auth/refresh', { refreshToken: changed.json.refreshToken })
     await t.post('auth/refresh', { refreshToken: changed.json.refreshToken }) // reuse
 
-    const hashes = (
-      t.database.sqlite.prepare('select password_hash as h from users').all() as { h: string }[]
-    ).map((r) => r.h)
+    const hashes = (await t.rows<{ h: string }>('select password_hash as h from users')).map(
+      (r) => r.h,
+    )
     const secrets = [
       admin.password,
       admin.accessToken,

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CLIENT_IP_HEADER, createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
-beforeEach(() => {
-  t = createTestApp()
+beforeEach(async () => {
+  t = await createTestApp()
 })
 afterEach(() => t.close())
 
@@ -83,11 +83,9 @@ describe('POST /auth/sign-in', () => {
     for (let i = 0; i < 5; i++)
       await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
     await t.post('auth/sign-in', { email: 'ghost@example.com', password: 'wrong password 0' })
-    const rows = t.database.sqlite
-      .prepare(
-        "select event, tenant_id as tenantId, reason from audit_events where event like 'authn_login_%' order by rowid",
-      )
-      .all() as { event: string; tenantId: string | null; reason: string }[]
+    const rows = await t.rows<{ event: string; tenantId: string | null; reason: string }>(
+      "select event, tenant_id as tenantId, reason from audit_events where event like 'authn_login_%' order by rowid",
+    )
     expect(rows.map((r) => r.event)).toEqual([
       ...Array(5).fill('authn_login_fail'),
       'authn_login_lock',
@@ -126,7 +124,7 @@ describe('POST /auth/sign-in', () => {
   })
 
   it('limits one client IP spraying many accounts, before hashing', async () => {
-    const t2 = createTestApp({
+    const t2 = await createTestApp({
       settings: {
         signInThrottle: {
           accountLockThreshold: 5,
@@ -189,23 +187,19 @@ describe('POST /auth/sign-in', () => {
 
   it('rehashes a hash with weaker parameters at the next successful sign-in', async () => {
     const admin = await t.seedTenant()
-    const { hash } = await import('@node-rs/argon2')
-    const weak = await hash(admin.password, {
-      algorithm: 2,
-      memoryCost: 4096,
-      timeCost: 1,
-      parallelism: 1,
-    })
-    t.database.sqlite.prepare('update users set password_hash = ? where id = ?').run(weak, admin.id)
+    await t.run(
+      'update users set password_hash = ? where id = ?',
+      await t.weakHash(admin.password),
+      admin.id,
+    )
     expect(
       (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
     ).toBe(200)
-    const stored = t.database.sqlite
-      .prepare('select password_hash as h from users where id = ?')
-      .get(admin.id) as {
-      h: string
-    }
-    expect(stored.h).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    const [stored] = await t.rows<{ h: string }>(
+      'select password_hash as h from users where id = ?',
+      admin.id,
+    )
+    expect(stored!.h).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
     expect(
       (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
     ).toBe(200)
@@ -214,7 +208,7 @@ describe('POST /auth/sign-in', () => {
 
 describe('hash scheduling', () => {
   it('answers 503 SERVICE_BUSY with Retry-After when the hash queue is full, and recovers', async () => {
-    const t2 = createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
+    const t2 = await createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
     try {
       const admin = await t2.seedTenant()
       const attempts = await Promise.all(

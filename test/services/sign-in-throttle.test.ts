@@ -4,8 +4,8 @@ import { signInFailureStatements, throttleKeys } from '../../src/services/sign-i
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
-beforeEach(() => {
-  t = createTestApp()
+beforeEach(async () => {
+  t = await createTestApp()
 })
 afterEach(() => t.close())
 
