@@ -11,8 +11,19 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>
 }
 
+export interface Argon2Params {
+  /** KiB */
+  memoryCost: number
+  timeCost: number
+  parallelism: number
+}
+
 /** The parameters oncepass hashes with: OWASP's argon2id floor (m=19 MiB, t=2, p=1). */
-export const argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const
+export const argon2Params: Readonly<Argon2Params> = {
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+}
 
 const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/
 

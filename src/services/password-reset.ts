@@ -32,7 +32,7 @@ export interface ResetResult {
 
 // Printable ASCII without spaces, as the IETF Idempotency-Key draft's examples use.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
-const MAX_LOST_RACES = 3
+const MAX_LOST_RACES = 10
 
 /**
  * Resets a user's password to a new temporary one, shown once in the result. Authorization

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CLIENT_IP_HEADER, createTestApp, type TestApp } from '../helpers/test-app.ts'
+import { CLIENT_IP_HEADER, createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -207,26 +207,31 @@ describe('POST /auth/sign-in', () => {
 })
 
 describe('hash scheduling', () => {
-  it('answers 503 SERVICE_BUSY with Retry-After when the hash queue is full, and recovers', async () => {
-    const t2 = await createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
-    try {
-      const admin = await t2.seedTenant()
-      const attempts = await Promise.all(
-        Array.from({ length: 6 }, () =>
-          t2.post('auth/sign-in', { email: admin.email, password: admin.password }),
-        ),
-      )
-      const statuses = attempts.map((r) => r.status)
-      expect(statuses).toContain(200)
-      expect(statuses).toContain(503)
-      const busy = attempts.find((r) => r.status === 503)!
-      expect(busy.json.code).toBe('SERVICE_BUSY')
-      expect(busy.headers.get('retry-after')).toBe('1')
-      expect(
-        (await t2.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
-      ).toBe(200)
-    } finally {
-      t2.close()
-    }
-  })
+  // On Workers argon2 runs synchronously on the isolate's one thread, so concurrent requests wait
+  // in workerd's own queue and never pile up in the scheduler; the shedding is a Node behaviour.
+  it.skipIf(runtime === 'workers')(
+    'answers 503 SERVICE_BUSY with Retry-After when the hash queue is full, and recovers',
+    async () => {
+      const t2 = await createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
+      try {
+        const admin = await t2.seedTenant()
+        const attempts = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            t2.post('auth/sign-in', { email: admin.email, password: admin.password }),
+          ),
+        )
+        const statuses = attempts.map((r) => r.status)
+        expect(statuses).toContain(200)
+        expect(statuses).toContain(503)
+        const busy = attempts.find((r) => r.status === 503)!
+        expect(busy.json.code).toBe('SERVICE_BUSY')
+        expect(busy.headers.get('retry-after')).toBe('1')
+        expect(
+          (await t2.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+        ).toBe(200)
+      } finally {
+        t2.close()
+      }
+    },
+  )
 })

@@ -2,7 +2,7 @@ import noSimdModule from 'argon2id/dist/no-simd.wasm'
 import simdModule from 'argon2id/dist/simd.wasm'
 import type { computeHash } from 'argon2id/lib/setup'
 import setupWasm from 'argon2id/lib/setup.js'
-import { argon2Params, type PasswordHasher } from '../../core/password-hasher.ts'
+import { type Argon2Params, argon2Params, type PasswordHasher } from '../../core/password-hasher.ts'
 import { formatArgon2Phc, parseArgon2Phc, timingSafeEqual } from '../../core/phc.ts'
 import type { RandomSource } from '../../core/random.ts'
 
@@ -29,7 +29,7 @@ const encoder = new TextEncoder()
  */
 export function createWasmArgon2Hasher(
   random: RandomSource,
-  params = argon2Params,
+  params: Argon2Params = argon2Params,
 ): PasswordHasher {
   return {
     async hash(password) {

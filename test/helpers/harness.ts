@@ -1,0 +1,136 @@
+import type { Clock } from '../../src/core/clock.ts'
+import type { HashSchedulerOptions } from '../../src/core/hash-scheduler.ts'
+import type { PasswordHasher } from '../../src/core/password-hasher.ts'
+import { createApp } from '../../src/http/app.ts'
+import type { HttpDeps } from '../../src/http/env.ts'
+import type { Settings } from '../../src/services/deps.ts'
+import { createTenantWithAdmin } from '../../src/services/tenants.ts'
+
+// The runtime-agnostic half of the test app: requests through the one app factory, and seeding
+// through the public API. Each runtime's helper (test-app.ts on Node, test-app.workers.ts in
+// workerd) builds the dependencies and calls buildHarness; the behaviour tests import
+// '../helpers/test-app.ts', which the Workers test project maps to the Workers helper.
+
+export const CLIENT_IP_HEADER = 'x-test-client-ip'
+export const API = '/api/v1'
+export const TEST_START = Date.UTC(2026, 10, 22, 12, 0, 0)
+export const TEST_ORIGINS = ['https://admin.example.test']
+
+export interface TestAppOptions {
+  settings?: Partial<Settings>
+  hashing?: Partial<HashSchedulerOptions>
+  /** Enables `POST /api/v1/setup` with this token (off by default). */
+  setupToken?: string
+}
+
+/** A real hasher that counts its calls (a spy beside the real thing, never instead of it). */
+export function countingHasher(inner: PasswordHasher) {
+  const calls = { hash: 0, verify: 0 }
+  const hasher: PasswordHasher = {
+    hash: (password) => {
+      calls.hash++
+      return inner.hash(password)
+    },
+    verify: (hash, password) => {
+      calls.verify++
+      return inner.verify(hash, password)
+    },
+  }
+  return { hasher, calls }
+}
+
+export interface RuntimeParts {
+  runtime: 'node' | 'workers'
+  deps: HttpDeps
+  clock: Clock & { advance(ms: number): void }
+  logLines: string[]
+  hashCalls: { hash: number; verify: number }
+  rows<T>(text: string, ...params: unknown[]): Promise<T[]>
+  run(text: string, ...params: unknown[]): Promise<void>
+  weakHash(password: string): Promise<string>
+  close(): void
+}
+
+export function buildHarness<P extends RuntimeParts>(parts: P) {
+  const { deps } = parts
+  const app = createApp(deps)
+
+  async function call(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ) {
+    const headers: Record<string, string> = { ...options.headers }
+    if (options.token) headers.Authorization = `Bearer ${options.token}`
+    let body: string | undefined
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+      headers['Content-Type'] ??= 'application/json'
+    }
+    const response = await app.request(path.startsWith('/') ? path : `${API}/${path}`, {
+      method,
+      headers,
+      body,
+    })
+    const text = await response.text()
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      // not JSON: callers use `text`
+    }
+    return { status: response.status, headers: response.headers, text, json }
+  }
+
+  const post = (
+    path: string,
+    body?: unknown,
+    options: { token?: string; headers?: Record<string, string> } = {},
+  ) => call('POST', path, { ...options, body })
+  const get = (path: string, token?: string) => call('GET', path, { token })
+
+  /** Signs in with a temporary password and completes the forced change. */
+  async function completeFirstSignIn(
+    email: string,
+    temporaryPassword: string,
+    newPassword: string,
+  ) {
+    const challenge = await post('auth/sign-in', { email, password: temporaryPassword })
+    if (challenge.json?.status !== 'password_change_required') {
+      throw new Error(`expected a challenge: ${challenge.text}`)
+    }
+    const signedIn = await post('auth/password-change', {
+      challengeToken: challenge.json.challengeToken,
+      newPassword,
+    })
+    if (signedIn.status !== 200) throw new Error(`change failed: ${signedIn.text}`)
+    return signedIn.json as { accessToken: string; refreshToken: string }
+  }
+
+  /** A tenant whose global admin has already set their own password and holds a session. */
+  async function seedTenant(name = 'Acme', adminEmail = `admin-${name.toLowerCase()}@example.com`) {
+    const issued = await createTenantWithAdmin(deps, { name, adminEmail })
+    const password = `${name} admin passphrase for tests`
+    const tokens = await completeFirstSignIn(adminEmail, issued.temporaryPassword, password)
+    return { tenantId: issued.tenantId, id: issued.userId, email: adminEmail, password, ...tokens }
+  }
+
+  /** A user created by `adminToken`, who has set their own password and holds a session. */
+  async function seedUser(
+    adminToken: string,
+    role: 'user' | 'password_admin' | 'global_admin',
+    email: string,
+  ) {
+    const created = await post(
+      'users',
+      { email, displayName: email.split('@')[0], role },
+      { token: adminToken },
+    )
+    if (created.status !== 201) throw new Error(`create failed: ${created.text}`)
+    const password = `a long chosen passphrase ${crypto.randomUUID().slice(0, 8)}`
+    const tokens = await completeFirstSignIn(email, created.json.temporaryPassword, password)
+    return { id: created.json.user.id as string, email, role, password, ...tokens }
+  }
+
+  return { ...parts, app, call, post, get, completeFirstSignIn, seedTenant, seedUser }
+}

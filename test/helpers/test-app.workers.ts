@@ -1,0 +1,84 @@
+import { applyD1Migrations, reset } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { createFakeClock } from '../../src/core/clock.ts'
+import { createHashScheduler } from '../../src/core/hash-scheduler.ts'
+import { createJsonLogger } from '../../src/core/logger.ts'
+import { createPooledCryptoRandom, randomToken } from '../../src/core/random.ts'
+import { defaultSettings } from '../../src/services/deps.ts'
+import { createWasmArgon2Hasher } from '../../src/runtime/workers/argon2-hasher.ts'
+import { createD1Database } from '../../src/runtime/workers/d1-database.ts'
+import { createWorkerDeps } from '../../src/runtime/workers/worker-deps.ts'
+import {
+  buildHarness,
+  CLIENT_IP_HEADER,
+  countingHasher,
+  TEST_ORIGINS,
+  TEST_START,
+  type TestAppOptions,
+} from './harness.ts'
+
+export { API, CLIENT_IP_HEADER, countingHasher, type TestAppOptions } from './harness.ts'
+
+/** Which runtime this helper builds the app for. */
+export const runtime: 'node' | 'workers' = 'workers'
+
+const random = createPooledCryptoRandom()
+
+/**
+ * The same test app inside workerd: a freshly migrated local D1 (storage is shared within a test
+ * file, so it is wiped first), the WASM argon2id hasher, a fake clock and captured logs.
+ */
+export async function createTestApp(options: TestAppOptions = {}) {
+  await reset()
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
+  const logLines: string[] = []
+  const clock = createFakeClock(TEST_START)
+  const counting = countingHasher(createWasmArgon2Hasher(random))
+  const deps = createWorkerDeps(
+    {
+      signingKey: randomToken(random),
+      setupToken: options.setupToken,
+      issuer: 'oncepass-test',
+      audience: 'oncepass-test-api',
+      allowedOrigins: TEST_ORIGINS,
+      settings: { ...defaultSettings, ...options.settings },
+    },
+    {
+      database: createD1Database(env.DB),
+      logger: createJsonLogger((line) => logLines.push(line), clock.now),
+      clock,
+      hasher: createHashScheduler(counting.hasher, {
+        maxInFlight: 1,
+        maxQueue: 64,
+        ...options.hashing,
+      }),
+      clientIp: (c) => c.req.header(CLIENT_IP_HEADER) ?? null,
+    },
+  )
+  return buildHarness({
+    runtime: 'workers' as const,
+    deps,
+    clock,
+    logLines,
+    hashCalls: counting.calls,
+    async rows<T>(text: string, ...params: unknown[]): Promise<T[]> {
+      return (
+        await env.DB.prepare(text)
+          .bind(...params)
+          .all<T>()
+      ).results
+    },
+    async run(text: string, ...params: unknown[]): Promise<void> {
+      await env.DB.prepare(text)
+        .bind(...params)
+        .run()
+    },
+    async weakHash(password: string): Promise<string> {
+      const weak = createWasmArgon2Hasher(random, { memoryCost: 4096, timeCost: 1, parallelism: 1 })
+      return weak.hash(password.normalize('NFKC'))
+    },
+    close() {},
+  })
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>

@@ -1,0 +1,79 @@
+import { applyD1Migrations } from 'cloudflare:test'
+import { env, exports } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { createPooledCryptoRandom } from '../../src/core/random.ts'
+import { createWasmArgon2Hasher } from '../../src/runtime/workers/argon2-hasher.ts'
+import { createD1Database, type D1Like } from '../../src/runtime/workers/d1-database.ts'
+
+// Made on Node by @node-rs/argon2 (m=19456, t=2, p=1): they must verify in workerd.
+const NODE_VECTORS = [
+  {
+    password: 'correct horse battery staple',
+    phc: '$argon2id$v=19$m=19456,t=2,p=1$XjHVyPg3TvbqdeH8UHAZUw$EjDSa34Kc1DPnS1EhDRX0SRjr5YxJmG8bLm/q2r9utQ',
+  },
+  {
+    password: 'Pässwörd-ü-日本 fix',
+    phc: '$argon2id$v=19$m=19456,t=2,p=1$TXzvqxz7UnrDwbORm3DHsw$0X1Q6yjPi6kC0L5LywHqTinopbnkSjVA7uIamgbbnVI',
+  },
+]
+
+describe('argon2id in workerd', () => {
+  const hasher = createWasmArgon2Hasher(createPooledCryptoRandom())
+
+  it.each(NODE_VECTORS)(
+    'verifies a Node-made hash of $password, and nothing near it',
+    async ({ password, phc }) => {
+      expect(await hasher.verify(phc, password)).toBe(true)
+      expect(await hasher.verify(phc, `${password} `)).toBe(false)
+      expect(await hasher.verify(phc, password.slice(0, -1))).toBe(false)
+    },
+  )
+
+  it('hashes with the production parameters and a fresh 16-byte salt', async () => {
+    const a = await hasher.hash('same password twice')
+    const b = await hasher.hash('same password twice')
+    expect(a).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/)
+    expect(a).not.toBe(b)
+    expect(await hasher.verify(a, 'same password twice')).toBe(true)
+  })
+
+  it('refuses a stored hash that asks for absurd work', async () => {
+    const hostile = NODE_VECTORS[0]!.phc.replace('m=19456', 'm=4194304')
+    expect(await hasher.verify(hostile, NODE_VECTORS[0]!.password)).toBe(false)
+  })
+})
+
+describe('D1 adapter', () => {
+  it('reads through a first-primary session, so revocation checks see the primary', async () => {
+    const sessions: string[] = []
+    const fake = {
+      prepare: () => {
+        throw new Error('unused')
+      },
+      batch: async () => [],
+      withSession: (constraint: string) => {
+        sessions.push(constraint)
+        return { prepare: fake.prepare, batch: fake.batch }
+      },
+    } as unknown as D1Like
+    createD1Database(fake)
+    expect(sessions).toEqual(['first-primary'])
+  })
+})
+
+describe('the deployed entry', () => {
+  it('serves the API from the Worker entry with its bindings', async () => {
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
+    const health = await exports.default.fetch('http://oncepass.test/healthz')
+    expect(await health.json()).toEqual({ status: 'ok' })
+    const signIn = await exports.default.fetch('http://oncepass.test/api/v1/auth/sign-in', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '192.0.2.7' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'a wrong password here' }),
+    })
+    expect(signIn.status).toBe(401)
+    expect(signIn.headers.get('strict-transport-security')).toBe(
+      'max-age=31536000; includeSubDomains',
+    )
+  })
+})
