@@ -49,7 +49,7 @@ async function main(argv: string[]) {
     return
   }
 
-  const config = loadConfig(process.env)
+  const config = loadConfig()
   // Logs go to stderr so that --json output on stdout stays one clean JSON object.
   const logger = createJsonLogger((line) => process.stderr.write(`${line}\n`))
   const database = openSqliteDatabase(config.databasePath)

@@ -32,7 +32,7 @@ export interface NodeConfig extends SharedConfig {
  * Reads and validates the environment once, at start-up: the only place that reads it.
  * Throws a readable error naming every bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined>): NodeConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const parsed = NodeEnvSchema.safeParse(env)
   if (!parsed.success) throw new Error(describeConfigError(parsed.error))
   const e = parsed.data

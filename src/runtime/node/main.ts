@@ -15,7 +15,7 @@ const stdout = createBatchedStdout()
 const logger = createJsonLogger(stdout.write)
 let config: ReturnType<typeof loadConfig>
 try {
-  config = loadConfig(process.env)
+  config = loadConfig()
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`)
   process.exit(1)
