@@ -11,7 +11,7 @@ const GROUP_SIZE = 4
 
 /**
  * A temporary password such as `7KqM-xR4t-Wb9e-Hn3c`: 16 symbols drawn uniformly (rejection
- * sampling, never `Math.random`), grouped by four for reading aloud. It is redrawn until it passes
+ * sampling from Web Crypto, never a non-cryptographic PRNG), grouped by four for reading aloud. It is redrawn until it passes
  * the password policy for this user, so it can always be typed back as a valid password.
  *
  * @example
