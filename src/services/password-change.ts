@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
 import {
@@ -9,12 +9,17 @@ import {
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
 import { verifyChallengeToken } from '../core/tokens.ts'
-import { insertWhere, userCredentialIs } from '../db/database.ts'
+import { always, insertWhere, userCredentialIs } from '../db/database.ts'
 import { auditEvents, passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
-import { clearAccountThrottle, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
+import {
+  assertNotThrottled,
+  clearAccountThrottle,
+  signInFailureStatements,
+  throttleKeys,
+} from './sign-in-throttle.ts'
 
 /**
  * Every rule a new user-chosen password must pass, as one list of violations: the stateless
@@ -55,8 +60,44 @@ async function findViolations(
   return []
 }
 
-function rejectPolicy(violations: PolicyViolation[]): never {
+// Refusals that compared the new password with stored hashes say something about those hashes:
+// each counts as a failed attempt on the account (and is audited), so whoever holds a challenge or
+// a session cannot test guesses of the user's earlier passwords at hashing speed (SECURITY C5).
+const HASH_COMPARED = new Set(['SAME_AS_TEMPORARY', 'RECENTLY_USED'])
+
+async function rejectPolicy(
+  deps: Deps,
+  user: { id: string; tenantId: string; role: string; email: string },
+  violations: PolicyViolation[],
+  meta: RequestMeta,
+): Promise<never> {
+  const compared = violations.find((violation) => HASH_COMPARED.has(violation.code))
+  if (compared) await recordChangeFailure(deps, user, compared.code, meta)
   throw new AppError('PASSWORD_POLICY', { extra: { violations } })
+}
+
+/** One failed attempt on the account and the IP, with its audit row, in one write. */
+async function recordChangeFailure(
+  deps: Deps,
+  user: { id: string; tenantId: string; role: string; email: string },
+  reason: string,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.database.writeAtomically([
+    ...signInFailureStatements(deps, throttleKeys(user.email, meta.ip)),
+    insertWhere(
+      auditEvents,
+      auditRow(deps, meta, {
+        tenantId: user.tenantId,
+        event: 'authn_password_change',
+        actor: { id: user.id, role: user.role },
+        targetId: user.id,
+        outcome: 'failure',
+        reason,
+      }),
+      always,
+    ),
+  ])
 }
 
 /** Remember the new hash and keep only the last `historySize` of them. */
@@ -89,15 +130,19 @@ export async function completePasswordChange(
   if (
     !user?.mustChangePassword ||
     user.challengeId !== claims.jti ||
-    user.credentialVersion !== claims.ver
+    user.credentialVersion !== claims.ver ||
+    // The challenge dies with the temporary password it was earned with.
+    (user.temporaryExpiresAt !== null && user.temporaryExpiresAt <= now)
   ) {
     throw new AppError('INVALID_CHALLENGE')
   }
+  // A locked account hashes nothing more, here as at sign-in.
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
 
   const violations = await findViolations(deps, user, input.newPassword, {
     temporaryHash: user.passwordHash,
   })
-  if (violations.length > 0) rejectPolicy(violations)
+  if (violations.length > 0) await rejectPolicy(deps, user, violations, meta)
 
   const newHash = await hashPassword(deps.hasher, input.newPassword)
   const credentialId = randomId(deps.random)
@@ -121,6 +166,7 @@ export async function completePasswordChange(
           eq(users.id, user.id),
           eq(users.challengeId, claims.jti),
           eq(users.credentialVersion, claims.ver),
+          or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
         ),
       ),
     ...historyStatements(deps, user.id, newHash, guard),
@@ -162,16 +208,16 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
   if (!user) throw new AppError('UNAUTHENTICATED')
+  // A stolen access token must not become a way to guess the password without limit.
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   if (!(await verifyPassword(deps.hasher, user.passwordHash, input.currentPassword))) {
-    await deps.database.writeAtomically(
-      signInFailureStatements(deps, throttleKeys(user.email, meta.ip)),
-    )
+    await recordChangeFailure(deps, user, 'INVALID_CURRENT_PASSWORD', meta)
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
   const violations = await findViolations(deps, user, input.newPassword, {
     currentPassword: input.currentPassword,
   })
-  if (violations.length > 0) rejectPolicy(violations)
+  if (violations.length > 0) await rejectPolicy(deps, user, violations, meta)
 
   const now = deps.clock.now()
   const newHash = await hashPassword(deps.hasher, input.newPassword)
@@ -200,7 +246,7 @@ export async function changeOwnPassword(
       .update(sessions)
       .set({ credentialVersion })
       .where(and(eq(sessions.id, actor.sessionId), guard)),
-    clearAccountThrottle(deps, throttleKeys(user.email, null).account),
+    clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
     insertWhere(
       auditEvents,
       auditRow(deps, meta, {

@@ -1,4 +1,4 @@
-import { eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { type AppDb, prepared } from '../db/database.ts'
 import { signInThrottle } from '../db/schema.ts'
@@ -83,7 +83,12 @@ export async function accountLockJustStarted(deps: Deps, accountKey: string): Pr
   )
 }
 
-/** A success clears the account's counter (not the IP's: one good password must not unlock a spray). */
-export function clearAccountThrottle(deps: Deps, accountKey: string) {
-  return deps.database.db.delete(signInThrottle).where(eq(signInThrottle.key, accountKey))
+/**
+ * A success clears the account's counter (not the IP's: one good password must not unlock a
+ * spray). `guard` ties it to the batch's credential check, so a batch that lost a race clears nothing.
+ */
+export function clearAccountThrottle(deps: Deps, accountKey: string, guard?: SQL) {
+  return deps.database.db
+    .delete(signInThrottle)
+    .where(and(eq(signInThrottle.key, accountKey), guard))
 }

@@ -10,7 +10,7 @@ import {
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { signChallengeToken } from '../core/tokens.ts'
-import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
+import { type AppDb, always, insertWhere, prepared, userCredentialIs } from '../db/database.ts'
 import { auditEvents, users } from '../db/schema.ts'
 import { auditRow, recordAudit } from './audit.ts'
 import type { Deps, RequestMeta } from './deps.ts'
@@ -119,6 +119,9 @@ export async function signIn(
     throw new AppError('TEMPORARY_PASSWORD_EXPIRED')
   }
 
+  // Every statement below holds only while the credential read above is still the user's: a
+  // reset or password change that commits in between makes the whole batch change nothing.
+  const stillCurrent = userCredentialIs(user.id, user.credentialId)
   if (user.mustChangePassword) {
     // A fresh challenge replaces any earlier one: the user who closed the tab is never stranded,
     // and an older challenge token stops working at once.
@@ -128,7 +131,7 @@ export async function signIn(
         .update(users)
         .set({ challengeId })
         .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-      clearAccountThrottle(deps, keys.account),
+      clearAccountThrottle(deps, keys.account, stillCurrent),
       insertWhere(
         auditEvents,
         auditRow(deps, meta, {
@@ -138,29 +141,33 @@ export async function signIn(
           targetId: user.id,
           outcome: 'success',
         }),
-        always,
+        stillCurrent,
       ),
     ])
     if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
-    const ttl = deps.settings.challengeTtlSeconds
+    // The challenge never outlives the temporary password it was earned with.
+    const expiresAtMs = Math.min(
+      now + deps.settings.challengeTtlSeconds * 1000,
+      user.temporaryExpiresAt ?? Number.POSITIVE_INFINITY,
+    )
     return {
       status: 'password_change_required',
       challengeToken: await signChallengeToken(
         deps.tokens,
         { sub: user.id, jti: challengeId, ver: user.credentialVersion },
         now,
-        ttl,
+        Math.floor((expiresAtMs - now) / 1000),
       ),
-      expiresAt: new Date(now + ttl * 1000).toISOString(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
       policy: describePolicy(deps.settings.passwordPolicy),
       next: { method: 'POST', href: '/api/v1/auth/password-change' },
     }
   }
 
-  const session = await prepareSession(deps, user, meta)
+  const session = await prepareSession(deps, user, meta, stillCurrent)
   const statements = [
     ...session.statements,
-    clearAccountThrottle(deps, keys.account),
+    clearAccountThrottle(deps, keys.account, stillCurrent),
     insertWhere(
       auditEvents,
       auditRow(deps, meta, {
@@ -170,12 +177,12 @@ export async function signIn(
         targetId: user.id,
         outcome: 'success',
       }),
-      always,
+      stillCurrent,
     ),
   ]
   if (needsRehash(user.passwordHash)) {
-    // Upgrade weaker stored parameters while we hold the plaintext; the guard skips it if the
-    // credential changed meanwhile. The credential version stays: same password, same sessions.
+    // Upgrade weaker stored parameters while we hold the plaintext. The credential version stays:
+    // same password, same sessions.
     const upgraded = await hashPassword(deps.hasher, input.password)
     statements.push(
       deps.database.db
@@ -184,6 +191,16 @@ export async function signIn(
         .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
     )
   }
-  await deps.database.writeAtomically(statements)
+  const [sessionOpened] = await deps.database.writeAtomically(statements)
+  // The password was changed or reset while we verified it: the old one no longer signs in.
+  if (sessionOpened === 0) throw new AppError('INVALID_CREDENTIALS')
   return session.result
+}
+
+/**
+ * Does the one-time work of the sign-in path ahead of the first request (the dummy hash that
+ * unknown emails are verified against), so the first unknown email is not slower than the rest.
+ */
+export async function warmUpSignIn(deps: Deps): Promise<void> {
+  await dummyHash(deps)
 }
