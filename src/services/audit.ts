@@ -23,7 +23,8 @@ export type AuditEventName =
 export interface AuditInput {
   tenantId: string | null
   event: AuditEventName
-  actor?: { id: string; role: string } | null
+  /** Who acted: a user, or the operator at the CLI (`{ id: null, role: 'operator' }`). */
+  actor?: { id: string | null; role: string } | null
   targetId?: string | null
   outcome: 'success' | 'denied' | 'failure'
   reason?: string | null

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { randomId } from '../core/random.ts'
-import { insertWhere } from '../db/database.ts'
+import { always, insertWhere } from '../db/database.ts'
 import { auditEvents, passwordResetRequests, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
@@ -9,7 +9,9 @@ import { assertAdmin } from './users.ts'
 
 /**
  * A user asks for help signing in. The answer is always the same (202), whether or not the email
- * exists; a known user gets at most one open request in the admins' queue, closed by the next reset.
+ * exists, and so is the work: one write either way (an audit row for an unknown email, as at
+ * sign-in), so timing tells nothing. A known user gets at most one open request in the admins'
+ * queue, closed by the next reset.
  */
 export async function requestPasswordReset(
   deps: Deps,
@@ -20,7 +22,21 @@ export async function requestPasswordReset(
     .select()
     .from(users)
     .where(eq(users.email, normalizeEmail(email)))
-  if (!user) return
+  if (!user) {
+    await deps.database.writeAtomically([
+      insertWhere(
+        auditEvents,
+        auditRow(deps, meta, {
+          tenantId: null,
+          event: 'password_reset_requested',
+          outcome: 'failure',
+          reason: 'UNKNOWN_ACCOUNT',
+        }),
+        always,
+      ),
+    ])
+    return
+  }
   const id = randomId(deps.random)
   const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${user.id} and ${passwordResetRequests.closedAt} is null)`
   const [inserted] = await deps.database.writeAtomically([

@@ -16,8 +16,15 @@ import {
 import { auditRow, recordAudit } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { throttleKeys } from './sign-in-throttle.ts'
-import { prepareTemporaryCredential } from './temporary-credential.ts'
-import { assertAdmin, findTenantUser, isUniqueViolation, lookupTenantUser } from './users.ts'
+import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
+import {
+  assertAdmin,
+  findTenantUser,
+  iso,
+  isUniqueViolation,
+  lookupTenantUser,
+  type UserRow,
+} from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -34,11 +41,24 @@ export interface ResetResult {
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 const MAX_LOST_RACES = 10
 
+/** Who issues a reset, as recorded: an admin, or the operator at the CLI (no id, no tenant role). */
+export interface ResetIssuer {
+  id: string | null
+  role: string
+}
+
+/** The operator's break-glass identity in the audit trail and in `lastResetBy` (null). */
+export const OPERATOR: ResetIssuer = { id: null, role: 'operator' }
+
+interface IdempotencyRecord {
+  keyHash: string
+  requestHash: string
+}
+
 /**
  * Resets a user's password to a new temporary one, shown once in the result. Authorization
- * (tenant, role matrix, self), idempotency and rate limits are checked first; every outcome is
- * audited. The change itself is one atomic write: new hash, flag, expiry, version bump, every
- * session revoked, forgot-password requests closed, older temporary password superseded, audit.
+ * (tenant, role matrix, self), idempotency and rate limits are checked first, and every refusal
+ * is audited with its reason. The change itself is one atomic write (see `commitReset`).
  */
 export async function resetPassword(
   deps: Deps,
@@ -46,10 +66,6 @@ export async function resetPassword(
   input: { userId: string; request: ResetRequest; requireChange: boolean; idempotencyKey?: string },
   meta: RequestMeta,
 ): Promise<ResetResult> {
-  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
-    throw new AppError('INVALID_IDEMPOTENCY_KEY')
-  }
-  // Every refusal is audited with its reason before it reaches the caller.
   const deny = async (error: AppError): Promise<never> => {
     await recordAudit(deps, meta, {
       tenantId: actor.tenantId,
@@ -73,6 +89,9 @@ export async function resetPassword(
   if (!input.requireChange && !deps.settings.allowPermanentAdminPasswords) {
     return deny(new AppError('PERMANENT_PASSWORD_NOT_ALLOWED'))
   }
+  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    return deny(new AppError('INVALID_IDEMPOTENCY_KEY'))
+  }
 
   const idempotency = input.idempotencyKey
     ? {
@@ -83,7 +102,7 @@ export async function resetPassword(
         ),
       }
     : null
-  if (idempotency) await assertKeyUnused(deps, actor, idempotency)
+  if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(denyOnAppError)
   await assertResetRateLimit(deps, actor, target.id).catch(denyOnAppError)
 
   const credential = await prepareTemporaryCredential(
@@ -92,34 +111,43 @@ export async function resetPassword(
     input.request.mode === 'custom' ? input.request.password : undefined,
   ).catch(denyOnAppError)
 
-  // The hash is made once; if a concurrent reset wins the race between our read and our write,
-  // re-read the user and write again on top of it (the newer reset supersedes the older).
+  try {
+    return await commitReset(deps, actor, target, credential, {
+      requireChange: input.requireChange,
+      idempotency,
+      meta,
+    })
+  } catch (error) {
+    // Another request with the same key committed first: answer as a retry would be answered.
+    if (idempotency && isUniqueViolation(error)) {
+      await assertKeyUnused(deps, actor, idempotency).catch(denyOnAppError)
+    }
+    throw error
+  }
+}
+
+/**
+ * The reset itself, as one atomic write: new hash, flag, expiry, version bump, every session
+ * revoked, forgot-password requests closed, the older temporary password superseded, the sign-in
+ * lock cleared, audit. Authorization is the caller's. The hash is made once; if a concurrent reset
+ * wins the race between our read and our write, the user is re-read and the write goes on top of
+ * it (the newer reset supersedes the older).
+ */
+export async function commitReset(
+  deps: Deps,
+  issuer: ResetIssuer,
+  target: UserRow,
+  credential: TemporaryCredential,
+  options: { requireChange: boolean; idempotency: IdempotencyRecord | null; meta: RequestMeta },
+): Promise<ResetResult> {
   let current = target
   for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
     const resetId = randomId(deps.random)
-    const batch = resetStatements(
-      deps,
-      actor,
-      current,
-      credential,
-      input.requireChange,
-      resetId,
-      idempotency,
-      meta,
-    )
-    let changes: number[]
-    try {
-      changes = await deps.database.writeAtomically(batch.statements)
-    } catch (error) {
-      // Another request with the same key committed first.
-      if (idempotency && isUniqueViolation(error)) {
-        await assertKeyUnused(deps, actor, idempotency)
-      }
-      throw error
-    }
+    const batch = resetStatements(deps, issuer, current, credential, resetId, options)
+    const changes = await deps.database.writeAtomically(batch.statements)
     if (changes[0] === 1) {
       deps.logger.info('password_reset_issued', {
-        requestId: meta.requestId,
+        requestId: options.meta.requestId,
         resetId,
         targetId: current.id,
       })
@@ -127,26 +155,25 @@ export async function resetPassword(
         resetId,
         userId: current.id,
         temporaryPassword: credential.password,
-        requireChange: input.requireChange,
-        expiresAt: input.requireChange ? new Date(credential.expiresAt).toISOString() : null,
+        requireChange: options.requireChange,
+        expiresAt: options.requireChange ? new Date(credential.expiresAt).toISOString() : null,
         sessionsRevoked: changes[batch.sessionsIndex] ?? 0,
       }
     }
-    current = await findTenantUser(deps, actor.tenantId, input.userId)
+    current = await findTenantUser(deps, target.tenantId, target.id)
   }
   throw new AppError('CONFLICT')
 }
 
 function resetStatements(
   deps: Deps,
-  actor: Actor,
-  target: typeof users.$inferSelect,
+  issuer: ResetIssuer,
+  target: UserRow,
   credential: { hash: string; expiresAt: number },
-  requireChange: boolean,
   resetId: string,
-  idempotency: { keyHash: string; requestHash: string } | null,
-  meta: RequestMeta,
+  options: { requireChange: boolean; idempotency: IdempotencyRecord | null; meta: RequestMeta },
 ): { statements: SQLWrapper[]; sessionsIndex: number } {
+  const { requireChange, idempotency, meta } = options
   const { db } = deps.database
   const now = deps.clock.now()
   const credentialId = randomId(deps.random)
@@ -165,7 +192,7 @@ function resetStatements(
         temporaryExpiresAt: requireChange ? credential.expiresAt : null,
         challengeId: null,
         lastResetAt: now,
-        lastResetBy: actor.id,
+        lastResetBy: issuer.id,
       })
       .where(and(eq(users.id, target.id), eq(users.credentialVersion, target.credentialVersion))),
     db
@@ -202,7 +229,7 @@ function resetStatements(
           id: resetId,
           tenantId: target.tenantId,
           userId: target.id,
-          issuedBy: actor.id,
+          issuedBy: issuer.id,
           issuedAt: now,
           expiresAt: credential.expiresAt,
           requireChange,
@@ -212,9 +239,9 @@ function resetStatements(
       ),
     )
   }
-  if (idempotency) {
+  if (idempotency && issuer.id) {
     const sameKey = and(
-      eq(idempotencyKeys.actorId, actor.id),
+      eq(idempotencyKeys.actorId, issuer.id),
       eq(idempotencyKeys.keyHash, idempotency.keyHash),
     )
     statements.push(
@@ -223,7 +250,7 @@ function resetStatements(
       insertWhere(
         idempotencyKeys,
         {
-          actorId: actor.id,
+          actorId: issuer.id,
           keyHash: idempotency.keyHash,
           requestHash: idempotency.requestHash,
           resetId,
@@ -242,7 +269,7 @@ function resetStatements(
       auditRow(deps, meta, {
         tenantId: target.tenantId,
         event: 'authn_token_revoked',
-        actor,
+        actor: issuer,
         targetId: target.id,
         outcome: 'success',
         reason: 'PASSWORD_RESET',
@@ -255,7 +282,7 @@ function resetStatements(
       auditRow(deps, meta, {
         tenantId: target.tenantId,
         event: 'password_reset_issued',
-        actor,
+        actor: issuer,
         targetId: target.id,
         outcome: 'success',
         reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
@@ -271,7 +298,7 @@ function resetStatements(
 async function assertKeyUnused(
   deps: Deps,
   actor: Actor,
-  idempotency: { keyHash: string; requestHash: string },
+  idempotency: IdempotencyRecord,
 ): Promise<void> {
   const [existing] = await deps.database.db
     .select()
@@ -334,6 +361,7 @@ export interface ResetStatusView {
   issuedBy: string | null
   expiresAt: string | null
   usedAt: string | null
+  supersededAt: string | null
 }
 
 /** The state of the user's latest temporary password: who issued it and when; never the password. */
@@ -358,6 +386,7 @@ export async function getResetStatus(
       issuedBy: null,
       expiresAt: null,
       usedAt: null,
+      supersededAt: null,
     }
   }
   const expired =
@@ -367,7 +396,8 @@ export async function getResetStatus(
     resetId: latest.id,
     issuedAt: new Date(latest.issuedAt).toISOString(),
     issuedBy: latest.issuedBy,
-    expiresAt: latest.expiresAt === null ? null : new Date(latest.expiresAt).toISOString(),
-    usedAt: latest.usedAt === null ? null : new Date(latest.usedAt).toISOString(),
+    expiresAt: iso(latest.expiresAt),
+    usedAt: iso(latest.usedAt),
+    supersededAt: iso(latest.supersededAt),
   }
 }

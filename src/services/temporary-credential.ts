@@ -12,29 +12,25 @@ export interface TemporaryCredential {
 }
 
 /**
- * A temporary password for `email`, generated or admin-chosen, and its argon2id hash. An
- * admin-chosen one must pass the same policy as a user's own password.
+ * A temporary password for `email`, generated or admin-chosen, and its argon2id hash. Both pass
+ * the deployment's password policy. An admin-chosen one is not compared with the user's previous
+ * passwords: that comparison would let an admin test guesses of them.
  */
 export async function prepareTemporaryCredential(
   deps: Deps,
   email: string,
   customPassword?: string,
 ): Promise<TemporaryCredential> {
+  // The lifetime starts when the admin asks, not when the hash is done.
+  const expiresAt = deps.clock.now() + deps.settings.temporaryPasswordTtlSeconds * 1000
+  const policy = deps.settings.passwordPolicy
   let password: string
   if (customPassword === undefined) {
-    password = generateTemporaryPassword({ email }, deps.random)
+    password = generateTemporaryPassword({ email }, deps.random, policy)
   } else {
-    const violations = validatePasswordPolicy(
-      customPassword,
-      { email },
-      deps.settings.passwordPolicy,
-    )
+    const violations = validatePasswordPolicy(customPassword, { email }, policy)
     if (violations.length > 0) throw new AppError('PASSWORD_POLICY', { extra: { violations } })
     password = customPassword
   }
-  return {
-    password,
-    hash: await hashPassword(deps.hasher, password),
-    expiresAt: deps.clock.now() + deps.settings.temporaryPasswordTtlSeconds * 1000,
-  }
+  return { password, hash: await hashPassword(deps.hasher, password), expiresAt }
 }

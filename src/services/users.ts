@@ -9,7 +9,7 @@ import { auditRow } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { prepareTemporaryCredential } from './temporary-credential.ts'
 
-type UserRow = typeof users.$inferSelect
+export type UserRow = typeof users.$inferSelect
 
 export interface UserView {
   id: string
@@ -26,7 +26,7 @@ export interface UserView {
   }
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /** The public shape of a user: never the hash, the credential id or the challenge. */
 export function toUserView(row: UserRow): UserView {

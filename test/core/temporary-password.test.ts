@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validatePasswordPolicy } from '../../src/core/password-policy.ts'
+import { defaultPasswordPolicy, validatePasswordPolicy } from '../../src/core/password-policy.ts'
 import { randomIndex } from '../../src/core/random.ts'
 import {
   generateTemporaryPassword,
@@ -25,6 +25,18 @@ describe('generateTemporaryPassword', () => {
       const email = `${TEMPORARY_PASSWORD_ALPHABET.slice(i % 50, (i % 50) + 3)}@example.com`
       expect(validatePasswordPolicy(generateTemporaryPassword({ email }), { email })).toEqual([])
     }
+  })
+
+  it('follows a configured policy: longer minimums get more groups, never fewer than four', () => {
+    const policy = { ...defaultPasswordPolicy, minLength: 30 }
+    const password = generateTemporaryPassword({ email: 'ann@example.com' }, undefined, policy)
+    // Six groups make 29 characters; the seventh brings it to 34.
+    expect(password).toMatch(/^[2-9A-HJ-NP-Za-km-z]{4}(-[2-9A-HJ-NP-Za-km-z]{4}){6}$/)
+    expect(validatePasswordPolicy(password, { email: 'ann@example.com' }, policy)).toEqual([])
+    const tooTight = { ...defaultPasswordPolicy, minLength: 15, maxLength: 16 }
+    expect(() => generateTemporaryPassword({ email: 'a@b.c' }, undefined, tooTight)).toThrow(
+      RangeError,
+    )
   })
 
   it('draws from the injected random source (and redraws a password that breaks the policy)', () => {
