@@ -18,6 +18,10 @@ export const errorCodes = {
     status: 403,
     title: 'Use the self-service password change for your own account',
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    title: 'Set a new password first: this token only completes the password change',
+  },
   CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site requests are not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -37,11 +37,15 @@ export function needsRehash(hash: string, params = argon2Params): boolean {
 
 /**
  * Hashes a password in its one canonical form (NFKC). Refuses oversized input before the
- * hasher sees it, so a megabyte "password" costs nothing.
+ * hasher sees it, so a megabyte "password" costs nothing. The cap applies after normalisation
+ * too: NFKC can expand one character into eighteen.
  */
 export function hashPassword(hasher: PasswordHasher, password: string): Promise<string> {
-  if (isPasswordTooLarge(password)) throw new RangeError('password too large to hash')
-  return hasher.hash(normalizePassword(password))
+  const normalized = normalizePassword(password)
+  if (isPasswordTooLarge(password) || isPasswordTooLarge(normalized)) {
+    throw new RangeError('password too large to hash')
+  }
+  return hasher.hash(normalized)
 }
 
 /** Verifies a password in its canonical form; oversized input never reaches the hasher. */
@@ -51,5 +55,7 @@ export async function verifyPassword(
   password: string,
 ): Promise<boolean> {
   if (isPasswordTooLarge(password)) return false
-  return hasher.verify(hash, normalizePassword(password))
+  const normalized = normalizePassword(password)
+  if (isPasswordTooLarge(normalized)) return false
+  return hasher.verify(hash, normalized)
 }

@@ -1,4 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
+import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
@@ -39,6 +41,8 @@ export function createApp(deps: HttpDeps) {
 
   app.use('*', requestContext(deps.logger, deps.random))
   app.use('*', securityHeaders())
+  if (deps.allowedOrigins.length > 0) app.use('*', allowOrigins(deps.allowedOrigins))
+  app.use('*', requireRegisteredMethod(app))
   app.use('*', requestGuards(deps.allowedOrigins))
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
@@ -47,7 +51,8 @@ export function createApp(deps: HttpDeps) {
   api.route('/auth', authRoutes(deps))
   api.route('/me', meRoutes(deps))
   api.route('/', adminRoutes(deps))
-  api.route('/', setupRoutes(deps))
+  // The one-time setup exists only while a setup token is configured.
+  if (deps.setupToken) api.route('/', setupRoutes(deps, deps.setupToken))
   app.route(API_BASE, api)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -65,22 +70,50 @@ export function createApp(deps: HttpDeps) {
     },
   })
 
-  app.notFound((c) => {
-    const allowed = allowedMethods(app, c.req.path)
-    if (allowed.length > 0) return problem('METHOD_NOT_ALLOWED', {}, { Allow: allowed.join(', ') })
-    return problem('NOT_FOUND')
-  })
+  app.notFound(() => problem('NOT_FOUND'))
   app.onError((error, c) => problemResponse(c, error, deps.logger))
   return app
 }
 
-/** Methods registered for a path, to tell 405 (wrong method) from 404 (no such resource). */
-function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[] {
-  const methods = new Set<string>()
-  for (const route of app.routes) {
-    if (route.method === 'ALL' || route.path.includes('*')) continue
-    const pattern = new RegExp(`^${route.path.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+')}/?$`)
-    if (pattern.test(path)) methods.add(route.method)
+/**
+ * CORS for the configured browser origins only (exact match, never reflected, never `null`), and
+ * without credentials: the API takes bearer tokens, not cookies.
+ */
+function allowOrigins(origins: string[]): MiddlewareHandler {
+  return cors({
+    origin: (origin) => (origins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  })
+}
+
+/**
+ * 405 with `Allow` for a known path and an unregistered method, decided before any route's own
+ * middleware (authentication, for one) can answer first; unknown paths fall through to 404.
+ */
+function requireRegisteredMethod(app: OpenAPIHono<AppEnv>): MiddlewareHandler {
+  let routes: { method: string; pattern: RegExp }[] | undefined
+  return async (c, next) => {
+    // Compiled on first use, when every route is registered.
+    routes ??= app.routes
+      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
+      .map((route) => ({
+        method: route.method,
+        pattern: new RegExp(`^${route.path.replace(/(.)\/$/, '$1').replace(/:[^/]+/g, '[^/]+')}$`),
+      }))
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+    const path = c.req.path
+    const allowed = new Set<string>()
+    for (const route of routes) {
+      if (!route.pattern.test(path)) continue
+      if (route.method === method) return next()
+      allowed.add(route.method)
+    }
+    if (allowed.size > 0) {
+      throw new AppError('METHOD_NOT_ALLOWED', { headers: { Allow: [...allowed].join(', ') } })
+    }
+    return next()
   }
-  return [...methods]
 }

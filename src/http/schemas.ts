@@ -126,6 +126,7 @@ export const ResetStatus = z
     issuedBy: z.string().nullable(),
     expiresAt: isoTime.nullable(),
     usedAt: isoTime.nullable(),
+    supersededAt: isoTime.nullable(),
   })
   .openapi('PasswordResetStatus')
 

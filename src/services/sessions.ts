@@ -1,7 +1,12 @@
 import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId, randomToken } from '../core/random.ts'
-import { hashToken, signAccessToken, verifyAccessToken } from '../core/tokens.ts'
+import {
+  hashToken,
+  signAccessToken,
+  verifyAccessToken,
+  verifyChallengeToken,
+} from '../core/tokens.ts'
 import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
 import { auditEvents, refreshTokens, sessions, users } from '../db/schema.ts'
 import { auditRow } from './audit.ts'
@@ -111,7 +116,13 @@ const sessionQuery = (db: AppDb) =>
 export async function authenticate(deps: Deps, token: string): Promise<Actor> {
   const now = deps.clock.now()
   const claims = await verifyAccessToken(deps.tokens, token, now)
-  if (!claims) throw new AppError('UNAUTHENTICATED')
+  if (!claims) {
+    // A password-change challenge is no session: it completes the change and opens nothing else.
+    if (await verifyChallengeToken(deps.tokens, token, now)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED')
+    }
+    throw new AppError('UNAUTHENTICATED')
+  }
   const [row] = await sessionQuery(deps.database.db).all({ sid: claims.sid, sub: claims.sub })
   if (
     !row ||

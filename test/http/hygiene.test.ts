@@ -125,6 +125,39 @@ describe('bad input', () => {
     expect(res.status).toBe(405)
     expect(res.json.code).toBe('METHOD_NOT_ALLOWED')
     expect(res.headers.get('allow')).toBe('POST')
+    // Decided before a route's own authentication, with or without a token.
+    const signOut = await t.get('auth/sign-out')
+    expect([signOut.status, signOut.headers.get('allow')]).toEqual([405, 'POST'])
+    const put = await t.call('PUT', 'me/password', { body: {} })
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'POST'])
+    const resetPath = await t.call('DELETE', 'users/some-id/password-reset')
+    expect(resetPath.headers.get('allow')).toBe('POST, GET')
+  })
+
+  it('a trailing slash is another path: 404, never a 405 that allows the very method used', async () => {
+    const admin = await t.seedTenant()
+    expect((await t.get('me/', admin.accessToken)).status).toBe(404)
+    expect((await t.post('auth/sign-in/', { email: 'a@b.c', password: 'x' })).status).toBe(404)
+    expect((await t.get('/healthz/')).status).toBe(404)
+  })
+
+  it('an empty body with a JSON content type is no body: optional bodies pass, required fields are named', async () => {
+    const admin = await t.seedTenant()
+    const signOut = await t.call('POST', 'auth/sign-out', {
+      token: admin.accessToken,
+      headers: { 'Content-Type': 'application/json' },
+    })
+    expect(signOut.status).toBe(204)
+    expect((await t.get('me', admin.accessToken)).status).toBe(401)
+    const signIn = await t.call('POST', 'auth/sign-in', {
+      headers: { 'Content-Type': 'application/json' },
+    })
+    expect(signIn.status).toBe(400)
+    expect(signIn.json.code).toBe('VALIDATION_FAILED')
+    expect(signIn.json.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'email',
+      'password',
+    ])
   })
 
   it('403 for a cross-site browser request or a foreign Origin; allowed origins pass', async () => {
@@ -140,6 +173,33 @@ describe('bad input', () => {
       headers: { Origin: 'https://admin.example.test' },
     })
     expect(allowed.status).toBe(401)
+  })
+
+  it('CORS: allowed origins only, exactly, without credentials; others get no CORS headers', async () => {
+    const preflight = (origin: string) =>
+      t.call('OPTIONS', 'auth/sign-in', {
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      })
+    const allowed = await preflight('https://admin.example.test')
+    expect(allowed.status).toBe(204)
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.test')
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST')
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('Authorization')
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull()
+    expect(allowed.headers.get('vary')).toContain('Origin')
+    for (const origin of ['https://evil.example', 'null', 'https://admin.example.test.evil']) {
+      const refused = await preflight(origin)
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+    }
+    const simple = await t.call('GET', '/healthz', {
+      headers: { Origin: 'https://admin.example.test' },
+    })
+    expect(simple.headers.get('access-control-allow-origin')).toBe('https://admin.example.test')
+    expect(simple.headers.get('access-control-expose-headers')).toContain('X-Request-Id')
   })
 })
 
@@ -170,9 +230,12 @@ describe('operations', () => {
         'GET /api/v1/users/{id}/password-reset',
         'GET /api/v1/password-reset-requests',
         'GET /api/v1/audit-events',
-        'POST /api/v1/setup',
       ].sort(),
     )
+    // The one-time setup route exists, and is documented, only while a setup token is set.
+    const withSetup = await createTestApp({ setupToken: 's'.repeat(43) })
+    expect((await withSetup.get('/openapi.json')).json.paths['/api/v1/setup'].post).toBeDefined()
+    withSetup.close()
     expect(doc.components.schemas.SignInRequest.required).toEqual(['email', 'password'])
   })
 

@@ -172,8 +172,8 @@ describe('the journey', () => {
     expect(Date.parse(challenge.json.expiresAt) - t.clock.now()).toBeLessThanOrEqual(15 * 60 * 1000)
 
     // The challenge opens nothing else, and an access token is no challenge.
-    expect((await t.get('me', challengeToken)).status).toBe(401)
-    expect((await t.get('users', challengeToken)).status).toBe(401)
+    expect((await t.get('me', challengeToken)).json.code).toBe('PASSWORD_CHANGE_REQUIRED')
+    expect((await t.get('users', challengeToken)).status).toBe(403)
     expect((await t.post('auth/refresh', { refreshToken: challengeToken })).status).toBe(401)
     const wrongToken = await t.post('auth/password-change', {
       challengeToken: admin.accessToken,

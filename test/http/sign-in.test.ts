@@ -171,6 +171,20 @@ describe('POST /auth/sign-in', () => {
     expect(t.hashCalls.verify).toBe(verifies)
   })
 
+  it('measures the 1024-byte cap after NFKC too: a short input that expands is never hashed', async () => {
+    await t.seedTenant()
+    // U+FDFA is 3 bytes but 18 characters under NFKC: 1,023 bytes in, over 6 KB normalised.
+    const expanding = '\uFDFA'.repeat(341)
+    const verifies = t.hashCalls.verify
+    const res = await t.post('auth/sign-in', {
+      email: 'admin-acme@example.com',
+      password: expanding,
+    })
+    expect(res.status).toBe(401)
+    expect(res.json.code).toBe('INVALID_CREDENTIALS')
+    expect(t.hashCalls.verify).toBe(verifies)
+  })
+
   it('accepts long passwords and verifies NFC and NFD forms alike', async () => {
     const admin = await t.seedTenant()
     const long = `${'Long passphrase '.repeat(8)}Amélie`

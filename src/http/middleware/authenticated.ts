@@ -3,18 +3,28 @@ import { AppError } from '../../core/errors.ts'
 import { authenticate } from '../../services/sessions.ts'
 import type { AppEnv, HttpDeps } from '../env.ts'
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/
+// RFC 7235: the scheme name is case-insensitive; RFC 6750 b64token for the credentials.
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i
 
 /**
  * Requires a valid access token and loads the caller from the database on every request, so a
  * revoked session or a flagged account is refused on its very next call. A password-change
- * challenge is a different token type and audience, and is refused here.
+ * challenge is a different token type and audience: it gets a 403 here and opens nothing.
  */
 export function authenticated(deps: HttpDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const match = BEARER.exec(c.req.header('Authorization') ?? '')
     if (!match) throw new AppError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' } })
-    c.set('actor', await authenticate(deps, match[1]!))
+    try {
+      c.set('actor', await authenticate(deps, match[1]!))
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        throw new AppError('UNAUTHENTICATED', {
+          headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+        })
+      }
+      throw error
+    }
     return next()
   }
 }

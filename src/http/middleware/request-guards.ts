@@ -26,14 +26,25 @@ export function requestGuards(allowedOrigins: string[]): MiddlewareHandler {
     const contentType = c.req.header('Content-Type')
     if (contentType !== undefined && !JSON_TYPE.test(contentType))
       throw new AppError('UNSUPPORTED_MEDIA_TYPE')
-    // No declared type is fine only when there is no body at all.
-    if (contentType === undefined && (await c.req.text()).length > 0) {
+    // Read once here; the validators reuse Hono's cached copy.
+    const body = await c.req.text()
+    if (body.length === 0) {
+      // No body needs no type, and a JSON type sent anyway (many clients do) is set aside: an
+      // optional body is then simply absent, and a required one is reported field by field.
+      if (contentType !== undefined) c.req.raw = withoutBody(c.req.raw)
+    } else if (contentType === undefined) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE')
     }
     return next()
   }
   const guardUnsafe = every(limitBody, checkOriginAndType)
   return (c, next) => (UNSAFE_METHODS.has(c.req.method) ? guardUnsafe(c, next) : next())
+}
+
+function withoutBody(request: Request): Request {
+  const headers = new Headers(request.headers)
+  headers.delete('Content-Type')
+  return new Request(request.url, { method: request.method, headers, signal: request.signal })
 }
 
 const limitBody = bodyLimit({

@@ -43,14 +43,11 @@ async function secretsMatch(given: string, expected: string): Promise<boolean> {
   return timingSafeEqual(encoder.encode(a), encoder.encode(b))
 }
 
-export function setupRoutes(deps: HttpDeps) {
+export function setupRoutes(deps: HttpDeps, setupToken: string) {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(setupRoute, async (c) => {
-    // Without a configured token the route behaves as if it did not exist.
-    if (!deps.setupToken) throw new AppError('NOT_FOUND')
-    const given = /^Bearer (.+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
-    if (!given || !(await secretsMatch(given, deps.setupToken)))
-      throw new AppError('UNAUTHENTICATED')
+    const given = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]
+    if (!given || !(await secretsMatch(given, setupToken))) throw new AppError('UNAUTHENTICATED')
     const issued = await setUpFirstTenant(deps, c.req.valid('json'), requestMeta(c, deps))
     return c.json(issued, 201)
   })

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createJsonLogger } from '../../core/logger.ts'
 import { createApp } from '../../http/app.ts'
+import { warmUpSignIn } from '../../services/sign-in.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
 import { loadConfig } from './config.ts'
 import { createBatchedStdout } from './log-sink.ts'
@@ -29,9 +30,9 @@ const deps = createNodeDeps(config, {
 })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
-// One hash starts the thread pool (the bootstrap may have done it already); then its threads yield
-// the CPU to the event loop.
-await deps.hasher.hash('warm-up')
+// The dummy hash that unknown emails verify against, made now rather than on the first such
+// request; it also starts the thread pool, whose threads then yield the CPU to the event loop.
+await warmUpSignIn(deps)
 deprioritizeHelperThreads(logger)
 if (issued) {
   stdout.flush()
