@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,6 +18,26 @@ function tempDir() {
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
+
+/** A loopback port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'))
+  })
+}
 
 /** Runs the real `oncepass` command as an operator would. */
 function cli(args: string[], databasePath: string) {
@@ -112,26 +133,39 @@ describe('CLI', () => {
 
 describe('npm start', () => {
   let child: ChildProcess | undefined
-  afterEach(() => child?.kill('SIGKILL'))
+  // npm leads its own process group: if the test fails, nothing it started (an orphaned node
+  // included) outlives it.
+  afterEach(() => {
+    try {
+      if (child?.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
+    child = undefined
+  })
 
-  it('boots on an empty folder, prints the bootstrap password once, serves, and stops on SIGTERM', async () => {
+  it('boots on an empty folder, prints the bootstrap password once, serves, and stops when npm gets SIGTERM', async () => {
     const dir = tempDir()
-    const port = 40_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 10_000)
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+    const port = await freePort()
+    child = spawn('npm', ['start'], {
       cwd: ROOT,
+      detached: true,
       env: {
         ...process.env,
         PORT: String(port),
         DATABASE_PATH: join(dir, 'data', 'oncepass.sqlite'),
       },
     })
+    // 'close' fires only once every holder of the child's stdout has let go of it: a node process
+    // orphaned by npm would keep it open.
+    const closed = new Promise<number | null>((resolve) => child!.on('close', resolve))
     let stdout = ''
     child.stdout!.on('data', (chunk) => {
       stdout += chunk
     })
-    const deadline = Date.now() + 15_000
+    const deadline = Date.now() + 30_000
     while (!stdout.includes('server_started')) {
-      if (Date.now() > deadline) throw new Error(`no start: ${stdout}`)
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no start: ${stdout}`)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const health = await fetch(`http://127.0.0.1:${port}/healthz`)
@@ -149,9 +183,17 @@ describe('npm start', () => {
     expect(((await signIn.json()) as { status: string }).status).toBe('password_change_required')
     expect(statSync(join(dir, 'data', 'signing-key')).mode & 0o077).toBe(0)
 
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve))
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    // What a process manager does: SIGTERM to the process it started, which is npm.
+    process.kill(child.pid!, 'SIGTERM')
+    const code = await Promise.race([
+      closed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`still running after SIGTERM: ${stdout}`)), 15_000),
+      ),
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain('"event":"server_stopping","signal":"SIGTERM"')
     expect(stdout).toContain('server_stopped')
-  })
+    expect(await connectionRefused(port)).toBe(true)
+  }, 60_000)
 })
