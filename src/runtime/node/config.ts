@@ -19,6 +19,11 @@ const NodeEnvSchema = SharedEnvSchema.extend({
   ONCEPASS_TRUST_PROXY_HEADER: z.string().toLowerCase().optional(),
 })
 
+/** A configuration problem the operator must fix: its message names it and is safe to print. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
 export interface NodeConfig extends SharedConfig {
   port: number
   host: string
@@ -34,7 +39,7 @@ export interface NodeConfig extends SharedConfig {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const parsed = NodeEnvSchema.safeParse(env)
-  if (!parsed.success) throw new Error(describeConfigError(parsed.error))
+  if (!parsed.success) throw new ConfigError(describeConfigError(parsed.error))
   const e = parsed.data
   return {
     ...toSharedConfig(e),
