@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,12 +40,27 @@ function connectionRefused(port: number): Promise<boolean> {
 }
 
 /** Runs the real `oncepass` command as an operator would. */
-function cli(args: string[], databasePath: string) {
+function cli(args: string[], databasePath: string, env: Record<string, string> = {}) {
   return run(join(ROOT, 'bin/oncepass.js'), args, {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+    env: { ...process.env, DATABASE_PATH: databasePath, ...env },
   })
 }
+
+/** Runs the CLI expecting it to fail; returns its exit code and output. */
+async function cliFailure(args: string[], databasePath: string, env: Record<string, string> = {}) {
+  try {
+    const { stdout } = await cli(args, databasePath, env)
+    throw new Error(`expected a failure, got: ${stdout}`)
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: unknown; stdout?: string; stderr?: string }
+    if (stderr === undefined) throw error
+    return { code, stdout, stderr }
+  }
+}
+
+// A stack trace frame, as Node prints it.
+const STACK_FRAME = /^\s+at /m
 
 describe('SQLite connections', () => {
   it('set WAL, synchronous=FULL, foreign keys and a busy timeout on every connection', () => {
@@ -128,6 +143,70 @@ describe('CLI', () => {
       stderr: expect.stringContaining('no user with this email'),
     })
     await expect(cli(['frobnicate'], path)).rejects.toMatchObject({ code: 1 })
+  })
+
+  it('refuses a bad environment with the readable config error, exit 1, no stack trace', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'data', 'cli.sqlite')
+    const create = ['tenant', 'create', '--name', 'Acme', '--admin-email', 'root@acme.test']
+    const cases: [Record<string, string>, string][] = [
+      [{ DATABASE_PATH: '' }, 'DATABASE_PATH'],
+      [{ ONCEPASS_TEMP_PASSWORD_TTL: '5' }, 'ONCEPASS_TEMP_PASSWORD_TTL'],
+      [{ ONCEPASS_SIGNING_KEY: 'abc' }, 'ONCEPASS_SIGNING_KEY'],
+    ]
+    for (const [env, name] of cases) {
+      const failure = await cliFailure(create, path, env)
+      expect(failure.code).toBe(1)
+      expect(failure.stderr).toContain('Invalid configuration')
+      expect(failure.stderr).toContain(name)
+      expect(failure.stderr).not.toMatch(STACK_FRAME)
+      expect(failure.stdout).toBe('')
+    }
+    expect(existsSync(join(dir, 'data'))).toBe(false)
+  })
+
+  it('refuses a signing-key file that holds no usable key, without printing it', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'signing-key'), 'c2hvcnQ\n', { mode: 0o600 })
+    const failure = await cliFailure(
+      ['user', 'reset-password', '--email', 'root@acme.test'],
+      join(dir, 'cli.sqlite'),
+    )
+    expect(failure.code).toBe(1)
+    expect(failure.stderr).toContain(`${join(dir, 'signing-key')} does not hold a usable key`)
+    expect(failure.stderr).not.toContain('c2hvcnQ')
+    expect(failure.stderr).not.toMatch(STACK_FRAME)
+  })
+
+  it('ignores variables only the HTTP server reads, even when they are bad', async () => {
+    const path = join(tempDir(), 'cli.sqlite')
+    const { stdout } = await cli(
+      ['tenant', 'create', '--name', 'Acme', '--admin-email', 'root@acme.test', '--json'],
+      path,
+      {
+        PORT: 'not-a-port',
+        ONCEPASS_ADMIN_EMAIL: 'nobody',
+        ONCEPASS_HASH_CONCURRENCY: '0',
+        ONCEPASS_HASH_QUEUE: '-1',
+      },
+    )
+    expect(JSON.parse(stdout).email).toBe('root@acme.test')
+  })
+
+  it('refuses an --admin-email the HTTP API would refuse, and creates nothing', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'data', 'cli.sqlite')
+    for (const email of ['a@b', 'x', 'root@acme..test']) {
+      const failure = await cliFailure(
+        ['tenant', 'create', '--name', 'Acme', '--admin-email', email, '--json'],
+        path,
+      )
+      expect(failure.code).toBe(1)
+      expect(failure.stderr).toContain('--admin-email is not a valid email address')
+      expect(failure.stdout).toBe('')
+    }
+    // Not even the database folder: arguments are checked before anything is opened.
+    expect(existsSync(join(dir, 'data'))).toBe(false)
   })
 })
 
