@@ -1,5 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -78,6 +86,32 @@ describe('SQLite connections', () => {
     }
     for (const connection of connections) connection.close()
   })
+
+  it.skipIf(process.platform !== 'linux')(
+    'creates the folder 0700 and the database, -wal and -shm 0600, whatever the umask',
+    () => {
+      const mode = (path: string) => statSync(path).mode & 0o777
+      const previous = process.umask(0o022)
+      try {
+        const dir = tempDir()
+        const path = join(dir, 'a', 'b', 'x.sqlite')
+        const database = openSqliteDatabase(path)
+        expect(mode(join(dir, 'a'))).toBe(0o700)
+        expect(mode(join(dir, 'a', 'b'))).toBe(0o700)
+        for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(mode(file)).toBe(0o600)
+        database.close()
+
+        // A folder the operator made is left as it is; the file created in it is still private.
+        mkdirSync(join(dir, 'mine'), { mode: 0o750 })
+        const inMine = openSqliteDatabase(join(dir, 'mine', 'x.sqlite'))
+        expect(mode(join(dir, 'mine'))).toBe(0o750)
+        expect(mode(join(dir, 'mine', 'x.sqlite'))).toBe(0o600)
+        inMine.close()
+      } finally {
+        process.umask(previous)
+      }
+    },
+  )
 
   it('rolls back every statement of an atomic write when one fails', async () => {
     const database = openSqliteDatabase(join(tempDir(), 'x.sqlite'))
