@@ -1,5 +1,22 @@
 import { z } from 'zod'
+import { decodeBase64Url } from '../core/random.ts'
 import { defaultSettings, type Settings } from '../services/deps.ts'
+
+/** HS256 needs a key at least as long as its hash output (RFC 7518 §3.2). */
+export const MIN_SIGNING_KEY_BYTES = 32
+
+export const SIGNING_KEY_RULE = `base64url (A-Z a-z 0-9 - _, no padding) of at least ${MIN_SIGNING_KEY_BYTES} random bytes`
+
+/**
+ * The bytes of a base64url signing key, or null when the text is not base64url or decodes to
+ * fewer than 32 bytes. The decoded length is what counts: a length check on the text alone lets
+ * through strings that are not base64 at all (4n+1 characters).
+ */
+export function decodeSigningKey(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null
+  const key = decodeBase64Url(text)
+  return key.length >= MIN_SIGNING_KEY_BYTES ? key : null
+}
 
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
@@ -10,7 +27,7 @@ const count = (fallback: number) => z.coerce.number().int().min(1).default(fallb
 export const SharedEnvSchema = z.object({
   ONCEPASS_SIGNING_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{43,}$/, 'must be base64url of at least 32 random bytes')
+    .refine((text) => decodeSigningKey(text) !== null, `must be ${SIGNING_KEY_RULE}`)
     .optional(),
   ONCEPASS_ISSUER: z.string().min(1).default('oncepass'),
   ONCEPASS_AUDIENCE: z.string().min(1).default('oncepass-api'),

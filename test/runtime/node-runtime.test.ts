@@ -1,5 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -18,13 +27,48 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
 
-/** Runs the real `oncepass` command as an operator would. */
-function cli(args: string[], databasePath: string) {
-  return run(join(ROOT, 'bin/oncepass.js'), args, {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath },
+/** A loopback port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'))
   })
 }
+
+/** Runs the real `oncepass` command as an operator would. */
+function cli(args: string[], databasePath: string, env: Record<string, string> = {}) {
+  return run(join(ROOT, 'bin/oncepass.js'), args, {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: databasePath, ...env },
+  })
+}
+
+/** Runs the CLI expecting it to fail; returns its exit code and output. */
+async function cliFailure(args: string[], databasePath: string, env: Record<string, string> = {}) {
+  try {
+    const { stdout } = await cli(args, databasePath, env)
+    throw new Error(`expected a failure, got: ${stdout}`)
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: unknown; stdout?: string; stderr?: string }
+    if (stderr === undefined) throw error
+    return { code, stdout, stderr }
+  }
+}
+
+// A stack trace frame, as Node prints it.
+const STACK_FRAME = /^\s+at /m
 
 describe('SQLite connections', () => {
   it('set WAL, synchronous=FULL, foreign keys and a busy timeout on every connection', () => {
@@ -42,6 +86,32 @@ describe('SQLite connections', () => {
     }
     for (const connection of connections) connection.close()
   })
+
+  it.skipIf(process.platform !== 'linux')(
+    'creates the folder 0700 and the database, -wal and -shm 0600, whatever the umask',
+    () => {
+      const mode = (path: string) => statSync(path).mode & 0o777
+      const previous = process.umask(0o022)
+      try {
+        const dir = tempDir()
+        const path = join(dir, 'a', 'b', 'x.sqlite')
+        const database = openSqliteDatabase(path)
+        expect(mode(join(dir, 'a'))).toBe(0o700)
+        expect(mode(join(dir, 'a', 'b'))).toBe(0o700)
+        for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(mode(file)).toBe(0o600)
+        database.close()
+
+        // A folder the operator made is left as it is; the file created in it is still private.
+        mkdirSync(join(dir, 'mine'), { mode: 0o750 })
+        const inMine = openSqliteDatabase(join(dir, 'mine', 'x.sqlite'))
+        expect(mode(join(dir, 'mine'))).toBe(0o750)
+        expect(mode(join(dir, 'mine', 'x.sqlite'))).toBe(0o600)
+        inMine.close()
+      } finally {
+        process.umask(previous)
+      }
+    },
+  )
 
   it('rolls back every statement of an atomic write when one fails', async () => {
     const database = openSqliteDatabase(join(tempDir(), 'x.sqlite'))
@@ -108,30 +178,107 @@ describe('CLI', () => {
     })
     await expect(cli(['frobnicate'], path)).rejects.toMatchObject({ code: 1 })
   })
+
+  it('refuses a bad environment with the readable config error, exit 1, no stack trace', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'data', 'cli.sqlite')
+    const create = ['tenant', 'create', '--name', 'Acme', '--admin-email', 'root@acme.test']
+    const cases: [Record<string, string>, string][] = [
+      [{ DATABASE_PATH: '' }, 'DATABASE_PATH'],
+      [{ ONCEPASS_TEMP_PASSWORD_TTL: '5' }, 'ONCEPASS_TEMP_PASSWORD_TTL'],
+      [{ ONCEPASS_SIGNING_KEY: 'abc' }, 'ONCEPASS_SIGNING_KEY'],
+    ]
+    for (const [env, name] of cases) {
+      const failure = await cliFailure(create, path, env)
+      expect(failure.code).toBe(1)
+      expect(failure.stderr).toContain('Invalid configuration')
+      expect(failure.stderr).toContain(name)
+      expect(failure.stderr).not.toMatch(STACK_FRAME)
+      expect(failure.stdout).toBe('')
+    }
+    expect(existsSync(join(dir, 'data'))).toBe(false)
+  })
+
+  it('refuses a signing-key file that holds no usable key, without printing it', async () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'signing-key'), 'c2hvcnQ\n', { mode: 0o600 })
+    const failure = await cliFailure(
+      ['user', 'reset-password', '--email', 'root@acme.test'],
+      join(dir, 'cli.sqlite'),
+    )
+    expect(failure.code).toBe(1)
+    expect(failure.stderr).toContain(`${join(dir, 'signing-key')} does not hold a usable key`)
+    expect(failure.stderr).not.toContain('c2hvcnQ')
+    expect(failure.stderr).not.toMatch(STACK_FRAME)
+  })
+
+  it('ignores variables only the HTTP server reads, even when they are bad', async () => {
+    const path = join(tempDir(), 'cli.sqlite')
+    const { stdout } = await cli(
+      ['tenant', 'create', '--name', 'Acme', '--admin-email', 'root@acme.test', '--json'],
+      path,
+      {
+        PORT: 'not-a-port',
+        ONCEPASS_ADMIN_EMAIL: 'nobody',
+        ONCEPASS_HASH_CONCURRENCY: '0',
+        ONCEPASS_HASH_QUEUE: '-1',
+      },
+    )
+    expect(JSON.parse(stdout).email).toBe('root@acme.test')
+  })
+
+  it('refuses an --admin-email the HTTP API would refuse, and creates nothing', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'data', 'cli.sqlite')
+    for (const email of ['a@b', 'x', 'root@acme..test']) {
+      const failure = await cliFailure(
+        ['tenant', 'create', '--name', 'Acme', '--admin-email', email, '--json'],
+        path,
+      )
+      expect(failure.code).toBe(1)
+      expect(failure.stderr).toContain('--admin-email is not a valid email address')
+      expect(failure.stdout).toBe('')
+    }
+    // Not even the database folder: arguments are checked before anything is opened.
+    expect(existsSync(join(dir, 'data'))).toBe(false)
+  })
 })
 
 describe('npm start', () => {
   let child: ChildProcess | undefined
-  afterEach(() => child?.kill('SIGKILL'))
+  // npm leads its own process group: if the test fails, nothing it started (an orphaned node
+  // included) outlives it.
+  afterEach(() => {
+    try {
+      if (child?.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
+    child = undefined
+  })
 
-  it('boots on an empty folder, prints the bootstrap password once, serves, and stops on SIGTERM', async () => {
+  it('boots on an empty folder, prints the bootstrap password once, serves, and stops when npm gets SIGTERM', async () => {
     const dir = tempDir()
-    const port = 40_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 10_000)
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+    const port = await freePort()
+    child = spawn('npm', ['start'], {
       cwd: ROOT,
+      detached: true,
       env: {
         ...process.env,
         PORT: String(port),
         DATABASE_PATH: join(dir, 'data', 'oncepass.sqlite'),
       },
     })
+    // 'close' fires only once every holder of the child's stdout has let go of it: a node process
+    // orphaned by npm would keep it open.
+    const closed = new Promise<number | null>((resolve) => child!.on('close', resolve))
     let stdout = ''
     child.stdout!.on('data', (chunk) => {
       stdout += chunk
     })
-    const deadline = Date.now() + 15_000
+    const deadline = Date.now() + 30_000
     while (!stdout.includes('server_started')) {
-      if (Date.now() > deadline) throw new Error(`no start: ${stdout}`)
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no start: ${stdout}`)
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     const health = await fetch(`http://127.0.0.1:${port}/healthz`)
@@ -149,9 +296,17 @@ describe('npm start', () => {
     expect(((await signIn.json()) as { status: string }).status).toBe('password_change_required')
     expect(statSync(join(dir, 'data', 'signing-key')).mode & 0o077).toBe(0)
 
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve))
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    // What a process manager does: SIGTERM to the process it started, which is npm.
+    process.kill(child.pid!, 'SIGTERM')
+    const code = await Promise.race([
+      closed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`still running after SIGTERM: ${stdout}`)), 15_000),
+      ),
+    ])
+    expect(code).toBe(0)
+    expect(stdout).toContain('"event":"server_stopping","signal":"SIGTERM"')
     expect(stdout).toContain('server_stopped')
-  })
+    expect(await connectionRefused(port)).toBe(true)
+  }, 60_000)
 })

@@ -1,18 +1,24 @@
 import { parseArgs } from 'node:util'
 import { AppError } from '../../core/errors.ts'
 import { createJsonLogger } from '../../core/logger.ts'
+import type { HttpDeps } from '../../http/env.ts'
+import { CreateUserBody } from '../../http/schemas.ts'
 import { createTenantWithAdmin, operatorResetPassword } from '../../services/tenants.ts'
-import { loadConfig } from './config.ts'
+import { ConfigError, loadCliConfig } from './config.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
 import { loadSigningKey } from './signing-key.ts'
-import { openSqliteDatabase } from './sqlite-database.ts'
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts'
 
 const USAGE = `Usage:
   oncepass tenant create --name <name> --admin-email <email> [--json]
   oncepass user reset-password --email <email> [--json]
 
 Both use DATABASE_PATH (default ./data/oncepass.sqlite), like the server.`
+
+// The same rule as the HTTP API's user creation, so the CLI cannot create an admin the API would
+// have refused.
+const adminEmailSchema = CreateUserBody.shape.email
 
 function fail(message: string): never {
   process.stderr.write(`oncepass: ${message}\n`)
@@ -49,35 +55,50 @@ async function main(argv: string[]) {
     return
   }
 
-  const config = loadConfig()
-  // Logs go to stderr so that --json output on stdout stays one clean JSON object.
-  const logger = createJsonLogger((line) => process.stderr.write(`${line}\n`))
-  const database = openSqliteDatabase(config.databasePath)
-  const deps = createNodeDeps(config, {
-    database,
-    logger,
-    signingKey: loadSigningKey(config.signingKey, config.databasePath, logger),
-  })
-  try {
-    if (group === 'tenant' && command === 'create') {
-      if (!values.name?.trim()) fail('--name is required')
-      if (!values['admin-email']) fail('--admin-email is required')
-      if (!/^[^@\s]+@[^@\s]+$/.test(values['admin-email']))
-        fail('--admin-email is not an email address')
-      const issued = await createTenantWithAdmin(deps, {
-        name: values.name.trim(),
-        adminEmail: values['admin-email'],
-      })
+  // Arguments are checked before anything is opened, so a refused command leaves no trace.
+  let perform: (deps: HttpDeps) => Promise<void>
+  if (group === 'tenant') {
+    const name = values.name?.trim()
+    const adminEmail = values['admin-email']
+    if (!name) fail('--name is required')
+    if (!adminEmail) fail('--admin-email is required')
+    if (!adminEmailSchema.safeParse(adminEmail).success)
+      fail('--admin-email is not a valid email address')
+    perform = async (deps) => {
+      const issued = await createTenantWithAdmin(deps, { name, adminEmail })
       printIssued(issued, {
         json: values.json,
         heading: `Created tenant ${issued.tenantId} with global admin`,
       })
-    } else {
-      if (!values.email) fail('--email is required')
-      const issued = await operatorResetPassword(deps, values.email)
+    }
+  } else {
+    const email = values.email
+    if (!email) fail('--email is required')
+    perform = async (deps) => {
+      const issued = await operatorResetPassword(deps, email)
       printIssued(issued, { json: values.json, heading: 'Password reset for' })
     }
+  }
+
+  // Logs go to stderr so that --json output on stdout stays one clean JSON object.
+  const logger = createJsonLogger((line) => process.stderr.write(`${line}\n`))
+  let database: SqliteDatabase | undefined
+  try {
+    const config = loadCliConfig()
+    try {
+      database = openSqliteDatabase(config.databasePath)
+    } catch (error) {
+      fail(`cannot open the database ${config.databasePath}: ${(error as Error).message}`)
+    }
+    const deps = createNodeDeps(config, {
+      database,
+      logger,
+      signingKey: loadSigningKey(config.signingKey, config.databasePath, logger),
+    })
+    await perform(deps)
   } catch (error) {
+    // A readable message and exit code 1, no stack trace: the operator has something to fix.
+    if (error instanceof ConfigError) fail(error.message)
     if (error instanceof AppError) {
       const messages: Partial<Record<AppError['code'], string>> = {
         EMAIL_TAKEN: 'a user with this email already exists',
@@ -87,7 +108,7 @@ async function main(argv: string[]) {
     }
     throw error
   } finally {
-    database.close()
+    database?.close()
   }
 }
 

@@ -8,16 +8,26 @@ import {
   toSharedConfig,
 } from '../shared-config.ts'
 
-const NodeEnvSchema = SharedEnvSchema.extend({
+// What the server and the CLI both read: the service's settings and the database file.
+const StorageEnvSchema = SharedEnvSchema.extend({
+  DATABASE_PATH: z.string().min(1).default('./data/oncepass.sqlite'),
+})
+
+// The server reads all of that plus what only the HTTP server uses.
+const NodeEnvSchema = StorageEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  DATABASE_PATH: z.string().min(1).default('./data/oncepass.sqlite'),
   ONCEPASS_ADMIN_EMAIL: z.email().default('admin@example.com'),
   ONCEPASS_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
   ONCEPASS_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   /** e.g. `x-forwarded-for` behind a reverse proxy you run; unset: the socket address. */
   ONCEPASS_TRUST_PROXY_HEADER: z.string().toLowerCase().optional(),
 })
+
+/** A configuration problem the operator must fix: its message names it and is safe to print. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
 
 export interface NodeConfig extends SharedConfig {
   port: number
@@ -28,14 +38,26 @@ export interface NodeConfig extends SharedConfig {
   hashing: HashSchedulerOptions
 }
 
+export interface CliConfig extends SharedConfig {
+  databasePath: string
+  trustProxyHeader: undefined
+  hashing: HashSchedulerOptions
+}
+
+type Env = Record<string, string | undefined>
+
+function parseEnv<Schema extends z.ZodType>(schema: Schema, env: Env): z.output<Schema> {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) throw new ConfigError(describeConfigError(parsed.error))
+  return parsed.data
+}
+
 /**
  * Reads and validates the environment once, at start-up: the only place that reads it.
- * Throws a readable error naming every bad variable.
+ * Throws a `ConfigError` naming every bad variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
-  const parsed = NodeEnvSchema.safeParse(env)
-  if (!parsed.success) throw new Error(describeConfigError(parsed.error))
-  const e = parsed.data
+export function loadConfig(env: Env = process.env): NodeConfig {
+  const e = parseEnv(NodeEnvSchema, env)
   return {
     ...toSharedConfig(e),
     port: e.PORT,
@@ -44,5 +66,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminEmail: e.ONCEPASS_ADMIN_EMAIL,
     trustProxyHeader: e.ONCEPASS_TRUST_PROXY_HEADER,
     hashing: { maxInFlight: e.ONCEPASS_HASH_CONCURRENCY, maxQueue: e.ONCEPASS_HASH_QUEUE },
+  }
+}
+
+/**
+ * The CLI's configuration: the database file and the service settings, validated exactly as the
+ * server validates them. Variables only the HTTP server reads (PORT, HOST, the hashing queue, …)
+ * are ignored, so a bad one cannot block a break-glass reset. Throws a `ConfigError`.
+ */
+export function loadCliConfig(env: Env = process.env): CliConfig {
+  const e = parseEnv(StorageEnvSchema, env)
+  return {
+    ...toSharedConfig(e),
+    databasePath: e.DATABASE_PATH,
+    trustProxyHeader: undefined,
+    // One command, one hash at a time.
+    hashing: { maxInFlight: 1, maxQueue: 8 },
   }
 }

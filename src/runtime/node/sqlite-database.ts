@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
@@ -28,14 +28,19 @@ export interface SqliteDatabase extends Database {
  * Opens (creating its folder if needed) the SQLite file, sets the durability pragmas, applies
  * pending migrations and returns the database port. WAL lets readers run beside the one writer;
  * synchronous=FULL makes every commit durable across power loss; busy_timeout makes a second
- * connection wait for the write lock instead of failing.
+ * connection wait for the write lock instead of failing. A folder or file it creates is the
+ * owner's alone (0700, 0600): it holds password hashes, and the signing key lives beside it.
  */
 export function openSqliteDatabase(
   path: string,
   options: { migrate?: boolean } = {},
 ): SqliteDatabase {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const onDisk = path !== ':memory:'
+  const created = onDisk && !existsSync(path)
+  if (onDisk) mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   const sqlite = new BetterSqlite3(path)
+  // Before WAL is switched on: SQLite creates -wal and -shm with the database file's permissions.
+  if (created) chmodSync(path, 0o600)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
