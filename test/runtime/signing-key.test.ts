@@ -109,6 +109,8 @@ describe('the signing-key file', () => {
     expect(failure!.code).toBe(1)
     expect(failure!.stderr).toContain(join(dir, 'signing-key'))
     expect(failure!.stderr).toContain('does not hold a usable key')
+    // The operator's message, not a crash: no stack frames.
+    expect(failure!.stderr).not.toMatch(/^\s+at /m)
     expect(`${failure!.stdout}${failure!.stderr}`).not.toContain(content)
     expect(failure!.stdout).not.toContain('server_started')
     expect(failure!.stdout.toLowerCase()).not.toContain('password')

@@ -3,7 +3,7 @@ import { createJsonLogger } from '../../core/logger.ts'
 import { createApp } from '../../http/app.ts'
 import { warmUpSignIn } from '../../services/sign-in.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
-import { loadConfig } from './config.ts'
+import { ConfigError, loadConfig } from './config.ts'
 import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
@@ -14,20 +14,25 @@ import { openSqliteDatabase } from './sqlite-database.ts'
 // config → SQLite (migrated) → deps → app → serve. Nothing else reads the environment.
 const stdout = createBatchedStdout()
 const logger = createJsonLogger(stdout.write)
-let config: ReturnType<typeof loadConfig>
-try {
-  config = loadConfig()
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`)
-  process.exit(1)
+/** A configuration error is the operator's to fix: a readable message and exit 1, no stack. */
+function exitOnConfigError<T>(load: () => T): T {
+  try {
+    return load()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    stdout.flush()
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  }
 }
 
+const config = exitOnConfigError(() => loadConfig())
+// The database first: it creates the owner-only folder the generated key file goes into.
 const database = openSqliteDatabase(config.databasePath)
-const deps = createNodeDeps(config, {
-  database,
-  logger,
-  signingKey: loadSigningKey(config.signingKey, config.databasePath, logger),
-})
+const signingKey = exitOnConfigError(() =>
+  loadSigningKey(config.signingKey, config.databasePath, logger),
+)
+const deps = createNodeDeps(config, { database, logger, signingKey })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
 // The dummy hash that unknown emails verify against, made now rather than on the first such
