@@ -12,6 +12,11 @@ afterEach(() => t.close())
 const reset = (userId: string, token: string, body: unknown = { mode: 'generate' }, headers = {}) =>
   t.post(`users/${userId}/password-reset`, body, { token, headers })
 
+/** All response headers but the one that differs by design on every response. */
+function headersButRequestId(headers: Headers) {
+  return [...headers].filter(([name]) => name !== 'x-request-id')
+}
+
 async function signInTimes(email: string, password: string, n: number) {
   const sessions = []
   for (let i = 0; i < n; i++)
@@ -99,21 +104,75 @@ describe('role matrix', () => {
 })
 
 describe('tenant isolation', () => {
-  it("another tenant's user is a plain 404, exactly like a missing one", async () => {
+  it("another tenant's user is a plain 404, exactly like a missing one, and nothing of theirs shows or changes", async () => {
     const acme = await t.seedTenant('Acme')
     const globex = await t.seedTenant('Globex')
     const bob = await t.seedUser(globex.accessToken, 'user', 'bob@globex.example')
-    const foreign = await reset(bob.id, acme.accessToken)
-    const missing = await reset('does-not-exist', acme.accessToken)
-    expect(foreign.status).toBe(404)
-    expect(foreign.text).toBe(missing.text)
-    expect((await t.get(`users/${bob.id}`, acme.accessToken)).status).toBe(404)
-    expect((await t.get(`users/${bob.id}/password-reset`, acme.accessToken)).status).toBe(404)
+    const bobRow = () => t.rows('select * from users where id = ?', bob.id)
+    const bobBefore = await bobRow()
+
+    // Every admin route that takes a user id answers alike for a foreign id and a missing one:
+    // same status, body and headers, but for the request id.
+    const probes: [string, (id: string) => ReturnType<typeof t.get>][] = [
+      ['reset', (id) => reset(id, acme.accessToken)],
+      [
+        'custom reset',
+        (id) =>
+          reset(id, acme.accessToken, { mode: 'custom', password: 'a chosen passphrase here' }),
+      ],
+      ['detail', (id) => t.get(`users/${id}`, acme.accessToken)],
+      ['reset status', (id) => t.get(`users/${id}/password-reset`, acme.accessToken)],
+    ]
+    for (const [name, probe] of probes) {
+      const foreign = await probe(bob.id)
+      const missing = await probe('does-not-exist')
+      expect(foreign.status, name).toBe(404)
+      expect(foreign.json.code, name).toBe('NOT_FOUND')
+      expect(foreign.text, name).toBe(missing.text)
+      expect(headersButRequestId(foreign.headers), name).toEqual(
+        headersButRequestId(missing.headers),
+      )
+    }
+
     const list = await t.get('users?limit=100', acme.accessToken)
     expect(list.json.items.map((u: { email: string }) => u.email)).toEqual([acme.email])
-    const audit = await t.get('audit-events', acme.accessToken)
-    expect(JSON.stringify(audit.json)).not.toContain(bob.id.repeat(1) + '"outcome":"success"')
-    // Bob still signs in with his own password: nothing was touched.
+    expect((await t.get('users?search=bob', acme.accessToken)).json.items).toEqual([])
+
+    // Bob's own trail (created, signed in, changed his password) lives in Globex's log only.
+    const globexLog = (await t.get(`audit-events?userId=${bob.id}`, globex.accessToken)).json.items
+    expect(globexLog.map((e: { event: string }) => e.event)).toEqual(
+      expect.arrayContaining(['user_created', 'authn_password_change']),
+    )
+    const acmeLog = (await t.get('audit-events?limit=100', acme.accessToken)).json.items as {
+      id: string
+      event: string
+      actorId: string | null
+      targetId: string | null
+      reason: string | null
+    }[]
+    const globexIds = new Set(globexLog.map((e: { id: string }) => e.id))
+    expect(acmeLog.filter((e) => globexIds.has(e.id))).toEqual([])
+    expect(acmeLog.filter((e) => e.actorId === bob.id)).toEqual([])
+    // What Acme's log holds about that id is only Acme's own refused attempts, recorded exactly
+    // as its attempts on an id that does not exist.
+    const attemptsOn = (id: string) =>
+      acmeLog
+        .filter((e) => e.targetId === id)
+        .map(({ event, actorId, reason }) => ({ event, actorId, reason }))
+    expect(attemptsOn(bob.id)).toEqual(attemptsOn('does-not-exist'))
+    expect(attemptsOn(bob.id)).toEqual([
+      { event: 'password_reset_denied', actorId: acme.id, reason: 'NOT_FOUND' },
+      { event: 'password_reset_denied', actorId: acme.id, reason: 'NOT_FOUND' },
+    ])
+    expect(
+      (await t.get(`audit-events?userId=${bob.id}`, acme.accessToken)).json.items.map(
+        (e: { event: string; actorId: string }) => [e.event, e.actorId],
+      ),
+    ).toEqual(attemptsOn(bob.id).map((e) => [e.event, acme.id]))
+
+    // Nothing of Bob's was touched: same row, his session lives, his password works.
+    expect(await bobRow()).toEqual(bobBefore)
+    expect((await t.get('me', bob.accessToken)).status).toBe(200)
     expect(
       (await t.post('auth/sign-in', { email: bob.email, password: bob.password })).json.status,
     ).toBe('signed_in')
@@ -126,6 +185,7 @@ describe('the journey', () => {
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
     const sessions = [bob, ...(await signInTimes(bob.email, bob.password, 2))]
 
+    const resetAt = t.clock.now()
     const res = await reset(bob.id, admin.accessToken)
     expect(res.status).toBe(201)
     expect(res.headers.get('cache-control')).toBe('no-store')
@@ -194,11 +254,22 @@ describe('the journey', () => {
     })
     expect(recent.json.violations).toEqual([expect.objectContaining({ code: 'RECENTLY_USED' })])
 
+    const credentialVersion = async () =>
+      (
+        await t.rows<{ v: number }>(
+          'select credential_version as v from users where id = ?',
+          bob.id,
+        )
+      )[0]!.v
+    const versionBeforeChange = await credentialVersion()
+    t.clock.advance(90_000)
+    const changedAt = t.clock.now()
     const done = await t.post('auth/password-change', {
       challengeToken,
       newPassword: 'Robert picked a fresh one',
     })
     expect(done.status).toBe(200)
+    expect(await credentialVersion()).toBe(versionBeforeChange + 1)
     expect(done.json.status).toBe('signed_in')
     expect((await t.get('me', done.json.accessToken)).json.email).toBe(bob.email)
 
@@ -217,12 +288,20 @@ describe('the journey', () => {
       (await t.post('auth/sign-in', { email: bob.email, password: 'Robert picked a fresh one' }))
         .json.status,
     ).toBe('signed_in')
-    expect((await t.get(`users/${bob.id}/password-reset`, admin.accessToken)).json.status).toBe(
-      'used',
-    )
-    expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState.mustChange).toBe(
-      false,
-    )
+    expect((await t.get(`users/${bob.id}/password-reset`, admin.accessToken)).json).toEqual({
+      status: 'used',
+      resetId: res.json.resetId,
+      issuedAt: new Date(resetAt).toISOString(),
+      issuedBy: admin.id,
+      expiresAt: res.json.expiresAt,
+      usedAt: new Date(changedAt).toISOString(),
+    })
+    expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState).toEqual({
+      mustChange: false,
+      temporaryExpiresAt: null,
+      lastResetAt: new Date(resetAt).toISOString(),
+      lastResetBy: admin.id,
+    })
 
     const events = (await t.get(`audit-events?userId=${bob.id}`, admin.accessToken)).json.items.map(
       (e: { event: string }) => e.event,
