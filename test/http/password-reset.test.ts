@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/app.ts'
 import type { Database } from '../../src/db/database.ts'
-import { createTestApp, type TestApp } from '../helpers/test-app.ts'
+import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -9,8 +9,29 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+/** Replaces this test's app with one built with other settings (closed by afterEach as usual). */
+async function useApp(options: TestAppOptions) {
+  t.close()
+  t = await createTestApp(options)
+}
+
 const reset = (userId: string, token: string, body: unknown = { mode: 'generate' }, headers = {}) =>
   t.post(`users/${userId}/password-reset`, body, { token, headers })
+
+/** What every response that carries a password, token or challenge, or an error about one, must say. */
+function expectUncacheable(
+  label: string,
+  res: { status: number; headers: Headers },
+  status: number,
+  kind: 'json' | 'problem',
+) {
+  expect(res.status, label).toBe(status)
+  expect(res.headers.get('cache-control'), label).toBe('no-store')
+  expect(res.headers.get('content-type'), label).toBe(
+    kind === 'json' ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
+  )
+  expect(res.headers.get('x-content-type-options'), label).toBe('nosniff')
+}
 
 /** All response headers but the one that differs by design on every response. */
 function headersButRequestId(headers: Headers) {
@@ -706,7 +727,9 @@ describe('concurrency and atomicity on the real database', () => {
         .json.status,
     ).toBe('signed_in')
   })
+})
 
+describe('rate limits', () => {
   it('limits resets per target per minute', async () => {
     const admin = await t.seedTenant()
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
@@ -717,6 +740,70 @@ describe('concurrency and atomicity on the real database', () => {
     expect(limited.headers.get('retry-after')).toBe('60')
     t.clock.advance(60_001)
     expect((await reset(bob.id, admin.accessToken)).status).toBe(201)
+  })
+
+  it('limits resets per admin per minute across targets, before any hashing, without touching the target', async () => {
+    await useApp({ settings: { resetRateLimit: { perAdminPerMinute: 3, perTargetPerMinute: 5 } } })
+    const admin = await t.seedTenant()
+    const otherAdmin = await t.seedUser(admin.accessToken, 'global_admin', 'other@example.com')
+    const targets = []
+    for (const name of ['amy', 'ben', 'cat', 'dan']) {
+      targets.push(await t.seedUser(admin.accessToken, 'user', `${name}@example.com`))
+    }
+    for (const target of targets.slice(0, 3)) {
+      expect((await reset(target.id, admin.accessToken)).status).toBe(201)
+    }
+    const dan = targets[3]!
+    const danRow = () => t.rows('select * from users where id = ?', dan.id)
+    const before = await danRow()
+    const hashes = t.hashCalls.hash
+
+    for (const body of [
+      { mode: 'generate' },
+      { mode: 'custom', password: 'a chosen passphrase here' },
+    ]) {
+      const limited = await reset(dan.id, admin.accessToken, body)
+      expectUncacheable(`limited ${body.mode}`, limited, 429, 'problem')
+      expect(limited.json).toEqual({
+        type: 'about:blank',
+        title: expect.any(String),
+        status: 429,
+        code: 'RATE_LIMITED',
+      })
+      expect(limited.headers.get('retry-after')).toBe('60')
+    }
+    // Refused before any argon2 work, and nothing of Dan's changed: row, session, password.
+    expect(t.hashCalls.hash).toBe(hashes)
+    expect(await danRow()).toEqual(before)
+    expect(
+      await t.rows(
+        "select id from audit_events where event = 'password_reset_issued' and target_id = ?",
+        dan.id,
+      ),
+    ).toEqual([])
+    expect((await t.get('me', dan.accessToken)).status).toBe(200)
+    expect(
+      (await t.post('auth/sign-in', { email: dan.email, password: dan.password })).json.status,
+    ).toBe('signed_in')
+    const denied = (await t.get(`audit-events?userId=${dan.id}`, admin.accessToken)).json.items
+    expect(denied.filter((e: { event: string }) => e.event === 'password_reset_denied')).toEqual([
+      expect.objectContaining({ actorId: admin.id, outcome: 'denied', reason: 'RATE_LIMITED' }),
+      expect.objectContaining({ actorId: admin.id, outcome: 'denied', reason: 'RATE_LIMITED' }),
+    ])
+
+    // The limit is this admin's own: another admin of the tenant is not held back by it.
+    expect((await reset(targets[0]!.id, otherAdmin.accessToken)).status).toBe(201)
+
+    // A sliding minute: still refused a millisecond before it has passed, free after.
+    t.clock.advance(60_000 - 1)
+    expect((await reset(dan.id, admin.accessToken)).status).toBe(429)
+    t.clock.advance(1)
+    const freed = await reset(dan.id, admin.accessToken)
+    expect(freed.status).toBe(201)
+    expect(
+      (await t.post('auth/sign-in', { email: dan.email, password: freed.json.temporaryPassword }))
+        .json.status,
+    ).toBe('password_change_required')
   })
 })
 
@@ -815,5 +902,205 @@ describe('users, status and audit', () => {
     expect(queue.json.items[0]).toMatchObject({ userId: bob.id, email: bob.email })
     await reset(bob.id, admin.accessToken)
     expect((await t.get('password-reset-requests', admin.accessToken)).json.items).toEqual([])
+  })
+})
+
+describe('no-store', () => {
+  it('every response that carries a password, token or challenge, and every error of those endpoints, is uncacheable', async () => {
+    const admin = await t.seedTenant()
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const seen: [string, { status: number; headers: Headers }, number, 'json' | 'problem'][] = []
+    const check = async <R extends { status: number; headers: Headers }>(
+      label: string,
+      response: Promise<R>,
+      status: number,
+      kind: 'json' | 'problem' = status < 400 ? 'json' : 'problem',
+    ) => {
+      const res = await response
+      seen.push([label, res, status, kind])
+      return res
+    }
+
+    // POST /users
+    const created = await check(
+      'create user',
+      t.post(
+        'users',
+        { email: 'carol@example.com', displayName: 'Carol', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      201,
+    )
+    await check(
+      'create user: email taken',
+      t.post(
+        'users',
+        { email: 'carol@example.com', displayName: 'C', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      409,
+    )
+    await check(
+      'create user: invalid',
+      t.post(
+        'users',
+        { email: 'nope', displayName: 'C', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      400,
+    )
+    await check(
+      'create user: not an admin',
+      t.post(
+        'users',
+        { email: 'dave@example.com', displayName: 'D', role: 'user' },
+        { token: bob.accessToken },
+      ),
+      403,
+    )
+    await check(
+      'create user: no token',
+      t.post('users', { email: 'dave@example.com', displayName: 'D', role: 'user' }),
+      401,
+    )
+
+    // POST /users/{id}/password-reset
+    const key = { 'Idempotency-Key': 'no-store-check' }
+    const issued = await check(
+      'reset',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, key),
+      201,
+    )
+    await check(
+      'reset: retried key',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, key),
+      409,
+    )
+    await check(
+      'reset: key reused for another body',
+      reset(
+        bob.id,
+        admin.accessToken,
+        { mode: 'custom', password: 'a chosen passphrase here' },
+        key,
+      ),
+      422,
+    )
+    await check(
+      'reset: malformed key',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, { 'Idempotency-Key': 'has space' }),
+      400,
+    )
+    await check(
+      'reset: policy',
+      reset(bob.id, admin.accessToken, { mode: 'custom', password: 'short' }),
+      422,
+    )
+    await check(
+      'reset: permanent not allowed',
+      reset(bob.id, admin.accessToken, { mode: 'generate', requireChange: false }),
+      422,
+    )
+    await check('reset: self', reset(admin.id, admin.accessToken), 403)
+    await check('reset: missing user', reset('no-such-user', admin.accessToken), 404)
+    await check(
+      'reset: no token',
+      t.post(`users/${bob.id}/password-reset`, { mode: 'generate' }),
+      401,
+    )
+
+    // POST /auth/sign-in
+    const challenge = await check(
+      'sign-in: password_change_required',
+      t.post('auth/sign-in', { email: bob.email, password: issued.json.temporaryPassword }),
+      200,
+    )
+    expect(challenge.json.status).toBe('password_change_required')
+    const signedIn = await check(
+      'sign-in: signed_in',
+      t.post('auth/sign-in', { email: admin.email, password: admin.password }),
+      200,
+    )
+    expect(signedIn.json.status).toBe('signed_in')
+    await check(
+      'sign-in: wrong password',
+      t.post('auth/sign-in', { email: admin.email, password: 'not the password' }),
+      401,
+    )
+    await check('sign-in: invalid body', t.post('auth/sign-in', { email: admin.email }), 400)
+    await check(
+      'sign-in: not JSON',
+      t.post('auth/sign-in', 'email=x', { headers: { 'Content-Type': 'text/plain' } }),
+      415,
+    )
+
+    // POST /auth/password-change
+    await check(
+      'password-change: policy',
+      t.post('auth/password-change', {
+        challengeToken: challenge.json.challengeToken,
+        newPassword: 'short',
+      }),
+      422,
+    )
+    await check(
+      'password-change: not a challenge',
+      t.post('auth/password-change', {
+        challengeToken: signedIn.json.accessToken,
+        newPassword: 'Robert picked a fresh one',
+      }),
+      401,
+    )
+    const changed = await check(
+      'password-change',
+      t.post('auth/password-change', {
+        challengeToken: challenge.json.challengeToken,
+        newPassword: 'Robert picked a fresh one',
+      }),
+      200,
+    )
+
+    // POST /auth/refresh
+    const refreshed = await check(
+      'refresh',
+      t.post('auth/refresh', { refreshToken: changed.json.refreshToken }),
+      200,
+    )
+    expect(refreshed.json.refreshToken).not.toBe(changed.json.refreshToken)
+    await check(
+      'refresh: reused token',
+      t.post('auth/refresh', { refreshToken: changed.json.refreshToken }),
+      401,
+    )
+    await check(
+      'refresh: unknown token',
+      t.post('auth/refresh', { refreshToken: 'x'.repeat(43) }),
+      401,
+    )
+    await check('refresh: invalid body', t.post('auth/refresh', {}), 400)
+
+    // The throttled and the expired answers of sign-in.
+    for (let i = 0; i < 5; i++) {
+      await t.post('auth/sign-in', { email: bob.email, password: `wrong password ${i}` })
+    }
+    await check(
+      'sign-in: throttled',
+      t.post('auth/sign-in', { email: bob.email, password: 'Robert picked a fresh one' }),
+      429,
+    )
+    const dave = await t.post(
+      'users',
+      { email: 'dave@example.com', displayName: 'Dave', role: 'user' },
+      { token: admin.accessToken },
+    )
+    t.clock.advance(24 * 3600 * 1000)
+    await check(
+      'sign-in: temporary password expired',
+      t.post('auth/sign-in', { email: 'dave@example.com', password: dave.json.temporaryPassword }),
+      401,
+    )
+
+    expect(created.json.temporaryPassword).toEqual(expect.any(String))
+    for (const [label, res, status, kind] of seen) expectUncacheable(label, res, status, kind)
   })
 })
