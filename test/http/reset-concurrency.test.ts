@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import type { Database } from '../../src/db/database.ts'
 import { createApp } from '../../src/http/app.ts'
 import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.ts'
@@ -50,12 +52,13 @@ const credentialVersion = async (userId: string) =>
     await t.rows<{ v: number }>('select credential_version as v from users where id = ?', userId)
   )[0]!.v
 
-const auditCount = async (event: string, userId: string) =>
+const auditCount = async (event: string, userId: string, reason = '%') =>
   (
     await t.rows<{ n: number }>(
-      'select count(*) as n from audit_events where event = ? and target_id = ?',
+      "select count(*) as n from audit_events where event = ? and target_id = ? and coalesce(reason, '') like ?",
       event,
       userId,
+      reason,
     )
   )[0]!.n
 
@@ -119,7 +122,7 @@ describe('parallel resets of one user', () => {
 
     expect(await credentialVersion(bob.id)).toBe(versionBefore + issued.length)
     expect(await auditCount('password_reset_issued', bob.id)).toBe(issued.length)
-    expect(await auditCount('authn_token_revoked', bob.id)).toBe(issued.length)
+    expect(await auditCount('authn_token_revoked', bob.id, 'PASSWORD_RESET')).toBe(issued.length)
 
     // Exactly one of the temporary passwords opens the forced change; the rest are plain wrong.
     const outcomes = []
@@ -326,4 +329,218 @@ describe('a failure at any statement of the atomic write', () => {
       }
     })
   }
+})
+
+/**
+ * Lets fast-check's scheduler choose how concurrent requests interleave. Each request waits at its
+ * start, after every hash (the long gap between a request's reads and its write) and before every
+ * atomic write; the driver lets one waiting request through only once every other request is
+ * waiting or done. So requests advance one at a time between gates, and the scheduler's choices
+ * alone decide the order: a failing order replays from its seed.
+ */
+function createInterleaving(s: fc.Scheduler, total: number) {
+  let waiting = 0
+  let finished = 0
+  let wake: (() => void) | undefined
+  const settle = () => {
+    if (wake && waiting + finished === total) {
+      const resume = wake
+      wake = undefined
+      resume()
+    }
+  }
+  const gate = <T>(value: T, label: string): Promise<T> => {
+    waiting++
+    const released = s.schedule(Promise.resolve(value), label)
+    settle()
+    return released
+  }
+  return {
+    database: (real: Database): Database => ({
+      db: real.db,
+      writeAtomically: (statements) =>
+        gate(statements, 'write').then((batch) => real.writeAtomically(batch)),
+    }),
+    hasher: (real: PasswordHasher): PasswordHasher => ({
+      hash: async (password) => gate(await real.hash(password), 'hashed'),
+      verify: async (hash, password) => gate(await real.verify(hash, password), 'verified'),
+    }),
+    start: <T>(label: string, request: () => Promise<T>): Promise<T> =>
+      gate(label, label)
+        .then(request)
+        .finally(() => {
+          finished++
+          settle()
+        }),
+    /** Releases gates one by one, each after the system has come to rest, until all are done. */
+    async drive() {
+      for (;;) {
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          settle()
+        })
+        if (finished === total) return
+        await s.waitNext(1)
+        waiting--
+      }
+    },
+  }
+}
+
+describe('resets interleaved with sign-ins and forced changes (scheduler-chosen orders)', () => {
+  it('at most one temporary password verifies, no session outlives a later reset, versions and audit add up', async () => {
+    await useApp({
+      settings: { resetRateLimit: { perAdminPerMinute: 1000, perTargetPerMinute: 1000 } },
+    })
+    const admin = await t.seedTenant()
+    let run = 0
+    const plan = fc.record({
+      // Idempotency keys: none, or one of two, so that some resets share a key.
+      resets: fc.array(fc.constantFrom(null, 'key-a', 'key-b'), { minLength: 2, maxLength: 3 }),
+      signIns: fc.array(fc.constantFrom('temporary' as const, 'changed' as const), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      changes: fc.integer({ min: 1, max: 2 }),
+    })
+
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), plan, async (s, { resets, signIns, changes }) => {
+        // A fresh user per run, flagged with a first temporary password and holding a challenge.
+        run++
+        const email = `bob-${run}@example.com`
+        const created = await t.post(
+          'users',
+          { email, displayName: 'Bob', role: 'user' },
+          { token: admin.accessToken },
+        )
+        const bobId = created.json.user.id as string
+        const firstPassword = created.json.temporaryPassword as string
+        const challenge = await t.post('auth/sign-in', { email, password: firstPassword })
+        const challengeToken = challenge.json.challengeToken as string
+        const version = await credentialVersion(bobId)
+        const newPasswords = Array.from(
+          { length: changes },
+          (_, i) => `Bob ${run} picks number ${i}`,
+        )
+
+        const total = resets.length + signIns.length + changes
+        const interleaving = createInterleaving(s, total)
+        const app = createApp({
+          ...t.deps,
+          database: interleaving.database(t.deps.database),
+          hasher: interleaving.hasher(t.deps.hasher),
+        })
+        const requests = [
+          ...resets.map((key, i) =>
+            interleaving.start(`reset ${i} ${key ?? ''}`, () =>
+              postVia(
+                app,
+                `users/${bobId}/password-reset`,
+                { mode: 'generate' },
+                admin.accessToken,
+                key ? { 'Idempotency-Key': `${key}-${run}` } : {},
+              ),
+            ),
+          ),
+          ...signIns.map((which, i) =>
+            interleaving.start(`sign-in ${i} ${which}`, () =>
+              postVia(app, 'auth/sign-in', {
+                email,
+                password: which === 'temporary' ? firstPassword : newPasswords[0],
+              }),
+            ),
+          ),
+          ...newPasswords.map((newPassword, i) =>
+            interleaving.start(`change ${i}`, () =>
+              postVia(app, 'auth/password-change', { challengeToken, newPassword }),
+            ),
+          ),
+        ]
+        const [results] = await Promise.all([Promise.all(requests), interleaving.drive()])
+        const resetResults = results.slice(0, resets.length)
+        const signInResults = results.slice(resets.length, resets.length + signIns.length)
+        const changeResults = results.slice(resets.length + signIns.length)
+
+        // Resets: all issued, but a key shared by several issues once; the rest are told which.
+        const issued = resetResults.filter((r) => r.status === 201)
+        for (const key of new Set(resets)) {
+          const same = resetResults.filter((_, i) => resets[i] === key)
+          if (key === null) {
+            expect(same.map((r) => r.status)).toEqual(same.map(() => 201))
+            continue
+          }
+          const winners = same.filter((r) => r.status === 201)
+          expect(winners).toHaveLength(1)
+          for (const r of same.filter((r) => r.status !== 201)) {
+            expect(r.status).toBe(409)
+            expect(r.json).toMatchObject({
+              code: 'RESET_ALREADY_ISSUED',
+              resetId: winners[0]!.json.resetId,
+            })
+          }
+        }
+        for (const r of signInResults) {
+          expect([200, 401]).toContain(r.status)
+          if (r.status === 401) expect(r.json.code).toBe('INVALID_CREDENTIALS')
+        }
+        for (const r of changeResults) {
+          expect([200, 401]).toContain(r.status)
+          if (r.status === 401) expect(r.json.code).toBe('INVALID_CHALLENGE')
+        }
+        const changed = changeResults.filter((r) => r.status === 200)
+        expect(changed.length).toBeLessThanOrEqual(1)
+
+        // Every committed write shows in the version and the audit trail, nothing else does.
+        expect(await credentialVersion(bobId)).toBe(version + issued.length + changed.length)
+        expect(await auditCount('password_reset_issued', bobId)).toBe(issued.length)
+        expect(await auditCount('authn_token_revoked', bobId, 'PASSWORD_RESET')).toBe(issued.length)
+
+        // No session or challenge handed out during the race survives the resets that follow it.
+        const sessions = [...signInResults, ...changeResults].filter(
+          (r) => r.status === 200 && r.json.status === 'signed_in',
+        )
+        for (const [i, r] of sessions.entries()) await expectTokensDead(`session ${i}`, r.json)
+        expect(await liveSessions(bobId)).toEqual([])
+        const challenges = [
+          challengeToken,
+          ...signInResults
+            .filter((r) => r.status === 200 && r.json.status === 'password_change_required')
+            .map((r) => r.json.challengeToken as string),
+        ]
+        for (const token of challenges) {
+          const res = await t.post('auth/password-change', {
+            challengeToken: token,
+            newPassword: `Bob ${run} tries a stale challenge`,
+          })
+          expect(res.json.code).toBe('INVALID_CHALLENGE')
+        }
+
+        // Exactly one password opens anything: the temporary one of the pending reset.
+        const pending = await t.rows<{ id: string }>(
+          "select id from password_resets where user_id = ? and status = 'pending'",
+          bobId,
+        )
+        expect(pending).toHaveLength(1)
+        const winner = issued.find((r) => r.json.resetId === pending[0]!.id)
+        expect(winner).toBeDefined()
+        const works = await t.post('auth/sign-in', {
+          email,
+          password: winner!.json.temporaryPassword,
+        })
+        expect(works.json.status).toBe('password_change_required')
+        const others = [
+          firstPassword,
+          ...newPasswords,
+          ...issued.filter((r) => r !== winner).map((r) => r.json.temporaryPassword as string),
+        ]
+        for (const password of others) {
+          expect((await t.post('auth/sign-in', { email, password })).json.code).toBe(
+            'INVALID_CREDENTIALS',
+          )
+        }
+      }),
+      { numRuns: 6, endOnFailure: true },
+    )
+  })
 })
