@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createApp } from '../../src/http/app.ts'
-import type { Database } from '../../src/db/database.ts'
-import { createTestApp, type TestApp } from '../helpers/test-app.ts'
+import { createTestApp, type TestApp, type TestAppOptions } from '../helpers/test-app.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -9,8 +7,34 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+/** Replaces this test's app with one built with other settings (closed by afterEach as usual). */
+async function useApp(options: TestAppOptions) {
+  t.close()
+  t = await createTestApp(options)
+}
+
 const reset = (userId: string, token: string, body: unknown = { mode: 'generate' }, headers = {}) =>
   t.post(`users/${userId}/password-reset`, body, { token, headers })
+
+/** What every response that carries a password, token or challenge, or an error about one, must say. */
+function expectUncacheable(
+  label: string,
+  res: { status: number; headers: Headers },
+  status: number,
+  kind: 'json' | 'problem',
+) {
+  expect(res.status, label).toBe(status)
+  expect(res.headers.get('cache-control'), label).toBe('no-store')
+  expect(res.headers.get('content-type'), label).toBe(
+    kind === 'json' ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
+  )
+  expect(res.headers.get('x-content-type-options'), label).toBe('nosniff')
+}
+
+/** All response headers but the one that differs by design on every response. */
+function headersButRequestId(headers: Headers) {
+  return [...headers].filter(([name]) => name !== 'x-request-id')
+}
 
 async function signInTimes(email: string, password: string, n: number) {
   const sessions = []
@@ -99,21 +123,75 @@ describe('role matrix', () => {
 })
 
 describe('tenant isolation', () => {
-  it("another tenant's user is a plain 404, exactly like a missing one", async () => {
+  it("another tenant's user is a plain 404, exactly like a missing one, and nothing of theirs shows or changes", async () => {
     const acme = await t.seedTenant('Acme')
     const globex = await t.seedTenant('Globex')
     const bob = await t.seedUser(globex.accessToken, 'user', 'bob@globex.example')
-    const foreign = await reset(bob.id, acme.accessToken)
-    const missing = await reset('does-not-exist', acme.accessToken)
-    expect(foreign.status).toBe(404)
-    expect(foreign.text).toBe(missing.text)
-    expect((await t.get(`users/${bob.id}`, acme.accessToken)).status).toBe(404)
-    expect((await t.get(`users/${bob.id}/password-reset`, acme.accessToken)).status).toBe(404)
+    const bobRow = () => t.rows('select * from users where id = ?', bob.id)
+    const bobBefore = await bobRow()
+
+    // Every admin route that takes a user id answers alike for a foreign id and a missing one:
+    // same status, body and headers, but for the request id.
+    const probes: [string, (id: string) => ReturnType<typeof t.get>][] = [
+      ['reset', (id) => reset(id, acme.accessToken)],
+      [
+        'custom reset',
+        (id) =>
+          reset(id, acme.accessToken, { mode: 'custom', password: 'a chosen passphrase here' }),
+      ],
+      ['detail', (id) => t.get(`users/${id}`, acme.accessToken)],
+      ['reset status', (id) => t.get(`users/${id}/password-reset`, acme.accessToken)],
+    ]
+    for (const [name, probe] of probes) {
+      const foreign = await probe(bob.id)
+      const missing = await probe('does-not-exist')
+      expect(foreign.status, name).toBe(404)
+      expect(foreign.json.code, name).toBe('NOT_FOUND')
+      expect(foreign.text, name).toBe(missing.text)
+      expect(headersButRequestId(foreign.headers), name).toEqual(
+        headersButRequestId(missing.headers),
+      )
+    }
+
     const list = await t.get('users?limit=100', acme.accessToken)
     expect(list.json.items.map((u: { email: string }) => u.email)).toEqual([acme.email])
-    const audit = await t.get('audit-events', acme.accessToken)
-    expect(JSON.stringify(audit.json)).not.toContain(bob.id.repeat(1) + '"outcome":"success"')
-    // Bob still signs in with his own password: nothing was touched.
+    expect((await t.get('users?search=bob', acme.accessToken)).json.items).toEqual([])
+
+    // Bob's own trail (created, signed in, changed his password) lives in Globex's log only.
+    const globexLog = (await t.get(`audit-events?userId=${bob.id}`, globex.accessToken)).json.items
+    expect(globexLog.map((e: { event: string }) => e.event)).toEqual(
+      expect.arrayContaining(['user_created', 'authn_password_change']),
+    )
+    const acmeLog = (await t.get('audit-events?limit=100', acme.accessToken)).json.items as {
+      id: string
+      event: string
+      actorId: string | null
+      targetId: string | null
+      reason: string | null
+    }[]
+    const globexIds = new Set(globexLog.map((e: { id: string }) => e.id))
+    expect(acmeLog.filter((e) => globexIds.has(e.id))).toEqual([])
+    expect(acmeLog.filter((e) => e.actorId === bob.id)).toEqual([])
+    // What Acme's log holds about that id is only Acme's own refused attempts, recorded exactly
+    // as its attempts on an id that does not exist.
+    const attemptsOn = (id: string) =>
+      acmeLog
+        .filter((e) => e.targetId === id)
+        .map(({ event, actorId, reason }) => ({ event, actorId, reason }))
+    expect(attemptsOn(bob.id)).toEqual(attemptsOn('does-not-exist'))
+    expect(attemptsOn(bob.id)).toEqual([
+      { event: 'password_reset_denied', actorId: acme.id, reason: 'NOT_FOUND' },
+      { event: 'password_reset_denied', actorId: acme.id, reason: 'NOT_FOUND' },
+    ])
+    expect(
+      (await t.get(`audit-events?userId=${bob.id}`, acme.accessToken)).json.items.map(
+        (e: { event: string; actorId: string }) => [e.event, e.actorId],
+      ),
+    ).toEqual(attemptsOn(bob.id).map((e) => [e.event, acme.id]))
+
+    // Nothing of Bob's was touched: same row, his session lives, his password works.
+    expect(await bobRow()).toEqual(bobBefore)
+    expect((await t.get('me', bob.accessToken)).status).toBe(200)
     expect(
       (await t.post('auth/sign-in', { email: bob.email, password: bob.password })).json.status,
     ).toBe('signed_in')
@@ -126,6 +204,7 @@ describe('the journey', () => {
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
     const sessions = [bob, ...(await signInTimes(bob.email, bob.password, 2))]
 
+    const resetAt = t.clock.now()
     const res = await reset(bob.id, admin.accessToken)
     expect(res.status).toBe(201)
     expect(res.headers.get('cache-control')).toBe('no-store')
@@ -194,11 +273,22 @@ describe('the journey', () => {
     })
     expect(recent.json.violations).toEqual([expect.objectContaining({ code: 'RECENTLY_USED' })])
 
+    const credentialVersion = async () =>
+      (
+        await t.rows<{ v: number }>(
+          'select credential_version as v from users where id = ?',
+          bob.id,
+        )
+      )[0]!.v
+    const versionBeforeChange = await credentialVersion()
+    t.clock.advance(90_000)
+    const changedAt = t.clock.now()
     const done = await t.post('auth/password-change', {
       challengeToken,
       newPassword: 'Robert picked a fresh one',
     })
     expect(done.status).toBe(200)
+    expect(await credentialVersion()).toBe(versionBeforeChange + 1)
     expect(done.json.status).toBe('signed_in')
     expect((await t.get('me', done.json.accessToken)).json.email).toBe(bob.email)
 
@@ -217,12 +307,20 @@ describe('the journey', () => {
       (await t.post('auth/sign-in', { email: bob.email, password: 'Robert picked a fresh one' }))
         .json.status,
     ).toBe('signed_in')
-    expect((await t.get(`users/${bob.id}/password-reset`, admin.accessToken)).json.status).toBe(
-      'used',
-    )
-    expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState.mustChange).toBe(
-      false,
-    )
+    expect((await t.get(`users/${bob.id}/password-reset`, admin.accessToken)).json).toEqual({
+      status: 'used',
+      resetId: res.json.resetId,
+      issuedAt: new Date(resetAt).toISOString(),
+      issuedBy: admin.id,
+      expiresAt: res.json.expiresAt,
+      usedAt: new Date(changedAt).toISOString(),
+    })
+    expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState).toEqual({
+      mustChange: false,
+      temporaryExpiresAt: null,
+      lastResetAt: new Date(resetAt).toISOString(),
+      lastResetBy: admin.id,
+    })
 
     const events = (await t.get(`audit-events?userId=${bob.id}`, admin.accessToken)).json.items.map(
       (e: { event: string }) => e.event,
@@ -517,117 +615,7 @@ describe('Idempotency-Key', () => {
   })
 })
 
-describe('concurrency and atomicity on the real database', () => {
-  it('parallel resets of one user: exactly one temporary password works; versions and audit add up', async () => {
-    const admin = await t.seedTenant()
-    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
-    const version = async () =>
-      (
-        await t.rows<{ v: number }>(
-          'select credential_version as v from users where id = ?',
-          bob.id,
-        )
-      )[0]!.v
-    const before = await version()
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => reset(bob.id, admin.accessToken)),
-    )
-    const issued = results.filter((r) => r.status === 201)
-    expect(issued.length).toBe(5)
-    expect(await version()).toBe(before + issued.length)
-    const [audits] = await t.rows<{ n: number }>(
-      "select count(*) as n from audit_events where event = 'password_reset_issued' and target_id = ?",
-      bob.id,
-    )
-    expect(audits!.n).toBe(issued.length)
-    const working = []
-    for (const r of issued) {
-      const res = await t.post('auth/sign-in', {
-        email: bob.email,
-        password: r.json.temporaryPassword,
-      })
-      if (res.status === 200) working.push(r.json.resetId)
-    }
-    expect(working).toHaveLength(1)
-    const pending = await t.rows(
-      "select id from password_resets where user_id = ? and status = 'pending'",
-      bob.id,
-    )
-    expect(pending).toEqual([{ id: working[0] }])
-  })
-
-  it('a failure at any statement of the reset leaves everything as it was and shows no password', async () => {
-    const admin = await t.seedTenant()
-    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
-    const real = t.deps.database
-    // Count the statements of one reset batch.
-    let batchSize = 0
-    const counting: Database = {
-      db: real.db,
-      writeAtomically: (statements) => {
-        batchSize = statements.length
-        return real.writeAtomically(statements)
-      },
-    }
-    const probe = createApp({ ...t.deps, database: counting })
-    const probeToken = (
-      await t.post('auth/sign-in', { email: admin.email, password: admin.password })
-    ).json.accessToken
-    const { sql } = await import('drizzle-orm')
-    const probed = await probe.request(`/api/v1/users/${bob.id}/password-reset`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${probeToken}` },
-      body: JSON.stringify({ mode: 'custom', password: 'probe password for Robert' }),
-    })
-    expect(probed.status).toBe(201)
-    expect(batchSize).toBeGreaterThanOrEqual(6)
-    // Give bob a session and a known password again.
-    const session = await t.completeFirstSignIn(
-      bob.email,
-      'probe password for Robert',
-      'Robert is back in business',
-    )
-    const snapshot = () =>
-      Promise.all(
-        [
-          'users',
-          'sessions',
-          'refresh_tokens',
-          'password_resets',
-          'audit_events',
-          'password_reset_requests',
-        ].map((table) => t.rows(`select * from ${table} order by rowid`)),
-      )
-
-    for (let k = 0; k < batchSize; k++) {
-      const failing: Database = {
-        db: real.db,
-        writeAtomically: (statements) =>
-          real.writeAtomically([
-            ...statements.slice(0, k),
-            sql`select no_such_function()`,
-            ...statements.slice(k),
-          ]),
-      }
-      const app = createApp({ ...t.deps, database: failing })
-      const before = await snapshot()
-      const res = await app.request(`/api/v1/users/${bob.id}/password-reset`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${probeToken}` },
-        body: JSON.stringify({ mode: 'generate' }),
-      })
-      expect(res.status, `failure before statement ${k}`).toBe(500)
-      const body = await res.text()
-      expect(body).not.toContain('temporaryPassword')
-      expect(await snapshot(), `failure before statement ${k}`).toEqual(before)
-    }
-    expect((await t.get('me', session.accessToken)).status).toBe(200)
-    expect(
-      (await t.post('auth/sign-in', { email: bob.email, password: 'Robert is back in business' }))
-        .json.status,
-    ).toBe('signed_in')
-  })
-
+describe('rate limits', () => {
   it('limits resets per target per minute', async () => {
     const admin = await t.seedTenant()
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
@@ -638,6 +626,70 @@ describe('concurrency and atomicity on the real database', () => {
     expect(limited.headers.get('retry-after')).toBe('60')
     t.clock.advance(60_001)
     expect((await reset(bob.id, admin.accessToken)).status).toBe(201)
+  })
+
+  it('limits resets per admin per minute across targets, before any hashing, without touching the target', async () => {
+    await useApp({ settings: { resetRateLimit: { perAdminPerMinute: 3, perTargetPerMinute: 5 } } })
+    const admin = await t.seedTenant()
+    const otherAdmin = await t.seedUser(admin.accessToken, 'global_admin', 'other@example.com')
+    const targets = []
+    for (const name of ['amy', 'ben', 'cat', 'dan']) {
+      targets.push(await t.seedUser(admin.accessToken, 'user', `${name}@example.com`))
+    }
+    for (const target of targets.slice(0, 3)) {
+      expect((await reset(target.id, admin.accessToken)).status).toBe(201)
+    }
+    const dan = targets[3]!
+    const danRow = () => t.rows('select * from users where id = ?', dan.id)
+    const before = await danRow()
+    const hashes = t.hashCalls.hash
+
+    for (const body of [
+      { mode: 'generate' },
+      { mode: 'custom', password: 'a chosen passphrase here' },
+    ]) {
+      const limited = await reset(dan.id, admin.accessToken, body)
+      expectUncacheable(`limited ${body.mode}`, limited, 429, 'problem')
+      expect(limited.json).toEqual({
+        type: 'about:blank',
+        title: expect.any(String),
+        status: 429,
+        code: 'RATE_LIMITED',
+      })
+      expect(limited.headers.get('retry-after')).toBe('60')
+    }
+    // Refused before any argon2 work, and nothing of Dan's changed: row, session, password.
+    expect(t.hashCalls.hash).toBe(hashes)
+    expect(await danRow()).toEqual(before)
+    expect(
+      await t.rows(
+        "select id from audit_events where event = 'password_reset_issued' and target_id = ?",
+        dan.id,
+      ),
+    ).toEqual([])
+    expect((await t.get('me', dan.accessToken)).status).toBe(200)
+    expect(
+      (await t.post('auth/sign-in', { email: dan.email, password: dan.password })).json.status,
+    ).toBe('signed_in')
+    const denied = (await t.get(`audit-events?userId=${dan.id}`, admin.accessToken)).json.items
+    expect(denied.filter((e: { event: string }) => e.event === 'password_reset_denied')).toEqual([
+      expect.objectContaining({ actorId: admin.id, outcome: 'denied', reason: 'RATE_LIMITED' }),
+      expect.objectContaining({ actorId: admin.id, outcome: 'denied', reason: 'RATE_LIMITED' }),
+    ])
+
+    // The limit is this admin's own: another admin of the tenant is not held back by it.
+    expect((await reset(targets[0]!.id, otherAdmin.accessToken)).status).toBe(201)
+
+    // A sliding minute: still refused a millisecond before it has passed, free after.
+    t.clock.advance(60_000 - 1)
+    expect((await reset(dan.id, admin.accessToken)).status).toBe(429)
+    t.clock.advance(1)
+    const freed = await reset(dan.id, admin.accessToken)
+    expect(freed.status).toBe(201)
+    expect(
+      (await t.post('auth/sign-in', { email: dan.email, password: freed.json.temporaryPassword }))
+        .json.status,
+    ).toBe('password_change_required')
   })
 })
 
@@ -736,5 +788,205 @@ describe('users, status and audit', () => {
     expect(queue.json.items[0]).toMatchObject({ userId: bob.id, email: bob.email })
     await reset(bob.id, admin.accessToken)
     expect((await t.get('password-reset-requests', admin.accessToken)).json.items).toEqual([])
+  })
+})
+
+describe('no-store', () => {
+  it('every response that carries a password, token or challenge, and every error of those endpoints, is uncacheable', async () => {
+    const admin = await t.seedTenant()
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const seen: [string, { status: number; headers: Headers }, number, 'json' | 'problem'][] = []
+    const check = async <R extends { status: number; headers: Headers }>(
+      label: string,
+      response: Promise<R>,
+      status: number,
+      kind: 'json' | 'problem' = status < 400 ? 'json' : 'problem',
+    ) => {
+      const res = await response
+      seen.push([label, res, status, kind])
+      return res
+    }
+
+    // POST /users
+    const created = await check(
+      'create user',
+      t.post(
+        'users',
+        { email: 'carol@example.com', displayName: 'Carol', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      201,
+    )
+    await check(
+      'create user: email taken',
+      t.post(
+        'users',
+        { email: 'carol@example.com', displayName: 'C', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      409,
+    )
+    await check(
+      'create user: invalid',
+      t.post(
+        'users',
+        { email: 'nope', displayName: 'C', role: 'user' },
+        { token: admin.accessToken },
+      ),
+      400,
+    )
+    await check(
+      'create user: not an admin',
+      t.post(
+        'users',
+        { email: 'dave@example.com', displayName: 'D', role: 'user' },
+        { token: bob.accessToken },
+      ),
+      403,
+    )
+    await check(
+      'create user: no token',
+      t.post('users', { email: 'dave@example.com', displayName: 'D', role: 'user' }),
+      401,
+    )
+
+    // POST /users/{id}/password-reset
+    const key = { 'Idempotency-Key': 'no-store-check' }
+    const issued = await check(
+      'reset',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, key),
+      201,
+    )
+    await check(
+      'reset: retried key',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, key),
+      409,
+    )
+    await check(
+      'reset: key reused for another body',
+      reset(
+        bob.id,
+        admin.accessToken,
+        { mode: 'custom', password: 'a chosen passphrase here' },
+        key,
+      ),
+      422,
+    )
+    await check(
+      'reset: malformed key',
+      reset(bob.id, admin.accessToken, { mode: 'generate' }, { 'Idempotency-Key': 'has space' }),
+      400,
+    )
+    await check(
+      'reset: policy',
+      reset(bob.id, admin.accessToken, { mode: 'custom', password: 'short' }),
+      422,
+    )
+    await check(
+      'reset: permanent not allowed',
+      reset(bob.id, admin.accessToken, { mode: 'generate', requireChange: false }),
+      422,
+    )
+    await check('reset: self', reset(admin.id, admin.accessToken), 403)
+    await check('reset: missing user', reset('no-such-user', admin.accessToken), 404)
+    await check(
+      'reset: no token',
+      t.post(`users/${bob.id}/password-reset`, { mode: 'generate' }),
+      401,
+    )
+
+    // POST /auth/sign-in
+    const challenge = await check(
+      'sign-in: password_change_required',
+      t.post('auth/sign-in', { email: bob.email, password: issued.json.temporaryPassword }),
+      200,
+    )
+    expect(challenge.json.status).toBe('password_change_required')
+    const signedIn = await check(
+      'sign-in: signed_in',
+      t.post('auth/sign-in', { email: admin.email, password: admin.password }),
+      200,
+    )
+    expect(signedIn.json.status).toBe('signed_in')
+    await check(
+      'sign-in: wrong password',
+      t.post('auth/sign-in', { email: admin.email, password: 'not the password' }),
+      401,
+    )
+    await check('sign-in: invalid body', t.post('auth/sign-in', { email: admin.email }), 400)
+    await check(
+      'sign-in: not JSON',
+      t.post('auth/sign-in', 'email=x', { headers: { 'Content-Type': 'text/plain' } }),
+      415,
+    )
+
+    // POST /auth/password-change
+    await check(
+      'password-change: policy',
+      t.post('auth/password-change', {
+        challengeToken: challenge.json.challengeToken,
+        newPassword: 'short',
+      }),
+      422,
+    )
+    await check(
+      'password-change: not a challenge',
+      t.post('auth/password-change', {
+        challengeToken: signedIn.json.accessToken,
+        newPassword: 'Robert picked a fresh one',
+      }),
+      401,
+    )
+    const changed = await check(
+      'password-change',
+      t.post('auth/password-change', {
+        challengeToken: challenge.json.challengeToken,
+        newPassword: 'Robert picked a fresh one',
+      }),
+      200,
+    )
+
+    // POST /auth/refresh
+    const refreshed = await check(
+      'refresh',
+      t.post('auth/refresh', { refreshToken: changed.json.refreshToken }),
+      200,
+    )
+    expect(refreshed.json.refreshToken).not.toBe(changed.json.refreshToken)
+    await check(
+      'refresh: reused token',
+      t.post('auth/refresh', { refreshToken: changed.json.refreshToken }),
+      401,
+    )
+    await check(
+      'refresh: unknown token',
+      t.post('auth/refresh', { refreshToken: 'x'.repeat(43) }),
+      401,
+    )
+    await check('refresh: invalid body', t.post('auth/refresh', {}), 400)
+
+    // The throttled and the expired answers of sign-in.
+    for (let i = 0; i < 5; i++) {
+      await t.post('auth/sign-in', { email: bob.email, password: `wrong password ${i}` })
+    }
+    await check(
+      'sign-in: throttled',
+      t.post('auth/sign-in', { email: bob.email, password: 'Robert picked a fresh one' }),
+      429,
+    )
+    const dave = await t.post(
+      'users',
+      { email: 'dave@example.com', displayName: 'Dave', role: 'user' },
+      { token: admin.accessToken },
+    )
+    t.clock.advance(24 * 3600 * 1000)
+    await check(
+      'sign-in: temporary password expired',
+      t.post('auth/sign-in', { email: 'dave@example.com', password: dave.json.temporaryPassword }),
+      401,
+    )
+
+    expect(created.json.temporaryPassword).toEqual(expect.any(String))
+    for (const [label, res, status, kind] of seen) expectUncacheable(label, res, status, kind)
   })
 })
