@@ -1,4 +1,5 @@
-import { and, count, desc, eq, gt, isNull, lte, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
@@ -55,6 +56,14 @@ interface IdempotencyRecord {
   requestHash: string
 }
 
+interface ResetWriteOptions {
+  requireChange: boolean
+  idempotency: IdempotencyRecord | null
+  meta: RequestMeta
+  /** A condition the user's update must also meet at write time, or the write changes nothing. */
+  guard?: SQL
+}
+
 /**
  * Resets a user's password to a new temporary one, shown once in the result. Authorization
  * (tenant, role matrix, self), idempotency and rate limits are checked first, and every refusal
@@ -103,7 +112,8 @@ export async function resetPassword(
       }
     : null
   if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(denyOnAppError)
-  await assertResetRateLimit(deps, actor, target.id).catch(denyOnAppError)
+  const limits = resetRateLimits(deps, actor.id, target.id)
+  await limits.assert().catch(denyOnAppError)
 
   const credential = await prepareTemporaryCredential(
     deps,
@@ -116,6 +126,9 @@ export async function resetPassword(
       requireChange: input.requireChange,
       idempotency,
       meta,
+      // Checked again inside the write: a burst of parallel requests all read the same count.
+      guard: limits.guard,
+      beforeRetry: () => limits.assert().catch(denyOnAppError),
     })
   } catch (error) {
     // Another request with the same key committed first: answer as a retry would be answered.
@@ -138,7 +151,10 @@ export async function commitReset(
   issuer: ResetIssuer,
   target: UserRow,
   credential: TemporaryCredential,
-  options: { requireChange: boolean; idempotency: IdempotencyRecord | null; meta: RequestMeta },
+  options: ResetWriteOptions & {
+    /** Called after a write that changed nothing, before trying again on the re-read user. */
+    beforeRetry?: () => Promise<void>
+  },
 ): Promise<ResetResult> {
   let current = target
   for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
@@ -160,6 +176,7 @@ export async function commitReset(
         sessionsRevoked: changes[batch.sessionsIndex] ?? 0,
       }
     }
+    await options.beforeRetry?.()
     current = await findTenantUser(deps, target.tenantId, target.id)
   }
   throw new AppError('CONFLICT')
@@ -171,7 +188,7 @@ function resetStatements(
   target: UserRow,
   credential: { hash: string; expiresAt: number },
   resetId: string,
-  options: { requireChange: boolean; idempotency: IdempotencyRecord | null; meta: RequestMeta },
+  options: ResetWriteOptions,
 ): { statements: SQLWrapper[]; sessionsIndex: number } {
   const { requireChange, idempotency, meta } = options
   const { db } = deps.database
@@ -180,7 +197,8 @@ function resetStatements(
   const guard = userCredentialIs(target.id, credentialId)
   const revokeReason = `password_reset:${resetId}`
   const statements: SQLWrapper[] = [
-    // First, and guarded on the version we read: a concurrent reset makes this change nothing,
+    // First, and guarded on the version we read (and on the caller's guard, the rate limits for
+    // an admin): a concurrent reset makes this change nothing,
     // and then every statement below, guarded on the fresh credential id, changes nothing too.
     db
       .update(users)
@@ -194,7 +212,13 @@ function resetStatements(
         lastResetAt: now,
         lastResetBy: issuer.id,
       })
-      .where(and(eq(users.id, target.id), eq(users.credentialVersion, target.credentialVersion))),
+      .where(
+        and(
+          eq(users.id, target.id),
+          eq(users.credentialVersion, target.credentialVersion),
+          options.guard,
+        ),
+      ),
     db
       .update(passwordResets)
       .set({ status: 'superseded', supersededAt: now })
@@ -337,20 +361,31 @@ const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
     return db.select({ n: count() }).from(recent).prepare()
   })
 
-/** Per admin and per target, from the audit trail itself: no extra state to keep in step. */
-async function assertResetRateLimit(deps: Deps, actor: Actor, targetId: string): Promise<void> {
+/**
+ * The admin-reset rate limits, per admin and per target, counted from the audit trail itself (no
+ * extra state to keep in step): `assert` refuses early, before any hashing; `guard` holds the same
+ * counts as a condition of the write, so parallel requests cannot all slip under the limit.
+ */
+function resetRateLimits(deps: Deps, actorId: string, targetId: string) {
   const since = deps.clock.now() - 60_000
-  const limits = deps.settings.resetRateLimit
-  const { db } = deps.database
-  const [[byActor], [byTarget]] = await Promise.all([
-    resetsIssuedBy(db, 'actor').all({ id: actor.id, since, cap: limits.perAdminPerMinute }),
-    resetsIssuedBy(db, 'target').all({ id: targetId, since, cap: limits.perTargetPerMinute }),
-  ])
-  if (
-    (byActor?.n ?? 0) >= limits.perAdminPerMinute ||
-    (byTarget?.n ?? 0) >= limits.perTargetPerMinute
-  ) {
-    throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
+  const { perAdminPerMinute, perTargetPerMinute } = deps.settings.resetRateLimit
+  const below = (column: SQLiteColumn, id: string, cap: number) =>
+    sql`(select count(*) from (select 1 from ${auditEvents} where ${auditEvents.event} = 'password_reset_issued' and ${column} = ${id} and ${auditEvents.at} > ${since} limit ${cap})) < ${cap}`
+  return {
+    guard: and(
+      below(auditEvents.actorId, actorId, perAdminPerMinute),
+      below(auditEvents.targetId, targetId, perTargetPerMinute),
+    ),
+    async assert(): Promise<void> {
+      const { db } = deps.database
+      const [[byActor], [byTarget]] = await Promise.all([
+        resetsIssuedBy(db, 'actor').all({ id: actorId, since, cap: perAdminPerMinute }),
+        resetsIssuedBy(db, 'target').all({ id: targetId, since, cap: perTargetPerMinute }),
+      ])
+      if ((byActor?.n ?? 0) >= perAdminPerMinute || (byTarget?.n ?? 0) >= perTargetPerMinute) {
+        throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
+      }
+    },
   }
 }
 

@@ -314,6 +314,7 @@ describe('the journey', () => {
       issuedBy: admin.id,
       expiresAt: res.json.expiresAt,
       usedAt: new Date(changedAt).toISOString(),
+      supersededAt: null,
     })
     expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState).toEqual({
       mustChange: false,
@@ -508,6 +509,25 @@ describe('admin-chosen and permanent passwords', () => {
         password: r.json.temporaryPassword,
       })
       expect(s.json.status).toBe('signed_in')
+      // A permanent reset creates no temporary password: the status describes the last one,
+      // which it superseded.
+      const pending = await permissive.post(
+        `users/${b.id}/password-reset`,
+        { mode: 'generate' },
+        { token: a.accessToken },
+      )
+      permissive.clock.advance(1000)
+      await permissive.post(
+        `users/${b.id}/password-reset`,
+        { mode: 'generate', requireChange: false },
+        { token: a.accessToken },
+      )
+      const seen = await permissive.get(`users/${b.id}/password-reset`, a.accessToken)
+      expect(seen.json).toMatchObject({
+        status: 'superseded',
+        resetId: pending.json.resetId,
+        supersededAt: new Date(permissive.clock.now()).toISOString(),
+      })
     } finally {
       permissive.close()
     }

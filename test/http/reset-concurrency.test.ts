@@ -160,6 +160,46 @@ describe('parallel resets of one user', () => {
   })
 })
 
+describe('rate limits under a burst of parallel resets', () => {
+  const issuedCount = async (column: 'target_id' | 'actor_id', id: string) =>
+    (
+      await t.rows<{ n: number }>(
+        `select count(*) as n from audit_events where event = 'password_reset_issued' and ${column} = ?`,
+        id,
+      )
+    )[0]!.n
+
+  it('per target: of 8 parallel resets exactly 5 commit, the rest are audited 429s', async () => {
+    const admin = await t.seedTenant()
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const before = await credentialVersion(bob.id)
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => reset(bob.id, admin.accessToken)),
+    )
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 429, 429, 429])
+    for (const refused of results.filter((r) => r.status === 429)) {
+      expect(refused.json.code).toBe('RATE_LIMITED')
+      expect(refused.headers.get('retry-after')).toBe('60')
+      expect(refused.text).not.toContain('temporaryPassword')
+    }
+    expect(await issuedCount('target_id', bob.id)).toBe(5)
+    expect(await credentialVersion(bob.id)).toBe(before + 5)
+    expect(await auditCount('password_reset_denied', bob.id, 'RATE_LIMITED')).toBe(3)
+  })
+
+  it('per admin: across targets, the limit holds too', async () => {
+    await useApp({ settings: { resetRateLimit: { perAdminPerMinute: 3, perTargetPerMinute: 5 } } })
+    const admin = await t.seedTenant()
+    const targets = []
+    for (let i = 0; i < 5; i++) {
+      targets.push(await t.seedUser(admin.accessToken, 'user', `user${i}@example.com`))
+    }
+    const results = await Promise.all(targets.map((user) => reset(user.id, admin.accessToken)))
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 429, 429])
+    expect(await issuedCount('actor_id', admin.id)).toBe(3)
+  })
+})
+
 describe('a failure at any statement of the atomic write', () => {
   const tables = [
     'users',
