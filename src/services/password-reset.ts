@@ -104,7 +104,7 @@ export async function resetPassword(
 
   const idempotency = input.idempotencyKey
     ? {
-        keyHash: await hashToken(input.idempotencyKey),
+        keyHash: hashToken(input.idempotencyKey),
         requestHash: await fingerprint(
           deps.tokens.signingKey,
           JSON.stringify([input.userId, input.request, input.requireChange]),
@@ -348,7 +348,8 @@ const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
       .from(auditEvents)
       .where(
         and(
-          eq(auditEvents.event, 'password_reset_issued'),
+          // A literal, as in the partial indexes' condition, so the planner can use them.
+          sql`${auditEvents.event} = 'password_reset_issued'`,
           eq(
             column === 'actor' ? auditEvents.actorId : auditEvents.targetId,
             sql.placeholder('id'),

@@ -57,7 +57,7 @@ export async function prepareSession(
     insertWhere(
       refreshTokens,
       {
-        tokenHash: await hashToken(refreshToken),
+        tokenHash: hashToken(refreshToken),
         sessionId,
         issuedAt: now,
         expiresAt: now + settings.refreshIdleSeconds * 1000,
@@ -156,7 +156,7 @@ export async function refreshSession(
   meta: RequestMeta,
 ): Promise<SignedIn> {
   const now = deps.clock.now()
-  const tokenHash = await hashToken(refreshToken)
+  const tokenHash = hashToken(refreshToken)
   const [row] = await deps.database.db
     .select({
       sessionId: sessions.id,
@@ -191,7 +191,7 @@ export async function refreshSession(
   }
 
   const nextToken = randomToken(deps.random)
-  const nextHash = await hashToken(nextToken)
+  const nextHash = hashToken(nextToken)
   const rotated = sql`exists (select 1 from ${refreshTokens} where ${refreshTokens.tokenHash} = ${tokenHash} and ${refreshTokens.replacedBy} = ${nextHash})`
   const [changed] = await deps.database.writeAtomically([
     deps.database.db
@@ -277,7 +277,7 @@ export async function signOut(
       .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
       .from(refreshTokens)
       .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-      .where(eq(refreshTokens.tokenHash, await hashToken(refreshToken)))
+      .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)))
     if (other && other.userId === actor.id && other.sessionId !== actor.sessionId) {
       statements.push(revokeSessionStatement(deps, other.sessionId, 'sign_out'))
     }

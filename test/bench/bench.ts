@@ -3,6 +3,8 @@
  * public API, and measures with autocannon. Prints a table and writes the same as JSON
  * (bench-results.json). Options: `--runs N` (default 3; medians are reported), `--seconds S`
  * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself).
+ * Rates count successful (2xx) responses only; requests the hash queue sheds (503) are counted
+ * apart, and their latencies are part of p50/p99 like any other response.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -29,9 +31,13 @@ const USERS = 64
 const USER_PASSWORD = 'bench user passphrase 2026'
 
 interface Phase {
+  /** Successful (2xx) responses per second: what the ratios are computed from. */
   rps: number
   p50: number
   p99: number
+  /** 503 SERVICE_BUSY answers: requests the hash queue shed because they had waited too long. */
+  shed: number
+  /** Anything else that was not a 2xx: socket errors, timeouts, other statuses. */
   errors: number
   requests: number
 }
@@ -212,11 +218,13 @@ async function seed(server: Server) {
 }
 
 function summarize(result: autocannon.Result): Phase {
+  const shed = result.statusCodeStats?.['503']?.count ?? 0
   return {
-    rps: result.requests.average,
+    rps: result['2xx'] / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
+    shed,
+    errors: result.errors + result.timeouts + result.non2xx - shed,
     requests: result.requests.total,
   }
 }
@@ -311,9 +319,15 @@ async function oneRun() {
   const server = await startServer(dir)
   try {
     const { adminToken, users, meToken } = await seed(server)
-    const rawVerify1 = await rawArgon2Rate('verify', 1, Math.min(SECONDS, 5))
-    const rawVerify = await rawArgon2Rate('verify', availableParallelism(), Math.min(SECONDS, 5))
-    const rawHash = await rawArgon2Rate('hash', availableParallelism(), Math.min(SECONDS, 5))
+    // The raw rates drift by ±10 % minute to minute on a shared machine: sample them before and
+    // after the storms, and compare each run's storms with that run's own raw rates.
+    const rawSeconds = Math.min(SECONDS, 5)
+    const cores = availableParallelism()
+    const rawVerify1 = await rawArgon2Rate('verify', 1, rawSeconds)
+    const rawBefore = {
+      verify: await rawArgon2Rate('verify', cores, rawSeconds),
+      hash: await rawArgon2Rate('hash', cores, rawSeconds),
+    }
 
     const { url } = server
     const probe = { kind: 'me', url, connections: 2, token: meToken, overallRate: 50 } as const
@@ -327,11 +341,16 @@ async function oneRun() {
     ])
     const meAlone = await phase({ kind: 'me', url, connections: 32, token: meToken })
     const resets = await phase({ kind: 'resets', url, connections: 8, token: adminToken, users })
+    const rawVerify = (rawBefore.verify + (await rawArgon2Rate('verify', cores, rawSeconds))) / 2
+    const rawHash = (rawBefore.hash + (await rawArgon2Rate('hash', cores, rawSeconds))) / 2
     return {
       startMs: server.startMs,
       rawVerify1,
       rawVerify,
       rawHash,
+      signInRatio: storm32.rps / rawVerify,
+      signIn8Ratio: storm8.rps / rawVerify,
+      resetRatio: resets.rps / rawHash,
       signIn8: storm8,
       meDuring8: probe8,
       signIn32: storm32,
@@ -369,6 +388,7 @@ const phaseMedian = (key: keyof RunResult): Phase => {
     rps: median(phases.map((p) => p.rps)),
     p50: median(phases.map((p) => p.p50)),
     p99: median(phases.map((p) => p.p99)),
+    shed: median(phases.map((p) => p.shed)),
     errors: median(phases.map((p) => p.errors)),
     requests: median(phases.map((p) => p.requests)),
   }
@@ -395,6 +415,11 @@ const result = {
     meAlone32: phaseMedian('meAlone32'),
     resets8: phaseMedian('resets8'),
   },
+  ratios: {
+    signIn32ToRawVerify: numberMedian('signInRatio'),
+    signIn8ToRawVerify: numberMedian('signIn8Ratio'),
+    resetsToRawHash: numberMedian('resetRatio'),
+  },
   peakRssMiB: numberMedian('peakRssMiB'),
   startToHealthyMs: { npmStart: median(npmStart), node: numberMedian('startMs') },
   runsRaw: runs,
@@ -402,17 +427,12 @@ const result = {
 
 const p = result.phases
 const targets = [
-  [
-    'sign-in ≥ 85 % of raw verify rate',
-    p.signIn32.rps / result.rawArgon2.verifyPerSecond,
-    0.85,
-    '≥',
-  ],
+  ['sign-in ≥ 85 % of raw verify rate', result.ratios.signIn32ToRawVerify, 0.85, '≥'],
   ['/me p99 during 32-conn sign-in storm ≤ 20 ms', p.meDuringSignIn32.p99, 20, '≤'],
   ['/me alone ≥ 5,000 req/s at 32 conns', p.meAlone32.rps, 5000, '≥'],
   ['/me alone p99 ≤ 20 ms', p.meAlone32.p99, 20, '≤'],
   ['sign-in p99 ≤ 400 ms at 32 conns', p.signIn32.p99, 400, '≤'],
-  ['resets ≥ 80 % of raw hash rate', p.resets8.rps / result.rawArgon2.hashPerSecond, 0.8, '≥'],
+  ['resets ≥ 80 % of raw hash rate', result.ratios.resetsToRawHash, 0.8, '≥'],
   ['peak RSS ≤ 200 MiB', result.peakRssMiB, 200, '≤'],
   ['npm start → healthy ≤ 1,500 ms', result.startToHealthyMs.npmStart, 1500, '≤'],
 ] as const
@@ -425,12 +445,13 @@ const verdicts = targets.map(([name, value, limit, op]) => ({
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const rows = [
-  ['phase', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+  ['phase', '2xx/s', 'p50 ms', 'p99 ms', 'shed 503', 'errors'],
   ...Object.entries(p).map(([name, phase]) => [
     name,
     fmt(phase.rps, 1),
     fmt(phase.p50),
     fmt(phase.p99),
+    fmt(phase.shed),
     fmt(phase.errors),
   ]),
 ]
@@ -450,6 +471,11 @@ for (const row of rows)
   )
 console.log(
   `peak RSS ${fmt(result.peakRssMiB, 1)} MiB; npm start → healthy ${fmt(result.startToHealthyMs.npmStart)} ms (node alone ${fmt(result.startToHealthyMs.node)} ms)`,
+)
+console.log(
+  `ratios (median of per-run ratios): sign-in 32 conns ${fmt(result.ratios.signIn32ToRawVerify, 3)}, ` +
+    `8 conns ${fmt(result.ratios.signIn8ToRawVerify, 3)} × raw verify; ` +
+    `resets ${fmt(result.ratios.resetsToRawHash, 3)} × raw hash`,
 )
 console.log('\ntargets:')
 for (const v of verdicts) console.log(`  ${v.met ? 'met   ' : 'MISSED'}  ${v.target}: ${v.value}`)

@@ -66,6 +66,34 @@ describe('createHashScheduler', () => {
     await Promise.all([first, second])
   })
 
+  it('sheds, when their turn comes, requests that waited longer than maxWaitMs', async () => {
+    const inner = manualHasher()
+    let now = 0
+    const scheduler = createHashScheduler(
+      inner.hasher,
+      { maxInFlight: 1, maxQueue: 10, maxWaitMs: 100 },
+      () => now,
+    )
+    const running = scheduler.hash('a')
+    const stale = scheduler.hash('b')
+    stale.catch(() => {}) // inspected below
+    now = 50
+    const fresh = scheduler.hash('c')
+    now = 120 // b has waited 120 ms, c 70 ms
+    await tick()
+    inner.finishOne()
+    await running
+    await expect(stale).rejects.toMatchObject({
+      code: 'SERVICE_BUSY',
+      headers: { 'Retry-After': '1' },
+    })
+    await tick()
+    expect(inner.pending()).toBe(1) // c runs; b never reached the hasher
+    inner.finishOne()
+    await fresh
+    expect(scheduler.load()).toEqual({ inFlight: 0, queued: 0 })
+  })
+
   it('frees the slot when the inner hasher fails', async () => {
     const failing: PasswordHasher = {
       hash: async () => Promise.reject(new Error('boom')),

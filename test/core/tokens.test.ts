@@ -1,6 +1,8 @@
 import { base64url, SignJWT, generateKeyPair, exportJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { cryptoRandom, randomToken } from '../../src/core/random.ts'
 import {
+  hashToken,
   signAccessToken,
   signChallengeToken,
   type TokenConfig,
@@ -131,3 +133,21 @@ describe('challenge tokens', () => {
     expect(await verifyChallengeToken(config, challenge, now + 610_000)).toBeNull()
   })
 })
+
+describe('hashToken', () => {
+  it('is SHA-256, base64url: the known vector, and Web Crypto on random inputs', async () => {
+    // SHA-256("abc"), FIPS 180-2 appendix B.1.
+    expect(hashToken('abc')).toBe(
+      base64url.encode(fromHex('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')),
+    )
+    for (let length = 0; length < 200; length += 7) {
+      const text = randomToken(cryptoRandom, length)
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+      expect(hashToken(text)).toBe(base64url.encode(new Uint8Array(digest)))
+    }
+  })
+})
+
+function fromHex(hex: string) {
+  return Uint8Array.from(hex.match(/../g)!, (byte) => Number.parseInt(byte, 16))
+}

@@ -20,6 +20,8 @@ const NodeEnvSchema = StorageEnvSchema.extend({
   ONCEPASS_ADMIN_EMAIL: z.email().default('admin@example.com'),
   ONCEPASS_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
   ONCEPASS_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
+  /** Longest wait for a hash slot before the request is shed (503 + Retry-After). */
+  ONCEPASS_HASH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** e.g. `x-forwarded-for` behind a reverse proxy you run; unset: the socket address. */
   ONCEPASS_TRUST_PROXY_HEADER: z.string().toLowerCase().optional(),
 })
@@ -65,7 +67,11 @@ export function loadConfig(env: Env = process.env): NodeConfig {
     databasePath: e.DATABASE_PATH,
     adminEmail: e.ONCEPASS_ADMIN_EMAIL,
     trustProxyHeader: e.ONCEPASS_TRUST_PROXY_HEADER,
-    hashing: { maxInFlight: e.ONCEPASS_HASH_CONCURRENCY, maxQueue: e.ONCEPASS_HASH_QUEUE },
+    hashing: {
+      maxInFlight: e.ONCEPASS_HASH_CONCURRENCY,
+      maxQueue: e.ONCEPASS_HASH_QUEUE,
+      maxWaitMs: e.ONCEPASS_HASH_MAX_WAIT_MS,
+    },
   }
 }
 
