@@ -125,3 +125,62 @@ describe('the entry without a usable signing key', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^[\w-]{16}$/)
   })
 })
+
+describe('D1 sessions through the entry', () => {
+  /** The real binding behind a spy: it records each withSession() and counts the session's queries. */
+  function spiedDatabase() {
+    const real = env.DB
+    const constraints: string[] = []
+    const queries = { prepare: 0, batch: 0 }
+    const spy = {
+      withSession(constraint: D1SessionConstraint | D1SessionBookmark) {
+        constraints.push(constraint)
+        const session = real.withSession(constraint)
+        return {
+          prepare(query: string) {
+            queries.prepare++
+            return session.prepare(query)
+          },
+          batch(statements: D1PreparedStatement[]) {
+            queries.batch++
+            return session.batch(statements)
+          },
+          getBookmark: () => session.getBookmark(),
+        }
+      },
+      // Anything read or written past the session would fail the request.
+      prepare() {
+        throw new Error('queried the binding outside a session')
+      },
+      batch() {
+        throw new Error('queried the binding outside a session')
+      },
+    }
+    return { spy, constraints, queries }
+  }
+
+  it("reads and writes every request through its own withSession('first-primary')", async () => {
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
+    const { spy, constraints, queries } = spiedDatabase()
+    const [first, second] = await withBindings({ DB: spy }, async () => [
+      await signIn(),
+      await signIn(),
+    ])
+    // An unknown account: looked up, then the failure is counted and audited in one batch.
+    expect(first!.status).toBe(401)
+    expect(second!.status).toBe(401)
+    expect(constraints).toEqual(['first-primary', 'first-primary'])
+    expect(queries.prepare).toBeGreaterThanOrEqual(2)
+    expect(queries.batch).toBeGreaterThanOrEqual(2)
+  })
+
+  it('refuses a binding without sessions: generic 500, and the log says why', async () => {
+    const lines = captureLog()
+    const sessionless = { prepare: () => env.DB.prepare('select 1'), batch: () => [] }
+    const response = await withBindings({ DB: sessionless }, signIn)
+    const requestId = await expectGeneric500(response)
+    const record = logRecord(lines, 'worker_failed')
+    expect(record.requestId).toBe(requestId)
+    expect(JSON.stringify(record.error)).toContain('The D1 binding has no withSession()')
+  })
+})

@@ -3,7 +3,7 @@ import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { createPooledCryptoRandom } from '../../src/core/random.ts'
 import { createWasmArgon2Hasher } from '../../src/runtime/workers/argon2-hasher.ts'
-import { createD1Database, type D1Like } from '../../src/runtime/workers/d1-database.ts'
+import { createD1Database, type D1Binding } from '../../src/runtime/workers/d1-database.ts'
 
 // Made on Node by @node-rs/argon2 (m=19456, t=2, p=1): they must verify in workerd.
 const NODE_VECTORS = [
@@ -44,20 +44,21 @@ describe('argon2id in workerd', () => {
 })
 
 describe('D1 adapter', () => {
-  it('reads through a first-primary session, so revocation checks see the primary', async () => {
+  it('opens a first-primary session, so revocation checks see the primary', async () => {
     const sessions: string[] = []
     const fake = {
-      prepare: () => {
-        throw new Error('unused')
-      },
-      batch: async () => [],
       withSession: (constraint: string) => {
         sessions.push(constraint)
-        return { prepare: fake.prepare, batch: fake.batch }
+        return { prepare: () => undefined, batch: async () => [] }
       },
-    } as unknown as D1Like
+    } as unknown as D1Binding
     createD1Database(fake)
     expect(sessions).toEqual(['first-primary'])
+  })
+
+  it('has no fallback to the bare binding, whose reads may come from a replica', () => {
+    const bare = { prepare: () => undefined, batch: async () => [] } as unknown as D1Binding
+    expect(() => createD1Database(bare)).toThrow(/no withSession\(\)/)
   })
 })
 
