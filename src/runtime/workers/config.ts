@@ -1,19 +1,19 @@
 import { z } from 'zod'
 import { type SharedConfig, SharedEnvSchema, toSharedConfig } from '../shared-config.ts'
 
-/** The Worker's bindings: the D1 database plus vars and secrets (see wrangler.toml). */
-export interface WorkerEnv {
-  DB: D1Database
-  ONCEPASS_SIGNING_KEY?: string
-  ONCEPASS_SETUP_TOKEN?: string
-  [name: string]: unknown
-}
-
 const WorkerEnvSchema = SharedEnvSchema.extend({
   // On Workers there is no disk to keep a generated key on: the secret is required.
   ONCEPASS_SIGNING_KEY: SharedEnvSchema.shape.ONCEPASS_SIGNING_KEY.unwrap(),
   ONCEPASS_SETUP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 })
+
+/**
+ * The Worker's bindings: the D1 database, and the vars and secrets (see wrangler.toml) that the
+ * schema above validates, each a string when set. The test env extends this type.
+ */
+export type WorkerEnv = { DB: D1Database } & {
+  [Name in keyof typeof WorkerEnvSchema.shape]?: string
+}
 
 export interface WorkerConfig extends SharedConfig {
   signingKey: string
