@@ -21,12 +21,15 @@ const withinWasmLimits = (params: Argon2Params) =>
   params.parallelism === WASM_LIMITS.parallelism
 
 // The openpgpjs loader calls each function with its imports and expects { module, instance }.
-const instantiate = (module: WebAssembly.Module) => async (imports: WebAssembly.Imports) => ({
+// Instantiated synchronously (workerd forbids compiling at run time, not instantiating): the
+// isolate's first hash then settles within its own turn, and no concurrent request is ever left
+// waiting on a promise that another request resolves, which workerd cancels as a hung request.
+const instantiate = (module: WebAssembly.Module) => (imports: WebAssembly.Imports) => ({
   module,
-  instance: await WebAssembly.instantiate(module, imports),
+  instance: new WebAssembly.Instance(module, imports),
 })
 
-// One argon2 instance per isolate: each reserves ~65 MiB of the isolate's 128 MB.
+// One argon2 instance per isolate, made at its first hash: each reserves ~65 MiB of the 128 MB.
 let argon2: Promise<computeHash> | undefined
 const loadArgon2 = () => (argon2 ??= setupWasm(instantiate(simdModule), instantiate(noSimdModule)))
 
