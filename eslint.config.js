@@ -29,6 +29,23 @@ export default tseslint.config(
     },
   },
   {
+    // D1 has no interactive transactions (drizzle's db.transaction() fails there): writes that
+    // must hold together go through the atomic-write port, one batch on D1 (SECURITY.md I5).
+    files: ['src/**'],
+    ignores: ['src/runtime/node/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='transaction'], CallExpression[callee.property.value='transaction']",
+          message:
+            'No .transaction() outside src/runtime/node: D1 has none. Use Database.writeAtomically.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**', 'src/db/**', 'src/services/**', 'src/http/**'],
     rules: {
       'no-restricted-imports': [

@@ -14,8 +14,10 @@ const ROOT = new URL('../../', import.meta.url).pathname
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+// The same quieting as the wrangler npm scripts, for wrangler in this process and what it spawns.
 const quiet = {
   WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
   WRANGLER_HIDE_BANNER: 'true',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
 }

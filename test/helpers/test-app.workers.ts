@@ -1,7 +1,6 @@
 import { applyD1Migrations, reset } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createFakeClock } from '../../src/core/clock.ts'
-import { createHashScheduler } from '../../src/core/hash-scheduler.ts'
 import { createJsonLogger } from '../../src/core/logger.ts'
 import { createPooledCryptoRandom, randomToken } from '../../src/core/random.ts'
 import { defaultSettings } from '../../src/services/deps.ts'
@@ -47,11 +46,9 @@ export async function createTestApp(options: TestAppOptions = {}) {
       database: createD1Database(env.DB),
       logger: createJsonLogger((line) => logLines.push(line), clock.now),
       clock,
-      hasher: createHashScheduler(counting.hasher, {
-        maxInFlight: 1,
-        maxQueue: 64,
-        ...options.hashing,
-      }),
+      // As in production, no hash scheduler on Workers (see worker-deps.ts): `options.hashing`
+      // is a Node setting.
+      hasher: counting.hasher,
       clientIp: (c) => c.req.header(CLIENT_IP_HEADER) ?? null,
     },
   )

@@ -16,6 +16,23 @@ const HEADERS: Record<string, string> = {
 }
 const ENTRIES = Object.entries(HEADERS)
 
+function setSecurityHeaders(headers: Headers): void {
+  for (const [name, value] of ENTRIES) headers.set(name, value)
+}
+
+/**
+ * Sets the app's security headers on a response built outside the app (the Worker entry's own
+ * error responses), so that no response of a runtime goes out without them. The response's
+ * headers must be mutable, as they are on any `new Response()`.
+ *
+ * @example
+ * return applySecurityHeaders(problem('INTERNAL_ERROR'))
+ */
+export function applySecurityHeaders(response: Response): Response {
+  setSecurityHeaders(response.headers)
+  return response
+}
+
 /**
  * Sets the security headers on every response, errors included. They are set up front (the cheap
  * path for responses built by handlers) and checked again afterwards, for responses built
@@ -27,7 +44,7 @@ export function securityHeaders(): MiddlewareHandler {
     await next()
     const headers = c.res.headers
     if (headers.get('Cache-Control') !== HEADERS['Cache-Control']) {
-      for (const [name, value] of ENTRIES) headers.set(name, value)
+      setSecurityHeaders(headers)
     }
     if (headers.get('Content-Type') === 'application/json') {
       headers.set('Content-Type', 'application/json; charset=utf-8')

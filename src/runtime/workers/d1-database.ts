@@ -3,23 +3,29 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 
-/** The part of a D1 binding (or of one of its sessions) that oncepass uses. */
-export type D1Like = Pick<D1Database, 'prepare' | 'batch'> &
-  Partial<Pick<D1Database, 'withSession'>>
+/** The part of a D1 binding that oncepass uses: it only ever talks to D1 through a session. */
+export type D1Binding = Pick<D1Database, 'withSession'>
 
 const dialect = new SQLiteAsyncDialect()
 
 /**
  * The database port on D1. Every request gets its own D1 session starting at the primary
  * ('first-primary'): with read replication on, the first read of a request — the session and
- * revocation check — still sees every committed reset and sign-out. Atomic writes are one
+ * revocation check — still sees every committed reset and sign-out (SECURITY.md D4). There is no
+ * fallback to the bare binding, whose reads may come from a lagging replica. Atomic writes are one
  * `batch()` (D1 has no interactive transactions, and a batch is one): the statements are compiled
  * by drizzle's dialect and bound here, and `meta.changes` reports what each one did.
  */
-export function createD1Database(binding: D1Like): Database {
-  const session = binding.withSession ? binding.withSession('first-primary') : binding
+export function createD1Database(binding: D1Binding): Database {
+  if (typeof binding.withSession !== 'function') {
+    throw new Error(
+      'The D1 binding has no withSession(): oncepass reads revocations through a first-primary ' +
+        'D1 session. Run it on a workerd with D1 sessions (the pinned wrangler 4.86.0 has them).',
+    )
+  }
+  const session = binding.withSession('first-primary')
   // A session offers prepare() and batch(), which is all drizzle's D1 driver calls.
-  const db = drizzle(session as D1Database, { schema })
+  const db = drizzle(session as unknown as D1Database, { schema })
   return {
     db,
     async writeAtomically(statements) {

@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../../core/clock.ts'
-import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { createPooledCryptoRandom, decodeBase64Url, type RandomSource } from '../../core/random.ts'
@@ -10,8 +9,11 @@ import { createWasmArgon2Hasher } from './argon2-hasher.ts'
 import type { WorkerConfig } from './config.ts'
 
 const random = createPooledCryptoRandom()
-// argon2 in WebAssembly runs on the isolate's one thread: one at a time, a short queue, then 503.
-const hasher = createHashScheduler(createWasmArgon2Hasher(random), { maxInFlight: 1, maxQueue: 8 })
+// No hash scheduler here, unlike Node: WASM argon2 computes synchronously on the isolate's one
+// thread, so hashes already run one at a time and nothing could wait in a queue (Cloudflare
+// spreads load over isolates instead). A queue would also be unsafe: a request waiting on a
+// promise that another request resolves is cancelled by workerd as hung.
+const hasher = createWasmArgon2Hasher(random)
 const signingKeys = new Map<string, Uint8Array>()
 
 /** Cloudflare sets the real client address; nothing else on the request is trusted for it. */
