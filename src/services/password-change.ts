@@ -179,6 +179,8 @@ export async function completePasswordChange(
       .set({ revokedAt: now, revokeReason: 'password_change' })
       .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt), guard)),
     ...session.statements,
+    // A completed change is a successful sign-in: the account's failure count starts over.
+    clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
     insertWhere(
       auditEvents,
       auditRow(deps, meta, {

@@ -108,6 +108,22 @@ describe('refusals that compared hashes count as failed attempts (SECURITY C5)',
     expect(done.status).toBe(200)
   })
 
+  it('a completed change clears the count its refusals left, as a successful sign-in does', async () => {
+    const user = await newUser()
+    const challengeToken = await challengeFor(user.email, user.temporary)
+    for (let i = 0; i < 3; i++) {
+      await t.post('auth/password-change', { challengeToken, newPassword: user.temporary })
+    }
+    const done = await t.post('auth/password-change', {
+      challengeToken,
+      newPassword: 'a brand new passphrase of hers',
+    })
+    expect(done.status).toBe(200)
+    expect(
+      await t.rows('select key from sign_in_throttle where key = ?', `account:${user.email}`),
+    ).toEqual([])
+  })
+
   it('refusals that need no stored hash (too short, common) do not count', async () => {
     const user = await newUser()
     const challengeToken = await challengeFor(user.email, user.temporary)
