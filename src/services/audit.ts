@@ -2,6 +2,7 @@ import { and, desc, eq, is, lt, or, SQL } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { isAdminRole } from '../core/roles.ts'
+import { always, insertWhere } from '../db/database.ts'
 import { auditEvents } from '../db/schema.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 
@@ -36,7 +37,7 @@ export interface AuditInput {
  * One audit row, ready to insert in the same atomic write as the change it records.
  * Nothing secret goes in: the callers pass ids, codes and counts, never passwords or tokens.
  */
-export function auditRow(
+function auditRow(
   deps: Deps,
   meta: RequestMeta,
   input: AuditInput,
@@ -61,6 +62,22 @@ export function auditRow(
           ? (input.details as unknown as string)
           : JSON.stringify(input.details),
   }
+}
+
+/**
+ * The insert of one audit row, for the atomic write of the change it records: `guard` ties it to
+ * that change (see `userCredentialIs`), so a batch that lost a race records nothing either.
+ *
+ * @example
+ * await deps.database.writeAtomically([change, auditStatement(deps, meta, input, guard)])
+ */
+export function auditStatement(
+  deps: Deps,
+  meta: RequestMeta,
+  input: AuditInput,
+  guard: SQL = always,
+): SQL {
+  return insertWhere(auditEvents, auditRow(deps, meta, input), guard)
 }
 
 /** Writes a single audit row on its own (for outcomes that change nothing else). */

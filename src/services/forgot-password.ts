@@ -1,9 +1,9 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { randomId } from '../core/random.ts'
-import { always, insertWhere } from '../db/database.ts'
-import { auditEvents, passwordResetRequests, users } from '../db/schema.ts'
-import { auditRow } from './audit.ts'
+import { insertWhere } from '../db/database.ts'
+import { passwordResetRequests, users } from '../db/schema.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { assertAdmin } from './users.ts'
 
@@ -24,16 +24,12 @@ export async function requestPasswordReset(
     .where(eq(users.email, normalizeEmail(email)))
   if (!user) {
     await deps.database.writeAtomically([
-      insertWhere(
-        auditEvents,
-        auditRow(deps, meta, {
-          tenantId: null,
-          event: 'password_reset_requested',
-          outcome: 'failure',
-          reason: 'UNKNOWN_ACCOUNT',
-        }),
-        always,
-      ),
+      auditStatement(deps, meta, {
+        tenantId: null,
+        event: 'password_reset_requested',
+        outcome: 'failure',
+        reason: 'UNKNOWN_ACCOUNT',
+      }),
     ])
     return
   }
@@ -45,15 +41,16 @@ export async function requestPasswordReset(
       { id, tenantId: user.tenantId, userId: user.id, createdAt: deps.clock.now(), ip: meta.ip },
       noOpenRequest,
     ),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: user.tenantId,
         event: 'password_reset_requested',
         actor: { id: user.id, role: user.role },
         targetId: user.id,
         outcome: 'success',
-      }),
+      },
       sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`,
     ),
   ])

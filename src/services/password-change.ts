@@ -9,9 +9,9 @@ import {
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
 import { verifyChallengeToken } from '../core/tokens.ts'
-import { always, insertWhere, userCredentialIs } from '../db/database.ts'
-import { auditEvents, passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
-import { auditRow } from './audit.ts'
+import { insertWhere, userCredentialIs } from '../db/database.ts'
+import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
@@ -85,18 +85,14 @@ async function recordChangeFailure(
 ): Promise<void> {
   await deps.database.writeAtomically([
     ...signInFailureStatements(deps, throttleKeys(user.email, meta.ip)),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
-        tenantId: user.tenantId,
-        event: 'authn_password_change',
-        actor: { id: user.id, role: user.role },
-        targetId: user.id,
-        outcome: 'failure',
-        reason,
-      }),
-      always,
-    ),
+    auditStatement(deps, meta, {
+      tenantId: user.tenantId,
+      event: 'authn_password_change',
+      actor: { id: user.id, role: user.role },
+      targetId: user.id,
+      outcome: 'failure',
+      reason,
+    }),
   ])
 }
 
@@ -181,16 +177,17 @@ export async function completePasswordChange(
     ...session.statements,
     // A completed change is a successful sign-in: the account's failure count starts over.
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: user.tenantId,
         event: 'authn_password_change',
         actor: { id: user.id, role: user.role },
         targetId: user.id,
         outcome: 'success',
         reason: 'FORCED_CHANGE',
-      }),
+      },
       guard,
     ),
   ])
@@ -249,16 +246,17 @@ export async function changeOwnPassword(
       .set({ credentialVersion })
       .where(and(eq(sessions.id, actor.sessionId), guard)),
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: user.tenantId,
         event: 'authn_password_change',
         actor,
         targetId: user.id,
         outcome: 'success',
         reason: 'SELF_SERVICE',
-      }),
+      },
       guard,
     ),
   ])

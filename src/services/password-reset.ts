@@ -14,7 +14,7 @@ import {
   signInThrottle,
   users,
 } from '../db/schema.ts'
-import { auditRow, recordAudit } from './audit.ts'
+import { auditStatement, recordAudit } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
@@ -288,9 +288,10 @@ function resetStatements(
   // Counted inside the transaction, after the revocation above.
   const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
   statements.push(
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: target.tenantId,
         event: 'authn_token_revoked',
         actor: issuer,
@@ -298,12 +299,13 @@ function resetStatements(
         outcome: 'success',
         reason: 'PASSWORD_RESET',
         details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
-      }),
+      },
       guard,
     ),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: target.tenantId,
         event: 'password_reset_issued',
         actor: issuer,
@@ -311,7 +313,7 @@ function resetStatements(
         outcome: 'success',
         reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
         details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
-      }),
+      },
       guard,
     ),
   )

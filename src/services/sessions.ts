@@ -8,8 +8,8 @@ import {
   verifyChallengeToken,
 } from '../core/tokens.ts'
 import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
-import { auditEvents, refreshTokens, sessions, users } from '../db/schema.ts'
-import { auditRow } from './audit.ts'
+import { refreshTokens, sessions, users } from '../db/schema.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 
 export interface SignedIn {
@@ -236,19 +236,15 @@ async function revokeForReuse(
 ): Promise<void> {
   await deps.database.writeAtomically([
     revokeSessionStatement(deps, row.sessionId, 'refresh_token_reuse'),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
-        tenantId: row.tenantId,
-        event: 'authn_token_reuse',
-        actor: { id: row.userId, role: row.role },
-        targetId: row.userId,
-        outcome: 'denied',
-        reason: 'REFRESH_TOKEN_REUSE',
-        details: { sessionId: row.sessionId },
-      }),
-      always,
-    ),
+    auditStatement(deps, meta, {
+      tenantId: row.tenantId,
+      event: 'authn_token_reuse',
+      actor: { id: row.userId, role: row.role },
+      targetId: row.userId,
+      outcome: 'denied',
+      reason: 'REFRESH_TOKEN_REUSE',
+      details: { sessionId: row.sessionId },
+    }),
   ])
   deps.logger.warn('refresh_token_reuse', {
     requestId: meta.requestId,
@@ -283,18 +279,14 @@ export async function signOut(
     }
   }
   statements.push(
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
-        tenantId: actor.tenantId,
-        event: 'authn_token_revoked',
-        actor,
-        targetId: actor.id,
-        outcome: 'success',
-        reason: 'SIGN_OUT',
-      }),
-      always,
-    ),
+    auditStatement(deps, meta, {
+      tenantId: actor.tenantId,
+      event: 'authn_token_revoked',
+      actor,
+      targetId: actor.id,
+      outcome: 'success',
+      reason: 'SIGN_OUT',
+    }),
   )
   await deps.database.writeAtomically(statements)
 }

@@ -10,9 +10,9 @@ import {
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { signChallengeToken } from '../core/tokens.ts'
-import { type AppDb, always, insertWhere, prepared, userCredentialIs } from '../db/database.ts'
-import { auditEvents, users } from '../db/schema.ts'
-import { auditRow, recordAudit } from './audit.ts'
+import { type AppDb, prepared, userCredentialIs } from '../db/database.ts'
+import { users } from '../db/schema.ts'
+import { auditStatement, recordAudit } from './audit.ts'
 import type { Deps, RequestMeta } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
@@ -77,18 +77,14 @@ export async function signIn(
     // The same writes for an unknown account as for a known one: no timing difference to exploit.
     const actor = user ? { id: user.id, role: user.role } : null
     const failure = (event: 'authn_login_fail' | 'authn_login_lock') =>
-      insertWhere(
-        auditEvents,
-        auditRow(deps, meta, {
-          tenantId: user?.tenantId ?? null,
-          event,
-          actor,
-          targetId: user?.id ?? null,
-          outcome: 'failure',
-          reason: user ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
-        }),
-        always,
-      )
+      auditStatement(deps, meta, {
+        tenantId: user?.tenantId ?? null,
+        event,
+        actor,
+        targetId: user?.id ?? null,
+        outcome: 'failure',
+        reason: user ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
+      })
     await deps.database.writeAtomically([
       ...signInFailureStatements(deps, keys),
       failure('authn_login_fail'),
@@ -132,15 +128,16 @@ export async function signIn(
         .set({ challengeId })
         .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
       clearAccountThrottle(deps, keys.account, stillCurrent),
-      insertWhere(
-        auditEvents,
-        auditRow(deps, meta, {
+      auditStatement(
+        deps,
+        meta,
+        {
           tenantId: user.tenantId,
           event: 'authn_password_change_required',
           actor,
           targetId: user.id,
           outcome: 'success',
-        }),
+        },
         stillCurrent,
       ),
     ])
@@ -168,15 +165,16 @@ export async function signIn(
   const statements = [
     ...session.statements,
     clearAccountThrottle(deps, keys.account, stillCurrent),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
+    auditStatement(
+      deps,
+      meta,
+      {
         tenantId: user.tenantId,
         event: 'authn_login_success',
         actor,
         targetId: user.id,
         outcome: 'success',
-      }),
+      },
       stillCurrent,
     ),
   ]

@@ -2,9 +2,9 @@ import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId, randomToken } from '../core/random.ts'
-import { always, insertWhere } from '../db/database.ts'
-import { auditEvents, tenants, users } from '../db/schema.ts'
-import { auditRow } from './audit.ts'
+import { insertWhere } from '../db/database.ts'
+import { tenants, users } from '../db/schema.ts'
+import { auditStatement } from './audit.ts'
 import type { Deps, RequestMeta } from './deps.ts'
 import { commitReset, OPERATOR } from './password-reset.ts'
 import { prepareTemporaryCredential } from './temporary-credential.ts'
@@ -51,16 +51,12 @@ export async function createTenantWithAdmin(
       ? insertWhere(tenants, tenant, noTenantYet)
       : deps.database.db.insert(tenants).values(tenant),
     ...admin.statements,
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
-        tenantId,
-        event: 'tenant_created',
-        outcome: 'success',
-        details: { name: input.name },
-      }),
-      always,
-    ),
+    auditStatement(deps, meta, {
+      tenantId,
+      event: 'tenant_created',
+      outcome: 'success',
+      details: { name: input.name },
+    }),
   ])
   const { user, temporaryPassword, expiresAt } = await admin.result()
   return { tenantId, userId: user.id, email: user.email, temporaryPassword, expiresAt }

@@ -3,9 +3,9 @@ import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
-import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
-import { auditEvents, passwordResets, users } from '../db/schema.ts'
-import { auditRow } from './audit.ts'
+import { type AppDb, prepared } from '../db/database.ts'
+import { passwordResets, users } from '../db/schema.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, Deps, RequestMeta } from './deps.ts'
 import { prepareTemporaryCredential } from './temporary-credential.ts'
 
@@ -191,18 +191,14 @@ export async function prepareNewUser(
       requireChange: true,
       status: 'pending',
     }),
-    insertWhere(
-      auditEvents,
-      auditRow(deps, meta, {
-        tenantId: input.tenantId,
-        event: 'user_created',
-        actor,
-        targetId: row.id,
-        outcome: 'success',
-        details: { role: input.role, resetId },
-      }),
-      always,
-    ),
+    auditStatement(deps, meta, {
+      tenantId: input.tenantId,
+      event: 'user_created',
+      actor,
+      targetId: row.id,
+      outcome: 'success',
+      details: { role: input.role, resetId },
+    }),
   ]
   return {
     statements,
