@@ -142,7 +142,13 @@ export const passwordResetRequests = sqliteTable(
     closedAt: integer('closed_at'),
     closedReason: text('closed_reason'),
   },
-  (table) => [index('password_reset_requests_tenant').on(table.tenantId, table.closedAt)],
+  (table) => [
+    index('password_reset_requests_tenant').on(table.tenantId, table.closedAt),
+    // A reset closes the user's open request, and a new request checks there is none yet.
+    index('password_reset_requests_open_by_user')
+      .on(table.userId)
+      .where(sql`closed_at is null`),
+  ],
 )
 
 export const auditEvents = sqliteTable(

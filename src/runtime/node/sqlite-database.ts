@@ -58,20 +58,17 @@ export function openSqliteDatabase(
     }
     return statement
   }
+  // better-sqlite3 is synchronous: the statements run back to back in one transaction (IMMEDIATE:
+  // the write lock taken up front), and a throw anywhere rolls all of them back.
+  const runAll = sqlite.transaction((queries: { sql: string; params: unknown[] }[]) =>
+    queries.map((query) => statementFor(query.sql).run(...query.params).changes),
+  )
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
   return {
     db,
     sqlite,
-    // better-sqlite3 is synchronous: the statements run back to back in one IMMEDIATE transaction
-    // (write lock taken up front), and a throw anywhere rolls all of them back.
-    writeAtomically: async (statements) => {
-      const queries = statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))
-      return sqlite
-        .transaction(() =>
-          queries.map((query) => statementFor(query.sql).run(...query.params).changes),
-        )
-        .immediate()
-    },
+    writeAtomically: async (statements) =>
+      runAll.immediate(statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))),
     close: () => sqlite.close(),
   }
 }

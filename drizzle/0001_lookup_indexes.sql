@@ -1,0 +1,3 @@
+CREATE INDEX `audit_events_resets_by_actor` ON `audit_events` (`actor_id`,`at`) WHERE event = 'password_reset_issued';--> statement-breakpoint
+CREATE INDEX `audit_events_resets_of_target` ON `audit_events` (`target_id`,`at`) WHERE event = 'password_reset_issued';--> statement-breakpoint
+CREATE INDEX `password_reset_requests_open_by_user` ON `password_reset_requests` (`user_id`) WHERE closed_at is null;
