@@ -3,7 +3,7 @@ import { decodeBase64Url } from '../core/random.ts'
 import { defaultSettings, type Settings } from '../services/deps.ts'
 
 /** HS256 needs a key at least as long as its hash output (RFC 7518 §3.2). */
-export const MIN_SIGNING_KEY_BYTES = 32
+const MIN_SIGNING_KEY_BYTES = 32
 
 export const SIGNING_KEY_RULE = `base64url (A-Z a-z 0-9 - _, no padding) of at least ${MIN_SIGNING_KEY_BYTES} random bytes`
 
