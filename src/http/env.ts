@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import type { Actor, Deps } from '../services/deps.ts'
+import type { Actor } from '../services/caller.ts'
+import type { Deps } from '../services/deps.ts'
 
 /** What the HTTP layer needs beyond the use cases' dependencies. */
 export interface HttpDeps extends Deps {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { RequestMeta } from '../services/deps.ts'
+import type { RequestMeta } from '../services/caller.ts'
 import type { HttpDeps } from './env.ts'
 
 export function requestMeta(c: Context, deps: HttpDeps): RequestMeta {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { decodeBase64Url } from '../core/random.ts'
-import { defaultSettings, type Settings } from '../services/deps.ts'
+import { defaultSettings, type Settings } from '../services/settings.ts'
 
 /** HS256 needs a key at least as long as its hash output (RFC 7518 §3.2). */
 const MIN_SIGNING_KEY_BYTES = 32

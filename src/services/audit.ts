@@ -4,7 +4,8 @@ import { randomId } from '../core/random.ts'
 import { isAdminRole } from '../core/roles.ts'
 import { always, insertWhere } from '../db/database.ts'
 import { auditEvents } from '../db/schema.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 
 export type AuditEventName =
   | 'tenant_created'

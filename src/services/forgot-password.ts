@@ -4,7 +4,8 @@ import { randomId } from '../core/random.ts'
 import { insertWhere } from '../db/database.ts'
 import { passwordResetRequests, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 import { assertAdmin } from './users.ts'
 
 /**

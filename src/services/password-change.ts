@@ -12,7 +12,8 @@ import { verifyChallengeToken } from '../core/tokens.ts'
 import { insertWhere, userCredentialIs } from '../db/database.ts'
 import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
   assertNotThrottled,

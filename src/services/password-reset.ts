@@ -15,7 +15,8 @@ import {
   users,
 } from '../db/schema.ts'
 import { auditStatement, recordAudit } from './audit.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 import { throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import {

@@ -10,7 +10,8 @@ import {
 import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
 import { refreshTokens, sessions, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 
 export interface SignedIn {
   status: 'signed_in'

@@ -13,7 +13,8 @@ import { signChallengeToken } from '../core/tokens.ts'
 import { type AppDb, prepared, userCredentialIs } from '../db/database.ts'
 import { users } from '../db/schema.ts'
 import { auditStatement, recordAudit } from './audit.ts'
-import type { Deps, RequestMeta } from './deps.ts'
+import type { RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
   accountLockJustStarted,

@@ -6,7 +6,8 @@ import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
 import { type AppDb, prepared } from '../db/database.ts'
 import { passwordResets, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
-import type { Actor, Deps, RequestMeta } from './deps.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
 import { prepareTemporaryCredential } from './temporary-credential.ts'
 
 export type UserRow = typeof users.$inferSelect

@@ -3,7 +3,7 @@ import type { HashSchedulerOptions } from '../../src/core/hash-scheduler.ts'
 import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import { createApp } from '../../src/http/app.ts'
 import type { HttpDeps } from '../../src/http/env.ts'
-import type { Settings } from '../../src/services/deps.ts'
+import type { Settings } from '../../src/services/settings.ts'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
 
 // The runtime-agnostic half of the test app: requests through the one app factory, and seeding

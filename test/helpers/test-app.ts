@@ -6,7 +6,7 @@ import { createJsonLogger } from '../../src/core/logger.ts'
 import { createArgon2Hasher } from '../../src/runtime/node/argon2-hasher.ts'
 import { createNodeDeps } from '../../src/runtime/node/node-deps.ts'
 import { openSqliteDatabase } from '../../src/runtime/node/sqlite-database.ts'
-import { defaultSettings } from '../../src/services/deps.ts'
+import { defaultSettings } from '../../src/services/settings.ts'
 import {
   buildHarness,
   CLIENT_IP_HEADER,
