@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
-import { securityHeaders } from './middleware/security-headers.ts'
+import { apiHeaders, securityHeaders } from './middleware/security-headers.ts'
 import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -16,13 +16,18 @@ export const API_BASE = '/api/v1'
 
 /**
  * Builds the whole HTTP application from its dependencies. Both runtimes and every test call this
- * one factory; only the dependencies differ (database, hasher, clock, client-IP source).
+ * one factory; only the dependencies differ (database, hasher, clock, client-IP source). The app is
+ * built once: where a port is per request (a D1 session on Workers), `depsFor` supplies each
+ * request's dependencies, which handlers read as `c.var.deps`.
  *
  * @example
  * const app = createApp(deps)
  * const res = await app.request('/healthz')
  */
-export function createApp(deps: HttpDeps) {
+export function createApp(
+  deps: HttpDeps,
+  options: { depsFor?: (c: Context<AppEnv>) => HttpDeps } = {},
+) {
   const app = new OpenAPIHono<AppEnv>({
     // Request validation failures become the same problem+json as every other error.
     defaultHook: (result) => {
@@ -40,20 +45,18 @@ export function createApp(deps: HttpDeps) {
   })
 
   app.use('*', requestContext(deps.logger, deps.random))
+  app.use('*', provideDeps(deps, options.depsFor))
   app.use('*', securityHeaders())
-  if (deps.allowedOrigins.length > 0) app.use('*', allowOrigins(deps.allowedOrigins))
+  // CORS for the JSON surfaces (not the pages), before the method check, so that a preflight
+  // (OPTIONS) is answered, not refused.
+  if (deps.allowedOrigins.length > 0) {
+    const cors = allowOrigins(deps.allowedOrigins)
+    for (const path of [`${API_BASE}/*`, '/healthz', '/openapi.json']) app.use(path, cors)
+  }
   app.use('*', requireRegisteredMethod(app))
-  app.use('*', requestGuards(deps.allowedOrigins))
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
-
-  const api = new OpenAPIHono<AppEnv>()
-  api.route('/auth', authRoutes(deps))
-  api.route('/me', meRoutes(deps))
-  api.route('/', adminRoutes(deps))
-  // The one-time setup exists only while a setup token is configured.
-  if (deps.setupToken) api.route('/', setupRoutes(deps, deps.setupToken))
-  app.route(API_BASE, api)
+  app.route(API_BASE, createApi(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -73,6 +76,32 @@ export function createApp(deps: HttpDeps) {
   app.notFound(() => problem('NOT_FOUND'))
   app.onError((error, c) => problemResponse(c, error, deps.logger))
   return app
+}
+
+/**
+ * The JSON API surface: its own headers (deny-all CSP, no-store) and guards (JSON-only bodies,
+ * size limit, same-origin check) apply under `/api/v1` only, so other surfaces keep theirs.
+ */
+function createApi(deps: HttpDeps) {
+  const api = new OpenAPIHono<AppEnv>()
+  api.use('*', apiHeaders())
+  api.use('*', requestGuards(deps))
+  api.route('/auth', authRoutes())
+  api.route('/me', meRoutes())
+  api.route('/', adminRoutes())
+  // The one-time setup exists only while a setup token is configured.
+  if (deps.setupToken) api.route('/', setupRoutes(deps.setupToken))
+  return api
+}
+
+function provideDeps(
+  deps: HttpDeps,
+  depsFor: ((c: Context<AppEnv>) => HttpDeps) | undefined,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('deps', depsFor ? depsFor(c) : deps)
+    await next()
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
-import { z } from '@hono/zod-openapi'
+import { createRoute, type RouteConfig, z } from '@hono/zod-openapi'
+import { authenticated } from './middleware/authenticated.ts'
 import { Problem } from './schemas.ts'
 
 /** A required JSON request body with this schema. */
@@ -37,5 +38,21 @@ export function problems(...statuses: number[]) {
 }
 
 export const bearer = [{ bearerAuth: [] }]
+
+/**
+ * A route that needs an access token: the authentication middleware is attached to the route
+ * itself, and the document says so (bearer security, 401 and 403) from the same definition.
+ *
+ * @example
+ * const meRoute = bearerRoute({ method: 'get', path: '/', responses: { 200: … } })
+ */
+export function bearerRoute<R extends Omit<RouteConfig, 'security' | 'middleware'>>(route: R) {
+  return createRoute({
+    ...route,
+    security: bearer,
+    middleware: [authenticated] as const,
+    responses: { ...problems(401, 403), ...route.responses },
+  })
+}
 
 export { z }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import type { RequestMeta } from '../services/caller.ts'
-import type { HttpDeps } from './env.ts'
+import type { AppEnv } from './env.ts'
 
-export function requestMeta(c: Context, deps: HttpDeps): RequestMeta {
-  return { requestId: c.get('requestId') as string, ip: deps.clientIp(c) }
+/** The request facts the audit trail records: our own request id and the real client IP. */
+export function requestMeta(c: Context<AppEnv>): RequestMeta {
+  return { requestId: c.var.requestId, ip: c.var.deps.clientIp(c) }
 }

@@ -23,6 +23,19 @@ const seconds = (fallback: number, min: number, max: number) =>
 
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback)
 
+/** An origin only (scheme, host, port): the service's public address, used for links and checks. */
+const publicOrigin = z
+  .url({
+    protocol: /^https?$/,
+    abort: true,
+    error: 'must be an http(s) origin, e.g. https://id.example.com',
+  })
+  .refine((text) => {
+    const url = new URL(text)
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+  }, 'must be an origin only: scheme, host and port, no path, query or credentials')
+  .transform((text) => new URL(text).origin)
+
 /** The settings both runtimes read the same way: from environment variables or Worker vars. */
 export const SharedEnvSchema = z.object({
   ONCEPASS_SIGNING_KEY: z
@@ -43,6 +56,7 @@ export const SharedEnvSchema = z.object({
   ONCEPASS_IP_LOCK_THRESHOLD: count(defaultSettings.signInThrottle.ipLockThreshold),
   ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: count(defaultSettings.resetRateLimit.perAdminPerMinute),
   ONCEPASS_RESETS_PER_USER_PER_MINUTE: count(defaultSettings.resetRateLimit.perTargetPerMinute),
+  ONCEPASS_PUBLIC_URL: publicOrigin.optional(),
   ONCEPASS_ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -61,6 +75,8 @@ export interface SharedConfig {
   signingKey: string | undefined
   issuer: string
   audience: string
+  /** `ONCEPASS_PUBLIC_URL` as an origin, when set; each runtime decides its default. */
+  publicUrl: string | undefined
   allowedOrigins: string[]
   settings: Settings
 }
@@ -70,6 +86,7 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
     signingKey: e.ONCEPASS_SIGNING_KEY,
     issuer: e.ONCEPASS_ISSUER,
     audience: e.ONCEPASS_AUDIENCE,
+    publicUrl: e.ONCEPASS_PUBLIC_URL,
     allowedOrigins: e.ONCEPASS_ALLOWED_ORIGINS,
     settings: {
       ...defaultSettings,

@@ -15,6 +15,8 @@ export const CLIENT_IP_HEADER = 'x-test-client-ip'
 export const API = '/api/v1'
 export const TEST_START = Date.UTC(2026, 10, 22, 12, 0, 0)
 export const TEST_ORIGINS = ['https://admin.example.test']
+/** The app's public origin in tests: the origin `app.request` gives every request. */
+export const TEST_PUBLIC_URL = 'http://localhost'
 
 export interface TestAppOptions {
   settings?: Partial<Settings>

@@ -12,6 +12,7 @@ import {
   CLIENT_IP_HEADER,
   countingHasher,
   TEST_ORIGINS,
+  TEST_PUBLIC_URL,
   TEST_START,
   type TestAppOptions,
 } from './harness.ts'
@@ -37,6 +38,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
       issuer: 'oncepass-test',
       audience: 'oncepass-test-api',
       trustProxyHeader: CLIENT_IP_HEADER,
+      publicUrl: TEST_PUBLIC_URL,
+      siteOrigins: [TEST_PUBLIC_URL],
       allowedOrigins: TEST_ORIGINS,
       hashing: { maxInFlight: 2, maxQueue: 64, ...options.hashing },
       settings: { ...defaultSettings, ...options.settings },

@@ -12,6 +12,7 @@ import {
   CLIENT_IP_HEADER,
   countingHasher,
   TEST_ORIGINS,
+  TEST_PUBLIC_URL,
   TEST_START,
   type TestAppOptions,
 } from './harness.ts'
@@ -39,6 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       setupToken: options.setupToken,
       issuer: 'oncepass-test',
       audience: 'oncepass-test-api',
+      publicUrl: TEST_PUBLIC_URL,
       allowedOrigins: TEST_ORIGINS,
       settings: { ...defaultSettings, ...options.settings },
     },

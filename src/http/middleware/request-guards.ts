@@ -9,16 +9,22 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i
 export const MAX_BODY_BYTES = 16 * 1024
 
 /**
- * Guards for state-changing requests, before any handler runs:
- * - a browser's cross-site request (`Sec-Fetch-Site: cross-site`, or a foreign `Origin`) is refused;
+ * The JSON API's guards for state-changing requests, before any handler runs:
+ * - a browser's cross-site request (`Sec-Fetch-Site: cross-site`, or an `Origin` that is neither
+ *   this site's public origin nor an allowed one) is refused. "This site" comes from configuration,
+ *   never from the request's Host or URL: a DNS-rebinding page sends its own Host, and behind a
+ *   TLS-terminating proxy the request URL says http://;
  * - a body larger than MAX_BODY_BYTES is refused (413), declared or streamed;
  * - a body must be `application/json` (415 otherwise), which a cross-site HTML form cannot send.
  */
-export function requestGuards(allowedOrigins: string[]): MiddlewareHandler {
+export function requestGuards(origins: {
+  siteOrigins: string[]
+  allowedOrigins: string[]
+}): MiddlewareHandler {
+  const trusted = new Set([...origins.siteOrigins, ...origins.allowedOrigins])
   const checkOriginAndType: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('Origin')
-    const sameOrigin = origin === new URL(c.req.url).origin
-    const allowed = origin !== undefined && (sameOrigin || allowedOrigins.includes(origin))
+    const allowed = origin !== undefined && trusted.has(origin)
     if (origin !== undefined && !allowed) throw new AppError('CROSS_SITE_REQUEST')
     if (c.req.header('Sec-Fetch-Site') === 'cross-site' && !allowed)
       throw new AppError('CROSS_SITE_REQUEST')

@@ -3,9 +3,8 @@ import { requestPasswordReset } from '../../services/forgot-password.ts'
 import { completePasswordChange } from '../../services/password-change.ts'
 import { refreshSession, signOut } from '../../services/sessions.ts'
 import { signIn } from '../../services/sign-in.ts'
-import type { AppEnv, HttpDeps } from '../env.ts'
-import { authenticated } from '../middleware/authenticated.ts'
-import { bearer, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
+import type { AppEnv } from '../env.ts'
+import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
 import {
   ForgotPasswordBody,
@@ -53,14 +52,13 @@ const refreshRoute = createRoute({
   responses: { 200: jsonResponse(SignedIn, 'New tokens'), ...problems(400, 401, 415) },
 })
 
-const signOutRoute = createRoute({
+const signOutRoute = bearerRoute({
   method: 'post',
   path: '/sign-out',
   tags: ['auth'],
   summary: 'End the current session and its refresh family',
-  security: bearer,
   request: jsonBody(SignOutBody, false),
-  responses: { 204: { description: 'Signed out' }, ...problems(400, 401, 415) },
+  responses: { 204: { description: 'Signed out' }, ...problems(400, 415) },
 })
 
 const forgotRoute = createRoute({
@@ -72,32 +70,31 @@ const forgotRoute = createRoute({
   responses: { 202: { description: 'Accepted' }, ...problems(400, 415) },
 })
 
-export function authRoutes(deps: HttpDeps) {
+export function authRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(signInRoute, async (c) => {
-    const result = await signIn(deps, c.req.valid('json'), requestMeta(c, deps))
+    const result = await signIn(c.var.deps, c.req.valid('json'), requestMeta(c))
     return c.json(result, 200)
   })
   app.openapi(passwordChangeRoute, async (c) => {
     return c.json(
-      await completePasswordChange(deps, c.req.valid('json'), requestMeta(c, deps)),
+      await completePasswordChange(c.var.deps, c.req.valid('json'), requestMeta(c)),
       200,
     )
   })
   app.openapi(refreshRoute, async (c) => {
     return c.json(
-      await refreshSession(deps, c.req.valid('json').refreshToken, requestMeta(c, deps)),
+      await refreshSession(c.var.deps, c.req.valid('json').refreshToken, requestMeta(c)),
       200,
     )
   })
-  app.use('/sign-out', authenticated(deps))
   app.openapi(signOutRoute, async (c) => {
     const body = c.req.valid('json') ?? {}
-    await signOut(deps, c.get('actor'), body.refreshToken, requestMeta(c, deps))
+    await signOut(c.var.deps, c.get('actor'), body.refreshToken, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(forgotRoute, async (c) => {
-    await requestPasswordReset(deps, c.req.valid('json').email, requestMeta(c, deps))
+    await requestPasswordReset(c.var.deps, c.req.valid('json').email, requestMeta(c))
     return c.body(null, 202)
   })
   return app

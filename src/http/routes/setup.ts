@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.ts'
 import { timingSafeEqual } from '../../core/phc.ts'
 import { hashToken } from '../../core/tokens.ts'
 import { setUpFirstTenant } from '../../services/tenants.ts'
-import type { AppEnv, HttpDeps } from '../env.ts'
+import type { AppEnv } from '../env.ts'
 import { jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
 
@@ -42,12 +42,12 @@ function secretsMatch(given: string, expected: string): boolean {
   return timingSafeEqual(encoder.encode(hashToken(given)), encoder.encode(hashToken(expected)))
 }
 
-export function setupRoutes(deps: HttpDeps, setupToken: string) {
+export function setupRoutes(setupToken: string) {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(setupRoute, async (c) => {
     const given = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]
     if (!given || !secretsMatch(given, setupToken)) throw new AppError('UNAUTHENTICATED')
-    const issued = await setUpFirstTenant(deps, c.req.valid('json'), requestMeta(c, deps))
+    const issued = await setUpFirstTenant(c.var.deps, c.req.valid('json'), requestMeta(c))
     return c.json(issued, 201)
   })
   return app

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util'
 import { AppError } from '../../core/errors.ts'
 import { createJsonLogger } from '../../core/logger.ts'
-import type { HttpDeps } from '../../http/env.ts'
 import { CreateUserBody } from '../../http/schemas.ts'
 import { createTenantWithAdmin, operatorResetPassword } from '../../services/tenants.ts'
 import { ConfigError, loadCliConfig } from './config.ts'
-import { createNodeDeps } from './node-deps.ts'
+import type { Deps } from '../../services/deps.ts'
+import { createDeps } from '../create-deps.ts'
+import { createArgon2Hasher } from './argon2-hasher.ts'
 import { printIssued } from './operator-output.ts'
 import { loadSigningKey } from './signing-key.ts'
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts'
@@ -56,7 +57,7 @@ async function main(argv: string[]) {
   }
 
   // Arguments are checked before anything is opened, so a refused command leaves no trace.
-  let perform: (deps: HttpDeps) => Promise<void>
+  let perform: (deps: Deps) => Promise<void>
   if (group === 'tenant') {
     const name = values.name?.trim()
     const adminEmail = values['admin-email']
@@ -83,33 +84,49 @@ async function main(argv: string[]) {
   // Logs go to stderr so that --json output on stdout stays one clean JSON object.
   const logger = createJsonLogger((line) => process.stderr.write(`${line}\n`))
   let database: SqliteDatabase | undefined
+  let failure: string | undefined
   try {
     const config = loadCliConfig()
-    try {
-      database = openSqliteDatabase(config.databasePath)
-    } catch (error) {
-      fail(`cannot open the database ${config.databasePath}: ${(error as Error).message}`)
-    }
-    const deps = createNodeDeps(config, {
+    database = openDatabase(config.databasePath)
+    const deps = createDeps({
+      ...config,
       database,
       logger,
+      // One command, one hash: no scheduler, no thread-pool queue to size.
+      hasher: createArgon2Hasher(),
       signingKey: loadSigningKey(config.signingKey, config.databasePath, logger),
     })
     await perform(deps)
   } catch (error) {
-    // A readable message and exit code 1, no stack trace: the operator has something to fix.
-    if (error instanceof ConfigError) fail(error.message)
-    if (error instanceof AppError) {
-      const messages: Partial<Record<AppError['code'], string>> = {
-        EMAIL_TAKEN: 'a user with this email already exists',
-        NOT_FOUND: 'no user with this email',
-      }
-      fail(messages[error.code] ?? `${error.code}: ${error.message}`)
-    }
-    throw error
+    failure = describeFailure(error)
   } finally {
+    // Closed before any exit: process.exit() inside the try would skip this.
     database?.close()
   }
+  if (failure !== undefined) fail(failure)
+}
+
+function openDatabase(path: string): SqliteDatabase {
+  try {
+    return openSqliteDatabase(path)
+  } catch (error) {
+    throw new CliFailure(`cannot open the database ${path}: ${(error as Error).message}`)
+  }
+}
+
+class CliFailure extends Error {}
+
+/** A readable message for the operator (exit 1, no stack trace); anything else is a bug. */
+function describeFailure(error: unknown): string {
+  if (error instanceof CliFailure || error instanceof ConfigError) return error.message
+  if (error instanceof AppError) {
+    const messages: Partial<Record<AppError['code'], string>> = {
+      EMAIL_TAKEN: 'a user with this email already exists',
+      NOT_FOUND: 'no user with this email',
+    }
+    return messages[error.code] ?? `${error.code}: ${error.message}`
+  }
+  throw error
 }
 
 await main(process.argv.slice(2))

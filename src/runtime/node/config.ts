@@ -32,6 +32,9 @@ export class ConfigError extends Error {
 }
 
 export interface NodeConfig extends SharedConfig {
+  publicUrl: string
+  /** The public origin, plus its `localhost` spelling when the loopback default is in use. */
+  siteOrigins: string[]
   port: number
   host: string
   databasePath: string
@@ -42,8 +45,6 @@ export interface NodeConfig extends SharedConfig {
 
 export interface CliConfig extends SharedConfig {
   databasePath: string
-  trustProxyHeader: undefined
-  hashing: HashSchedulerOptions
 }
 
 type Env = Record<string, string | undefined>
@@ -60,8 +61,12 @@ function parseEnv<Schema extends z.ZodType>(schema: Schema, env: Env): z.output<
  */
 export function loadConfig(env: Env = process.env): NodeConfig {
   const e = parseEnv(NodeEnvSchema, env)
+  const publicUrl = e.ONCEPASS_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`
   return {
     ...toSharedConfig(e),
+    publicUrl,
+    // The default is a loopback address, which a newcomer may just as well open as localhost.
+    siteOrigins: e.ONCEPASS_PUBLIC_URL ? [publicUrl] : [publicUrl, `http://localhost:${e.PORT}`],
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
@@ -85,8 +90,5 @@ export function loadCliConfig(env: Env = process.env): CliConfig {
   return {
     ...toSharedConfig(e),
     databasePath: e.DATABASE_PATH,
-    trustProxyHeader: undefined,
-    // One command, one hash at a time.
-    hashing: { maxInFlight: 1, maxQueue: 8 },
   }
 }

@@ -1,12 +1,12 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
-import { type Clock, systemClock } from '../../core/clock.ts'
-import type { Logger } from '../../core/logger.ts'
+import type { Clock } from '../../core/clock.ts'
 import { createHashScheduler } from '../../core/hash-scheduler.ts'
+import type { Logger } from '../../core/logger.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
-import { createPooledCryptoRandom } from '../../core/random.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
+import { createHttpDeps } from '../create-deps.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
 import type { NodeConfig } from './config.ts'
 
@@ -26,11 +26,18 @@ export function nodeClientIp(trustProxyHeader: string | undefined) {
   }
 }
 
-/** Wires the Node runtime's dependencies; tests call it too, overriding what they must. */
+/** Wires the Node server's dependencies; tests call it too, overriding what they must. */
 export function createNodeDeps(
   config: Pick<
     NodeConfig,
-    'issuer' | 'audience' | 'trustProxyHeader' | 'allowedOrigins' | 'hashing' | 'settings'
+    | 'issuer'
+    | 'audience'
+    | 'trustProxyHeader'
+    | 'publicUrl'
+    | 'siteOrigins'
+    | 'allowedOrigins'
+    | 'hashing'
+    | 'settings'
   >,
   parts: {
     database: Database
@@ -41,16 +48,11 @@ export function createNodeDeps(
     clientIp?: (c: Context) => string | null
   },
 ): HttpDeps {
-  return {
-    database: parts.database,
+  return createHttpDeps({
+    ...config,
+    ...parts,
     // Every hash and verify goes through one scheduler: bounded concurrency, bounded queue.
     hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
-    clock: parts.clock ?? systemClock,
-    random: createPooledCryptoRandom(),
-    logger: parts.logger,
-    tokens: { signingKey: parts.signingKey, issuer: config.issuer, audience: config.audience },
-    settings: config.settings,
     clientIp: parts.clientIp ?? nodeClientIp(config.trustProxyHeader),
-    allowedOrigins: config.allowedOrigins,
-  }
+  })
 }

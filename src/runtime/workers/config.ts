@@ -16,6 +16,8 @@ export type WorkerEnv = { DB: D1Database } & {
 }
 
 export interface WorkerConfig extends SharedConfig {
+  /** Without a public URL no browser origin counts as this site: forms fail closed. */
+  siteOrigins: string[]
   signingKey: string
   setupToken: string | undefined
 }
@@ -57,6 +59,7 @@ export function loadWorkerConfig(env: WorkerEnv): WorkerConfig {
   if (!result.success) throw new WorkerConfigError(describeWorkerConfigError(result.error))
   const config = {
     ...toSharedConfig(result.data),
+    siteOrigins: result.data.ONCEPASS_PUBLIC_URL ? [result.data.ONCEPASS_PUBLIC_URL] : [],
     signingKey: result.data.ONCEPASS_SIGNING_KEY,
     setupToken: result.data.ONCEPASS_SETUP_TOKEN,
   }

@@ -1,10 +1,11 @@
 import type { Context } from 'hono'
-import { type Clock, systemClock } from '../../core/clock.ts'
+import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { createPooledCryptoRandom, decodeBase64Url, type RandomSource } from '../../core/random.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
+import { createHttpDeps } from '../create-deps.ts'
 import { createWasmArgon2Hasher } from './argon2-hasher.ts'
 import type { WorkerConfig } from './config.ts'
 
@@ -21,7 +22,7 @@ export const cloudflareClientIp = (c: Context) => c.req.header('CF-Connecting-IP
 
 /** Wires the Workers runtime's dependencies; the behaviour tests in workerd call it too. */
 export function createWorkerDeps(
-  config: WorkerConfig,
+  config: Omit<WorkerConfig, 'siteOrigins'> & { siteOrigins?: string[] },
   parts: {
     database: Database
     logger: Logger
@@ -36,16 +37,13 @@ export function createWorkerDeps(
     signingKey = decodeBase64Url(config.signingKey)
     signingKeys.set(config.signingKey, signingKey)
   }
-  return {
-    database: parts.database,
+  return createHttpDeps({
+    ...config,
+    ...parts,
+    signingKey,
+    siteOrigins: config.siteOrigins ?? (config.publicUrl ? [config.publicUrl] : []),
     hasher: parts.hasher ?? hasher,
-    clock: parts.clock ?? systemClock,
     random: parts.random ?? random,
-    logger: parts.logger,
-    tokens: { signingKey, issuer: config.issuer, audience: config.audience },
-    settings: config.settings,
     clientIp: parts.clientIp ?? cloudflareClientIp,
-    allowedOrigins: config.allowedOrigins,
-    setupToken: config.setupToken,
-  }
+  })
 }

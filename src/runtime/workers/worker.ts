@@ -3,7 +3,8 @@ import { cryptoRandom, randomToken } from '../../core/random.ts'
 import { createApp } from '../../http/app.ts'
 import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
 import { problem } from '../../http/problem.ts'
-import { loadWorkerConfig, WorkerConfigError, type WorkerEnv } from './config.ts'
+import type { Database } from '../../db/database.ts'
+import { loadWorkerConfig, type WorkerConfig, WorkerConfigError, type WorkerEnv } from './config.ts'
 import { createD1Database } from './d1-database.ts'
 import { createWorkerDeps } from './worker-deps.ts'
 
@@ -11,21 +12,42 @@ import { createWorkerDeps } from './worker-deps.ts'
 const logger = createJsonLogger((line) => console.log(line))
 
 /**
- * The Workers entry: bindings → config (validated at first use) → D1 session → deps → the same app
- * the Node server runs. A D1 session is per request, so the app is built per request (cheap: routes
- * and schemas are module-level).
+ * The Workers entry: bindings → config (validated at first use) → the same app the Node server runs,
+ * built once per isolate. A D1 session is per request: each request's own session reaches the
+ * handlers through the context (`depsFor`), never through state shared between requests.
  */
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     try {
-      const config = loadWorkerConfig(env)
-      const deps = createWorkerDeps(config, { database: createD1Database(env.DB), logger })
-      return await createApp(deps).fetch(request, env, ctx)
+      return await appFor(loadWorkerConfig(env)).fetch(request, env, ctx)
     } catch (error) {
       return failClosed(error)
     }
   },
 } satisfies ExportedHandler<WorkerEnv>
+
+const apps = new WeakMap<WorkerConfig, ReturnType<typeof createApp>>()
+
+/** The app for this configuration (one per isolate in practice: the env does not change). */
+function appFor(config: WorkerConfig) {
+  let app = apps.get(config)
+  if (!app) {
+    const deps = createWorkerDeps(config, { database: outsideRequest, logger })
+    app = createApp(deps, {
+      depsFor: (c) => ({ ...deps, database: createD1Database((c.env as WorkerEnv).DB) }),
+    })
+    apps.set(config, app)
+  }
+  return app
+}
+
+// The app-wide deps hold no database: only a request has a D1 session to read through.
+const outsideRequest: Database = {
+  get db(): never {
+    throw new Error('no D1 session outside a request')
+  },
+  writeAtomically: () => Promise.reject(new Error('no D1 session outside a request')),
+}
 
 /**
  * Anything that fails outside the app's own error handling (a missing secret, a broken binding)
