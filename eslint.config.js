@@ -2,6 +2,20 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+const NODE_BUILTINS = {
+  group: ['node:*'],
+  message: 'Shared code must run on Workers too: no node:* imports.',
+}
+
+/** A pattern matching relative imports of the named top-level folders of src/. */
+function layers(folders, message) {
+  return { regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message }
+}
+
+function restrictImports(files, patterns) {
+  return { files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }
+}
+
 export default tseslint.config(
   { ignores: ['node_modules', 'drizzle', 'data', 'dist', '.cache', '.wrangler', 'coverage'] },
   js.configs.recommended,
@@ -10,7 +24,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      // Security-relevant randomness must come from Web Crypto (SECURITY.md A1).
+      // Security-relevant randomness must come from Web Crypto (docs/security.md).
       'no-restricted-properties': [
         'error',
         {
@@ -30,7 +44,7 @@ export default tseslint.config(
   },
   {
     // D1 has no interactive transactions (drizzle's db.transaction() fails there): writes that
-    // must hold together go through the atomic-write port, one batch on D1 (SECURITY.md I5).
+    // must hold together go through the atomic-write port, one batch on D1 (docs/architecture.md).
     files: ['src/**'],
     ignores: ['src/runtime/node/**'],
     rules: {
@@ -46,19 +60,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**', 'src/db/**', 'src/services/**', 'src/http/**'],
+    files: ['src/core/**', 'src/db/**', 'src/services/**', 'src/http/**', 'src/ui/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['node:*'],
-              message: 'Shared code must run on Workers too: no node:* imports.',
-            },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         { name: 'Buffer', message: 'Use Uint8Array.' },
@@ -66,6 +69,32 @@ export default tseslint.config(
       ],
     },
   },
+  // Import boundaries: imports flow one way, runtime → http → services → core and db, and
+  // http → ui. One block per folder, since a later no-restricted-imports replaces an earlier one.
+  restrictImports('src/core/**', [
+    NODE_BUILTINS,
+    {
+      group: ['hono', 'hono/*', '@hono/*', 'drizzle-orm', 'drizzle-orm/*'],
+      message: 'src/core is pure rules on Web standards: no Hono, no drizzle.',
+    },
+    layers(['db', 'services', 'http', 'ui', 'runtime'], 'src/core imports only src/core.'),
+  ]),
+  restrictImports('src/db/**', [
+    NODE_BUILTINS,
+    layers(['services', 'http', 'ui', 'runtime'], 'src/db imports only src/core and src/db.'),
+  ]),
+  restrictImports('src/services/**', [
+    NODE_BUILTINS,
+    layers(['http', 'ui', 'runtime'], 'Use cases know no HTTP, UI or runtime: take deps instead.'),
+  ]),
+  restrictImports('src/http/**', [
+    NODE_BUILTINS,
+    layers(['runtime'], 'The app gets its runtime through deps; it never imports an adapter.'),
+  ]),
+  restrictImports('src/ui/**', [
+    NODE_BUILTINS,
+    layers(['db', 'services', 'runtime'], 'Pages get props: no database, use case or runtime.'),
+  ]),
   {
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -13,7 +13,7 @@ export interface PasswordPolicy {
   historySize: number
 }
 
-/** SPEC.md's default: 15–256 characters, no composition rules, last 4 passwords barred. */
+/** The default policy: 15–256 characters, no composition rules, last 4 passwords barred. */
 export const defaultPasswordPolicy: PasswordPolicy = {
   minLength: 15,
   maxLength: 256,

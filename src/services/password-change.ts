@@ -63,7 +63,7 @@ async function findViolations(
 
 // Refusals that compared the new password with stored hashes say something about those hashes:
 // each counts as a failed attempt on the account (and is audited), so whoever holds a challenge or
-// a session cannot test guesses of the user's earlier passwords at hashing speed (SECURITY C5).
+// a session cannot test guesses of the user's earlier passwords at hashing speed.
 const HASH_COMPARED = new Set(['SAME_AS_TEMPORARY', 'RECENTLY_USED'])
 
 async function rejectPolicy(

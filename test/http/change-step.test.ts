@@ -66,7 +66,7 @@ describe('the challenge and the temporary password', () => {
   })
 })
 
-describe('refusals that compared hashes count as failed attempts (SECURITY C5)', () => {
+describe('refusals that compared hashes count as failed attempts', () => {
   it('at the forced change: five refusals lock the account, and a locked account hashes nothing', async () => {
     const user = await newUser()
     const challengeToken = await challengeFor(user.email, user.temporary)

@@ -15,7 +15,7 @@ const deniedReasons = async (targetId: string) =>
     )
   ).map((row) => row.reason)
 
-describe('every refused reset is audited with its reason (SECURITY H1)', () => {
+describe('every refused reset is audited with its reason', () => {
   it('idempotent retries, reused keys and malformed keys', async () => {
     const admin = await t.seedTenant()
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // Bearer tokens as an attacker would present them, through the app: every forged, altered or
 // misdirected token is a 401 on a real session's routes; a password-change challenge is a 403
-// everywhere but the change step (SECURITY C1, D2).
+// everywhere but the change step (docs/security.md, Sessions and tokens).
 
 let t: TestApp
 beforeEach(async () => {

@@ -11,7 +11,7 @@ const dialect = new SQLiteAsyncDialect()
 /**
  * The database port on D1. Every request gets its own D1 session starting at the primary
  * ('first-primary'): with read replication on, the first read of a request — the session and
- * revocation check — still sees every committed reset and sign-out (SECURITY.md D4). There is no
+ * revocation check — still sees every committed reset and sign-out (docs/security.md). There is no
  * fallback to the bare binding, whose reads may come from a lagging replica. Atomic writes are one
  * `batch()` (D1 has no interactive transactions, and a batch is one): the statements are compiled
  * by drizzle's dialect and bound here, and `meta.changes` reports what each one did.
