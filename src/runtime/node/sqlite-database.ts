@@ -122,7 +122,8 @@ export function openSqliteDatabase(
 /** 2, 4, 8 … ms up to `MAX_RETRY_DELAY_MS`, with jitter so that waiting writes do not move in step. */
 function retryDelay(attempt: number): number {
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, 2 ** (attempt + 1))
-  return ceiling / 2 + Math.random() * (ceiling / 2)
+  const [random] = crypto.getRandomValues(new Uint32Array(1))
+  return ceiling / 2 + (random! / 2 ** 32) * (ceiling / 2)
 }
 
 /**
