@@ -51,7 +51,10 @@ export const errorCodes = {
     status: 503,
     title: 'The database is locked by another writer; try again shortly',
   },
-  STORAGE_FULL: { status: 503, title: 'The database cannot grow: storage is full; nothing changed' },
+  STORAGE_FULL: {
+    status: 503,
+    title: 'The database cannot grow: storage is full; nothing changed',
+  },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorCodes

@@ -11,13 +11,25 @@ export interface DiskFullFigures {
   failedResetChangedNothing: boolean
   readsWhileFull: Record<string, number>
   /** Wrong-password sign-ins while full: answered 401 (failure counted) or 503 (nothing written). */
-  wrongPasswordWhileFull: { counted401: number; uncounted401: number; full503: number; other: number }
+  wrongPasswordWhileFull: {
+    counted401: number
+    uncounted401: number
+    full503: number
+    other: number
+  }
   /** A right password while full: 200 with its session written, or 503 with none. */
   rightPasswordWhileFull: { status: number; sessionWritten: boolean }
   afterRecovery: { sameKeyReset: number; wrongPassword: number; rightPassword: number }
 }
 
-const tables = ['users', 'password_resets', 'idempotency_keys', 'audit_events', 'sessions', 'sign_in_throttle']
+const tables = [
+  'users',
+  'password_resets',
+  'idempotency_keys',
+  'audit_events',
+  'sessions',
+  'sign_in_throttle',
+]
 
 export async function runDiskFull(): Promise<DiskFullFigures> {
   const t = await createTestApp({
@@ -38,16 +50,24 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
     const count = (table: string) =>
       (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
     const reset = (key: string) =>
-      t.post(`users/${bob.id}/password-reset`, { mode: 'generate' }, {
-        token: admin.accessToken,
-        headers: { 'Idempotency-Key': key },
-      })
+      t.post(
+        `users/${bob.id}/password-reset`,
+        { mode: 'generate' },
+        {
+          token: admin.accessToken,
+          headers: { 'Idempotency-Key': key },
+        },
+      )
 
     sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true })}`)
 
     // Resets until one needs a page the file may not have.
     let resetsBeforeFull = 0
-    let failed: { key: string; answer: Awaited<ReturnType<typeof reset>>; changedNothing: boolean } | null = null
+    let failed: {
+      key: string
+      answer: Awaited<ReturnType<typeof reset>>
+      changedNothing: boolean
+    } | null = null
     for (let i = 0; i < 2000 && !failed; i++) {
       const key = crypto.randomUUID()
       const before = snapshot()
@@ -58,7 +78,13 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
     if (!failed) throw new Error('the database never filled up')
 
     const reads: Record<string, number> = {}
-    for (const path of ['users', `users/${bob.id}`, `users/${bob.id}/password-reset`, 'audit-events?limit=5', 'me']) {
+    for (const path of [
+      'users',
+      `users/${bob.id}`,
+      `users/${bob.id}/password-reset`,
+      'audit-events?limit=5',
+      'me',
+    ]) {
       reads[path] = (await t.get(path, admin.accessToken)).status
     }
 
@@ -66,23 +92,34 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
     let consecutiveFull = 0
     for (let i = 0; i < 500 && consecutiveFull < 5; i++) {
       const before = count('sign_in_throttle')
-      const answer = await t.post('auth/sign-in', { email: `nobody-${i}@full.test`, password: 'wrong password' })
+      const answer = await t.post('auth/sign-in', {
+        email: `nobody-${i}@full.test`,
+        password: 'wrong password',
+      })
       const counted = count('sign_in_throttle') > before
       if (answer.status === 401) wrong[counted ? 'counted401' : 'uncounted401']++
-      else if (answer.status === 503 && answer.json?.code === 'STORAGE_FULL' && !counted) wrong.full503++
+      else if (answer.status === 503 && answer.json?.code === 'STORAGE_FULL' && !counted)
+        wrong.full503++
       else wrong.other++
       consecutiveFull = answer.status === 503 ? consecutiveFull + 1 : 0
     }
 
     const sessionsBefore = count('sessions')
     const right = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
-    const rightPasswordWhileFull = { status: right.status, sessionWritten: count('sessions') > sessionsBefore }
+    const rightPasswordWhileFull = {
+      status: right.status,
+      sessionWritten: count('sessions') > sessionsBefore,
+    }
 
     sqlite.pragma('max_page_count = 1073741823')
     const afterRecovery = {
       sameKeyReset: (await reset(failed.key)).status,
-      wrongPassword: (await t.post('auth/sign-in', { email: 'nobody@full.test', password: 'wrong' })).status,
-      rightPassword: (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+      wrongPassword: (
+        await t.post('auth/sign-in', { email: 'nobody@full.test', password: 'wrong' })
+      ).status,
+      rightPassword: (
+        await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+      ).status,
     }
     return {
       resetsBeforeFull,
