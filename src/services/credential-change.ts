@@ -94,7 +94,8 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
     )
   }
   statements.push(
-    // The new password must work at once: whoever changed it has just proven the right to.
+    // Whoever changed the password has proven their right to the account: its failure count
+    // starts over, and an admin's reset is never left unusable behind a lock.
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, credential.guard),
     ...(change.statements ?? []),
     ...change.audit.map((entry) => auditStatement(deps, change.meta, entry, credential.guard)),
