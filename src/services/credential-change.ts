@@ -47,58 +47,69 @@ export const SESSIONS_REVOKED = 1
 /**
  * The one atomic write of a password change, whoever makes it (an admin's reset, the forced
  * change, the user's own change): the user's new hash and credential version, their sessions
- * revoked, the sign-in lock cleared, audit rows. The user's update comes first, guarded on the row
+ * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit. The user's update comes first, guarded on the row
  * as read; everything after it is guarded on the new credential, so a write that lost a race to
  * another change changes nothing at all.
  */
 export function credentialChangedStatements(deps: Deps, change: CredentialChange): SQLWrapper[] {
-  const { db } = deps.database
   const { user, credential } = change
   const now = deps.clock.now()
-  const statements: SQLWrapper[] = [
-    db
-      .update(users)
-      .set({
-        ...change.set,
-        passwordHash: change.passwordHash,
-        credentialVersion: credential.version,
-        credentialId: credential.id,
-      })
-      .where(and(eq(users.id, user.id), change.unchanged)),
-    db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason: change.revokeSessions.reason })
-      .where(
-        and(
-          eq(sessions.userId, user.id),
-          change.revokeSessions.keep === undefined
-            ? undefined
-            : ne(sessions.id, change.revokeSessions.keep),
-          isNull(sessions.revokedAt),
-          credential.guard,
-        ),
-      ),
-  ]
-  if (change.closeRequests !== null) {
-    statements.push(
-      db
-        .update(passwordResetRequests)
-        .set({ closedAt: now, closedReason: change.closeRequests })
-        .where(
-          and(
-            eq(passwordResetRequests.userId, user.id),
-            isNull(passwordResetRequests.closedAt),
-            credential.guard,
-          ),
-        ),
-    )
-  }
-  statements.push(
+  return [
+    userUpdateStatement(deps, change),
+    sessionsRevocationStatement(deps, change, now),
+    ...(change.closeRequests === null
+      ? []
+      : [requestsClosingStatement(deps, user.id, change.closeRequests, credential.guard, now)]),
     // Whoever changed the password has proven their right to the account: its failure count
     // starts over, and an admin's reset is never left unusable behind a lock.
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, credential.guard),
     ...(change.statements ?? []),
     ...change.audit.map((entry) => auditStatement(deps, change.meta, entry, credential.guard)),
-  )
-  return statements
+  ]
+}
+
+function userUpdateStatement(deps: Deps, change: CredentialChange): SQLWrapper {
+  return deps.database.db
+    .update(users)
+    .set({
+      ...change.set,
+      passwordHash: change.passwordHash,
+      credentialVersion: change.credential.version,
+      credentialId: change.credential.id,
+    })
+    .where(and(eq(users.id, change.user.id), change.unchanged))
+}
+
+function sessionsRevocationStatement(
+  deps: Deps,
+  change: CredentialChange,
+  now: number,
+): SQLWrapper {
+  const { reason, keep } = change.revokeSessions
+  return deps.database.db
+    .update(sessions)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, change.user.id),
+        keep === undefined ? undefined : ne(sessions.id, keep),
+        isNull(sessions.revokedAt),
+        change.credential.guard,
+      ),
+    )
+}
+
+function requestsClosingStatement(
+  deps: Deps,
+  userId: string,
+  reason: string,
+  guard: SQL,
+  now: number,
+): SQLWrapper {
+  return deps.database.db
+    .update(passwordResetRequests)
+    .set({ closedAt: now, closedReason: reason })
+    .where(
+      and(eq(passwordResetRequests.userId, userId), isNull(passwordResetRequests.closedAt), guard),
+    )
 }

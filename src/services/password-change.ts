@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
@@ -14,7 +14,11 @@ import { insertWhere } from '../db/database.ts'
 import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
-import { credentialChangedStatements, newCredential } from './credential-change.ts'
+import {
+  credentialChangedStatements,
+  type NewCredential,
+  newCredential,
+} from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import { assertNotThrottled, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
@@ -179,35 +183,52 @@ async function commitForcedChange(
     credential.guard,
   )
   const [changed] = await deps.database.writeAtomically(
-    credentialChangedStatements(deps, {
-      user,
-      credential,
-      passwordHash,
-      set: {
-        mustChangePassword: false,
-        temporaryExpiresAt: null,
-        challengeId: null,
-        passwordChangedAt: now,
-      },
-      unchanged: and(
-        eq(users.challengeId, claims.jti),
-        eq(users.credentialVersion, claims.ver),
-        or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
-      ),
-      revokeSessions: { reason: 'password_change' },
-      closeRequests: null,
-      statements: [
-        ...historyStatements(deps, user.id, passwordHash, credential.guard),
-        markResetUsedStatement(deps, user.id, now, credential.guard),
-        // After the revocation, which would otherwise end this new session too.
-        ...session.statements,
-      ],
-      audit: [ownChangeAudit(user, { id: user.id, role: user.role }, 'FORCED_CHANGE')],
-      meta,
-    }),
+    forcedChangeStatements(deps, { user, claims, passwordHash, credential, session, meta, now }),
   )
   if (changed === 0) throw new AppError('INVALID_CHALLENGE')
   return session.result
+}
+
+function forcedChangeStatements(
+  deps: Deps,
+  change: {
+    user: UserRow
+    claims: ChallengeClaims
+    passwordHash: string
+    credential: NewCredential
+    session: { statements: SQLWrapper[] }
+    meta: RequestMeta
+    now: number
+  },
+): SQLWrapper[] {
+  const { user, claims, passwordHash, credential, now } = change
+  return credentialChangedStatements(deps, {
+    user,
+    credential,
+    passwordHash,
+    set: {
+      mustChangePassword: false,
+      temporaryExpiresAt: null,
+      challengeId: null,
+      passwordChangedAt: now,
+    },
+    // Still the challenge we checked, on its credential, before its temporary password expires.
+    unchanged: and(
+      eq(users.challengeId, claims.jti),
+      eq(users.credentialVersion, claims.ver),
+      or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
+    ),
+    revokeSessions: { reason: 'password_change' },
+    closeRequests: null,
+    statements: [
+      ...historyStatements(deps, user.id, passwordHash, credential.guard),
+      markResetUsedStatement(deps, user.id, now, credential.guard),
+      // After the revocation, which would otherwise end this new session too.
+      ...change.session.statements,
+    ],
+    audit: [ownChangeAudit(user, { id: user.id, role: user.role }, 'FORCED_CHANGE')],
+    meta: change.meta,
+  })
 }
 
 function markResetUsedStatement(deps: Deps, userId: string, now: number, guard: SQL) {
