@@ -338,7 +338,7 @@ export function ResetPanePage(props: {
             <button type="submit" class="primary">
               {t.resetPassword}
             </button>
-            <a href={`/admin/users/${user.id}`}>{t.backToUsers}</a>
+            <a href="/admin/users">{t.backToUsers}</a>
           </div>
         </form>
       </section>
