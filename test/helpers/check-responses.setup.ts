@@ -6,10 +6,10 @@ import { checkResponse, type OpenApiDocument } from './openapi-validator.ts'
 // once the file is done, checks each against the /openapi.json of the app that answered it.
 
 const calls: RecordedCall[] = []
-recordResponses((call) => calls.push(call))
+const stop = recordResponses((call) => calls.push(call))
 
 afterAll(async () => {
-  recordResponses()
+  stop()
   const documents = new Map<RecordedCall['app'], OpenApiDocument>()
   const violations = new Set<string>()
   for (const call of calls) {

@@ -59,18 +59,19 @@ export interface RecordedCall extends RecordedResponse {
   app: { request(path: string): Response | Promise<Response> }
 }
 
-let recorder: ((call: RecordedCall) => void) | undefined
+const recorders = new Set<(call: RecordedCall) => void>()
 
 /**
- * Hands every response that any harness's `call` gets to `sink` (or stops, given nothing), so a
- * test or a setup file can check them against the API document.
+ * Hands every response that any harness's `call` gets to `sink` until the returned function is
+ * called, so a test or a setup file can check them against the API document.
  *
  * @example
  * const calls: RecordedCall[] = []
- * recordResponses((call) => calls.push(call))
+ * const stop = recordResponses((call) => calls.push(call))
  */
-export function recordResponses(sink?: (call: RecordedCall) => void): void {
-  recorder = sink
+export function recordResponses(sink: (call: RecordedCall) => void): () => void {
+  recorders.add(sink)
+  return () => recorders.delete(sink)
 }
 
 export function buildHarness<P extends RuntimeParts>(parts: P) {
@@ -98,15 +99,17 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
     } catch {
       // not JSON: callers use `text`
     }
-    recorder?.({
-      app,
-      method,
-      path: new URL(url, TEST_PUBLIC_URL).pathname,
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      text,
-      json,
-    })
+    for (const record of recorders) {
+      record({
+        app,
+        method,
+        path: new URL(url, TEST_PUBLIC_URL).pathname,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        text,
+        json,
+      })
+    }
     return { status: response.status, headers: response.headers, text, json }
   }
 
