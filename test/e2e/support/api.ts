@@ -77,3 +77,49 @@ export async function signInOutcome(baseUrl: string, email: string, password: st
   const body = (await response.json()) as { status?: string; code?: string }
   return body.status ?? body.code ?? String(response.status)
 }
+
+/** Sign-in with a temporary password and the forced change, through the API: a bearer token. */
+export async function apiFirstSignIn(
+  baseUrl: string,
+  email: string,
+  temporaryPassword: string,
+  newPassword: string,
+): Promise<string> {
+  const challenge = await call<{ challengeToken: string }>(baseUrl, '/auth/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: temporaryPassword }),
+  })
+  const result = await call<{ accessToken: string }>(baseUrl, '/auth/password-change', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ challengeToken: challenge.challengeToken, newPassword }),
+  })
+  return result.accessToken
+}
+
+export async function apiCreateUser(
+  baseUrl: string,
+  token: string,
+  user: { email: string; displayName: string; role: string },
+): Promise<{ id: string; temporaryPassword: string }> {
+  const created = await call<{ user: ApiUser; temporaryPassword: string }>(baseUrl, '/users', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  })
+  return { id: created.user.id, temporaryPassword: created.temporaryPassword }
+}
+
+export async function apiReset(baseUrl: string, token: string, userId: string): Promise<string> {
+  const reset = await call<{ temporaryPassword: string }>(
+    baseUrl,
+    `/users/${userId}/password-reset`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'generate' }),
+    },
+  )
+  return reset.temporaryPassword
+}
