@@ -54,7 +54,7 @@ export async function signOut(page: Page) {
 
 export async function openUsers(page: Page, baseUrl: string) {
   await page.goto(`${baseUrl}/admin/users`)
-  await action(page, 'Add user').waitFor()
+  await page.getByRole('heading', { name: 'Users', exact: true }).waitFor()
 }
 
 /** Adds a user from the Users screen; the confirmation shows their first temporary password. */
@@ -109,6 +109,7 @@ export async function readTemporaryPassword(page: Page): Promise<string> {
 
 /** The whole page's markup and visible text, for "the password is nowhere on this page". */
 export async function pageHolds(page: Page, secret: string): Promise<boolean> {
+  await page.waitForLoadState()
   const [html, text] = await Promise.all([page.content(), page.locator('body').innerText()])
   return html.includes(secret) || text.includes(secret)
 }
