@@ -4,7 +4,6 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { apiCreateUser, resetsIssued } from './support/api.ts'
 import {
-  type AxeViolation,
   describeViolations,
   launchBrowser,
   openPage,
@@ -52,11 +51,6 @@ async function auditScreen(page: Page, screen: string) {
   const [violations, unlabelled] = await Promise.all([runAxe(page), unlabelledFields(page)])
   axeResults.push({ screen, violations: violations.length, rules: violations.map((v) => v.id) })
   return { violations, unlabelled }
-}
-
-function expectClean(result: { violations: AxeViolation[]; unlabelled: string[] }, screen: string) {
-  expect(describeViolations(result.violations), `axe on ${screen}`).toBe('')
-  expect(result.unlabelled, `unlabelled fields on ${screen}`).toEqual([])
 }
 
 /** Presses Tab until `target` has focus (at most `limit` times); fails if it never does. */
@@ -134,7 +128,13 @@ describe('every screen', () => {
     } finally {
       await page.context().close()
     }
-    for (const [screen, result] of Object.entries(results)) expectClean(result, screen)
+    const problems = Object.entries(results)
+      .filter(([, r]) => r.violations.length > 0 || r.unlabelled.length > 0)
+      .map(
+        ([screen, r]) =>
+          `${screen}:\n${describeViolations(r.violations)}\n${r.unlabelled.join('\n')}`,
+      )
+    expect(problems.join('\n'), 'axe violations or unlabelled fields').toBe('')
     expect(Object.keys(results)).toHaveLength(12)
   })
 })
