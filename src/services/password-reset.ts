@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { fingerprint, hashToken } from '../core/tokens.ts'
+import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { type AppDb, insertWhere, prepared, userCredentialIs } from '../db/database.ts'
 import {
   auditEvents,
@@ -14,19 +15,13 @@ import {
   signInThrottle,
   users,
 } from '../db/schema.ts'
+import { toIsoTime as iso } from '../db/time.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
-import {
-  assertAdmin,
-  findTenantUser,
-  iso,
-  isUniqueViolation,
-  lookupTenantUser,
-  type UserRow,
-} from './users.ts'
+import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 

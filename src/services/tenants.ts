@@ -2,6 +2,7 @@ import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId, randomToken } from '../core/random.ts'
+import { isForeignKeyViolation } from '../db/constraint-errors.ts'
 import { insertWhere } from '../db/database.ts'
 import { tenants, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
@@ -103,8 +104,7 @@ export async function setUpFirstTenant(
       { onlyIfFirst: true },
     )
   } catch (error) {
-    const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : ''
-    if (/FOREIGN KEY constraint failed/i.test(text)) throw new AppError('ALREADY_SET_UP')
+    if (isForeignKeyViolation(error)) throw new AppError('ALREADY_SET_UP')
     throw error
   }
 }
