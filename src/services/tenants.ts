@@ -1,6 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
+import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { isForeignKeyViolation } from '../db/constraint-errors.ts'
 import { insertWhere } from '../db/database.ts'
@@ -36,6 +37,7 @@ export async function createTenantWithAdmin(
   meta: RequestMeta = operatorMeta(deps, 'cli'),
   options: { onlyIfFirst?: boolean } = {},
 ): Promise<OperatorIssued> {
+  assertDisplaySafeName('name', input.name)
   await assertEmailFree(deps, input.adminEmail)
   const tenantId = randomId(deps.random)
   const admin = await prepareNewUser(

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
+import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId } from '../core/random.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
@@ -149,6 +150,7 @@ export async function prepareNewUser(
   actor: { id: string; role: string } | null,
   meta: RequestMeta,
 ): Promise<{ statements: SQLWrapper[]; result: () => Promise<NewUserResult> }> {
+  assertDisplaySafeName('displayName', input.displayName)
   const email = normalizeEmail(input.email)
   const now = deps.clock.now()
   const credential = await prepareTemporaryCredential(deps, email)
