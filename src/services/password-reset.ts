@@ -12,14 +12,13 @@ import {
   passwordResetRequests,
   passwordResets,
   sessions,
-  signInThrottle,
   users,
 } from '../db/schema.ts'
 import { toIsoTime as iso } from '../db/time.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { throttleKeys } from './sign-in-throttle.ts'
+import { clearAccountThrottle, throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
 
@@ -236,9 +235,7 @@ function resetStatements(
         ),
       ),
     // The admin reset clears the account's sign-in lock: the user must be able to use it.
-    db
-      .delete(signInThrottle)
-      .where(and(eq(signInThrottle.key, throttleKeys(target.email, null).account), guard)),
+    clearAccountThrottle(deps, throttleKeys(target.email, null).account, guard),
   ]
   const sessionsIndex = 2
   if (requireChange) {
