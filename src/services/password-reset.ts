@@ -15,9 +15,10 @@ import {
   users,
 } from '../db/schema.ts'
 import { toIsoTime as iso } from '../db/time.ts'
-import { auditStatement, recordAudit } from './audit.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import { clearAccountThrottle, throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
@@ -71,7 +72,7 @@ export async function resetPassword(
   meta: RequestMeta,
 ): Promise<ResetResult> {
   const deny = async (error: AppError): Promise<never> => {
-    await recordAudit(deps, meta, {
+    await recordRefusal(deps, meta, {
       tenantId: actor.tenantId,
       event: 'password_reset_denied',
       actor,
