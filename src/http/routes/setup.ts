@@ -6,9 +6,10 @@ import { setUpFirstTenant } from '../../services/tenants.ts'
 import type { AppEnv } from '../env.ts'
 import { apiRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
+import { displayName } from '../schemas.ts'
 
 const SetupBody = z
-  .strictObject({ tenantName: z.string().trim().min(1).max(200), adminEmail: z.email().max(254) })
+  .strictObject({ tenantName: displayName, adminEmail: z.email().max(254) })
   .openapi('SetupRequest')
 
 const SetupResult = z
