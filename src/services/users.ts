@@ -154,10 +154,12 @@ export async function searchTenantUsers(
   const inTenantAfter = and(eq(users.tenantId, tenantId), gt(users.email, after))
   if ([...search].length < MIN_SUBSTRING_SEARCH) {
     const prefix = search.normalize('NFKC').toLowerCase()
+    // One lower bound, so the planner ranges over the prefix and not from the start of the tenant.
+    const from = after >= prefix ? gt(users.email, after) : gte(users.email, prefix)
     const rows = await db
       .select()
       .from(users)
-      .where(and(inTenantAfter, gte(users.email, prefix), lt(users.email, `${prefix}\u{10FFFF}`)))
+      .where(and(eq(users.tenantId, tenantId), from, lt(users.email, `${prefix}\u{10FFFF}`)))
       .orderBy(asc(users.email))
       .limit(take)
     return { rows, searchedTo: null }
