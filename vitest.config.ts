@@ -31,6 +31,8 @@ export default defineConfig({
           })),
         ],
         resolve: {
+          // Worktrees share one node_modules by symlink; workerd must load its WASM by real path.
+          preserveSymlinks: true,
           alias: [
             {
               find: /^\.\.\/helpers\/test-app\.ts$/,

@@ -47,6 +47,14 @@ export const errorCodes = {
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong' },
   SERVICE_BUSY: { status: 503, title: 'The service is busy; try again shortly' },
+  DATABASE_BUSY: {
+    status: 503,
+    title: 'The database is locked by another writer; try again shortly',
+  },
+  STORAGE_FULL: {
+    status: 503,
+    title: 'The database cannot grow: storage is full; nothing changed',
+  },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorCode = keyof typeof errorCodes

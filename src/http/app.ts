@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
+import { createPages, isApiPath, renderNotFound } from './ui/pages-app.ts'
 
 export const API_BASE = '/api/v1'
 
@@ -73,7 +74,15 @@ export function createApp(
     },
   })
 
-  app.notFound(() => problem('NOT_FOUND'))
+  // The browser's pages, after the API so that /api/v1 is always answered by the API first.
+  app.route('/', createPages())
+
+  // The API and the operations endpoints answer in problem+json; a person's browser gets a page.
+  app.notFound((c) =>
+    isApiPath(c.req.path) || c.req.path === '/healthz' || c.req.path === '/openapi.json'
+      ? problem('NOT_FOUND')
+      : renderNotFound(c),
+  )
   app.onError((error, c) => problemResponse(c, error, deps.logger))
   return app
 }

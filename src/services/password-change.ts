@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, isNull, ne, or, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
+import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
 import {
   normalizePassword,
@@ -8,19 +9,20 @@ import {
   validatePasswordPolicy,
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
-import { verifyChallengeToken } from '../core/tokens.ts'
-import { insertWhere, userCredentialIs } from '../db/database.ts'
+import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
+import { insertWhere } from '../db/database.ts'
 import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
-import { auditStatement } from './audit.ts'
+import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
+import {
+  credentialChangedStatements,
+  type NewCredential,
+  newCredential,
+} from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
-import {
-  assertNotThrottled,
-  clearAccountThrottle,
-  signInFailureStatements,
-  throttleKeys,
-} from './sign-in-throttle.ts'
+import { assertNotThrottled, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
+import type { UserRow } from './users.ts'
 
 /**
  * Every rule a new user-chosen password must pass, as one list of violations: the stateless
@@ -121,7 +123,22 @@ export async function completePasswordChange(
   meta: RequestMeta,
 ): Promise<SignedIn> {
   const now = deps.clock.now()
-  const claims = await verifyChallengeToken(deps.tokens, input.challengeToken, now)
+  const { user, claims } = await findChallengedUser(deps, input.challengeToken, now)
+  // A locked account hashes nothing more, here as at sign-in.
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
+  await assertNewPasswordAllowed(deps, user, input.newPassword, meta, {
+    temporaryHash: user.passwordHash,
+  })
+  return commitForcedChange(deps, user, claims, input.newPassword, meta, now)
+}
+
+/** The user the challenge was issued to, while it is their latest and its temporary password lives. */
+async function findChallengedUser(
+  deps: Deps,
+  challengeToken: string,
+  now: number,
+): Promise<{ user: UserRow; claims: ChallengeClaims }> {
+  const claims = await verifyChallengeToken(deps.tokens, challengeToken, now)
   if (!claims) throw new AppError('INVALID_CHALLENGE')
   const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
   if (
@@ -129,71 +146,111 @@ export async function completePasswordChange(
     user.challengeId !== claims.jti ||
     user.credentialVersion !== claims.ver ||
     // The challenge dies with the temporary password it was earned with.
-    (user.temporaryExpiresAt !== null && user.temporaryExpiresAt <= now)
+    isTemporaryPasswordExpired(user, now)
   ) {
     throw new AppError('INVALID_CHALLENGE')
   }
-  // A locked account hashes nothing more, here as at sign-in.
-  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
+  return { user, claims }
+}
 
-  const violations = await findViolations(deps, user, input.newPassword, {
-    temporaryHash: user.passwordHash,
-  })
+/** Refuses a new password that breaks a rule (see `findViolations`), counting hash comparisons. */
+async function assertNewPasswordAllowed(
+  deps: Deps,
+  user: UserRow,
+  newPassword: string,
+  meta: RequestMeta,
+  compareWith: { temporaryHash?: string; currentPassword?: string },
+): Promise<void> {
+  const violations = await findViolations(deps, user, newPassword, compareWith)
   if (violations.length > 0) await rejectPolicy(deps, user, violations, meta)
+}
 
-  const newHash = await hashPassword(deps.hasher, input.newPassword)
-  const credentialId = randomId(deps.random)
-  const credentialVersion = user.credentialVersion + 1
-  const guard = userCredentialIs(user.id, credentialId)
-  const session = await prepareSession(deps, { ...user, credentialVersion }, meta, guard)
-  const [changed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({
-        passwordHash: newHash,
-        credentialVersion,
-        credentialId,
-        mustChangePassword: false,
-        temporaryExpiresAt: null,
-        challengeId: null,
-        passwordChangedAt: now,
-      })
-      .where(
-        and(
-          eq(users.id, user.id),
-          eq(users.challengeId, claims.jti),
-          eq(users.credentialVersion, claims.ver),
-          or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
-        ),
-      ),
-    ...historyStatements(deps, user.id, newHash, guard),
-    deps.database.db
-      .update(passwordResets)
-      .set({ status: 'used', usedAt: now })
-      .where(and(eq(passwordResets.userId, user.id), eq(passwordResets.status, 'pending'), guard)),
-    deps.database.db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason: 'password_change' })
-      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt), guard)),
-    ...session.statements,
-    // A completed change is a successful sign-in: the account's failure count starts over.
-    clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'authn_password_change',
-        actor: { id: user.id, role: user.role },
-        targetId: user.id,
-        outcome: 'success',
-        reason: 'FORCED_CHANGE',
-      },
-      guard,
-    ),
-  ])
+/** The forced change's write: the new password, the pending reset used, a first session. */
+async function commitForcedChange(
+  deps: Deps,
+  user: UserRow,
+  claims: ChallengeClaims,
+  newPassword: string,
+  meta: RequestMeta,
+  now: number,
+): Promise<SignedIn> {
+  const passwordHash = await hashPassword(deps.hasher, newPassword)
+  const credential = newCredential(deps, user)
+  const session = await prepareSession(
+    deps,
+    { ...user, credentialVersion: credential.version },
+    meta,
+    credential.guard,
+  )
+  const [changed] = await deps.database.writeAtomically(
+    forcedChangeStatements(deps, { user, claims, passwordHash, credential, session, meta, now }),
+  )
   if (changed === 0) throw new AppError('INVALID_CHALLENGE')
   return session.result
+}
+
+function forcedChangeStatements(
+  deps: Deps,
+  change: {
+    user: UserRow
+    claims: ChallengeClaims
+    passwordHash: string
+    credential: NewCredential
+    session: { statements: SQLWrapper[] }
+    meta: RequestMeta
+    now: number
+  },
+): SQLWrapper[] {
+  const { user, claims, passwordHash, credential, now } = change
+  return credentialChangedStatements(deps, {
+    user,
+    credential,
+    passwordHash,
+    set: {
+      mustChangePassword: false,
+      temporaryExpiresAt: null,
+      challengeId: null,
+      passwordChangedAt: now,
+    },
+    // Still the challenge we checked, on its credential, before its temporary password expires.
+    unchanged: and(
+      eq(users.challengeId, claims.jti),
+      eq(users.credentialVersion, claims.ver),
+      or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
+    ),
+    revokeSessions: { reason: 'password_change' },
+    closeRequests: null,
+    statements: [
+      ...historyStatements(deps, user.id, passwordHash, credential.guard),
+      markResetUsedStatement(deps, user.id, now, credential.guard),
+      // After the revocation, which would otherwise end this new session too.
+      ...change.session.statements,
+    ],
+    audit: [ownChangeAudit(user, { id: user.id, role: user.role }, 'FORCED_CHANGE')],
+    meta: change.meta,
+  })
+}
+
+function markResetUsedStatement(deps: Deps, userId: string, now: number, guard: SQL) {
+  return deps.database.db
+    .update(passwordResets)
+    .set({ status: 'used', usedAt: now })
+    .where(and(eq(passwordResets.userId, userId), eq(passwordResets.status, 'pending'), guard))
+}
+
+function ownChangeAudit(
+  user: UserRow,
+  actor: { id: string; role: string },
+  reason: 'FORCED_CHANGE' | 'SELF_SERVICE',
+): AuditInput {
+  return {
+    tenantId: user.tenantId,
+    event: 'authn_password_change',
+    actor,
+    targetId: user.id,
+    outcome: 'success',
+    reason,
+  }
 }
 
 /**
@@ -214,52 +271,43 @@ export async function changeOwnPassword(
     await recordChangeFailure(deps, user, 'INVALID_CURRENT_PASSWORD', meta)
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
-  const violations = await findViolations(deps, user, input.newPassword, {
+  await assertNewPasswordAllowed(deps, user, input.newPassword, meta, {
     currentPassword: input.currentPassword,
   })
-  if (violations.length > 0) await rejectPolicy(deps, user, violations, meta)
+  await commitOwnChange(deps, actor, user, input.newPassword, meta)
+}
 
+/** The self-service change's write: the caller's session moves to the new credential. */
+async function commitOwnChange(
+  deps: Deps,
+  actor: Actor,
+  user: UserRow,
+  newPassword: string,
+  meta: RequestMeta,
+): Promise<void> {
   const now = deps.clock.now()
-  const newHash = await hashPassword(deps.hasher, input.newPassword)
-  const credentialId = randomId(deps.random)
-  const credentialVersion = user.credentialVersion + 1
-  const guard = userCredentialIs(user.id, credentialId)
-  const [changed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({ passwordHash: newHash, credentialVersion, credentialId, passwordChangedAt: now })
-      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-    ...historyStatements(deps, user.id, newHash, guard),
-    deps.database.db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason: 'password_change' })
-      .where(
-        and(
-          eq(sessions.userId, user.id),
-          ne(sessions.id, actor.sessionId),
-          isNull(sessions.revokedAt),
-          guard,
-        ),
-      ),
-    // The session that made the change moves to the new credential version and stays valid.
-    deps.database.db
-      .update(sessions)
-      .set({ credentialVersion })
-      .where(and(eq(sessions.id, actor.sessionId), guard)),
-    clearAccountThrottle(deps, throttleKeys(user.email, null).account, guard),
-    auditStatement(
-      deps,
+  const passwordHash = await hashPassword(deps.hasher, newPassword)
+  const credential = newCredential(deps, user)
+  const [changed] = await deps.database.writeAtomically(
+    credentialChangedStatements(deps, {
+      user,
+      credential,
+      passwordHash,
+      set: { passwordChangedAt: now },
+      unchanged: eq(users.credentialId, user.credentialId),
+      revokeSessions: { reason: 'password_change', keep: actor.sessionId },
+      closeRequests: null,
+      statements: [
+        ...historyStatements(deps, user.id, passwordHash, credential.guard),
+        // The session that made the change moves to the new credential version and stays valid.
+        deps.database.db
+          .update(sessions)
+          .set({ credentialVersion: credential.version })
+          .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
+      ],
+      audit: [ownChangeAudit(user, actor, 'SELF_SERVICE')],
       meta,
-      {
-        tenantId: user.tenantId,
-        event: 'authn_password_change',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-        reason: 'SELF_SERVICE',
-      },
-      guard,
-    ),
-  ])
+    }),
+  )
   if (changed === 0) throw new AppError('CONFLICT')
 }

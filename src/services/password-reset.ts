@@ -1,23 +1,20 @@
-import { and, count, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../core/errors.ts'
+import { hasExpired } from '../core/expiry.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { fingerprint, hashToken } from '../core/tokens.ts'
-import { type AppDb, insertWhere, prepared, userCredentialIs } from '../db/database.ts'
-import {
-  auditEvents,
-  idempotencyKeys,
-  passwordResetRequests,
-  passwordResets,
-  sessions,
-  signInThrottle,
-  users,
-} from '../db/schema.ts'
-import { auditStatement, recordAudit } from './audit.ts'
+import { type AppDb, insertWhere, prepared } from '../db/database.ts'
+import { auditEvents, idempotencyKeys, passwordResets, sessions, users } from '../db/schema.ts'
+import { type AuditInput, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
+import {
+  credentialChangedStatements,
+  newCredential,
+  SESSIONS_REVOKED,
+} from './credential-change.ts'
 import type { Deps } from './deps.ts'
-import { throttleKeys } from './sign-in-throttle.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import {
   assertAdmin,
@@ -65,6 +62,13 @@ interface ResetWriteOptions {
   guard?: SQL
 }
 
+type ResetInput = {
+  userId: string
+  request: ResetRequest
+  requireChange: boolean
+  idempotencyKey?: string
+}
+
 /**
  * Resets a user's password to a new temporary one, shown once in the result. Authorization
  * (tenant, role matrix, self), idempotency and rate limits are checked first, and every refusal
@@ -73,68 +77,99 @@ interface ResetWriteOptions {
 export async function resetPassword(
   deps: Deps,
   actor: Actor,
-  input: { userId: string; request: ResetRequest; requireChange: boolean; idempotencyKey?: string },
+  input: ResetInput,
   meta: RequestMeta,
 ): Promise<ResetResult> {
-  const deny = async (error: AppError): Promise<never> => {
-    await recordAudit(deps, meta, {
-      tenantId: actor.tenantId,
-      event: 'password_reset_denied',
-      actor,
-      targetId: input.userId,
-      outcome: 'denied',
-      reason: error.code,
-    })
-    throw error
-  }
-  const denyOnAppError = (error: unknown) =>
-    error instanceof AppError ? deny(error) : Promise.reject(error)
-
-  // A non-admin gets the same 403 whether or not the target exists.
-  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
-  const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
-  if (!target) return deny(new AppError('NOT_FOUND'))
-  const decision = decidePasswordReset(actor, target)
-  if (decision !== 'allowed') return deny(new AppError(decision))
-  if (!input.requireChange && !deps.settings.allowPermanentAdminPasswords) {
-    return deny(new AppError('PERMANENT_PASSWORD_NOT_ALLOWED'))
-  }
-  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
-    return deny(new AppError('INVALID_IDEMPOTENCY_KEY'))
-  }
-
-  const idempotency = input.idempotencyKey
-    ? {
-        keyHash: hashToken(input.idempotencyKey),
-        requestHash: await fingerprint(
-          deps.tokens.signingKey,
-          JSON.stringify([input.userId, input.request, input.requireChange]),
-        ),
-      }
-    : null
-  if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(denyOnAppError)
+  const deny = denyReset(deps, actor, input.userId, meta)
+  const target = await authorizeReset(deps, actor, input).catch(deny)
+  const idempotency = await idempotencyRecord(deps, input)
+  if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(deny)
   const limits = resetRateLimits(deps, actor.id, target.id)
-  await limits.assert().catch(denyOnAppError)
-
+  await limits.assert().catch(deny)
   const credential = await prepareTemporaryCredential(
     deps,
     target.email,
     input.request.mode === 'custom' ? input.request.password : undefined,
-  ).catch(denyOnAppError)
+  ).catch(deny)
+  return commitAdminReset(deps, actor, target, credential, {
+    requireChange: input.requireChange,
+    idempotency,
+    meta,
+    limits,
+    deny,
+  })
+}
 
+/** Audits a refused reset with its reason, then rethrows; other failures pass through unaudited. */
+function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
+  return async (error: unknown): Promise<never> => {
+    if (error instanceof AppError) {
+      await recordAudit(deps, meta, {
+        tenantId: actor.tenantId,
+        event: 'password_reset_denied',
+        actor,
+        targetId: userId,
+        outcome: 'denied',
+        reason: error.code,
+      })
+    }
+    throw error
+  }
+}
+
+/** The target, if this admin may reset it as asked; otherwise the refusal. */
+async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Promise<UserRow> {
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
+  if (!target) throw new AppError('NOT_FOUND')
+  const decision = decidePasswordReset(actor, target)
+  if (decision !== 'allowed') throw new AppError(decision)
+  if (!input.requireChange && !deps.settings.allowPermanentAdminPasswords) {
+    throw new AppError('PERMANENT_PASSWORD_NOT_ALLOWED')
+  }
+  if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+    throw new AppError('INVALID_IDEMPOTENCY_KEY')
+  }
+  return target
+}
+
+async function idempotencyRecord(deps: Deps, input: ResetInput): Promise<IdempotencyRecord | null> {
+  if (!input.idempotencyKey) return null
+  return {
+    keyHash: hashToken(input.idempotencyKey),
+    requestHash: await fingerprint(
+      deps.tokens.signingKey,
+      JSON.stringify([input.userId, input.request, input.requireChange]),
+    ),
+  }
+}
+
+/** `commitReset` held to the admin's rate limits and idempotency key. */
+async function commitAdminReset(
+  deps: Deps,
+  actor: Actor,
+  target: UserRow,
+  credential: TemporaryCredential,
+  options: Omit<ResetWriteOptions, 'guard'> & {
+    limits: ReturnType<typeof resetRateLimits>
+    deny: ReturnType<typeof denyReset>
+  },
+): Promise<ResetResult> {
+  const { idempotency, limits, deny } = options
   try {
     return await commitReset(deps, actor, target, credential, {
-      requireChange: input.requireChange,
+      requireChange: options.requireChange,
       idempotency,
-      meta,
+      meta: options.meta,
       // Checked again inside the write: a burst of parallel requests all read the same count.
       guard: limits.guard,
-      beforeRetry: () => limits.assert().catch(denyOnAppError),
+      beforeRetry: () => limits.assert().catch(deny),
     })
   } catch (error) {
     // Another request with the same key committed first: answer as a retry would be answered.
     if (idempotency && isUniqueViolation(error)) {
-      await assertKeyUnused(deps, actor, idempotency).catch(denyOnAppError)
+      await assertKeyUnused(deps, actor, idempotency).catch(deny)
     }
     throw error
   }
@@ -160,8 +195,8 @@ export async function commitReset(
   let current = target
   for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
     const resetId = randomId(deps.random)
-    const batch = resetStatements(deps, issuer, current, credential, resetId, options)
-    const changes = await deps.database.writeAtomically(batch.statements)
+    const statements = resetStatements(deps, issuer, current, credential, resetId, options)
+    const changes = await deps.database.writeAtomically(statements)
     if (changes[0] === 1) {
       deps.logger.info('password_reset_issued', {
         requestId: options.meta.requestId,
@@ -174,7 +209,7 @@ export async function commitReset(
         temporaryPassword: credential.password,
         requireChange: options.requireChange,
         expiresAt: options.requireChange ? new Date(credential.expiresAt).toISOString() : null,
-        sessionsRevoked: changes[batch.sessionsIndex] ?? 0,
+        sessionsRevoked: changes[SESSIONS_REVOKED] ?? 0,
       }
     }
     await options.beforeRetry?.()
@@ -183,6 +218,7 @@ export async function commitReset(
   throw new AppError('CONFLICT')
 }
 
+/** The reset's one atomic write (see `credentialChangedStatements`), with its own records. */
 function resetStatements(
   deps: Deps,
   issuer: ResetIssuer,
@@ -190,62 +226,53 @@ function resetStatements(
   credential: { hash: string; expiresAt: number },
   resetId: string,
   options: ResetWriteOptions,
-): { statements: SQLWrapper[]; sessionsIndex: number } {
-  const { requireChange, idempotency, meta } = options
-  const { db } = deps.database
-  const now = deps.clock.now()
-  const credentialId = randomId(deps.random)
-  const guard = userCredentialIs(target.id, credentialId)
+): SQLWrapper[] {
+  const { requireChange } = options
+  const next = newCredential(deps, target)
   const revokeReason = `password_reset:${resetId}`
+  return credentialChangedStatements(deps, {
+    user: target,
+    credential: next,
+    passwordHash: credential.hash,
+    set: {
+      mustChangePassword: requireChange,
+      temporaryExpiresAt: requireChange ? credential.expiresAt : null,
+      challengeId: null,
+      lastResetAt: deps.clock.now(),
+      lastResetBy: issuer.id,
+    },
+    // Guarded on the version we read, and on the caller's guard (an admin's rate limits).
+    unchanged: and(eq(users.credentialVersion, target.credentialVersion), options.guard),
+    revokeSessions: { reason: revokeReason },
+    closeRequests: 'password_reset',
+    statements: [
+      ...resetRecordStatements(deps, issuer, target, credential, resetId, options, next.guard),
+      ...idempotencyStatements(deps, issuer, resetId, options.idempotency, next.guard),
+    ],
+    audit: resetAuditEntries(issuer, target, resetId, revokeReason, requireChange),
+    meta: options.meta,
+  })
+}
+
+/** The older temporary password is superseded; a temporary one is recorded as pending. */
+function resetRecordStatements(
+  deps: Deps,
+  issuer: ResetIssuer,
+  target: UserRow,
+  credential: { expiresAt: number },
+  resetId: string,
+  { requireChange }: ResetWriteOptions,
+  guard: SQL,
+): SQLWrapper[] {
+  const now = deps.clock.now()
   const statements: SQLWrapper[] = [
-    // First, and guarded on the version we read (and on the caller's guard, the rate limits for
-    // an admin): a concurrent reset makes this change nothing,
-    // and then every statement below, guarded on the fresh credential id, changes nothing too.
-    db
-      .update(users)
-      .set({
-        passwordHash: credential.hash,
-        credentialVersion: target.credentialVersion + 1,
-        credentialId,
-        mustChangePassword: requireChange,
-        temporaryExpiresAt: requireChange ? credential.expiresAt : null,
-        challengeId: null,
-        lastResetAt: now,
-        lastResetBy: issuer.id,
-      })
-      .where(
-        and(
-          eq(users.id, target.id),
-          eq(users.credentialVersion, target.credentialVersion),
-          options.guard,
-        ),
-      ),
-    db
+    deps.database.db
       .update(passwordResets)
       .set({ status: 'superseded', supersededAt: now })
       .where(
         and(eq(passwordResets.userId, target.id), eq(passwordResets.status, 'pending'), guard),
       ),
-    db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason })
-      .where(and(eq(sessions.userId, target.id), isNull(sessions.revokedAt), guard)),
-    db
-      .update(passwordResetRequests)
-      .set({ closedAt: now, closedReason: 'password_reset' })
-      .where(
-        and(
-          eq(passwordResetRequests.userId, target.id),
-          isNull(passwordResetRequests.closedAt),
-          guard,
-        ),
-      ),
-    // The admin reset clears the account's sign-in lock: the user must be able to use it.
-    db
-      .delete(signInThrottle)
-      .where(and(eq(signInThrottle.key, throttleKeys(target.email, null).account), guard)),
   ]
-  const sessionsIndex = 2
   if (requireChange) {
     statements.push(
       insertWhere(
@@ -264,61 +291,63 @@ function resetStatements(
       ),
     )
   }
-  if (idempotency && issuer.id) {
-    const sameKey = and(
-      eq(idempotencyKeys.actorId, issuer.id),
-      eq(idempotencyKeys.keyHash, idempotency.keyHash),
-    )
-    statements.push(
-      // An expired record of the same key makes way for the new one.
-      db.delete(idempotencyKeys).where(and(sameKey, lte(idempotencyKeys.expiresAt, now), guard)),
-      insertWhere(
-        idempotencyKeys,
-        {
-          actorId: issuer.id,
-          keyHash: idempotency.keyHash,
-          requestHash: idempotency.requestHash,
-          resetId,
-          createdAt: now,
-          expiresAt: now + deps.settings.idempotencyTtlSeconds * 1000,
-        },
-        guard,
-      ),
-    )
-  }
-  // Counted inside the transaction, after the revocation above.
-  const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
-  statements.push(
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: target.tenantId,
-        event: 'authn_token_revoked',
-        actor: issuer,
-        targetId: target.id,
-        outcome: 'success',
-        reason: 'PASSWORD_RESET',
-        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
-      },
-      guard,
-    ),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: target.tenantId,
-        event: 'password_reset_issued',
-        actor: issuer,
-        targetId: target.id,
-        outcome: 'success',
-        reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
-        details: sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`,
-      },
-      guard,
-    ),
+  return statements
+}
+
+/** The admin's idempotency key, remembered with the reset it produced. */
+function idempotencyStatements(
+  deps: Deps,
+  issuer: ResetIssuer,
+  resetId: string,
+  idempotency: IdempotencyRecord | null,
+  guard: SQL,
+): SQLWrapper[] {
+  if (!idempotency || !issuer.id) return []
+  const now = deps.clock.now()
+  const sameKey = and(
+    eq(idempotencyKeys.actorId, issuer.id),
+    eq(idempotencyKeys.keyHash, idempotency.keyHash),
   )
-  return { statements, sessionsIndex }
+  return [
+    // An expired record of the same key makes way for the new one.
+    deps.database.db
+      .delete(idempotencyKeys)
+      .where(and(sameKey, lte(idempotencyKeys.expiresAt, now), guard)),
+    insertWhere(
+      idempotencyKeys,
+      {
+        actorId: issuer.id,
+        keyHash: idempotency.keyHash,
+        requestHash: idempotency.requestHash,
+        resetId,
+        createdAt: now,
+        expiresAt: now + deps.settings.idempotencyTtlSeconds * 1000,
+      },
+      guard,
+    ),
+  ]
+}
+
+function resetAuditEntries(
+  issuer: ResetIssuer,
+  target: UserRow,
+  resetId: string,
+  revokeReason: string,
+  requireChange: boolean,
+): AuditInput[] {
+  // Counted inside the write, after the revocation.
+  const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
+  const details = sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`
+  const entry = { tenantId: target.tenantId, actor: issuer, targetId: target.id, details }
+  return [
+    { ...entry, event: 'authn_token_revoked', outcome: 'success', reason: 'PASSWORD_RESET' },
+    {
+      ...entry,
+      event: 'password_reset_issued',
+      outcome: 'success',
+      reason: requireChange ? 'TEMPORARY' : 'PERMANENT',
+    },
+  ]
 }
 
 /** A retried key never reveals or rotates a password again; a key reused for another request is refused. */
@@ -428,8 +457,7 @@ export async function getResetStatus(
       supersededAt: null,
     }
   }
-  const expired =
-    latest.status === 'pending' && latest.expiresAt !== null && latest.expiresAt <= deps.clock.now()
+  const expired = latest.status === 'pending' && hasExpired(latest.expiresAt, deps.clock.now())
   return {
     status: expired ? 'expired' : latest.status,
     resetId: latest.id,

@@ -1,5 +1,6 @@
 import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
+import { hasExpired } from '../core/expiry.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import {
   hashToken,
@@ -66,22 +67,7 @@ export async function prepareSession(
       guard,
     ),
   ]
-  const accessToken = await signAccessToken(
-    deps.tokens,
-    { sub: user.id, sid: sessionId, tid: user.tenantId },
-    now,
-    settings.accessTokenTtlSeconds,
-  )
-  return {
-    statements,
-    result: {
-      status: 'signed_in',
-      accessToken,
-      tokenType: 'Bearer',
-      expiresIn: settings.accessTokenTtlSeconds,
-      refreshToken,
-    },
-  }
+  return { statements, result: await signedIn(deps, user, sessionId, refreshToken, now) }
 }
 
 // The one query every authenticated request runs, prepared once.
@@ -158,6 +144,21 @@ export async function refreshSession(
 ): Promise<SignedIn> {
   const now = deps.clock.now()
   const tokenHash = hashToken(refreshToken)
+  const row = await findRefreshToken(deps, tokenHash)
+  if (!row) throw new AppError('INVALID_REFRESH_TOKEN')
+  if (row.rotatedAt !== null) {
+    await revokeForReuse(deps, row, meta)
+    throw new AppError('INVALID_REFRESH_TOKEN')
+  }
+  if (!isRefreshable(row, now)) throw new AppError('INVALID_REFRESH_TOKEN')
+  const nextToken = await rotateRefreshToken(deps, row, tokenHash, meta, now)
+  return signedIn(deps, { id: row.userId, tenantId: row.tenantId }, row.sessionId, nextToken, now)
+}
+
+type RefreshTokenRow = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>
+
+/** The refresh token with its session and user, whatever their state. */
+async function findRefreshToken(deps: Deps, tokenHash: string) {
   const [row] = await deps.database.db
     .select({
       sessionId: sessions.id,
@@ -176,21 +177,28 @@ export async function refreshSession(
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(refreshTokens.tokenHash, tokenHash))
-  if (!row) throw new AppError('INVALID_REFRESH_TOKEN')
-  if (row.rotatedAt !== null) {
-    await revokeForReuse(deps, row, meta)
-    throw new AppError('INVALID_REFRESH_TOKEN')
-  }
-  if (
-    row.revokedAt !== null ||
-    row.tokenExpiresAt <= now ||
-    row.sessionExpiresAt <= now ||
-    row.sessionVersion !== row.userVersion ||
-    row.mustChangePassword
-  ) {
-    throw new AppError('INVALID_REFRESH_TOKEN')
-  }
+  return row
+}
 
+/** A live token of a live session on the user's current credential (see `authenticate`). */
+function isRefreshable(row: RefreshTokenRow, now: number): boolean {
+  return (
+    row.revokedAt === null &&
+    !hasExpired(row.tokenExpiresAt, now) &&
+    !hasExpired(row.sessionExpiresAt, now) &&
+    row.sessionVersion === row.userVersion &&
+    !row.mustChangePassword
+  )
+}
+
+/** Marks the token rotated and inserts its successor, in one write; returns the successor. */
+async function rotateRefreshToken(
+  deps: Deps,
+  row: RefreshTokenRow,
+  tokenHash: string,
+  meta: RequestMeta,
+  now: number,
+): Promise<string> {
   const nextToken = randomToken(deps.random)
   const nextHash = hashToken(nextToken)
   const rotated = sql`exists (select 1 from ${refreshTokens} where ${refreshTokens.tokenHash} = ${tokenHash} and ${refreshTokens.replacedBy} = ${nextHash})`
@@ -215,18 +223,29 @@ export async function refreshSession(
     await revokeForReuse(deps, row, meta)
     throw new AppError('INVALID_REFRESH_TOKEN')
   }
-  const accessToken = await signAccessToken(
-    deps.tokens,
-    { sub: row.userId, sid: row.sessionId, tid: row.tenantId },
-    now,
-    deps.settings.accessTokenTtlSeconds,
-  )
+  return nextToken
+}
+
+/** The signed-in answer: a fresh access token for the session, with its refresh token. */
+async function signedIn(
+  deps: Deps,
+  user: { id: string; tenantId: string },
+  sessionId: string,
+  refreshToken: string,
+  now: number,
+): Promise<SignedIn> {
+  const { accessTokenTtlSeconds } = deps.settings
   return {
     status: 'signed_in',
-    accessToken,
+    accessToken: await signAccessToken(
+      deps.tokens,
+      { sub: user.id, sid: sessionId, tid: user.tenantId },
+      now,
+      accessTokenTtlSeconds,
+    ),
     tokenType: 'Bearer',
-    expiresIn: deps.settings.accessTokenTtlSeconds,
-    refreshToken: nextToken,
+    expiresIn: accessTokenTtlSeconds,
+    refreshToken,
   }
 }
 

@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
+import { challengeExpiresAt, isTemporaryPasswordExpired } from '../core/expiry.ts'
 import {
   hashPassword,
   needsRehash,
@@ -23,6 +24,7 @@ import {
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
+import type { UserRow } from './users.ts'
 
 export interface PasswordChangeRequired {
   status: 'password_change_required'
@@ -53,6 +55,8 @@ function dummyHash(deps: Deps): Promise<string> {
   return hash
 }
 
+type ThrottleKeys = ReturnType<typeof throttleKeys>
+
 /**
  * Signs a user in with email and password. Exactly one argon2 verify runs on every path that
  * reaches hashing; throttled attempts are refused before it. Unknown email and wrong password
@@ -66,123 +70,139 @@ export async function signIn(
   const email = normalizeEmail(input.email)
   const keys = throttleKeys(email, meta.ip)
   await assertNotThrottled(deps, keys)
-
-  const [user] = await userByEmail(deps.database.db).all({ email })
-  const passwordMatches = await verifyPassword(
-    deps.hasher,
-    user?.passwordHash ?? (await dummyHash(deps)),
-    input.password,
-  )
-
-  if (!user || !passwordMatches) {
-    // The same writes for an unknown account as for a known one: no timing difference to exploit.
-    const actor = user ? { id: user.id, role: user.role } : null
-    const failure = (event: 'authn_login_fail' | 'authn_login_lock') =>
-      auditStatement(deps, meta, {
-        tenantId: user?.tenantId ?? null,
-        event,
-        actor,
-        targetId: user?.id ?? null,
-        outcome: 'failure',
-        reason: user ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
-      })
-    await deps.database.writeAtomically([
-      ...signInFailureStatements(deps, keys),
-      failure('authn_login_fail'),
-    ])
-    if (await accountLockJustStarted(deps, keys.account)) {
-      await deps.database.writeAtomically([failure('authn_login_lock')])
-      deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: user?.id ?? null })
-    }
-    throw new AppError('INVALID_CREDENTIALS')
-  }
-
+  const account = await findAccount(deps, email)
+  const user = await verifyCredentials(deps, account, input.password)
+  if (!user) return recordSignInFailure(deps, account, keys, meta)
   const now = deps.clock.now()
-  const actor = { id: user.id, role: user.role }
-  if (
-    user.mustChangePassword &&
-    user.temporaryExpiresAt !== null &&
-    user.temporaryExpiresAt <= now
-  ) {
-    // Only someone who knows the temporary password learns that it expired; they need a new reset.
-    await recordAudit(deps, meta, {
-      tenantId: user.tenantId,
-      event: 'password_reset_expired_use',
-      actor,
-      targetId: user.id,
+  if (isTemporaryPasswordExpired(user, now)) return rejectExpiredTemporaryPassword(deps, user, meta)
+  if (user.mustChangePassword) return issueChangeChallenge(deps, user, keys, meta, now)
+  return openSession(deps, user, input.password, keys, meta)
+}
+
+async function findAccount(deps: Deps, email: string): Promise<UserRow | undefined> {
+  const [user] = await userByEmail(deps.database.db).all({ email })
+  return user
+}
+
+/**
+ * The account if the password is its own. One argon2 verify either way: an unknown email is
+ * checked against the dummy hash, so it costs the same time as a known one.
+ */
+async function verifyCredentials(
+  deps: Deps,
+  account: UserRow | undefined,
+  password: string,
+): Promise<UserRow | null> {
+  const matches = await verifyPassword(
+    deps.hasher,
+    account?.passwordHash ?? (await dummyHash(deps)),
+    password,
+  )
+  return account && matches ? account : null
+}
+
+/** Counts the failure against the account and the IP, audits it (and a lock it starts), refuses. */
+async function recordSignInFailure(
+  deps: Deps,
+  account: UserRow | undefined,
+  keys: ThrottleKeys,
+  meta: RequestMeta,
+): Promise<never> {
+  // The same writes for an unknown account as for a known one: no timing difference to exploit.
+  const failure = (event: 'authn_login_fail' | 'authn_login_lock') =>
+    auditStatement(deps, meta, {
+      tenantId: account?.tenantId ?? null,
+      event,
+      actor: account ? { id: account.id, role: account.role } : null,
+      targetId: account?.id ?? null,
       outcome: 'failure',
-      reason: 'TEMPORARY_PASSWORD_EXPIRED',
+      reason: account ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
     })
-    throw new AppError('TEMPORARY_PASSWORD_EXPIRED')
+  await deps.database.writeAtomically([
+    ...signInFailureStatements(deps, keys),
+    failure('authn_login_fail'),
+  ])
+  if (await accountLockJustStarted(deps, keys.account)) {
+    await deps.database.writeAtomically([failure('authn_login_lock')])
+    deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: account?.id ?? null })
   }
+  throw new AppError('INVALID_CREDENTIALS')
+}
 
-  // Every statement below holds only while the credential read above is still the user's: a
-  // reset or password change that commits in between makes the whole batch change nothing.
-  const stillCurrent = userCredentialIs(user.id, user.credentialId)
-  if (user.mustChangePassword) {
-    // A fresh challenge replaces any earlier one: the user who closed the tab is never stranded,
-    // and an older challenge token stops working at once.
-    const challengeId = randomId(deps.random)
-    const [changed] = await deps.database.writeAtomically([
-      deps.database.db
-        .update(users)
-        .set({ challengeId })
-        .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-      clearAccountThrottle(deps, keys.account, stillCurrent),
-      auditStatement(
-        deps,
-        meta,
-        {
-          tenantId: user.tenantId,
-          event: 'authn_password_change_required',
-          actor,
-          targetId: user.id,
-          outcome: 'success',
-        },
-        stillCurrent,
-      ),
-    ])
-    if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
-    // The challenge never outlives the temporary password it was earned with.
-    const expiresAtMs = Math.min(
-      now + deps.settings.challengeTtlSeconds * 1000,
-      user.temporaryExpiresAt ?? Number.POSITIVE_INFINITY,
-    )
-    return {
-      status: 'password_change_required',
-      challengeToken: await signChallengeToken(
-        deps.tokens,
-        { sub: user.id, jti: challengeId, ver: user.credentialVersion },
-        now,
-        Math.floor((expiresAtMs - now) / 1000),
-      ),
-      expiresAt: new Date(expiresAtMs).toISOString(),
-      policy: describePolicy(deps.settings.passwordPolicy),
-      next: { method: 'POST', href: '/api/v1/auth/password-change' },
-    }
+/** Only someone who knows the temporary password learns that it expired; they need a new reset. */
+async function rejectExpiredTemporaryPassword(
+  deps: Deps,
+  user: UserRow,
+  meta: RequestMeta,
+): Promise<never> {
+  await recordAudit(deps, meta, {
+    tenantId: user.tenantId,
+    event: 'password_reset_expired_use',
+    actor: { id: user.id, role: user.role },
+    targetId: user.id,
+    outcome: 'failure',
+    reason: 'TEMPORARY_PASSWORD_EXPIRED',
+  })
+  throw new AppError('TEMPORARY_PASSWORD_EXPIRED')
+}
+
+/**
+ * A pending temporary password opens no session, only a challenge to change it. A fresh challenge
+ * replaces any earlier one: the user who closed the tab is never stranded, and an older challenge
+ * token stops working at once.
+ */
+async function issueChangeChallenge(
+  deps: Deps,
+  user: UserRow,
+  keys: ThrottleKeys,
+  meta: RequestMeta,
+  now: number,
+): Promise<PasswordChangeRequired> {
+  const challengeId = randomId(deps.random)
+  const [changed] = await deps.database.writeAtomically([
+    deps.database.db
+      .update(users)
+      .set({ challengeId })
+      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+    ...signInSucceededStatements(deps, user, keys, meta, 'authn_password_change_required'),
+  ])
+  if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+  const expiresAtMs = challengeExpiresAt(
+    now,
+    deps.settings.challengeTtlSeconds,
+    user.temporaryExpiresAt,
+  )
+  return {
+    status: 'password_change_required',
+    challengeToken: await signChallengeToken(
+      deps.tokens,
+      { sub: user.id, jti: challengeId, ver: user.credentialVersion },
+      now,
+      Math.floor((expiresAtMs - now) / 1000),
+    ),
+    expiresAt: new Date(expiresAtMs).toISOString(),
+    policy: describePolicy(deps.settings.passwordPolicy),
+    next: { method: 'POST', href: '/api/v1/auth/password-change' },
   }
+}
 
-  const session = await prepareSession(deps, user, meta, stillCurrent)
+/** Opens a session for a user who owes no change, upgrading a weaker stored hash on the way. */
+async function openSession(
+  deps: Deps,
+  user: UserRow,
+  password: string,
+  keys: ThrottleKeys,
+  meta: RequestMeta,
+): Promise<SignedIn> {
+  const session = await prepareSession(deps, user, meta, stillCurrent(user))
   const statements = [
     ...session.statements,
-    clearAccountThrottle(deps, keys.account, stillCurrent),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'authn_login_success',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      stillCurrent,
-    ),
+    ...signInSucceededStatements(deps, user, keys, meta, 'authn_login_success'),
   ]
   if (needsRehash(user.passwordHash)) {
     // Upgrade weaker stored parameters while we hold the plaintext. The credential version stays:
     // same password, same sessions.
-    const upgraded = await hashPassword(deps.hasher, input.password)
+    const upgraded = await hashPassword(deps.hasher, password)
     statements.push(
       deps.database.db
         .update(users)
@@ -194,6 +214,40 @@ export async function signIn(
   // The password was changed or reset while we verified it: the old one no longer signs in.
   if (sessionOpened === 0) throw new AppError('INVALID_CREDENTIALS')
   return session.result
+}
+
+/**
+ * Statements hold only while the credential read at sign-in is still the user's: a reset or
+ * password change that commits in between makes the whole batch change nothing.
+ */
+function stillCurrent(user: UserRow): SQL {
+  return userCredentialIs(user.id, user.credentialId)
+}
+
+/** A verified password clears the account's failure count, with the audit row of the success. */
+function signInSucceededStatements(
+  deps: Deps,
+  user: UserRow,
+  keys: ThrottleKeys,
+  meta: RequestMeta,
+  event: 'authn_login_success' | 'authn_password_change_required',
+): SQLWrapper[] {
+  const guard = stillCurrent(user)
+  return [
+    clearAccountThrottle(deps, keys.account, guard),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: user.tenantId,
+        event,
+        actor: { id: user.id, role: user.role },
+        targetId: user.id,
+        outcome: 'success',
+      },
+      guard,
+    ),
+  ]
 }
 
 /**

@@ -29,6 +29,7 @@ describe('every response', () => {
       await t.get('me', admin.accessToken),
       await t.get('me'),
       await t.get('/nope'),
+      await t.get('/api/v1/nope'),
       await t.call('DELETE', 'me', { token: admin.accessToken }),
       await t.post('auth/sign-in', 'not json', { headers: { 'Content-Type': 'text/plain' } }),
       await t.post('auth/sign-in', '{"email":', {}),
@@ -38,7 +39,7 @@ describe('every response', () => {
   })
 
   it('answers errors as problem+json with a stable code and no stack', async () => {
-    const res = await t.get('/nope')
+    const res = await t.get('/api/v1/nope')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8')
     expect(res.json).toEqual({

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
+import { AppError } from '../../core/errors.ts'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 
@@ -25,15 +26,44 @@ export interface SqliteDatabase extends Database {
 }
 
 /**
+ * How long a write keeps asking for the write lock that another process (the CLI, an operator's
+ * sqlite3 shell) holds, before it is answered `503 DATABASE_BUSY`. The wait is asynchronous: the
+ * connection's own busy_timeout is 0 while serving, because better-sqlite3 waits for a lock by
+ * sleeping on the event loop, which would stall every other request for as long as it waits.
+ */
+export const WRITE_LOCK_WAIT_MS = 2000
+/** The longest pause between two tries for the lock: also the most a write waits once it is free. */
+const MAX_RETRY_DELAY_MS = 100
+/** At start-up nothing is served yet, so migrations may block on the lock for this long. */
+const STARTUP_BUSY_TIMEOUT_MS = 5000
+
+const busy = () => new AppError('DATABASE_BUSY', { headers: { 'Retry-After': '1' } })
+const full = () => new AppError('STORAGE_FULL', { headers: { 'Retry-After': '60' } })
+
+/**
+ * SQLite's "locked by another connection" and "disk (or max_page_count) full" as the AppErrors
+ * the HTTP layer answers 503 with; any other error is returned as it is.
+ */
+export function toStorageError(error: unknown): unknown {
+  const code = error instanceof BetterSqlite3.SqliteError ? error.code : ''
+  if (code.startsWith('SQLITE_BUSY')) return busy()
+  if (code === 'SQLITE_FULL') return full()
+  return error
+}
+
+/**
  * Opens (creating its folder if needed) the SQLite file, sets the durability pragmas, applies
  * pending migrations and returns the database port. WAL lets readers run beside the one writer;
- * synchronous=FULL makes every commit durable across power loss; busy_timeout makes a second
- * connection wait for the write lock instead of failing. A folder or file it creates is the
- * owner's alone (0700, 0600): it holds password hashes, and the signing key lives beside it.
+ * synchronous=FULL makes every commit durable across power loss. A folder or file it creates is
+ * the owner's alone (0700, 0600): it holds password hashes, and the signing key lives beside it.
+ *
+ * Failures every write must survive: a write that finds the lock taken retries with backoff for
+ * `writeLockWaitMs` and then throws `DATABASE_BUSY`; a write the disk (or `max_page_count`) has no
+ * room for throws `STORAGE_FULL`. Either way the transaction is rolled back: nothing changed.
  */
 export function openSqliteDatabase(
   path: string,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; writeLockWaitMs?: number } = {},
 ): SqliteDatabase {
   const onDisk = path !== ':memory:'
   const created = onDisk && !existsSync(path)
@@ -41,11 +71,11 @@ export function openSqliteDatabase(
   const sqlite = new BetterSqlite3(path)
   // Before WAL is switched on: SQLite creates -wal and -shm with the database file's permissions.
   if (created) chmodSync(path, 0o600)
+  sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_TIMEOUT_MS}`)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
-  const db = drizzle(sqlite, { schema })
+  const db = drizzle(withStorageErrors(sqlite), { schema })
   const dialect = new SQLiteSyncDialect()
   // Writes repeat the same few SQL texts with new values: parse each text once.
   const statements = new Map<string, BetterSqlite3.Statement>()
@@ -64,11 +94,65 @@ export function openSqliteDatabase(
     queries.map((query) => statementFor(query.sql).run(...query.params).changes),
   )
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  sqlite.pragma('busy_timeout = 0')
+  const waitMs = options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS
   return {
     db,
     sqlite,
-    writeAtomically: async (statements) =>
-      runAll.immediate(statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))),
+    async writeAtomically(statements) {
+      const queries = statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))
+      const deadline = performance.now() + waitMs
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return runAll.immediate(queries)
+        } catch (error) {
+          const mapped = toStorageError(error)
+          if (!(mapped instanceof AppError && mapped.code === 'DATABASE_BUSY')) throw mapped
+          // Rolled back (or never begun): trying the same statements again is as safe as the first try.
+          const delay = retryDelay(attempt)
+          if (performance.now() + delay > deadline) throw mapped
+          await new Promise((resolve) => setTimeout(resolve, delay))
+        }
+      }
+    },
     close: () => sqlite.close(),
   }
+}
+
+/** 2, 4, 8 … ms up to `MAX_RETRY_DELAY_MS`, with jitter so that waiting writes do not move in step. */
+function retryDelay(attempt: number): number {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, 2 ** (attempt + 1))
+  const [random] = crypto.getRandomValues(new Uint32Array(1))
+  return ceiling / 2 + (random! / 2 ** 32) * (ceiling / 2)
+}
+
+/**
+ * The connection as drizzle sees it: every statement it prepares answers a busy or full database
+ * with the same AppErrors as `writeAtomically` (a single-statement write, a read during recovery),
+ * not with an anonymous 500. Without retries: drizzle's calls are synchronous.
+ */
+function withStorageErrors(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  const prepare = (text: string) => {
+    const statement = sqlite.prepare(text)
+    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+      const original = statement[method] as (...args: unknown[]) => unknown
+      Object.defineProperty(statement, method, {
+        value: function (this: unknown, ...args: unknown[]) {
+          try {
+            return original.apply(this, args)
+          } catch (error) {
+            throw toStorageError(error)
+          }
+        },
+      })
+    }
+    return statement
+  }
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }

@@ -17,12 +17,7 @@ const dialect = new SQLiteAsyncDialect()
  * by drizzle's dialect and bound here, and `meta.changes` reports what each one did.
  */
 export function createD1Database(binding: D1Binding): Database {
-  if (typeof binding.withSession !== 'function') {
-    throw new Error(
-      'The D1 binding has no withSession(): oncepass reads revocations through a first-primary ' +
-        'D1 session. Run it on a workerd with D1 sessions (the pinned wrangler 4.86.0 has them).',
-    )
-  }
+  assertD1Sessions(binding)
   const session = binding.withSession('first-primary')
   // A session offers prepare() and batch(), which is all drizzle's D1 driver calls.
   const db = drizzle(session as unknown as D1Database, { schema })
@@ -37,5 +32,15 @@ export function createD1Database(binding: D1Binding): Database {
       const results = await session.batch(prepared)
       return results.map((result) => result.meta.changes)
     },
+  }
+}
+
+/** Throws, with what to do, when the binding cannot open D1 sessions. */
+export function assertD1Sessions(binding: D1Binding): void {
+  if (typeof binding.withSession !== 'function') {
+    throw new Error(
+      'The D1 binding has no withSession(): oncepass reads revocations through a first-primary ' +
+        'D1 session. Run it on a workerd with D1 sessions (the pinned wrangler 4.86.0 has them).',
+    )
   }
 }

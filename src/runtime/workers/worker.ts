@@ -5,7 +5,7 @@ import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
 import { problem } from '../../http/problem.ts'
 import type { Database } from '../../db/database.ts'
 import { loadWorkerConfig, type WorkerConfig, WorkerConfigError, type WorkerEnv } from './config.ts'
-import { createD1Database } from './d1-database.ts'
+import { assertD1Sessions, createD1Database } from './d1-database.ts'
 import { createWorkerDeps } from './worker-deps.ts'
 
 // Workers Logs / `wrangler tail` collect console output: one JSON object per line.
@@ -19,7 +19,10 @@ const logger = createJsonLogger((line) => console.log(line))
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     try {
-      return await appFor(loadWorkerConfig(env)).fetch(request, env, ctx)
+      const app = appFor(loadWorkerConfig(env))
+      // A broken binding is the deployment's fault, not the request's: refused before the app.
+      assertD1Sessions(env.DB)
+      return await app.fetch(request, env, ctx)
     } catch (error) {
       return failClosed(error)
     }

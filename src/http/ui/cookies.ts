@@ -1,0 +1,63 @@
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { AppEnv } from '../env.ts'
+
+// The browser's session and its forced-change challenge live in HttpOnly, SameSite=Strict cookies.
+// Over https they carry the __Host- prefix and Secure (bound to this exact origin, path /); on a
+// plain-http loopback deployment browsers refuse Secure cookies, so both are left off there.
+const SESSION = 'oncepass_session'
+const CHALLENGE = 'oncepass_challenge'
+const LANGUAGE = 'oncepass_lang'
+
+function isSecure(c: Context<AppEnv>): boolean {
+  return c.var.deps.publicUrl?.startsWith('https://') ?? false
+}
+
+function write(c: Context<AppEnv>, name: string, value: string, maxAgeSeconds: number) {
+  const secure = isSecure(c)
+  setCookie(c, name, value, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
+    ...(secure ? { prefix: 'host' as const, secure: true } : {}),
+  })
+}
+
+function read(c: Context<AppEnv>, name: string): string | undefined {
+  const value = isSecure(c) ? getCookie(c, name, 'host') : getCookie(c, name)
+  return value || undefined
+}
+
+function clear(c: Context<AppEnv>, name: string) {
+  const secure = isSecure(c)
+  deleteCookie(c, name, { path: '/', ...(secure ? { prefix: 'host' as const, secure: true } : {}) })
+}
+
+export const sessionCookie = {
+  read: (c: Context<AppEnv>) => read(c, SESSION),
+  /** Lives as long as the session can: the server decides earlier ends (idle, revocation). */
+  write: (c: Context<AppEnv>, token: string) =>
+    write(c, SESSION, token, c.var.deps.settings.sessionAbsoluteSeconds),
+  clear: (c: Context<AppEnv>) => clear(c, SESSION),
+}
+
+export const challengeCookie = {
+  read: (c: Context<AppEnv>) => read(c, CHALLENGE),
+  write: (c: Context<AppEnv>, token: string, expiresAt: string) =>
+    write(c, CHALLENGE, token, (Date.parse(expiresAt) - c.var.deps.clock.now()) / 1000),
+  clear: (c: Context<AppEnv>) => clear(c, CHALLENGE),
+}
+
+/** The language switch's choice: not a secret, but still ours only. */
+export const languageCookie = {
+  read: (c: Context<AppEnv>) => getCookie(c, LANGUAGE),
+  write: (c: Context<AppEnv>, lang: string) =>
+    setCookie(c, LANGUAGE, lang, {
+      path: '/',
+      sameSite: 'Lax',
+      httpOnly: true,
+      secure: isSecure(c),
+      maxAge: 365 * 24 * 60 * 60,
+    }),
+}

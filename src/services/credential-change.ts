@@ -1,0 +1,115 @@
+import { and, eq, isNull, ne, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { randomId } from '../core/random.ts'
+import { userCredentialIs } from '../db/database.ts'
+import { passwordResetRequests, sessions, users } from '../db/schema.ts'
+import { type AuditInput, auditStatement } from './audit.ts'
+import type { RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
+import { clearAccountThrottle, throttleKeys } from './sign-in-throttle.ts'
+
+/** The credential a change moves the user to, and the guard every statement of its write holds. */
+export interface NewCredential {
+  id: string
+  version: number
+  /** True only once the user's update has committed: see `userCredentialIs`. */
+  guard: SQL
+}
+
+export function newCredential(
+  deps: Deps,
+  user: { id: string; credentialVersion: number },
+): NewCredential {
+  const id = randomId(deps.random)
+  return { id, version: user.credentialVersion + 1, guard: userCredentialIs(user.id, id) }
+}
+
+export interface CredentialChange {
+  user: { id: string; email: string }
+  credential: NewCredential
+  passwordHash: string
+  /** Further columns of the user row that change with the password. */
+  set?: Partial<typeof users.$inferInsert>
+  /** What must still hold of the user row as read; otherwise the whole write changes nothing. */
+  unchanged: SQL | undefined
+  /** Why the user's sessions end; `keep` is one that carries on (the caller's own). */
+  revokeSessions: { reason: string; keep?: string }
+  /** The reason to close the user's open forgot-password requests with, or null to leave them. */
+  closeRequests: string | null
+  /** The use case's own statements, guarded on `credential.guard`; they run after the revocation. */
+  statements?: SQLWrapper[]
+  audit: AuditInput[]
+  meta: RequestMeta
+}
+
+/** Where the sessions' revocation sits in the write: its change count is the sessions ended. */
+export const SESSIONS_REVOKED = 1
+
+/**
+ * The one atomic write of a password change, whoever makes it (an admin's reset, the forced
+ * change, the user's own change): the user's new hash and credential version, their sessions
+ * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit. The user's update comes first, guarded on the row
+ * as read; everything after it is guarded on the new credential, so a write that lost a race to
+ * another change changes nothing at all.
+ */
+export function credentialChangedStatements(deps: Deps, change: CredentialChange): SQLWrapper[] {
+  const { user, credential } = change
+  const now = deps.clock.now()
+  return [
+    userUpdateStatement(deps, change),
+    sessionsRevocationStatement(deps, change, now),
+    ...(change.closeRequests === null
+      ? []
+      : [requestsClosingStatement(deps, user.id, change.closeRequests, credential.guard, now)]),
+    // Whoever changed the password has proven their right to the account: its failure count
+    // starts over, and an admin's reset is never left unusable behind a lock.
+    clearAccountThrottle(deps, throttleKeys(user.email, null).account, credential.guard),
+    ...(change.statements ?? []),
+    ...change.audit.map((entry) => auditStatement(deps, change.meta, entry, credential.guard)),
+  ]
+}
+
+function userUpdateStatement(deps: Deps, change: CredentialChange): SQLWrapper {
+  return deps.database.db
+    .update(users)
+    .set({
+      ...change.set,
+      passwordHash: change.passwordHash,
+      credentialVersion: change.credential.version,
+      credentialId: change.credential.id,
+    })
+    .where(and(eq(users.id, change.user.id), change.unchanged))
+}
+
+function sessionsRevocationStatement(
+  deps: Deps,
+  change: CredentialChange,
+  now: number,
+): SQLWrapper {
+  const { reason, keep } = change.revokeSessions
+  return deps.database.db
+    .update(sessions)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(
+      and(
+        eq(sessions.userId, change.user.id),
+        keep === undefined ? undefined : ne(sessions.id, keep),
+        isNull(sessions.revokedAt),
+        change.credential.guard,
+      ),
+    )
+}
+
+function requestsClosingStatement(
+  deps: Deps,
+  userId: string,
+  reason: string,
+  guard: SQL,
+  now: number,
+): SQLWrapper {
+  return deps.database.db
+    .update(passwordResetRequests)
+    .set({ closedAt: now, closedReason: reason })
+    .where(
+      and(eq(passwordResetRequests.userId, userId), isNull(passwordResetRequests.closedAt), guard),
+    )
+}

@@ -1,0 +1,173 @@
+// The page's only script and stylesheet, served by the app itself (no CDN, no build step). The
+// pages work without the script; it adds Copy, show/hide password and live length hints.
+
+export const APP_JS = `'use strict'
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    var target = document.getElementById(button.getAttribute('data-copy'))
+    var status = button.parentElement.querySelector('.copy-status')
+    if (!target) return
+    button.hidden = false
+    button.addEventListener('click', function () {
+      var text = target.textContent.trim()
+      var done = function () {
+        if (status) status.textContent = button.getAttribute('data-copied')
+        button.classList.add('copied')
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { select(target); })
+      } else {
+        select(target)
+      }
+    })
+  })
+  document.querySelectorAll('[data-reveal]').forEach(function (button) {
+    var input = document.getElementById(button.getAttribute('data-reveal'))
+    if (!input) return
+    button.hidden = false
+    button.addEventListener('click', function () {
+      var show = input.type === 'password'
+      input.type = show ? 'text' : 'password'
+      button.textContent = button.getAttribute(show ? 'data-hide' : 'data-show')
+      button.setAttribute('aria-pressed', show ? 'true' : 'false')
+    })
+  })
+  document.querySelectorAll('input[data-min]').forEach(function (input) {
+    var rule = document.querySelector('#' + input.id + '-policy [data-rule="length"]')
+    if (!rule) return
+    var min = Number(input.getAttribute('data-min'))
+    var max = Number(input.getAttribute('data-max'))
+    var update = function () {
+      var length = Array.from(input.value.normalize('NFKC')).length
+      rule.classList.toggle('met', length >= min && length <= max)
+      rule.classList.toggle('unmet', length > 0 && (length < min || length > max))
+    }
+    input.addEventListener('input', update)
+    update()
+  })
+  document.querySelectorAll('[data-when]').forEach(function (block) {
+    var radio = document.getElementById(block.getAttribute('data-when'))
+    if (!radio || !radio.form) return
+    var update = function () { block.hidden = !radio.checked }
+    radio.form.querySelectorAll('input[name="' + radio.name + '"]').forEach(function (other) {
+      other.addEventListener('change', update)
+    })
+    update()
+  })
+})
+function select(element) {
+  var range = document.createRange()
+  range.selectNodeContents(element)
+  var selection = window.getSelection()
+  selection.removeAllRanges()
+  selection.addRange(range)
+}
+`
+
+export const APP_CSS = `:root {
+  color-scheme: light dark;
+  --bg: #f5f5f5; --surface: #ffffff; --text: #1b1b1b; --muted: #5c5c5c; --border: #d1d1d1;
+  --accent: #0f6cbd; --accent-hover: #115ea3; --accent-text: #ffffff; --focus: #000000;
+  --error: #b10e1c; --error-bg: #fdf3f4; --ok: #0e700e; --ok-bg: #f1faf1; --info-bg: #ebf3fc;
+  font-family: "Segoe UI", system-ui, -apple-system, "Helvetica Neue", Arial, sans-serif;
+  font-size: 100%; line-height: 1.5;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #1f1f1f; --surface: #292929; --text: #f2f2f2; --muted: #c2c2c2; --border: #5c5c5c;
+    --accent: #62abf5; --accent-hover: #77b7f7; --accent-text: #0a0a0a; --focus: #ffffff;
+    --error: #f1707b; --error-bg: #3b1b1e; --ok: #54b054; --ok-bg: #1b311b; --info-bg: #1c2b3b;
+  }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--text); }
+a { color: var(--accent); }
+a:hover { color: var(--accent-hover); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; border-radius: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: var(--surface); padding: .5rem 1rem; z-index: 10; }
+.skip:focus { left: .5rem; top: .5rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+.top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .5rem 1rem; background: var(--surface); border-bottom: 1px solid var(--border); }
+.brand { font-weight: 600; font-size: 1.1rem; color: var(--text); text-decoration: none; }
+.top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+.top nav a { color: var(--text); text-decoration: none; padding: .25rem 0; border-bottom: 2px solid transparent; }
+.top nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
+.top-end { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
+.inline { display: inline-flex; flex-wrap: wrap; align-items: center; gap: .5rem; margin: 0; }
+.who { color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+main:focus { outline: none; }
+h1 { font-size: 1.6rem; font-weight: 600; margin: 0 0 1rem; }
+h2 { font-size: 1.2rem; font-weight: 600; margin: 0 0 .75rem; }
+.card { background: var(--surface); border: 1px solid var(--border); border-radius: 8px; padding: 1.25rem; margin: 0 0 1rem; }
+.narrow { max-width: 34rem; }
+.page-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 1rem; margin-bottom: 1rem; }
+.page-head h1 { margin: 0; overflow-wrap: anywhere; }
+.field { margin: 0 0 1rem; }
+label { display: block; font-weight: 600; margin-bottom: .25rem; }
+.choice { display: flex; align-items: flex-start; gap: .5rem; margin: .5rem 0; }
+.choice label { font-weight: 400; margin: 0; }
+.choice input { margin-top: .3rem; width: 1.1rem; height: 1.1rem; flex: none; }
+fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 1rem; padding: .5rem 1rem; }
+legend { font-weight: 600; padding: 0 .25rem; }
+.indent { margin-left: 1.6rem; }
+input[type="text"], input[type="email"], input[type="password"], input[type="search"], select {
+  width: 100%; font: inherit; color: var(--text); background: var(--surface); padding: .5rem .6rem;
+  border: 1px solid var(--border); border-bottom: 2px solid var(--muted); border-radius: 4px; min-height: 2.5rem;
+}
+input[aria-invalid="true"] { border-color: var(--error); }
+input:disabled, select:disabled { opacity: .6; }
+.with-button { display: flex; gap: .5rem; }
+.with-button input { flex: 1; min-width: 0; }
+button, .button {
+  font: inherit; display: inline-flex; align-items: center; gap: .4rem; min-height: 2.5rem; padding: .4rem 1rem;
+  border-radius: 4px; border: 1px solid var(--border); background: var(--surface); color: var(--text);
+  cursor: pointer; text-decoration: none;
+}
+button:hover, .button:hover { border-color: var(--muted); }
+.primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); font-weight: 600; }
+.primary:hover { background: var(--accent-hover); color: var(--accent-text); }
+.subtle { min-height: 2rem; padding: .2rem .6rem; }
+button.link { border: 0; background: none; color: var(--accent); padding: .2rem .3rem; min-height: 2rem; text-decoration: underline; }
+button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; font-weight: 600; }
+.icon-button { display: inline-flex; align-items: center; justify-content: center; width: 2.5rem; height: 2.5rem; border-radius: 4px; color: var(--accent); }
+.icon-button:hover { background: var(--info-bg); }
+.actions { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; margin-top: 1rem; }
+.notice { border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; border-left: 4px solid var(--accent); background: var(--info-bg); }
+.notice.error { border-color: var(--error); background: var(--error-bg); }
+.notice.success { border-color: var(--ok); background: var(--ok-bg); }
+.hint, .muted { color: var(--muted); font-size: .9rem; }
+.policy, .violations { font-size: .9rem; margin-top: .5rem; }
+.policy p, .violations p { margin: 0; }
+.policy ul, .violations ul { margin: .25rem 0 0; padding-left: 1.25rem; }
+.violations { color: var(--error); font-weight: 600; }
+.policy li.met { color: var(--ok); }
+.policy li.met::after { content: " ✓"; }
+.policy li.unmet { color: var(--error); }
+.secret-box { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem; margin: 1rem 0; padding: 1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg); }
+.secret-box .label { width: 100%; margin: 0; font-weight: 600; }
+.secret { font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: 1.5rem; letter-spacing: .04em; overflow-wrap: anywhere; }
+.copy-status { color: var(--ok); font-weight: 600; }
+.user-email { font-weight: 600; overflow-wrap: anywhere; }
+.search { max-width: 34rem; margin-bottom: 1rem; }
+.table-wrap { overflow-x: auto; background: var(--surface); border: 1px solid var(--border); border-radius: 8px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .6rem .75rem; border-bottom: 1px solid var(--border); }
+thead th { font-size: .9rem; color: var(--muted); }
+tbody th { font-weight: 400; }
+tbody tr:last-child th, tbody tr:last-child td { border-bottom: 0; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .4rem 1rem; margin: 0; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+.pager { display: flex; gap: 1rem; margin-top: 1rem; }
+.status { font-weight: 600; }
+code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
+@media (max-width: 40rem) {
+  .top-end { margin-left: 0; width: 100%; }
+  main { padding: 1rem .75rem 2rem; }
+  .card { padding: 1rem; }
+  dl { grid-template-columns: 1fr; }
+  dd { margin-bottom: .5rem; }
+}
+`

@@ -1,0 +1,196 @@
+import type { Child } from 'hono/jsx'
+import type { Copy, Language } from './copy.ts'
+import { languages, copyFor } from './copy.ts'
+
+/** Who is signed in, as far as the header needs to know. */
+export interface Viewer {
+  email: string
+  isAdmin: boolean
+}
+
+/** What every page gets: the copy in the chosen language and, when signed in, the viewer. */
+export interface PageContext {
+  t: Copy
+  lang: Language
+  /** The path of this page, so the language switch can return to it. */
+  path: string
+  viewer?: Viewer
+}
+
+export function Layout(props: {
+  page: PageContext
+  title: string
+  children?: Child
+  /** Pages showing a secret ask not to be indexed (the headers say so too). */
+  noindex?: boolean
+}) {
+  const { t, lang, viewer, path } = props.page
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {props.noindex ? <meta name="robots" content="noindex" /> : null}
+        <title>{`${props.title} · ${t.appName}`}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t.skipToContent}
+        </a>
+        <header class="top">
+          <a class="brand" href="/">
+            {t.appName}
+          </a>
+          {viewer ? <Navigation t={t} viewer={viewer} path={path} /> : null}
+          <div class="top-end">
+            <LanguageSwitch t={t} lang={lang} path={path} />
+            {viewer ? (
+              <form method="post" action="/sign-out" class="inline">
+                <span class="who">
+                  <span class="visually-hidden">{t.signedInAs} </span>
+                  {viewer.email}
+                </span>
+                <button type="submit" class="subtle">
+                  {t.signOut}
+                </button>
+              </form>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  )
+}
+
+function Navigation(props: { t: Copy; viewer: Viewer; path: string }) {
+  const { t, viewer, path } = props
+  const links = [
+    ...(viewer.isAdmin
+      ? [
+          { href: '/admin/users', label: t.navUsers },
+          { href: '/admin/requests', label: t.navRequests },
+          { href: '/admin/audit', label: t.navAudit },
+        ]
+      : []),
+    { href: '/account', label: t.navAccount },
+  ]
+  return (
+    <nav aria-label={t.mainNav}>
+      <ul>
+        {links.map((link) => (
+          <li>
+            <a
+              href={link.href}
+              aria-current={
+                path === link.href || path.startsWith(`${link.href}/`) ? 'page' : undefined
+              }
+            >
+              {link.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+function LanguageSwitch(props: { t: Copy; lang: Language; path: string }) {
+  return (
+    <form method="post" action="/language" class="inline languages">
+      <input type="hidden" name="next" value={props.path} />
+      <span class="visually-hidden">{props.t.language}:</span>
+      {languages.map((code) => (
+        <button
+          type="submit"
+          name="lang"
+          value={code}
+          class="link"
+          lang={code}
+          aria-pressed={code === props.lang ? 'true' : 'false'}
+        >
+          {copyFor(code).languageName}
+        </button>
+      ))}
+    </form>
+  )
+}
+
+/** A form-level message: `role=alert` for errors so screen readers announce it on load. */
+export function Notice(props: { kind: 'error' | 'info' | 'success'; children?: Child }) {
+  return (
+    <div class={`notice ${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  )
+}
+
+/** A labelled field; `describedBy` ties hints and errors to the input. */
+export function Field(props: {
+  id: string
+  label: string
+  name: string
+  type?: string
+  value?: string
+  autocomplete?: string
+  required?: boolean
+  describedBy?: string
+  invalid?: boolean
+  revealable?: { show: string; hide: string }
+  extra?: Record<string, string>
+  children?: Child
+}) {
+  const input = (
+    <input
+      id={props.id}
+      name={props.name}
+      type={props.type ?? 'text'}
+      value={props.value}
+      autocomplete={props.autocomplete}
+      required={props.required ?? true}
+      aria-describedby={props.describedBy}
+      aria-invalid={props.invalid ? 'true' : undefined}
+      {...(props.extra ?? {})}
+    />
+  )
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.revealable ? (
+        <div class="with-button">
+          {input}
+          <button
+            type="button"
+            class="subtle reveal"
+            hidden
+            data-reveal={props.id}
+            data-show={props.revealable.show}
+            data-hide={props.revealable.hide}
+            aria-pressed="false"
+          >
+            {props.revealable.show}
+          </button>
+        </div>
+      ) : (
+        input
+      )}
+      {props.children}
+    </div>
+  )
+}
+
+/** A date in the page's language, with its time zone spelled out (UTC: the server has no other). */
+export function formatTime(lang: Language, iso: string | null): string {
+  if (!iso) return '—'
+  return (
+    new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    }).format(new Date(iso)) + ' UTC'
+  )
+}

@@ -1,0 +1,55 @@
+import { Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
+
+export function AccountPage(props: {
+  page: PageContext
+  displayName: string
+  role: string
+  policy: PolicyProps
+  violations: ViolationProps[]
+  error?: string
+  success?: string
+}) {
+  const { t, viewer } = props.page
+  return (
+    <Layout page={props.page} title={t.accountTitle}>
+      <h1>{t.accountTitle}</h1>
+      <p>
+        {props.displayName} · {viewer?.email} · {props.role}
+      </p>
+      {props.success ? <Notice kind="success">{props.success}</Notice> : null}
+      <section class="card narrow" aria-labelledby="change-heading">
+        <h2 id="change-heading">{t.changeOwnTitle}</h2>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <form method="post" action="/account/password">
+          <Field
+            id="current-password"
+            name="currentPassword"
+            type="password"
+            label={t.currentPassword}
+            autocomplete="current-password"
+            revealable={{ show: t.showPassword, hide: t.hidePassword }}
+          />
+          <NewPasswordField
+            t={t}
+            policy={props.policy}
+            violations={props.violations}
+            temporary={false}
+          />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t.changePassword}
+            </button>
+          </div>
+        </form>
+      </section>
+      <section class="card narrow" aria-labelledby="everywhere-heading">
+        <h2 id="everywhere-heading">{t.signOutEverywhere}</h2>
+        <p>{t.signOutEverywhereIntro}</p>
+        <form method="post" action="/account/sign-out-everywhere">
+          <button type="submit">{t.signOutEverywhere}</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}

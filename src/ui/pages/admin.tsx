@@ -1,0 +1,577 @@
+import type { Copy } from '../copy.ts'
+import { Field, formatTime, Layout, Notice, type PageContext } from '../layout.tsx'
+import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
+
+type Role = 'global_admin' | 'password_admin' | 'user'
+
+export interface UserRowProps {
+  id: string
+  email: string
+  displayName: string
+  role: Role
+  passwordState: {
+    mustChange: boolean
+    temporaryExpiresAt: string | null
+    lastResetAt: string | null
+    /** Already put into words by the route: "you", an email, "the operator". */
+    lastResetBy: string | null
+  }
+  /** Whether the role matrix lets the viewer reset this user: no control where it would refuse. */
+  canReset: boolean
+}
+
+function KeyIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24">
+      <path
+        fill="currentColor"
+        d="M7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4Zm5.65-4A6 6 0 1 0 12.65 14H16v3h3v-3h2v-4h-8.35Z"
+      />
+    </svg>
+  )
+}
+
+function PasswordState(props: {
+  t: Copy
+  lang: PageContext['lang']
+  state: UserRowProps['passwordState']
+}) {
+  const { t, lang, state } = props
+  return (
+    <ul class="plain">
+      {state.mustChange ? <li>{t.mustChange}</li> : <li>{t.passwordSet}</li>}
+      {state.mustChange && state.temporaryExpiresAt ? (
+        <li>{t.temporaryExpires(formatTime(lang, state.temporaryExpiresAt))}</li>
+      ) : null}
+      {state.lastResetAt ? (
+        <li class="muted">
+          {t.lastReset(state.lastResetBy ?? t.byOperator, formatTime(lang, state.lastResetAt))}
+        </li>
+      ) : null}
+    </ul>
+  )
+}
+
+export function UsersPage(props: {
+  page: PageContext
+  users: UserRowProps[]
+  search: string
+  nextCursor: string | null
+  isFirstPage: boolean
+  canCreate: boolean
+}) {
+  const { t, lang } = props.page
+  const query = (cursor: string) =>
+    `/admin/users?${new URLSearchParams({ ...(props.search ? { search: props.search } : {}), cursor })}`
+  return (
+    <Layout page={props.page} title={t.usersTitle}>
+      <div class="page-head">
+        <h1>{t.usersTitle}</h1>
+        {props.canCreate ? (
+          <a class="button primary" href="/admin/users/new">
+            {t.addUser}
+          </a>
+        ) : null}
+      </div>
+      <form method="get" action="/admin/users" class="search" role="search">
+        <label for="search">{t.searchLabel}</label>
+        <div class="with-button">
+          <input id="search" name="search" type="search" value={props.search} />
+          <button type="submit">{t.search}</button>
+        </div>
+      </form>
+      {props.users.length === 0 ? (
+        <p>{t.noUsers}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">{t.usersTitle}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.email}</th>
+                <th scope="col">{t.name}</th>
+                <th scope="col">{t.role}</th>
+                <th scope="col">{t.passwordState}</th>
+                <th scope="col">{t.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.users.map((user) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/admin/users/${user.id}`}>{user.email}</a>
+                  </th>
+                  <td>{user.displayName}</td>
+                  <td>{t.roles[user.role]}</td>
+                  <td>
+                    <PasswordState t={t} lang={lang} state={user.passwordState} />
+                  </td>
+                  <td>
+                    {user.canReset ? (
+                      <a
+                        class="icon-button"
+                        href={`/admin/users/${user.id}/reset`}
+                        aria-label={t.resetPasswordFor(user.email)}
+                      >
+                        <KeyIcon />
+                      </a>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label={t.usersTitle}>
+        {props.isFirstPage ? null : (
+          <a
+            href={
+              props.search
+                ? `/admin/users?${new URLSearchParams({ search: props.search })}`
+                : '/admin/users'
+            }
+          >
+            {t.firstPage}
+          </a>
+        )}
+        {props.nextCursor ? <a href={query(props.nextCursor)}>{t.nextPage}</a> : null}
+      </nav>
+    </Layout>
+  )
+}
+
+export function AddUserPage(props: {
+  page: PageContext
+  values?: { email: string; displayName: string; role: string }
+  error?: string
+}) {
+  const { t } = props.page
+  const values = props.values ?? { email: '', displayName: '', role: 'user' }
+  return (
+    <Layout page={props.page} title={t.addUser}>
+      <section class="card narrow">
+        <h1>{t.addUser}</h1>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <form method="post" action="/admin/users">
+          <Field
+            id="email"
+            name="email"
+            type="email"
+            label={t.email}
+            value={values.email}
+            autocomplete="off"
+          />
+          <Field
+            id="display-name"
+            name="displayName"
+            label={t.displayName}
+            value={values.displayName}
+            autocomplete="off"
+          />
+          <div class="field">
+            <label for="role">{t.role}</label>
+            <select id="role" name="role">
+              {(['user', 'password_admin', 'global_admin'] as const).map((role) => (
+                <option value={role} selected={values.role === role}>
+                  {t.roles[role]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t.create}
+            </button>
+            <a href="/admin/users">{t.backToUsers}</a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+/**
+ * The one page that ever shows a temporary password: after a reset and after adding a user. It
+ * is the response to the POST itself; the route sends it with no-store and noindex.
+ */
+export function PasswordShownPage(props: {
+  page: PageContext
+  title: string
+  userId: string
+  email: string
+  password: string
+  expiresAt: string | null
+  requireChange: boolean
+  sessionsRevoked?: number
+}) {
+  const { t, lang } = props.page
+  return (
+    <Layout page={props.page} title={props.title} noindex>
+      <section class="card narrow">
+        <h1>{props.title}</h1>
+        <p class="user-email">{props.email}</p>
+        <div class="secret-box">
+          <p class="label" id="temporary-password-label">
+            {t.temporaryPassword}
+          </p>
+          <output id="temporary-password" class="secret" aria-label={t.temporaryPassword}>
+            {props.password}
+          </output>
+          <button type="button" hidden data-copy="temporary-password" data-copied={t.copied}>
+            {t.copy}
+          </button>
+          <span class="copy-status" role="status" aria-live="polite"></span>
+        </div>
+        {props.expiresAt ? <p>{t.expires(formatTime(lang, props.expiresAt))}</p> : null}
+        {props.requireChange ? <p>{t.mustChangeNote}</p> : null}
+        {props.sessionsRevoked !== undefined ? (
+          <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
+        ) : null}
+        <Notice kind="info">{t.notShownAgain}</Notice>
+        <p>
+          <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
+          <a href="/admin/users">{t.backToUsers}</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
+export function ResetPanePage(props: {
+  page: PageContext
+  user: { id: string; email: string; displayName: string }
+  formToken: string
+  allowPermanent: boolean
+  policy: PolicyProps
+  mode: 'generate' | 'custom'
+  violations: ViolationProps[]
+  error?: string
+}) {
+  const { t } = props.page
+  const { user } = props
+  return (
+    <Layout page={props.page} title={t.resetTitle}>
+      <section class="card narrow">
+        <h1>{t.resetTitle}</h1>
+        <p class="user-email">
+          {user.displayName} · {user.email}
+        </p>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <form method="post" action={`/admin/users/${user.id}/reset`}>
+          <input type="hidden" name="formToken" value={props.formToken} />
+          <fieldset>
+            <legend>{t.passwordChoice}</legend>
+            <div class="choice">
+              <input
+                type="radio"
+                id="mode-generate"
+                name="mode"
+                value="generate"
+                checked={props.mode === 'generate'}
+              />
+              <label for="mode-generate">{t.autoPassword}</label>
+            </div>
+            <div class="choice">
+              <input
+                type="radio"
+                id="mode-custom"
+                name="mode"
+                value="custom"
+                checked={props.mode === 'custom'}
+              />
+              <label for="mode-custom">{t.customPassword}</label>
+            </div>
+            <div class="indent" data-when="mode-custom">
+              <NewPasswordFieldForAdmin t={t} policy={props.policy} violations={props.violations} />
+            </div>
+          </fieldset>
+          <div class="choice">
+            <input
+              type="checkbox"
+              id="require-change"
+              name="requireChange"
+              value="true"
+              checked
+              disabled={!props.allowPermanent}
+              aria-describedby={props.allowPermanent ? undefined : 'require-change-note'}
+            />
+            <label for="require-change">{t.requireChange}</label>
+          </div>
+          {props.allowPermanent ? null : (
+            <p class="hint" id="require-change-note">
+              {t.requireChangeFixed}
+            </p>
+          )}
+          <fieldset>
+            <legend>{t.delivery}</legend>
+            <div class="choice">
+              <input type="radio" id="delivery-display" name="delivery" value="display" checked />
+              <label for="delivery-display">{t.deliverDisplay}</label>
+            </div>
+            <div class="choice">
+              <input
+                type="radio"
+                id="delivery-link"
+                name="delivery"
+                value="link"
+                disabled
+                aria-describedby="delivery-link-note"
+              />
+              <label for="delivery-link">{t.deliverLink}</label>
+            </div>
+            <p class="hint" id="delivery-link-note">
+              {t.linkUnavailable}
+            </p>
+            <div class="indent">
+              <Field
+                id="recipients"
+                name="recipients"
+                type="text"
+                label={t.recipients}
+                required={false}
+                extra={{ disabled: 'disabled' }}
+              />
+            </div>
+          </fieldset>
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t.resetPassword}
+            </button>
+            <a href="/admin/users">{t.backToUsers}</a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+function NewPasswordFieldForAdmin(props: {
+  t: Copy
+  policy: PolicyProps
+  violations: ViolationProps[]
+}) {
+  // The same field as the user's own change, minus the rules that only apply to the user.
+  return (
+    <NewPasswordField
+      t={props.t}
+      policy={{ ...props.policy, historySize: 0 }}
+      violations={props.violations}
+      temporary={false}
+      required={false}
+    />
+  )
+}
+
+export interface ResetStatusProps {
+  status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
+  issuedAt: string | null
+  issuedBy: string | null
+  expiresAt: string | null
+  usedAt: string | null
+}
+
+export interface AuditRowProps {
+  at: string
+  event: string
+  actor: string
+  target: string
+  outcome: string
+  reason: string | null
+  ip: string | null
+}
+
+export function AuditTable(props: {
+  t: Copy
+  lang: PageContext['lang']
+  events: AuditRowProps[]
+  caption: string
+}) {
+  const { t, lang } = props
+  if (props.events.length === 0) return <p>{t.noEvents}</p>
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.when}</th>
+            <th scope="col">{t.event}</th>
+            <th scope="col">{t.actor}</th>
+            <th scope="col">{t.target}</th>
+            <th scope="col">{t.outcome}</th>
+            <th scope="col">{t.reason}</th>
+            <th scope="col">{t.ip}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((event) => (
+            <tr>
+              <td>{formatTime(lang, event.at)}</td>
+              <td>
+                <code>{event.event}</code>
+              </td>
+              <td>{event.actor}</td>
+              <td>{event.target}</td>
+              <td>{event.outcome}</td>
+              <td>{event.reason ?? '—'}</td>
+              <td>{event.ip ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export function UserDetailPage(props: {
+  page: PageContext
+  user: UserRowProps
+  reset: ResetStatusProps
+  events: AuditRowProps[]
+}) {
+  const { t, lang } = props.page
+  const { user, reset } = props
+  return (
+    <Layout page={props.page} title={user.email}>
+      <div class="page-head">
+        <h1>{user.email}</h1>
+        {user.canReset ? (
+          <a
+            class="button primary"
+            href={`/admin/users/${user.id}/reset`}
+            aria-label={t.resetPasswordFor(user.email)}
+          >
+            <KeyIcon /> {t.resetPassword}
+          </a>
+        ) : null}
+      </div>
+      <section class="card">
+        <h2>{t.userDetail}</h2>
+        <dl>
+          <dt>{t.name}</dt>
+          <dd>{user.displayName}</dd>
+          <dt>{t.role}</dt>
+          <dd>{t.roles[user.role]}</dd>
+          <dt>{t.passwordState}</dt>
+          <dd>
+            <PasswordState t={t} lang={lang} state={user.passwordState} />
+          </dd>
+        </dl>
+      </section>
+      <section class="card">
+        <h2>{t.resetStatus}</h2>
+        <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
+        {reset.status === 'none' ? null : (
+          <dl>
+            <dt>{t.issuedAt}</dt>
+            <dd>{formatTime(lang, reset.issuedAt)}</dd>
+            <dt>{t.issuedBy}</dt>
+            <dd>{reset.issuedBy ?? t.byOperator}</dd>
+            <dt>{t.expires('').replace(/[.:]?\s*$/, '')}</dt>
+            <dd>{formatTime(lang, reset.expiresAt)}</dd>
+            {reset.usedAt ? (
+              <>
+                <dt>{t.usedAt}</dt>
+                <dd>{formatTime(lang, reset.usedAt)}</dd>
+              </>
+            ) : null}
+          </dl>
+        )}
+      </section>
+      <section class="card">
+        <h2>{t.auditTrail}</h2>
+        <AuditTable t={t} lang={lang} events={props.events} caption={t.auditTrail} />
+        <p>
+          <a href={`/admin/audit?${new URLSearchParams({ userId: user.id })}`}>{t.auditTitle}</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
+export function RequestsPage(props: {
+  page: PageContext
+  requests: {
+    id: string
+    userId: string
+    email: string
+    displayName: string
+    createdAt: string
+    canReset: boolean
+  }[]
+}) {
+  const { t, lang } = props.page
+  return (
+    <Layout page={props.page} title={t.requestsTitle}>
+      <h1>{t.requestsTitle}</h1>
+      {props.requests.length === 0 ? (
+        <p>{t.noRequests}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">{t.requestsTitle}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.email}</th>
+                <th scope="col">{t.name}</th>
+                <th scope="col">{t.requestedAt}</th>
+                <th scope="col">{t.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.requests.map((request) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/admin/users/${request.userId}`}>{request.email}</a>
+                  </th>
+                  <td>{request.displayName}</td>
+                  <td>{formatTime(lang, request.createdAt)}</td>
+                  <td>
+                    {request.canReset ? (
+                      <a
+                        class="icon-button"
+                        href={`/admin/users/${request.userId}/reset`}
+                        aria-label={t.resetPasswordFor(request.email)}
+                      >
+                        <KeyIcon />
+                      </a>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  )
+}
+
+export function AuditPage(props: {
+  page: PageContext
+  userId: string
+  events: AuditRowProps[]
+  nextCursor: string | null
+}) {
+  const { t, lang } = props.page
+  const next = props.nextCursor
+    ? `/admin/audit?${new URLSearchParams({ ...(props.userId ? { userId: props.userId } : {}), cursor: props.nextCursor })}`
+    : null
+  return (
+    <Layout page={props.page} title={t.auditTitle}>
+      <h1>{t.auditTitle}</h1>
+      <form method="get" action="/admin/audit" class="search">
+        <label for="user-id">{t.filterUser}</label>
+        <div class="with-button">
+          <input id="user-id" name="userId" type="text" value={props.userId} />
+          <button type="submit">{t.filter}</button>
+        </div>
+      </form>
+      <AuditTable t={t} lang={lang} events={props.events} caption={t.auditTitle} />
+      <nav class="pager" aria-label={t.auditTitle}>
+        {next ? <a href={next}>{t.nextPage}</a> : null}
+      </nav>
+    </Layout>
+  )
+}
