@@ -38,6 +38,7 @@ export async function prepareSession(
   user: SessionUser,
   meta: RequestMeta,
   guard: SQL = always,
+  proofs: { mfaVerifiedAt?: number | null } = {},
 ): Promise<{ statements: SQLWrapper[]; result: SignedIn }> {
   const now = deps.clock.now()
   const { settings } = deps
@@ -53,6 +54,7 @@ export async function prepareSession(
         createdAt: now,
         expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
         ip: meta.ip,
+        mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
       },
       guard,
     ),

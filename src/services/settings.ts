@@ -22,6 +22,16 @@ export interface Settings {
     maxLockSeconds: number
   }
   resetRateLimit: { perAdminPerMinute: number; perTargetPerMinute: number }
+  /** Admins must have TOTP, verified within `mfa.stepUpSeconds`, to reset anyone. */
+  requireAdminMfa: boolean
+  mfa: {
+    /** How long a started enrollment waits for its confirming code. */
+    enrollmentTtlSeconds: number
+    /** Lifetime of the MFA sign-in step between password and code. */
+    tokenTtlSeconds: number
+    /** How recent a session's second factor must be for an admin reset (step-up). */
+    stepUpSeconds: number
+  }
 }
 
 export const defaultSettings: Settings = {
@@ -40,4 +50,6 @@ export const defaultSettings: Settings = {
     maxLockSeconds: 15 * 60,
   },
   resetRateLimit: { perAdminPerMinute: 30, perTargetPerMinute: 5 },
+  requireAdminMfa: false,
+  mfa: { enrollmentTtlSeconds: 10 * 60, tokenTtlSeconds: 5 * 60, stepUpSeconds: 15 * 60 },
 }

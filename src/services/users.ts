@@ -19,6 +19,7 @@ export interface UserView {
   role: Role
   tenantId: string
   createdAt: string
+  mfaEnrolled: boolean
   passwordState: {
     mustChange: boolean
     temporaryExpiresAt: string | null
@@ -26,6 +27,16 @@ export interface UserView {
     lastResetBy: string | null
   }
 }
+
+/** The second-factor columns of a user without one. */
+export const NO_SECOND_FACTOR = {
+  totpSecret: null,
+  totpConfirmedAt: null,
+  totpPendingExpiresAt: null,
+  totpLastStep: null,
+  mfaChallengeId: null,
+  mfaWriteId: null,
+} as const satisfies Partial<UserRow>
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
 
@@ -38,6 +49,7 @@ export function toUserView(row: UserRow): UserView {
     role: row.role,
     tenantId: row.tenantId,
     createdAt: new Date(row.createdAt).toISOString(),
+    mfaEnrolled: row.totpConfirmedAt !== null,
     passwordState: {
       mustChange: row.mustChangePassword,
       temporaryExpiresAt: iso(row.temporaryExpiresAt),
@@ -178,6 +190,7 @@ export async function prepareNewUser(
     lastResetAt: now,
     lastResetBy: actor?.id ?? null,
     createdAt: now,
+    ...NO_SECOND_FACTOR,
   }
   const resetId = randomId(deps.random)
   const statements = [
