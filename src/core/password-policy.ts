@@ -25,8 +25,12 @@ export type PolicyViolationCode =
   | 'TOO_LONG'
   | 'COMMON_PASSWORD'
   | 'CONTAINS_EMAIL'
+  | 'CONTAINS_SERVICE_NAME'
   | 'SAME_AS_TEMPORARY'
   | 'RECENTLY_USED'
+
+/** The first word an attacker tries at a service: its own name, in any case or spacing. */
+const SERVICE_NAMES = ['oncepass']
 
 export interface PolicyViolation {
   code: PolicyViolationCode
@@ -85,7 +89,18 @@ export function validatePasswordPolicy(
       message: 'The password must not contain your email name.',
     })
   }
+  if (containsServiceName(normalized)) {
+    violations.push({
+      code: 'CONTAINS_SERVICE_NAME',
+      message: "The password must not contain this service's name.",
+    })
+  }
   return violations
+}
+
+function containsServiceName(password: string): boolean {
+  const letters = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+  return SERVICE_NAMES.some((name) => letters.includes(name))
 }
 
 export const policyMessages = {
@@ -102,6 +117,7 @@ export function describePolicy(policy: PasswordPolicy = defaultPasswordPolicy) {
     rules: [
       'not a common password',
       'not containing your email name',
+      "not containing this service's name",
       'not the temporary password',
     ],
   }

@@ -213,13 +213,41 @@ export const recoveryCodes = sqliteTable(
   (table) => [index('recovery_codes_user').on(table.userId)],
 )
 
-/** Failure counters for sign-in, keyed by normalised email or client IP, known or not. */
-export const signInThrottle = sqliteTable('sign_in_throttle', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull(),
-  windowStartedAt: integer('window_started_at').notNull(),
-  lockedUntil: integer('locked_until'),
-})
+/**
+ * Failure counters for sign-in, one per account (normalised email, known or not) and per client
+ * IP. The key is a keyed digest (HMAC) of the email or IP, never the text that was typed.
+ */
+export const signInThrottle = sqliteTable(
+  'sign_in_throttle',
+  {
+    key: text('key').primaryKey(),
+    /** Failures in the current window (the account's: since its last quiet period). */
+    failures: integer('failures').notNull(),
+    windowStartedAt: integer('window_started_at').notNull(),
+    lastFailureAt: integer('last_failure_at').notNull().default(0),
+    /** Failures since the last success or admin reset, whatever the time between them. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    /** When the row may be deleted; null while it holds a hard stop. */
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('sign_in_throttle_expires').on(table.expiresAt)],
+)
+
+/**
+ * Fixed-window counters for other abuse limits (forgot-password requests per IP and per email,
+ * repeated refusals already audited). Keys are digests or ids, never typed text.
+ */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    windowStartedAt: integer('window_started_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('rate_limits_expires').on(table.expiresAt)],
+)
 
 export const schema = {
   tenants,
@@ -233,4 +261,5 @@ export const schema = {
   auditEvents,
   signInThrottle,
   recoveryCodes,
+  rateLimits,
 }

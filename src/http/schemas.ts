@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
 
@@ -13,6 +14,14 @@ const password = z
     message: `At most ${MAX_PASSWORD_BYTES} bytes.`,
   })
   .openapi({ format: 'password', maxLength: MAX_PASSWORD_BYTES })
+
+/** A name people will see (a user's, a tenant's): no control, line-break or bidi characters. */
+export const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine(isDisplaySafeName, { message: UNSAFE_NAME_MESSAGE })
 
 const email = z.string().min(3).max(254).openapi({ example: 'ann@example.com' })
 const isoTime = z.string().openapi({ format: 'date-time' })
@@ -71,7 +80,7 @@ export const RecoveryCodes = z
 export const CreateUserBody = z
   .strictObject({
     email: z.email().max(254),
-    displayName: z.string().trim().min(1).max(200),
+    displayName,
     role: z.enum(roles),
   })
   .openapi('CreateUserRequest')

@@ -2,8 +2,10 @@ import { and, desc, eq, is, lt, or, SQL } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { isAdminRole } from '../core/roles.ts'
+import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import { always, insertWhere } from '../db/database.ts'
 import { auditEvents } from '../db/schema.ts'
+import { toIsoTime } from '../db/time.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 
@@ -116,7 +118,7 @@ export async function listAuditEvents(
   query: { userId?: string; cursor?: string; limit: number },
 ): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
-  const position = query.cursor ? decodeCursor(query.cursor) : null
+  const position = query.cursor ? decodeCursor(query.cursor, isAuditPosition) : null
   const rows = await deps.database.db
     .select()
     .from(auditEvents)
@@ -141,7 +143,7 @@ export async function listAuditEvents(
   return {
     items: page.map((row) => ({
       id: row.id,
-      at: new Date(row.at).toISOString(),
+      at: toIsoTime(row.at),
       event: row.event,
       actorId: row.actorId,
       actorRole: row.actorRole,
@@ -157,23 +159,11 @@ export async function listAuditEvents(
   }
 }
 
-function encodeCursor(position: { at: number; id: string }): string {
-  return btoa(JSON.stringify(position)).replace(/=+$/, '')
-}
-
-function decodeCursor(cursor: string): { at: number; id: string } {
-  try {
-    const value = JSON.parse(atob(cursor)) as unknown
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { at: unknown }).at === 'number' &&
-      typeof (value as { id: unknown }).id === 'string'
-    ) {
-      return value as { at: number; id: string }
-    }
-  } catch {
-    // fall through: not base64 or not JSON
-  }
-  throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid.' })
+function isAuditPosition(value: unknown): value is { at: number; id: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { at: unknown }).at === 'number' &&
+    typeof (value as { id: unknown }).id === 'string'
+  )
 }

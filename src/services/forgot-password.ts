@@ -1,65 +1,86 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
+import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
 import { insertWhere } from '../db/database.ts'
 import { passwordResetRequests, users } from '../db/schema.ts'
+import { toIsoTime } from '../db/time.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { countHit, hitsAtMost, liveHits, pruneRateLimits } from './rate-limits.ts'
 import { assertAdmin } from './users.ts'
 
 /**
  * A user asks for help signing in. The answer is always the same (202), whether or not the email
- * exists, and so is the work: one write either way (an audit row for an unknown email, as at
- * sign-in), so timing tells nothing. A known user gets at most one open request in the admins'
- * queue, closed by the next reset.
+ * exists, and so is the work: the same reads and the same write either way. Requests are limited
+ * per client IP and per email in a window before anything is written, and de-duplicated: a known
+ * user gets at most one open request in the admins' queue (closed by the next reset), an unknown
+ * email at most one audit row per window. Past a limit, nothing is written at all.
  */
 export async function requestPasswordReset(
   deps: Deps,
   email: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const [user] = await deps.database.db
-    .select()
-    .from(users)
-    .where(eq(users.email, normalizeEmail(email)))
-  if (!user) {
-    await deps.database.writeAtomically([
-      auditStatement(deps, meta, {
-        tenantId: null,
-        event: 'password_reset_requested',
-        outcome: 'failure',
-        reason: 'UNKNOWN_ACCOUNT',
-      }),
-    ])
-    return
-  }
+  const limit = deps.settings.forgotPasswordLimit
+  const windowMs = limit.windowSeconds * 1000
+  const digest = (text: string) => keyedDigest(deps.tokens.signingKey, 'forgot-password', text)
+  const normalized = normalizeEmail(email)
+  const emailKey = `forgot-password:email:${digest(normalized)}`
+  // Requests without a known client IP share one bucket rather than escaping the limit.
+  const ipKey = `forgot-password:ip:${digest(meta.ip ?? '')}`
+  const [[user], hits] = await Promise.all([
+    deps.database.db.select().from(users).where(eq(users.email, normalized)),
+    liveHits(deps, [ipKey, emailKey]),
+  ])
+  if ((hits.get(ipKey) ?? 0) >= limit.perIp || (hits.get(emailKey) ?? 0) >= limit.perEmail) return
+
+  // Checked again inside the write, after counting: parallel requests all read the same counts.
+  const ipAllows = hitsAtMost(deps, ipKey, limit.perIp)
+  const withinLimits = and(ipAllows, hitsAtMost(deps, emailKey, limit.perEmail))!
   const id = randomId(deps.random)
-  const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${user.id} and ${passwordResetRequests.closedAt} is null)`
-  const [inserted] = await deps.database.writeAtomically([
-    insertWhere(
-      passwordResetRequests,
-      { id, tenantId: user.tenantId, userId: user.id, createdAt: deps.clock.now(), ip: meta.ip },
-      noOpenRequest,
-    ),
+  const request = {
+    id,
+    tenantId: user?.tenantId ?? '',
+    userId: user?.id ?? '',
+    createdAt: deps.clock.now(),
+    ip: meta.ip,
+  }
+  const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${request.userId} and ${passwordResetRequests.closedAt} is null)`
+  const inserted = sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`
+  const [, , , created] = await deps.database.writeAtomically([
+    pruneRateLimits(deps),
+    countHit(deps, ipKey, windowMs),
+    countHit(deps, emailKey, windowMs, ipAllows),
+    insertWhere(passwordResetRequests, request, user ? and(noOpenRequest, withinLimits)! : never),
     auditStatement(
       deps,
       meta,
-      {
-        tenantId: user.tenantId,
-        event: 'password_reset_requested',
-        actor: { id: user.id, role: user.role },
-        targetId: user.id,
-        outcome: 'success',
-      },
-      sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`,
+      user
+        ? {
+            tenantId: user.tenantId,
+            event: 'password_reset_requested',
+            actor: { id: user.id, role: user.role },
+            targetId: user.id,
+            outcome: 'success',
+          }
+        : {
+            tenantId: null,
+            event: 'password_reset_requested',
+            outcome: 'failure',
+            reason: 'UNKNOWN_ACCOUNT',
+          },
+      // An unknown email is recorded once per window (its first request), as at sign-in.
+      user ? inserted : and(withinLimits, hitsAtMost(deps, emailKey, 1))!,
     ),
   ])
-  deps.logger.info('password_reset_requested', {
-    requestId: meta.requestId,
-    created: inserted === 1,
-  })
+  if (created === 1) {
+    deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })
+  }
 }
+
+const never = sql`0 = 1`
 
 /** The tenant's open forgot-password requests, oldest first. */
 export async function listResetRequests(deps: Deps, actor: Actor) {
@@ -84,6 +105,6 @@ export async function listResetRequests(deps: Deps, actor: Actor) {
     .orderBy(asc(passwordResetRequests.createdAt))
     .limit(500)
   return {
-    items: rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() })),
+    items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),
   }
 }

@@ -5,9 +5,11 @@ import { hasExpired } from '../core/expiry.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { fingerprint, hashToken } from '../core/tokens.ts'
+import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import { auditEvents, idempotencyKeys, passwordResets, sessions, users } from '../db/schema.ts'
-import { type AuditInput, recordAudit } from './audit.ts'
+import { toIsoTime as iso } from '../db/time.ts'
+import type { AuditInput } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
   credentialChangedStatements,
@@ -16,15 +18,9 @@ import {
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { assertAdminStepUp } from './mfa.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
-import {
-  assertAdmin,
-  findTenantUser,
-  iso,
-  isUniqueViolation,
-  lookupTenantUser,
-  type UserRow,
-} from './users.ts'
+import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -105,7 +101,8 @@ export async function resetPassword(
 function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
   return async (error: unknown): Promise<never> => {
     if (error instanceof AppError) {
-      await recordAudit(deps, meta, {
+      // Repeats of one refusal are recorded once per window: a loop cannot grow the audit table.
+      await recordRefusal(deps, meta, {
         tenantId: actor.tenantId,
         event: 'password_reset_denied',
         actor,

@@ -13,6 +13,11 @@ import { refreshTokens, sessions, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import {
+  refusalAuditStatements,
+  refusalRecordedRecently,
+  TOKEN_REUSE,
+} from './repeated-refusals.ts'
 
 export interface SignedIn {
   status: 'signed_in'
@@ -256,9 +261,10 @@ async function revokeForReuse(
   row: { sessionId: string; userId: string; tenantId: string; role: string },
   meta: RequestMeta,
 ): Promise<void> {
+  if (await refusalRecordedRecently(deps, TOKEN_REUSE, row.sessionId)) return
   await deps.database.writeAtomically([
     revokeSessionStatement(deps, row.sessionId, 'refresh_token_reuse'),
-    auditStatement(deps, meta, {
+    ...refusalAuditStatements(deps, meta, row.sessionId, {
       tenantId: row.tenantId,
       event: 'authn_token_reuse',
       actor: { id: row.userId, role: row.role },

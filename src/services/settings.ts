@@ -13,15 +13,29 @@ export interface Settings {
   idempotencyTtlSeconds: number
   passwordPolicy: PasswordPolicy
   signInThrottle: {
-    /** Consecutive failures per account (email) that lock it; each further one doubles the lock. */
+    /** Failures per account (email) that lock it; each further one doubles the lock. */
     accountLockThreshold: number
-    /** Failures from one client IP that lock it out. */
+    /** The account's count restarts after this long with no failure and no lock. */
+    accountQuietSeconds: number
+    /**
+     * Consecutive failures (no success in between) after which the account signs in no more
+     * until an admin reset: the hard ceiling, whatever the time between attempts.
+     */
+    accountHardStopFailures: number
+    /** How long an account's consecutive failures are remembered after the last one. */
+    accountMemorySeconds: number
+    /** Failures from one client IP within `ipWindowSeconds` that lock it out. */
     ipLockThreshold: number
+    ipWindowSeconds: number
     /** First lock duration; it doubles with every further failure. */
     baseLockSeconds: number
     maxLockSeconds: number
   }
   resetRateLimit: { perAdminPerMinute: number; perTargetPerMinute: number }
+  /** Forgot-password requests counted per client IP and per email within one window. */
+  forgotPasswordLimit: { windowSeconds: number; perIp: number; perEmail: number }
+  /** A repeated refusal (same event, reason and actor or token family) is audited once per window. */
+  repeatedRefusalWindowSeconds: number
   /** Admins must have TOTP, verified within `mfa.stepUpSeconds`, to reset anyone. */
   requireAdminMfa: boolean
   mfa: {
@@ -45,11 +59,17 @@ export const defaultSettings: Settings = {
   passwordPolicy: defaultPasswordPolicy,
   signInThrottle: {
     accountLockThreshold: 5,
+    accountQuietSeconds: 15 * 60,
+    accountHardStopFailures: 100,
+    accountMemorySeconds: 24 * 60 * 60,
     ipLockThreshold: 50,
+    ipWindowSeconds: 15 * 60,
     baseLockSeconds: 30,
     maxLockSeconds: 15 * 60,
   },
   resetRateLimit: { perAdminPerMinute: 30, perTargetPerMinute: 5 },
+  forgotPasswordLimit: { windowSeconds: 60 * 60, perIp: 10, perEmail: 3 },
+  repeatedRefusalWindowSeconds: 15 * 60,
   requireAdminMfa: false,
   mfa: { enrollmentTtlSeconds: 10 * 60, tokenTtlSeconds: 5 * 60, stepUpSeconds: 15 * 60 },
 }

@@ -1,7 +1,9 @@
 import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
+import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId, randomToken } from '../core/random.ts'
+import { isForeignKeyViolation } from '../db/constraint-errors.ts'
 import { insertWhere } from '../db/database.ts'
 import { tenants, users } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
@@ -35,6 +37,7 @@ export async function createTenantWithAdmin(
   meta: RequestMeta = operatorMeta(deps, 'cli'),
   options: { onlyIfFirst?: boolean } = {},
 ): Promise<OperatorIssued> {
+  assertDisplaySafeName('name', input.name)
   await assertEmailFree(deps, input.adminEmail)
   const tenantId = randomId(deps.random)
   const admin = await prepareNewUser(
@@ -103,8 +106,7 @@ export async function setUpFirstTenant(
       { onlyIfFirst: true },
     )
   } catch (error) {
-    const text = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : ''
-    if (/FOREIGN KEY constraint failed/i.test(text)) throw new AppError('ALREADY_SET_UP')
+    if (isForeignKeyViolation(error)) throw new AppError('ALREADY_SET_UP')
     throw error
   }
 }

@@ -1,10 +1,14 @@
-import { and, asc, eq, gt, like, or, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
+import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId } from '../core/random.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
+import { isUniqueViolation } from '../db/constraint-errors.ts'
+import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import { type AppDb, prepared } from '../db/database.ts'
 import { passwordResets, users } from '../db/schema.ts'
+import { toIsoTime } from '../db/time.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -38,8 +42,6 @@ export const NO_SECOND_FACTOR = {
   mfaWriteId: null,
 } as const satisfies Partial<UserRow>
 
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
-
 /** The public shape of a user: never the hash, the credential id or the challenge. */
 export function toUserView(row: UserRow): UserView {
   return {
@@ -48,12 +50,12 @@ export function toUserView(row: UserRow): UserView {
     displayName: row.displayName,
     role: row.role,
     tenantId: row.tenantId,
-    createdAt: new Date(row.createdAt).toISOString(),
+    createdAt: toIsoTime(row.createdAt),
     mfaEnrolled: row.totpConfirmedAt !== null,
     passwordState: {
       mustChange: row.mustChangePassword,
-      temporaryExpiresAt: iso(row.temporaryExpiresAt),
-      lastResetAt: iso(row.lastResetAt),
+      temporaryExpiresAt: toIsoTime(row.temporaryExpiresAt),
+      lastResetAt: toIsoTime(row.lastResetAt),
       lastResetBy: row.lastResetBy,
     },
   }
@@ -112,15 +114,14 @@ export async function listUsers(
   query: { search?: string; limit: number; cursor?: string },
 ): Promise<{ items: UserView[]; nextCursor: string | null }> {
   assertAdmin(actor)
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined
-  const pattern = query.search ? `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined
+  const after = query.cursor ? decodeCursor(query.cursor, isString) : undefined
   const rows = await deps.database.db
     .select()
     .from(users)
     .where(
       and(
         eq(users.tenantId, actor.tenantId),
-        pattern ? or(like(users.email, pattern), like(users.displayName, pattern)) : undefined,
+        query.search ? containsText([users.email, users.displayName], query.search) : undefined,
         after ? gt(users.email, after) : undefined,
       ),
     )
@@ -134,25 +135,15 @@ export async function listUsers(
   }
 }
 
-function encodeCursor(email: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(email))).replace(/=+$/, '')
-}
+const isString = (value: unknown): value is string => typeof value === 'string'
 
-function decodeCursor(cursor: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
-      Uint8Array.from(atob(cursor), (c) => c.charCodeAt(0)),
-    )
-  } catch {
-    throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid.' })
-  }
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    /UNIQUE constraint failed/i.test(`${error.message} ${String(error.cause ?? '')}`)
-  )
+/**
+ * Any of `columns` contains `text` literally: LIKE's wildcards `%` and `_` in the text (as in
+ * `first_last`) match only themselves, escaped with a backslash that the ESCAPE clause declares.
+ */
+function containsText(columns: SQLWrapper[], text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return or(...columns.map((column) => sql`${column} like ${pattern} escape '\\'`))
 }
 
 export interface NewUserResult {
@@ -171,6 +162,7 @@ export async function prepareNewUser(
   actor: { id: string; role: string } | null,
   meta: RequestMeta,
 ): Promise<{ statements: SQLWrapper[]; result: () => Promise<NewUserResult> }> {
+  assertDisplaySafeName('displayName', input.displayName)
   const email = normalizeEmail(input.email)
   const now = deps.clock.now()
   const credential = await prepareTemporaryCredential(deps, email)
@@ -219,7 +211,7 @@ export async function prepareNewUser(
     result: async () => ({
       user: toUserView(row),
       temporaryPassword: credential.password,
-      expiresAt: new Date(credential.expiresAt).toISOString(),
+      expiresAt: toIsoTime(credential.expiresAt),
     }),
   }
 }

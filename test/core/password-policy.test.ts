@@ -21,6 +21,8 @@ describe('validatePasswordPolicy', () => {
     ['a common password (any case)', 'PASSWORD', ['TOO_SHORT', 'COMMON_PASSWORD']],
     ['a long common password', 'QwertyUiop12345', ['COMMON_PASSWORD']],
     ["the email's local part inside", 'my name is ANN.SMITH ok?', ['CONTAINS_EMAIL']],
+    ["the service's name inside", 'my OncePass passphrase', ['CONTAINS_SERVICE_NAME']],
+    ["the service's name spaced out", 'once-pass is my password', ['CONTAINS_SERVICE_NAME']],
     ['an empty string', '', ['TOO_SHORT']],
   ])('%s', (_label, password, expected) => {
     expect(codes(password)).toEqual(expected)

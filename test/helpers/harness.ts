@@ -5,6 +5,7 @@ import { createApp } from '../../src/http/app.ts'
 import type { HttpDeps } from '../../src/http/env.ts'
 import type { Settings } from '../../src/services/settings.ts'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
+import type { RecordedResponse } from './openapi-validator.ts'
 
 // The runtime-agnostic half of the test app: requests through the one app factory, and seeding
 // through the public API. Each runtime's helper (test-app.ts on Node, test-app.workers.ts in
@@ -53,6 +54,26 @@ export interface RuntimeParts {
   close(): void
 }
 
+/** A response `call` got, with the app that answered it (whose /openapi.json describes it). */
+export interface RecordedCall extends RecordedResponse {
+  app: { request(path: string): Response | Promise<Response> }
+}
+
+const recorders = new Set<(call: RecordedCall) => void>()
+
+/**
+ * Hands every response that any harness's `call` gets to `sink` until the returned function is
+ * called, so a test or a setup file can check them against the API document.
+ *
+ * @example
+ * const calls: RecordedCall[] = []
+ * const stop = recordResponses((call) => calls.push(call))
+ */
+export function recordResponses(sink: (call: RecordedCall) => void): () => void {
+  recorders.add(sink)
+  return () => recorders.delete(sink)
+}
+
 export function buildHarness<P extends RuntimeParts>(parts: P) {
   const { deps } = parts
   const app = createApp(deps)
@@ -69,17 +90,25 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
       headers['Content-Type'] ??= 'application/json'
     }
-    const response = await app.request(path.startsWith('/') ? path : `${API}/${path}`, {
-      method,
-      headers,
-      body,
-    })
+    const url = path.startsWith('/') ? path : `${API}/${path}`
+    const response = await app.request(url, { method, headers, body })
     const text = await response.text()
     let json: any = null
     try {
       json = text ? JSON.parse(text) : null
     } catch {
       // not JSON: callers use `text`
+    }
+    for (const record of recorders) {
+      record({
+        app,
+        method,
+        path: new URL(url, TEST_PUBLIC_URL).pathname,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        text,
+        json,
+      })
     }
     return { status: response.status, headers: response.headers, text, json }
   }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
+import { throttleRowKey } from '../../src/services/sign-in-throttle.ts'
 
 // The steps where a password is set — the forced change and the self-service change — are
 // guarded like sign-in: their refusals that compared hashes count as failed attempts, a locked
@@ -120,7 +121,10 @@ describe('refusals that compared hashes count as failed attempts', () => {
     })
     expect(done.status).toBe(200)
     expect(
-      await t.rows('select key from sign_in_throttle where key = ?', `account:${user.email}`),
+      await t.rows(
+        'select key from sign_in_throttle where key = ?',
+        throttleRowKey(t.deps, `account:${user.email}`),
+      ),
     ).toEqual([])
   })
 
@@ -170,7 +174,7 @@ describe('refusals that compared hashes count as failed attempts', () => {
     expect(reused.json.violations.map((v: { code: string }) => v.code)).toEqual(['RECENTLY_USED'])
     const [row] = await t.rows<{ failures: number }>(
       'select failures from sign_in_throttle where key = ?',
-      `account:${admin.email}`,
+      throttleRowKey(t.deps, `account:${admin.email}`),
     )
     expect(row!.failures).toBe(1)
   })
@@ -224,7 +228,7 @@ describe('a sign-in that loses a race to a reset changes nothing', () => {
     expect(await auditRows('authn_password_change_required', user.id)).toHaveLength(0)
     const [row] = await t.rows<{ failures: number }>(
       'select failures from sign_in_throttle where key = ?',
-      `account:${user.email}`,
+      throttleRowKey(t.deps, `account:${user.email}`),
     )
     expect(row!.failures).toBe(1)
   })

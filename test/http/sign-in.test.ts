@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CLIENT_IP_HEADER, createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
+import { defaultSettings } from '../../src/services/settings.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -127,6 +128,7 @@ describe('POST /auth/sign-in', () => {
     const t2 = await createTestApp({
       settings: {
         signInThrottle: {
+          ...defaultSettings.signInThrottle,
           accountLockThreshold: 5,
           ipLockThreshold: 10,
           baseLockSeconds: 30,

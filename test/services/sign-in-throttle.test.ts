@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { lockDurationMs } from '../../src/core/throttle.ts'
-import { signInFailureStatements, throttleKeys } from '../../src/services/sign-in-throttle.ts'
+import { sql } from 'drizzle-orm'
+import {
+  lockDurationSql,
+  signInFailureStatements,
+  throttleKeys,
+  throttleRowKey,
+} from '../../src/services/sign-in-throttle.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
@@ -28,10 +34,20 @@ describe('signInFailureStatements', () => {
         })
         return ms === 0 ? null : t.clock.now() + ms
       }
-      expect(rows).toEqual([
-        { key: keys.account, failures, lockedUntil: expected(policy.accountLockThreshold) },
-        { key: keys.ip, failures, lockedUntil: expected(policy.ipLockThreshold) },
-      ])
+      expect(rows).toEqual(
+        [
+          {
+            key: throttleRowKey(t.deps, keys.account),
+            failures,
+            lockedUntil: expected(policy.accountLockThreshold),
+          },
+          {
+            key: throttleRowKey(t.deps, keys.ip!),
+            failures,
+            lockedUntil: expected(policy.ipLockThreshold),
+          },
+        ].sort((a, b) => (a.key < b.key ? -1 : 1)),
+      )
     }
   })
 
@@ -45,5 +61,23 @@ describe('signInFailureStatements', () => {
     expect(t.database.sqlite.prepare('select failures from sign_in_throttle').get()).toEqual({
       failures: 20,
     })
+  })
+})
+
+describe('the lock duration rule', () => {
+  it('is the same in SQL as in core, for every count and several policies', async () => {
+    for (const policy of [
+      { freeFailures: 5, baseSeconds: 30, maxSeconds: 900 },
+      { freeFailures: 50, baseSeconds: 30, maxSeconds: 900 },
+      { freeFailures: 1, baseSeconds: 1, maxSeconds: 86_400 * 365 },
+      { freeFailures: 3, baseSeconds: 7, maxSeconds: 7 },
+    ]) {
+      for (let failures = 0; failures <= 120; failures++) {
+        const [row] = await t.deps.database.db.all<{ ms: number }>(
+          sql`select ${lockDurationSql(sql`${failures}`, policy)} as ms`,
+        )
+        expect(row!.ms, `${failures} failures`).toBe(lockDurationMs(failures, policy))
+      }
+    }
   })
 })

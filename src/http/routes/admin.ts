@@ -28,7 +28,7 @@ const listUsersRoute = bearerRoute({
   tags: ['admin'],
   summary: "List the tenant's users",
   request: { query: ListQuery },
-  responses: { 200: jsonResponse(UserList, 'A page of users'), ...problems(400) },
+  responses: { 200: jsonResponse(UserList, 'A page of users') },
 })
 
 const createUserRoute = bearerRoute({
@@ -37,7 +37,7 @@ const createUserRoute = bearerRoute({
   tags: ['admin'],
   summary: 'Create a user with a temporary password (shown once)',
   request: jsonBody(CreateUserBody),
-  responses: { 201: jsonResponse(UserCreated, 'Created'), ...problems(400, 409, 415) },
+  responses: { 201: jsonResponse(UserCreated, 'Created'), ...problems(409) },
 })
 
 const getUserRoute = bearerRoute({
@@ -60,7 +60,7 @@ const resetRoute = bearerRoute({
   },
   responses: {
     201: jsonResponse(ResetIssued, 'Issued; the only time the password is shown'),
-    ...problems(400, 404, 409, 415, 422, 429),
+    ...problems(404, 409, 422, 429),
   },
 })
 
@@ -96,7 +96,7 @@ const auditRoute = bearerRoute({
   tags: ['admin'],
   summary: 'Who did what to whom, when, from where, with what outcome',
   request: { query: AuditQuery },
-  responses: { 200: jsonResponse(AuditEventList, 'A page of events'), ...problems(400) },
+  responses: { 200: jsonResponse(AuditEventList, 'A page of events') },
 })
 
 export function adminRoutes() {

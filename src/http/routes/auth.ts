@@ -1,11 +1,11 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestPasswordReset } from '../../services/forgot-password.ts'
 import { completeMfaSignIn } from '../../services/mfa-sign-in.ts'
 import { completePasswordChange } from '../../services/password-change.ts'
 import { refreshSession, signOut } from '../../services/sessions.ts'
 import { signIn } from '../../services/sign-in.ts'
 import type { AppEnv } from '../env.ts'
-import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
+import { apiRoute, bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
 import {
   ForgotPasswordBody,
@@ -19,7 +19,7 @@ import {
   SignOutBody,
 } from '../schemas.ts'
 
-const signInRoute = createRoute({
+const signInRoute = apiRoute({
   method: 'post',
   path: '/sign-in',
   tags: ['auth'],
@@ -34,7 +34,7 @@ const signInRoute = createRoute({
   },
 })
 
-const mfaRoute = createRoute({
+const mfaRoute = apiRoute({
   method: 'post',
   path: '/mfa',
   tags: ['auth'],
@@ -45,11 +45,11 @@ const mfaRoute = createRoute({
       z.union([SignedIn, PasswordChangeRequired]),
       'Signed in, or a forced change is required',
     ),
-    ...problems(400, 401, 415, 429),
+    ...problems(401, 429),
   },
 })
 
-const passwordChangeRoute = createRoute({
+const passwordChangeRoute = apiRoute({
   method: 'post',
   path: '/password-change',
   tags: ['auth'],
@@ -57,17 +57,17 @@ const passwordChangeRoute = createRoute({
   request: jsonBody(PasswordChangeBody),
   responses: {
     200: jsonResponse(SignedIn, 'Password set; a new session'),
-    ...problems(400, 401, 415, 422),
+    ...problems(401, 422, 429),
   },
 })
 
-const refreshRoute = createRoute({
+const refreshRoute = apiRoute({
   method: 'post',
   path: '/refresh',
   tags: ['auth'],
   summary: 'Rotate a refresh token',
   request: jsonBody(RefreshBody),
-  responses: { 200: jsonResponse(SignedIn, 'New tokens'), ...problems(400, 401, 415) },
+  responses: { 200: jsonResponse(SignedIn, 'New tokens'), ...problems(401) },
 })
 
 const signOutRoute = bearerRoute({
@@ -76,16 +76,16 @@ const signOutRoute = bearerRoute({
   tags: ['auth'],
   summary: 'End the current session and its refresh family',
   request: jsonBody(SignOutBody, false),
-  responses: { 204: { description: 'Signed out' }, ...problems(400, 415) },
+  responses: { 204: { description: 'Signed out' } },
 })
 
-const forgotRoute = createRoute({
+const forgotRoute = apiRoute({
   method: 'post',
   path: '/forgot-password',
   tags: ['auth'],
   summary: 'Ask an admin for a reset (always 202, whether or not the email exists)',
   request: jsonBody(ForgotPasswordBody),
-  responses: { 202: { description: 'Accepted' }, ...problems(400, 415) },
+  responses: { 202: { description: 'Accepted' } },
 })
 
 export function authRoutes() {

@@ -33,7 +33,7 @@ const changePasswordRoute = bearerRoute({
   tags: ['me'],
   summary: 'Change your own password (ends your other sessions)',
   request: jsonBody(ChangeOwnPasswordBody),
-  responses: { 204: { description: 'Changed' }, ...problems(400, 415, 422) },
+  responses: { 204: { description: 'Changed' }, ...problems(409, 422, 429) },
 })
 
 const enrollRoute = bearerRoute({

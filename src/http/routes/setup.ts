@@ -1,14 +1,15 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { AppError } from '../../core/errors.ts'
 import { timingSafeEqual } from '../../core/phc.ts'
 import { hashToken } from '../../core/tokens.ts'
 import { setUpFirstTenant } from '../../services/tenants.ts'
 import type { AppEnv } from '../env.ts'
-import { jsonBody, jsonResponse, problems, z } from '../openapi.ts'
+import { apiRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
+import { displayName } from '../schemas.ts'
 
 const SetupBody = z
-  .strictObject({ tenantName: z.string().trim().min(1).max(200), adminEmail: z.email().max(254) })
+  .strictObject({ tenantName: displayName, adminEmail: z.email().max(254) })
   .openapi('SetupRequest')
 
 const SetupResult = z
@@ -21,7 +22,7 @@ const SetupResult = z
   })
   .openapi('SetupResult')
 
-const setupRoute = createRoute({
+const setupRoute = apiRoute({
   method: 'post',
   path: '/setup',
   tags: ['operations'],
@@ -31,7 +32,7 @@ const setupRoute = createRoute({
   request: jsonBody(SetupBody),
   responses: {
     201: jsonResponse(SetupResult, 'The first admin; the only time the password is shown'),
-    ...problems(400, 401, 404, 409, 415),
+    ...problems(401, 404, 409),
   },
 })
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { AppError } from '../../core/errors.ts'
 import { createJsonLogger } from '../../core/logger.ts'
+import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../../core/names.ts'
 import { CreateUserBody } from '../../http/schemas.ts'
 import { createTenantWithAdmin, operatorResetPassword } from '../../services/tenants.ts'
 import { ConfigError, loadCliConfig } from './config.ts'
@@ -62,6 +63,7 @@ async function main(argv: string[]) {
     const name = values.name?.trim()
     const adminEmail = values['admin-email']
     if (!name) fail('--name is required')
+    if (!isDisplaySafeName(name)) fail(`--name: ${UNSAFE_NAME_MESSAGE}`)
     if (!adminEmail) fail('--admin-email is required')
     if (!adminEmailSchema.safeParse(adminEmail).success)
       fail('--admin-email is not a valid email address')

@@ -83,7 +83,7 @@ export function UsersPage(props: {
       {props.users.length === 0 ? (
         <p>{t.noUsers}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" {...scrollRegion(t.usersTitle)}>
           <table>
             <caption class="visually-hidden">{t.usersTitle}</caption>
             <thead>
@@ -390,7 +390,7 @@ export function AuditTable(props: {
   const { t, lang } = props
   if (props.events.length === 0) return <p>{t.noEvents}</p>
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" {...scrollRegion(props.caption)}>
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -508,7 +508,7 @@ export function RequestsPage(props: {
       {props.requests.length === 0 ? (
         <p>{t.noRequests}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" {...scrollRegion(t.requestsTitle)}>
           <table>
             <caption class="visually-hidden">{t.requestsTitle}</caption>
             <thead>
@@ -574,4 +574,9 @@ export function AuditPage(props: {
       </nav>
     </Layout>
   )
+}
+
+/** A table that may scroll sideways on a phone: a named region the keyboard can reach and scroll. */
+function scrollRegion(label: string) {
+  return { role: 'region', 'aria-label': label, tabindex: 0 }
 }

@@ -92,6 +92,7 @@ export function PolicyList(props: {
         <li data-rule="length">{t.policyLength(policy.minLength, policy.maxLength)}</li>
         <li>{t.policyCommon}</li>
         <li>{t.policyEmail}</li>
+        <li>{t.policyService}</li>
         {props.temporary ? <li>{t.policyTemporary}</li> : null}
         {policy.historySize > 0 ? <li>{t.policyHistory(policy.historySize)}</li> : null}
       </ul>

@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type RecordedCall, recordResponses } from '../helpers/harness.ts'
+import { checkResponse, matchTemplate, type OpenApiDocument } from '../helpers/openapi-validator.ts'
+import { createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
+
+// /openapi.json as a client's response validator reads it: every response of a broad journey
+// (each operation's success and each kind of error) must have a documented status, a documented
+// content type and a body that matches the schema. The whole behaviour suite can be checked the
+// same way: npx vitest run -c test/helpers/responses.vitest.config.ts
+
+let t: TestApp
+let calls: RecordedCall[]
+let stopRecording: () => void
+beforeEach(async () => {
+  t = await createTestApp({
+    setupToken: 's'.repeat(43),
+    settings: { resetRateLimit: { perAdminPerMinute: 30, perTargetPerMinute: 2 } },
+  })
+  calls = []
+  stopRecording = recordResponses((call) => calls.push(call))
+})
+afterEach(() => {
+  stopRecording()
+  t.close()
+})
+
+const documentOf = async (app: TestApp) => (await app.get('/openapi.json')).json as OpenApiDocument
+
+/** Every violation of every recorded response, checked against its own app's document. */
+async function violations(): Promise<string[]> {
+  const documents = new Map<RecordedCall['app'], OpenApiDocument>()
+  const found = new Set<string>()
+  for (const call of calls) {
+    let document = documents.get(call.app)
+    if (!document) {
+      document = (await (await call.app.request('/openapi.json')).json()) as OpenApiDocument
+      documents.set(call.app, document)
+    }
+    for (const violation of checkResponse(document, call)) found.add(violation)
+  }
+  return [...found].sort()
+}
+
+describe('/openapi.json', () => {
+  it('documents every status, content type and body a broad journey meets', async () => {
+    const passphrase = 'a long passphrase for the journey'
+    const setup = await t.post(
+      'setup',
+      { tenantName: 'Acme', adminEmail: 'root@example.com' },
+      { headers: { Authorization: `Bearer ${'s'.repeat(43)}` } },
+    )
+    expect(setup.status).toBe(201)
+    expect((await t.post('setup', { tenantName: 'B', adminEmail: 'b@example.com' })).status).toBe(
+      401,
+    )
+    const root = await t.completeFirstSignIn(
+      'root@example.com',
+      setup.json.temporaryPassword,
+      passphrase,
+    )
+    const again = await t.post(
+      'setup',
+      { tenantName: 'B', adminEmail: 'b@example.com' },
+      { headers: { Authorization: `Bearer ${'s'.repeat(43)}` } },
+    )
+    expect(again.status).toBe(409)
+    const token = root.accessToken
+
+    // Users: create, duplicate, list, one, a missing one, a path parameter too long.
+    const created = await t.post(
+      'users',
+      { email: 'bob@example.com', displayName: 'Bob', role: 'user' },
+      { token },
+    )
+    expect(created.status).toBe(201)
+    const bobId = created.json.user.id as string
+    expect(
+      (
+        await t.post(
+          'users',
+          { email: 'bob@example.com', displayName: 'B', role: 'user' },
+          { token },
+        )
+      ).status,
+    ).toBe(409)
+    expect((await t.get('users?limit=1', token)).status).toBe(200)
+    expect((await t.get('users?limit=0', token)).status).toBe(400)
+    expect((await t.get(`users/${bobId}`, token)).status).toBe(200)
+    expect((await t.get('users/nobody', token)).status).toBe(404)
+    expect((await t.get(`users/${'x'.repeat(65)}`, token)).status).toBe(400)
+
+    // The forced change: a challenge, a 403 elsewhere, a policy refusal, then a session.
+    const challenge = await t.post('auth/sign-in', {
+      email: 'bob@example.com',
+      password: created.json.temporaryPassword,
+    })
+    expect(challenge.json.status).toBe('password_change_required')
+    expect((await t.get('me', challenge.json.challengeToken)).status).toBe(403)
+    const weak = await t.post('auth/password-change', {
+      challengeToken: challenge.json.challengeToken,
+      newPassword: 'short',
+    })
+    expect(weak.status).toBe(422)
+    const bob = await t.post('auth/password-change', {
+      challengeToken: challenge.json.challengeToken,
+      newPassword: passphrase,
+    })
+    expect(bob.status).toBe(200)
+    expect(
+      (await t.post('auth/password-change', { challengeToken: 'x', newPassword: 'y' })).status,
+    ).toBe(401)
+
+    // Me, own password change, refresh, sign-out.
+    expect((await t.get('me', bob.json.accessToken)).status).toBe(200)
+    expect((await t.get('users', bob.json.accessToken)).status).toBe(403)
+    const own = (body: object) => t.post('me/password', body, { token: bob.json.accessToken })
+    expect(
+      (await own({ currentPassword: 'not my password at all', newPassword: 'x' })).status,
+    ).toBe(403)
+    expect((await own({ currentPassword: passphrase, newPassword: 'short' })).status).toBe(422)
+    expect(
+      (await own({ currentPassword: passphrase, newPassword: `${passphrase} two` })).status,
+    ).toBe(204)
+    const refreshed = await t.post('auth/refresh', { refreshToken: bob.json.refreshToken })
+    expect(refreshed.status).toBe(200)
+    expect((await t.post('auth/refresh', { refreshToken: 'no such token' })).status).toBe(401)
+    expect(
+      (await t.post('auth/sign-out', undefined, { token: refreshed.json.accessToken })).status,
+    ).toBe(204)
+    expect((await t.get('me', refreshed.json.accessToken)).status).toBe(401)
+    expect((await t.get('me')).status).toBe(401)
+
+    // Resets: issue, replay, key reuse, policy, rate limit, status, requests, audit.
+    const reset = (body: object, key?: string) =>
+      t.post(`users/${bobId}/password-reset`, body, {
+        token,
+        headers: key ? { 'Idempotency-Key': key } : {},
+      })
+    expect((await reset({ mode: 'generate' }, 'journey-key-1')).status).toBe(201)
+    expect((await reset({ mode: 'generate' }, 'journey-key-1')).status).toBe(409)
+    expect((await reset({ mode: 'custom', password: passphrase }, 'journey-key-1')).status).toBe(
+      422,
+    )
+    expect((await reset({ mode: 'custom', password: 'short' })).status).toBe(422)
+    expect((await reset({ mode: 'generate', requireChange: false })).status).toBe(422)
+    expect((await reset({ mode: 'generate' }, 'not valid')).status).toBe(400)
+    expect((await reset({ mode: 'generate' })).status).toBe(201)
+    expect((await reset({ mode: 'generate' })).status).toBe(429)
+    expect(
+      (await t.post('users/nobody/password-reset', { mode: 'generate' }, { token })).status,
+    ).toBe(404)
+    expect((await t.get(`users/${bobId}/password-reset`, token)).status).toBe(200)
+    expect((await t.get('users/nobody/password-reset', token)).status).toBe(404)
+    expect((await t.post('auth/forgot-password', { email: 'bob@example.com' })).status).toBe(202)
+    expect((await t.get('password-reset-requests', token)).json.items).toHaveLength(1)
+    expect((await t.get('audit-events?limit=5', token)).status).toBe(200)
+    expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)
+
+    // Sign-in: wrong password, locked, and every refusal before a handler.
+    const wrong = () => t.post('auth/sign-in', { email: 'bob@example.com', password: 'wrong one!' })
+    for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(401)
+    expect((await wrong()).status).toBe(429)
+    expect((await t.post('auth/sign-in', '{"email":')).status).toBe(400)
+    expect((await t.post('auth/sign-in', { email: 'a@b.c' })).status).toBe(400)
+    expect(
+      (await t.post('auth/sign-in', 'email=a', { headers: { 'Content-Type': 'text/plain' } }))
+        .status,
+    ).toBe(415)
+    expect(
+      (await t.post('auth/sign-in', { email: 'a@b.c', password: 'x'.repeat(20_000) })).status,
+    ).toBe(413)
+    const foreign = { headers: { Origin: 'https://evil.example' } }
+    expect((await t.post('auth/forgot-password', { email: 'a@b.c' }, foreign)).status).toBe(403)
+    expect((await t.call('DELETE', 'me')).status).toBe(405)
+    expect((await t.get('auth/refresh')).status).toBe(405)
+    expect((await t.get('users/x/y/z', token)).status).toBe(404)
+
+    // Each documented operation was met at least once with a success.
+    const document = await documentOf(t)
+    const succeeded = new Set(
+      calls
+        .filter((call) => call.status < 300)
+        .map((call) => `${call.method.toLowerCase()} ${matchTemplate(document, call.path)}`),
+    )
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method} ${path}`),
+    )
+    expect(operations.filter((operation) => !succeeded.has(operation))).toEqual([])
+    expect(await violations()).toEqual([])
+  })
+
+  // On Workers argon2 runs on the isolate's one thread and never sheds load; see sign-in.test.ts.
+  it.skipIf(runtime === 'workers')('documents 503 where hashing sheds load', async () => {
+    const busy = await createTestApp({ hashing: { maxInFlight: 1, maxQueue: 1 } })
+    try {
+      const admin = await busy.seedTenant()
+      const attempts = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          busy.post('auth/sign-in', { email: admin.email, password: admin.password }),
+        ),
+      )
+      expect(attempts.map((r) => r.status)).toContain(503)
+    } finally {
+      busy.close()
+    }
+    expect(await violations()).toEqual([])
+  })
+
+  it('lists the statuses every operation answers by its kind, so none can be left out', async () => {
+    const document = await documentOf(t)
+    const missing: string[] = []
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods) as [string, any][]) {
+        const expected = [405, 500, 503]
+        if (operation.parameters?.length || operation.requestBody) expected.push(400)
+        if (method === 'post') expected.push(400, 403, 413, 415)
+        if (operation.security?.length) expected.push(401, 403)
+        for (const status of expected) {
+          const response = operation.responses[status]
+          const type = response?.content && Object.keys(response.content)
+          if (!response || type?.[0] !== 'application/problem+json') {
+            missing.push(`${method.toUpperCase()} ${path} ${status}`)
+          }
+        }
+      }
+    }
+    expect([...new Set(missing)]).toEqual([])
+  })
+})
