@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, lt, lte, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
@@ -107,35 +107,117 @@ export async function getUser(deps: Deps, actor: Actor, userId: string): Promise
   return toUserView(await findTenantUser(deps, actor.tenantId, userId))
 }
 
-/** The tenant's users ordered by email, filtered by a substring of email or name. */
+/**
+ * The tenant's users ordered by email, filtered by a substring of email or name (see
+ * `searchTenantUsers`). A page may hold fewer than `limit` users and still have a next cursor: a
+ * search reads a bounded stretch of the tenant per page.
+ */
 export async function listUsers(
   deps: Deps,
   actor: Actor,
   query: { search?: string; limit: number; cursor?: string },
 ): Promise<{ items: UserView[]; nextCursor: string | null }> {
   assertAdmin(actor)
-  const after = query.cursor ? decodeCursor(query.cursor, isString) : undefined
-  const rows = await deps.database.db
-    .select()
-    .from(users)
-    .where(
-      and(
-        eq(users.tenantId, actor.tenantId),
-        query.search ? containsText([users.email, users.displayName], query.search) : undefined,
-        after ? gt(users.email, after) : undefined,
-      ),
-    )
-    .orderBy(asc(users.email))
-    .limit(query.limit + 1)
+  const after = query.cursor ? decodeCursor(query.cursor, isString) : ''
+  const take = query.limit + 1
+  const { rows, searchedTo } = query.search
+    ? await searchTenantUsers(deps.database.db, actor.tenantId, query.search, after, take)
+    : {
+        rows: await tenantUsersAfter(deps.database.db, actor.tenantId, after, take),
+        searchedTo: null,
+      }
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
-  return {
-    items: page.map(toUserView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.email) : null,
-  }
+  const resumeAt = rows.length > query.limit && last ? last.email : searchedTo
+  return { items: page.map(toUserView), nextCursor: resumeAt ? encodeCursor(resumeAt) : null }
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string'
+function tenantUsersAfter(db: AppDb, tenantId: string, after: string, take: number) {
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), gt(users.email, after)))
+    .orderBy(asc(users.email))
+    .limit(take)
+}
+
+/** Shorter searches cannot use the trigram index: they match the start of the email instead. */
+export const MIN_SUBSTRING_SEARCH = 3
+/** A term with at most this many trigram-index hits (all tenants) is answered from the hits. */
+export const SEARCH_HITS_SORTED = 2000
+/** Otherwise a page reads at most this many of the tenant's users, in email order. */
+export const SEARCH_ROWS_READ = 4000
+
+/**
+ * Up to `take` of the tenant's users after `after` (by email) whose email or display name contains
+ * `search` (LIKE semantics: ASCII case-insensitive, `_ % \` literal), with a bounded cost at any
+ * tenant size:
+ * - a rare term (few trigram-index hits) is answered from its hits, sorted by email;
+ * - a common term reads the tenant's users in email order, at most SEARCH_ROWS_READ a page;
+ *   `searchedTo` is then the email read up to, for the next page to resume after;
+ * - a term of one or two characters is an email prefix: a range of the (tenant, email) index.
+ * Every path filters by the tenant on the users row itself.
+ */
+export async function searchTenantUsers(
+  db: AppDb,
+  tenantId: string,
+  search: string,
+  after: string,
+  take: number,
+): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
+  const inTenantAfter = and(eq(users.tenantId, tenantId), gt(users.email, after))
+  if ([...search].length < MIN_SUBSTRING_SEARCH) {
+    const prefix = search.normalize('NFKC').toLowerCase()
+    // One lower bound, so the planner ranges over the prefix and not from the start of the tenant.
+    const from = after >= prefix ? gt(users.email, after) : gte(users.email, prefix)
+    const rows = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, tenantId), from, lt(users.email, `${prefix}\u{10FFFF}`)))
+      .orderBy(asc(users.email))
+      .limit(take)
+    return { rows, searchedTo: null }
+  }
+  const contains = containsText([users.email, users.displayName], search)
+  const phrase = `"${search.replaceAll('"', '""')}"`
+  const [counted] = await db
+    .select({ hits: sql<number>`count(*)` })
+    .from(
+      sql`(select 1 from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED + 1})`,
+    )
+  if ((counted?.hits ?? 0) <= SEARCH_HITS_SORTED) {
+    // The hits drive the query (unary + keeps the planner off the tenant's email index).
+    const hits = sql`select user_id from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED}`
+    const rows = await db
+      .select()
+      .from(users)
+      .where(
+        and(
+          sql`${users.id} in (${hits})`,
+          sql`+${users.tenantId} = ${tenantId}`,
+          sql`+${users.email} > ${after}`,
+          contains,
+        ),
+      )
+      .orderBy(asc(users.email))
+      .limit(take)
+    return { rows, searchedTo: null }
+  }
+  const [bound] = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(inTenantAfter)
+    .orderBy(asc(users.email))
+    .limit(1)
+    .offset(SEARCH_ROWS_READ - 1)
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(inTenantAfter, bound ? lte(users.email, bound.email) : undefined, contains))
+    .orderBy(asc(users.email))
+    .limit(take)
+  return { rows, searchedTo: rows.length < take && bound ? bound.email : null }
+}
 
 /**
  * Any of `columns` contains `text` literally: LIKE's wildcards `%` and `_` in the text (as in
@@ -145,6 +227,8 @@ function containsText(columns: SQLWrapper[], text: string): SQL | undefined {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   return or(...columns.map((column) => sql`${column} like ${pattern} escape '\\'`))
 }
+
+const isString = (value: unknown): value is string => typeof value === 'string'
 
 export interface NewUserResult {
   user: UserView
