@@ -85,6 +85,29 @@ export async function startTotpEnrollment(
     }),
   ])
   if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
+  return describeEnrollment(deps, user, secret, expiresAt)
+}
+
+/**
+ * The enrollment this user started and has not confirmed yet, shown again (the browser page
+ * re-renders it after a mistyped code); null when none is pending.
+ */
+export async function showPendingEnrollment(
+  deps: Deps,
+  actor: Actor,
+): Promise<TotpEnrollment | null> {
+  const user = await currentUser(deps, actor)
+  const expiresAt = user.totpPendingExpiresAt ?? 0
+  if (hasTotp(user) || !user.totpSecret || expiresAt <= deps.clock.now()) return null
+  return describeEnrollment(deps, user, await openSeed(deps, user, user.totpSecret), expiresAt)
+}
+
+function describeEnrollment(
+  deps: Deps,
+  user: UserRow,
+  secret: Uint8Array,
+  expiresAt: number,
+): TotpEnrollment {
   const otpauthUri = buildTotpUri({ secret, issuer: deps.tokens.issuer, account: user.email })
   return {
     secret: encodeTotpSecret(secret),
