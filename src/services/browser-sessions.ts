@@ -1,10 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { hashToken } from '../core/tokens.ts'
-import { refreshTokens, sessions, users } from '../db/schema.ts'
+import { refreshTokens, sessions } from '../db/schema.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { findRefreshToken, isRefreshable } from './sessions.ts'
 
 /**
  * Resolves a browser's session cookie to the caller. The cookie holds the refresh token that
@@ -16,36 +17,9 @@ import type { Deps } from './deps.ts'
 export async function authenticateBrowserSession(deps: Deps, token: string): Promise<Actor> {
   const now = deps.clock.now()
   const tokenHash = hashToken(token)
-  const [row] = await deps.database.db
-    .select({
-      sessionId: sessions.id,
-      rotatedAt: refreshTokens.rotatedAt,
-      tokenExpiresAt: refreshTokens.expiresAt,
-      sessionExpiresAt: sessions.expiresAt,
-      revokedAt: sessions.revokedAt,
-      sessionVersion: sessions.credentialVersion,
-      id: users.id,
-      tenantId: users.tenantId,
-      role: users.role,
-      email: users.email,
-      displayName: users.displayName,
-      userVersion: users.credentialVersion,
-      mustChangePassword: users.mustChangePassword,
-    })
-    .from(refreshTokens)
-    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(refreshTokens.tokenHash, tokenHash))
-  if (
-    !row ||
-    // Exchanged at the API's refresh endpoint: the cookie no longer stands for the session.
-    row.rotatedAt !== null ||
-    row.tokenExpiresAt <= now ||
-    row.sessionExpiresAt <= now ||
-    row.revokedAt !== null ||
-    row.sessionVersion !== row.userVersion ||
-    row.mustChangePassword
-  ) {
+  const row = await findRefreshToken(deps, tokenHash)
+  // A token exchanged at the API's refresh endpoint no longer stands for the session.
+  if (!row || row.rotatedAt !== null || !isRefreshable(row, now)) {
     throw new AppError('UNAUTHENTICATED')
   }
   const idleMs = deps.settings.refreshIdleSeconds * 1000
@@ -57,7 +31,7 @@ export async function authenticateBrowserSession(deps: Deps, token: string): Pro
       .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
   }
   return {
-    id: row.id,
+    id: row.userId,
     tenantId: row.tenantId,
     role: row.role,
     email: row.email,

@@ -165,7 +165,7 @@ export async function refreshSession(
 type RefreshTokenRow = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>
 
 /** The refresh token with its session and user, whatever their state. */
-async function findRefreshToken(deps: Deps, tokenHash: string) {
+export async function findRefreshToken(deps: Deps, tokenHash: string) {
   const [row] = await deps.database.db
     .select({
       sessionId: sessions.id,
@@ -177,6 +177,8 @@ async function findRefreshToken(deps: Deps, tokenHash: string) {
       userId: users.id,
       tenantId: users.tenantId,
       role: users.role,
+      email: users.email,
+      displayName: users.displayName,
       userVersion: users.credentialVersion,
       mustChangePassword: users.mustChangePassword,
     })
@@ -188,7 +190,7 @@ async function findRefreshToken(deps: Deps, tokenHash: string) {
 }
 
 /** A live token of a live session on the user's current credential (see `authenticate`). */
-function isRefreshable(row: RefreshTokenRow, now: number): boolean {
+export function isRefreshable(row: RefreshTokenRow, now: number): boolean {
   return (
     row.revokedAt === null &&
     !hasExpired(row.tokenExpiresAt, now) &&

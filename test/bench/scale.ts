@@ -18,6 +18,7 @@ import { createNodeDeps } from '../../src/runtime/node/node-deps.ts'
 import { openSqliteDatabase } from '../../src/runtime/node/sqlite-database.ts'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
+import { encodeCursor } from '../../src/core/cursor.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -101,8 +102,8 @@ async function seed(): Promise<{ tenantId: string; adminToken: string; seedMs: n
     }
     sqlite
       .prepare(
-        `insert into users_search (rowid, user_id, email, display_name)
-         select rowid, id, email, display_name from users where rowid >= ?`,
+        `insert into users_search (user_id, email, display_name)
+         select id, email, display_name from users where rowid >= ?`,
       )
       .run(firstRowid)
     sqlite.exec(trigger)
@@ -138,8 +139,7 @@ async function call(method: string, path: string, token?: string, body?: unknown
 }
 
 const random = (max: number) => crypto.getRandomValues(new Uint32Array(1))[0]! % max
-const cursorFor = (email: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(email))).replace(/=+$/, '')
+const cursorFor = (email: string) => encodeCursor(email)
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 

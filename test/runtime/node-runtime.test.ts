@@ -243,6 +243,21 @@ describe('CLI', () => {
     // Not even the database folder: arguments are checked before anything is opened.
     expect(existsSync(join(dir, 'data'))).toBe(false)
   })
+  it('closes the database before it exits on a failure: no -wal or -shm file is left behind', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'data', 'cli.sqlite')
+    await cli(['tenant', 'create', '--name', 'Acme', '--admin-email', 'root@acme.test'], path)
+    expect(existsSync(`${path}-wal`)).toBe(false)
+    // A refused command exits 1, but only after the connection is closed (and the WAL folded in).
+    const failure = await cliFailure(
+      ['user', 'reset-password', '--email', 'nobody@acme.test'],
+      path,
+    )
+    expect(failure.code).toBe(1)
+    expect(failure.stderr).toContain('no user with this email')
+    expect(existsSync(`${path}-wal`)).toBe(false)
+    expect(existsSync(`${path}-shm`)).toBe(false)
+  })
 })
 
 describe('npm start', () => {

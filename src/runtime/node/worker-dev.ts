@@ -5,22 +5,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
 import { randomToken } from '../../core/random.ts'
+import { wranglerDevArgs } from './wrangler-dev-args.ts'
 
 // Wrangler's telemetry and network probes are switched off by the npm script's environment.
-// --port is ours (the printed URLs use it); every other flag goes to `wrangler dev` unchanged.
-const { values, tokens } = parseArgs({
-  options: { port: { type: 'string', default: '8787' } },
-  strict: false,
-  allowPositionals: true,
-  tokens: true,
-})
-const port = String(values.port)
-const passThrough = process.argv
-  .slice(2)
-  .filter((_, index) => !tokens.some((token) => isPortToken(token) && coversIndex(token, index)))
-const ip = passThrough.includes('--ip') ? [] : ['--ip', '127.0.0.1']
+const { port, args } = wranglerDevArgs(process.argv.slice(2))
 const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes)
 
 if (!existsSync('.dev.vars')) {
@@ -51,32 +40,10 @@ process.stdout.write(
 const publicUrl = process.env.ONCEPASS_PUBLIC_URL ?? `http://127.0.0.1:${port}`
 const dev = spawn(
   'npx',
-  [
-    'wrangler',
-    'dev',
-    ...ip,
-    '--port',
-    port,
-    '--var',
-    `ONCEPASS_PUBLIC_URL:${publicUrl}`,
-    ...passThrough,
-  ],
+  ['wrangler', 'dev', ...args, '--var', `ONCEPASS_PUBLIC_URL:${publicUrl}`],
   {
     stdio: ['ignore', 'inherit', 'inherit'],
   },
 )
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))
-
-type Token = ReturnType<typeof parseArgs>['tokens'] extends (infer T)[] | undefined ? T : never
-
-function isPortToken(token: Token): boolean {
-  return token.kind === 'option' && token.name === 'port'
-}
-
-/** The argv indexes an option token spans: `--port 1` is two, `--port=1` one. */
-function coversIndex(token: Token, index: number): boolean {
-  if (token.kind !== 'option') return false
-  const spansValue = token.value !== undefined && !token.inlineValue
-  return index === token.index || (spansValue && index === token.index + 1)
-}
