@@ -29,7 +29,6 @@ export type AuditEventName =
   | 'mfa_reset'
   | 'mfa_reset_denied'
   | 'authn_mfa_required'
-  | 'authn_mfa_success'
   | 'authn_mfa_fail'
   | 'authn_mfa_step_up'
 
