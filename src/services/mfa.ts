@@ -9,7 +9,7 @@ import {
   recoveryCodeCandidates,
 } from '../core/recovery-codes.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
-import { type Keyring, openSecret, sealSecret } from '../core/secret-box.ts'
+import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
 import { insertWhere } from '../db/database.ts'
 import { recoveryCodes, sessions, users } from '../db/schema.ts'
@@ -338,19 +338,22 @@ export async function acceptTotpCode(
   condition?: SQL,
 ): Promise<{ statement: SQLWrapper; guard: SQL }> {
   const now = deps.clock.now()
-  const step = user.totpSecret
-    ? verifyTotpCode(await openSeed(deps, user, user.totpSecret), code, now)
-    : null
-  if (step === null) {
+  const seed = user.totpSecret ? await openSeed(deps, user, user.totpSecret) : null
+  const step = seed ? verifyTotpCode(seed, code, now) : null
+  if (!seed || step === null) {
     await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
     throw new AppError('INVALID_MFA_CODE')
   }
   if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta)
   const writeId = randomId(deps.random)
+  // After a key rotation, each seed moves to the current key the next time it is used.
+  const resealed = needsResealing(keyring(deps), user.totpSecret!)
+    ? { totpSecret: await sealSecret(keyring(deps), seed, user.id, deps.random) }
+    : {}
   return {
     statement: deps.database.db
       .update(users)
-      .set({ totpLastStep: step, mfaWriteId: writeId })
+      .set({ totpLastStep: step, mfaWriteId: writeId, ...resealed })
       .where(
         and(
           eq(users.id, user.id),

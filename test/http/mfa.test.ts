@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createKeyring } from '../../src/core/secret-box.ts'
 import { enrollTotp, nextStep, seedSpellings, totpCode } from '../helpers/mfa.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -22,6 +23,9 @@ async function enrolledUser() {
   nextStep(t)
   return { admin, user, ...factor }
 }
+
+const sealedSeed = async (userId: string) =>
+  (await t.rows<{ s: string }>('select totp_secret as s from users where id = ?', userId))[0]!.s
 
 const signIn = (email: string, password: string) => t.post('auth/sign-in', { email, password })
 
@@ -252,6 +256,30 @@ describe('MFA before the forced change, and resets that keep it', () => {
     expect((await signIn(user.email, 'my completely fresh passphrase 42')).json.status).toBe(
       'mfa_required',
     )
+  })
+})
+
+describe('key rotation', () => {
+  it('old seeds and recovery codes still work under a new current key; a used seed moves to it', async () => {
+    const { user, secret, recoveryCodes } = await enrolledUser()
+    const sealedBefore = await sealedSeed(user.id)
+    const oldKey = t.deps.encryption!.keys.get(t.deps.encryption!.currentId)!
+    t.deps.encryption = createKeyring([crypto.getRandomValues(new Uint8Array(32)), oldKey])
+    const step = await signIn(user.email, user.password)
+    const done = await t.post('auth/mfa', {
+      mfaToken: step.json.mfaToken,
+      code: totpCode(secret, t.clock.now()),
+    })
+    expect(done.json.status).toBe('signed_in')
+    const sealedAfter = await sealedSeed(user.id)
+    expect(sealedAfter.split('.')[1]).toBe(t.deps.encryption.currentId)
+    expect(sealedAfter.split('.')[1]).not.toBe(sealedBefore.split('.')[1])
+    const again = await signIn(user.email, user.password)
+    const recovered = await t.post('auth/mfa', {
+      mfaToken: again.json.mfaToken,
+      recoveryCode: recoveryCodes[0],
+    })
+    expect(recovered.json.status).toBe('signed_in')
   })
 })
 
