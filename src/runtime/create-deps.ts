@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import { createPooledCryptoRandom, type RandomSource } from '../core/random.ts'
+import type { Keyring } from '../core/secret-box.ts'
 import type { Database } from '../db/database.ts'
 import type { HttpDeps } from '../http/env.ts'
 import type { Deps } from '../services/deps.ts'
@@ -19,6 +20,7 @@ export interface DepsParts {
   settings: Settings
   clock?: Clock
   random?: RandomSource
+  encryption?: Keyring
 }
 
 /** What only the HTTP surfaces need on top. */
@@ -48,6 +50,7 @@ export function createDeps(parts: DepsParts): Deps {
     logger: parts.logger,
     tokens: { signingKey: parts.signingKey, issuer: parts.issuer, audience: parts.audience },
     settings: parts.settings,
+    encryption: parts.encryption,
   }
 }
 

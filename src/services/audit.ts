@@ -23,6 +23,14 @@ export type AuditEventName =
   | 'authn_token_revoked'
   | 'authn_token_reuse'
   | 'password_reset_requested'
+  | 'mfa_enrollment_started'
+  | 'mfa_enrolled'
+  | 'mfa_disabled'
+  | 'mfa_reset'
+  | 'mfa_reset_denied'
+  | 'authn_mfa_required'
+  | 'authn_mfa_fail'
+  | 'authn_mfa_step_up'
 
 export interface AuditInput {
   tenantId: string | null

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import type { RandomSource } from '../core/random.ts'
+import type { Keyring } from '../core/secret-box.ts'
 import type { TokenConfig } from '../core/tokens.ts'
 import type { Database } from '../db/database.ts'
 import type { Settings } from './settings.ts'
@@ -15,4 +16,6 @@ export interface Deps {
   logger: Logger
   tokens: TokenConfig
   settings: Settings
+  /** Keys for secrets at rest (TOTP seeds, recovery-code hashes); absent in the operator CLI. */
+  encryption?: Keyring
 }

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { listAuditEvents } from '../../services/audit.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
+import { resetMfa } from '../../services/mfa.ts'
 import { getResetStatus, resetPassword } from '../../services/password-reset.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
@@ -63,6 +64,15 @@ const resetRoute = bearerRoute({
   },
 })
 
+const mfaResetRoute = bearerRoute({
+  method: 'post',
+  path: '/users/{id}/mfa-reset',
+  tags: ['admin'],
+  summary: "Remove the user's second factor and recovery codes; every session ends",
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Removed' }, ...problems(404) },
+})
+
 const resetStatusRoute = bearerRoute({
   method: 'get',
   path: '/users/{id}/password-reset',
@@ -115,6 +125,10 @@ export function adminRoutes() {
       requestMeta(c),
     )
     return c.json(result, 201)
+  })
+  app.openapi(mfaResetRoute, async (c) => {
+    await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
   })
   app.openapi(resetStatusRoute, async (c) =>
     c.json(await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
