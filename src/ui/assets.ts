@@ -150,6 +150,9 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .copy-status { color: var(--ok); font-weight: 600; }
 .user-email { font-weight: 600; overflow-wrap: anywhere; }
 .search { max-width: 34rem; margin-bottom: 1rem; }
+/* Big enough for a phone camera to read from a screen; always dark on light, as scanners expect. */
+.qr { width: 12rem; max-width: 100%; background: #fff; }
+.qr svg { display: block; width: 100%; height: auto; }
 .table-wrap { overflow-x: auto; background: var(--surface); border: 1px solid var(--border); border-radius: 8px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .6rem .75rem; border-bottom: 1px solid var(--border); }
