@@ -163,6 +163,24 @@ const en = {
   home: 'Home',
   minutes: (n: number) => (n === 1 ? '1 minute' : `${n} minutes`),
   seconds: (n: number) => (n === 1 ? '1 second' : `${n} seconds`),
+  mail: {
+    revealSubject: 'Your new temporary password',
+    revealIntro: (email: string) =>
+      `An administrator reset the password of ${email}. Open this link to see the new temporary password:`,
+    revealHow:
+      "On the page, type the account's email and press Show password. The link works once: whoever opens it first burns it.",
+    revealExpires: (when: string) => `The link and the password expire at ${when} (UTC).`,
+    revealIgnore: 'If you did not expect this, tell your administrator.',
+    resetSubject: 'Your password was reset by an administrator',
+    resetBody: (admin: string, when: string) =>
+      `${admin} reset your oncepass password at ${when} (UTC). You will set a new one when you next sign in.`,
+    changedSubject: 'Your password was changed',
+    changedBody: (when: string) => `Your oncepass password was changed at ${when} (UTC).`,
+    notMe: 'If this was not you, contact your administrator at once.',
+    requestSubject: 'A user asked for a password reset',
+    requestBody: (email: string, when: string) =>
+      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under Forgot-password requests.`,
+  },
 }
 
 export type Copy = typeof en
@@ -322,6 +340,24 @@ const nl: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minuut' : `${n} minuten`),
   seconds: (n) => (n === 1 ? '1 seconde' : `${n} seconden`),
+  mail: {
+    revealSubject: 'Je nieuwe tijdelijke wachtwoord',
+    revealIntro: (email: string) =>
+      `Een beheerder heeft het wachtwoord van ${email} opnieuw ingesteld. Open deze link om het nieuwe tijdelijke wachtwoord te zien:`,
+    revealHow:
+      'Typ op de pagina het e-mailadres van het account en druk op Wachtwoord tonen. De link werkt één keer: wie hem het eerst opent, verbruikt hem.',
+    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when} (UTC).`,
+    revealIgnore: 'Had je dit niet verwacht? Laat het je beheerder weten.',
+    resetSubject: 'Je wachtwoord is opnieuw ingesteld door een beheerder',
+    resetBody: (admin: string, when: string) =>
+      `${admin} heeft je oncepass-wachtwoord op ${when} (UTC) opnieuw ingesteld. Bij je volgende aanmelding kies je een nieuw wachtwoord.`,
+    changedSubject: 'Je wachtwoord is gewijzigd',
+    changedBody: (when: string) => `Je oncepass-wachtwoord is gewijzigd op ${when} (UTC).`,
+    notMe: 'Was jij dit niet? Neem meteen contact op met je beheerder.',
+    requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
+    requestBody: (email: string, when: string) =>
+      `${email} vroeg op ${when} (UTC) om een nieuw wachtwoord. Bekijk het in oncepass onder Aanvragen wachtwoord vergeten.`,
+  },
 }
 
 const da: Copy = {
@@ -479,6 +515,24 @@ const da: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minut' : `${n} minutter`),
   seconds: (n) => (n === 1 ? '1 sekund' : `${n} sekunder`),
+  mail: {
+    revealSubject: 'Din nye midlertidige adgangskode',
+    revealIntro: (email: string) =>
+      `En administrator har nulstillet adgangskoden for ${email}. Åbn dette link for at se den nye midlertidige adgangskode:`,
+    revealHow:
+      'Skriv kontoens e-mail på siden, og tryk på Vis adgangskode. Linket virker én gang: den, der åbner det først, bruger det op.',
+    revealExpires: (when: string) => `Linket og adgangskoden udløber ${when} (UTC).`,
+    revealIgnore: 'Hvis du ikke ventede dette, så sig det til din administrator.',
+    resetSubject: 'Din adgangskode er nulstillet af en administrator',
+    resetBody: (admin: string, when: string) =>
+      `${admin} nulstillede din oncepass-adgangskode ${when} (UTC). Du vælger en ny, næste gang du logger ind.`,
+    changedSubject: 'Din adgangskode er ændret',
+    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret ${when} (UTC).`,
+    notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
+    requestSubject: 'En bruger har bedt om en ny adgangskode',
+    requestBody: (email: string, when: string) =>
+      `${email} bad om en ny adgangskode ${when} (UTC). Se anmodningen i oncepass under Glemt adgangskode-anmodninger.`,
+  },
 }
 
 const sv: Copy = {
@@ -636,6 +690,24 @@ const sv: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minut' : `${n} minuter`),
   seconds: (n) => (n === 1 ? '1 sekund' : `${n} sekunder`),
+  mail: {
+    revealSubject: 'Ditt nya tillfälliga lösenord',
+    revealIntro: (email: string) =>
+      `En administratör har återställt lösenordet för ${email}. Öppna länken för att se det nya tillfälliga lösenordet:`,
+    revealHow:
+      'Skriv kontots e-postadress på sidan och tryck på Visa lösenord. Länken fungerar en gång: den som öppnar den först förbrukar den.',
+    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla ${when} (UTC).`,
+    revealIgnore: 'Om du inte väntade dig detta, säg till din administratör.',
+    resetSubject: 'Ditt lösenord har återställts av en administratör',
+    resetBody: (admin: string, when: string) =>
+      `${admin} återställde ditt oncepass-lösenord ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
+    changedSubject: 'Ditt lösenord har ändrats',
+    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades ${when} (UTC).`,
+    notMe: 'Om det inte var du, kontakta genast din administratör.',
+    requestSubject: 'En användare har bett om ett nytt lösenord',
+    requestBody: (email: string, when: string) =>
+      `${email} bad om ett nytt lösenord ${when} (UTC). Se begäran i oncepass under Begäranden om glömt lösenord.`,
+  },
 }
 
 const dictionaries: Record<Language, Copy> = { en, nl, da, sv }

@@ -3,12 +3,14 @@ import type { Context } from 'hono'
 import type { Clock } from '../../core/clock.ts'
 import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { Mailer } from '../../core/mail.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
 import type { NodeConfig } from './config.ts'
+import { createSmtpMailer } from './smtp-mailer.ts'
 
 /** The client IP: a trusted proxy's header when configured (its last hop), else the socket peer. */
 export function nodeClientIp(trustProxyHeader: string | undefined) {
@@ -38,7 +40,8 @@ export function createNodeDeps(
     | 'allowedOrigins'
     | 'hashing'
     | 'settings'
-  >,
+  > &
+    Partial<Pick<NodeConfig, 'smtp'>>,
   parts: {
     database: Database
     logger: Logger
@@ -46,6 +49,7 @@ export function createNodeDeps(
     clock?: Clock
     hasher?: PasswordHasher
     clientIp?: (c: Context) => string | null
+    mailer?: Mailer
   },
 ): HttpDeps {
   return createHttpDeps({
@@ -54,5 +58,6 @@ export function createNodeDeps(
     // Every hash and verify goes through one scheduler: bounded concurrency, bounded queue.
     hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
     clientIp: parts.clientIp ?? nodeClientIp(config.trustProxyHeader),
+    mailer: parts.mailer ?? (config.smtp ? createSmtpMailer(config.smtp) : undefined),
   })
 }
