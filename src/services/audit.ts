@@ -23,6 +23,9 @@ export type AuditEventName =
   | 'authn_token_revoked'
   | 'authn_token_reuse'
   | 'password_reset_requested'
+  | 'reveal_opened'
+  | 'reveal_denied'
+  | 'reveal_mail_failed'
 
 export interface AuditInput {
   tenantId: string | null

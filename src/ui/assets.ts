@@ -171,3 +171,54 @@ code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
   dd { margin-bottom: .5rem; }
 }
 `
+
+// The reveal page's script: the key stays in the fragment and in this page's memory; the server
+// answers only the ciphertext, once, to whoever types the account's email.
+export const REVEAL_JS = `'use strict'
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.getElementById('reveal-form')
+  if (!form) return
+  var key = location.hash.slice(1)
+  // The key is in memory now: take it out of the address bar and the history.
+  if (key) history.replaceState(null, '', location.pathname)
+  var error = document.getElementById('reveal-error')
+  var fail = function (name) {
+    error.textContent = form.getAttribute('data-' + name)
+    error.hidden = false
+  }
+  var bytes = function (text) {
+    var b64 = text.replace(/-/g, '+').replace(/_/g, '/')
+    var binary = atob(b64 + '==='.slice((b64.length + 3) % 4))
+    return Uint8Array.from(binary, function (c) { return c.charCodeAt(0) })
+  }
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    error.hidden = true
+    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) return fail('broken')
+    var email = form.querySelector('input[name="email"]').value
+    fetch('/api/v1/reveal/' + encodeURIComponent(form.getAttribute('data-reveal-id')), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: email }),
+      credentials: 'omit',
+      cache: 'no-store',
+    }).then(function (response) {
+      if (response.status === 410) return fail('gone')
+      if (response.status === 404) return fail('wrong-email')
+      if (!response.ok) return fail('failed')
+      return response.json().then(function (sealed) {
+        return crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt'])
+          .then(function (cryptoKey) {
+            return crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(sealed.iv) }, cryptoKey, bytes(sealed.ciphertext))
+          })
+          .then(function (plain) {
+            document.getElementById('temporary-password').textContent = new TextDecoder().decode(plain)
+            form.hidden = true
+            document.getElementById('revealed').hidden = false
+            key = ''
+          }, function () { fail('broken') })
+      })
+    }, function () { fail('failed') })
+  })
+})
+`

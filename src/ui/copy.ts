@@ -181,6 +181,22 @@ const en = {
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under Forgot-password requests.`,
   },
+  reveal: {
+    title: 'Your temporary password',
+    intro:
+      "An administrator reset this account's password. Type the account's email to see the temporary password. It can be shown once.",
+    gone: 'This link was already used, has expired or was replaced by a newer one. Ask your administrator for a new one.',
+    wrongEmail:
+      'That is not the email of this account. A few more wrong tries and the link stops working.',
+    broken:
+      'This link is incomplete or damaged: copy the whole link from the mail, including the part after #.',
+    failed: 'Something went wrong. Try again in a moment.',
+    noScript:
+      'This page needs JavaScript: the password is decrypted in your browser, never on the server.',
+    shown:
+      'Copy it now and sign in with it: it will not be shown again, and you will choose your own password.',
+    signIn: 'Go to sign in',
+  },
 }
 
 export type Copy = typeof en
@@ -358,6 +374,22 @@ const nl: Copy = {
     requestBody: (email: string, when: string) =>
       `${email} vroeg op ${when} (UTC) om een nieuw wachtwoord. Bekijk het in oncepass onder Aanvragen wachtwoord vergeten.`,
   },
+  reveal: {
+    title: 'Je tijdelijke wachtwoord',
+    intro:
+      'Een beheerder heeft het wachtwoord van dit account opnieuw ingesteld. Typ het e-mailadres van het account om het tijdelijke wachtwoord te zien. Het kan één keer worden getoond.',
+    gone: 'Deze link is al gebruikt, verlopen of vervangen door een nieuwere. Vraag je beheerder om een nieuwe.',
+    wrongEmail:
+      'Dat is niet het e-mailadres van dit account. Na nog een paar foute pogingen werkt de link niet meer.',
+    broken:
+      'Deze link is onvolledig of beschadigd: kopieer de hele link uit de e-mail, ook het deel na #.',
+    failed: 'Er ging iets mis. Probeer het zo opnieuw.',
+    noScript:
+      'Deze pagina heeft JavaScript nodig: het wachtwoord wordt in je browser ontsleuteld, nooit op de server.',
+    shown:
+      'Kopieer het nu en meld je ermee aan: het wordt niet opnieuw getoond, en je kiest daarna je eigen wachtwoord.',
+    signIn: 'Naar aanmelden',
+  },
 }
 
 const da: Copy = {
@@ -533,6 +565,22 @@ const da: Copy = {
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode ${when} (UTC). Se anmodningen i oncepass under Glemt adgangskode-anmodninger.`,
   },
+  reveal: {
+    title: 'Din midlertidige adgangskode',
+    intro:
+      'En administrator har nulstillet kontoens adgangskode. Skriv kontoens e-mail for at se den midlertidige adgangskode. Den kan vises én gang.',
+    gone: 'Dette link er allerede brugt, udløbet eller erstattet af et nyere. Bed din administrator om et nyt.',
+    wrongEmail:
+      'Det er ikke kontoens e-mail. Efter nogle få forkerte forsøg mere holder linket op med at virke.',
+    broken:
+      'Linket er ufuldstændigt eller beskadiget: kopiér hele linket fra mailen, også delen efter #.',
+    failed: 'Noget gik galt. Prøv igen om lidt.',
+    noScript:
+      'Denne side kræver JavaScript: adgangskoden dekrypteres i din browser, aldrig på serveren.',
+    shown:
+      'Kopiér den nu, og log ind med den: den vises ikke igen, og du vælger derefter din egen adgangskode.',
+    signIn: 'Gå til log ind',
+  },
 }
 
 const sv: Copy = {
@@ -707,6 +755,22 @@ const sv: Copy = {
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord ${when} (UTC). Se begäran i oncepass under Begäranden om glömt lösenord.`,
+  },
+  reveal: {
+    title: 'Ditt tillfälliga lösenord',
+    intro:
+      'En administratör har återställt kontots lösenord. Skriv kontots e-postadress för att se det tillfälliga lösenordet. Det kan visas en gång.',
+    gone: 'Länken har redan använts, har gått ut eller har ersatts av en nyare. Be din administratör om en ny.',
+    wrongEmail:
+      'Det är inte kontots e-postadress. Efter några fler felaktiga försök slutar länken att fungera.',
+    broken:
+      'Länken är ofullständig eller skadad: kopiera hela länken från mejlet, även delen efter #.',
+    failed: 'Något gick fel. Försök igen om en stund.',
+    noScript:
+      'Sidan kräver JavaScript: lösenordet dekrypteras i din webbläsare, aldrig på servern.',
+    shown:
+      'Kopiera det nu och logga in med det: det visas inte igen, och du väljer sedan ditt eget lösenord.',
+    signIn: 'Gå till inloggning',
   },
 }
 

@@ -17,7 +17,13 @@ import {
   type TestAppOptions,
 } from './harness.ts'
 
-export { API, CLIENT_IP_HEADER, countingHasher, type TestAppOptions } from './harness.ts'
+export {
+  API,
+  CLIENT_IP_HEADER,
+  countingHasher,
+  recordingMailer,
+  type TestAppOptions,
+} from './harness.ts'
 
 /** Which runtime this helper builds the app for. */
 export const runtime: 'node' | 'workers' = 'node'
@@ -50,6 +56,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       signingKey: crypto.getRandomValues(new Uint8Array(32)),
       clock,
       hasher: counting.hasher,
+      mailer: options.mailer,
     },
   )
   deps.setupToken = options.setupToken
