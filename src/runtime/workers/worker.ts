@@ -1,4 +1,5 @@
 import { createJsonLogger } from '../../core/logger.ts'
+import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { cryptoRandom, randomToken } from '../../core/random.ts'
 import { createApp } from '../../http/app.ts'
 import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
@@ -27,6 +28,19 @@ export default {
     } catch (error) {
       return failClosed(error)
     }
+  },
+  /** The cron trigger (wrangler.toml): notices a request's `waitUntil` could not send are retried. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
+    const config = loadWorkerConfig(env)
+    const mailer = mailerFor(config, env)
+    if (!mailer) return
+    const deps = createWorkerDeps(config, { database: createD1Database(env.DB), logger, mailer })
+    ctx.waitUntil(
+      deliverOutbox(deps).then(
+        (result) => logger.info('outbox_delivered', result),
+        (error: unknown) => logger.error('outbox_delivery_failed', { error: sendErrorCode(error) }),
+      ),
+    )
   },
 } satisfies ExportedHandler<WorkerEnv>
 
