@@ -26,6 +26,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations('./drizzle'),
                 ONCEPASS_SIGNING_KEY: 'workers-test-signing-key-not-secret-0123456789',
+                // 32 bytes, base64url: a test value, not a secret.
+                ONCEPASS_ENCRYPTION_KEY: 'd29ya2Vycy10ZXN0LWVuY3J5cHRpb24ta2V5LTAxMjM',
               },
             },
           })),

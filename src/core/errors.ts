@@ -11,6 +11,8 @@ export const errorCodes = {
   TEMPORARY_PASSWORD_EXPIRED: { status: 401, title: 'The temporary password has expired' },
   INVALID_CHALLENGE: { status: 401, title: 'The password-change challenge is not valid' },
   INVALID_REFRESH_TOKEN: { status: 401, title: 'The refresh token is not valid' },
+  INVALID_MFA_TOKEN: { status: 401, title: 'The two-step sign-in is not valid; sign in again' },
+  INVALID_MFA_CODE: { status: 401, title: 'The verification code is not valid' },
   INVALID_CURRENT_PASSWORD: { status: 403, title: 'The current password is incorrect' },
   FORBIDDEN: { status: 403, title: 'You are not allowed to do this' },
   FORBIDDEN_ROLE: { status: 403, title: 'Your role does not allow this action on this user' },
@@ -22,6 +24,14 @@ export const errorCodes = {
     status: 403,
     title: 'Set a new password first: this token only completes the password change',
   },
+  MFA_ENROLLMENT_REQUIRED: {
+    status: 403,
+    title: 'Set up two-step verification on your account before doing this',
+  },
+  STEP_UP_REQUIRED: {
+    status: 403,
+    title: 'Verify with your authenticator app again before doing this',
+  },
   CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site requests are not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
@@ -31,6 +41,12 @@ export const errorCodes = {
   },
   ALREADY_SET_UP: { status: 409, title: 'This deployment is already set up' },
   EMAIL_TAKEN: { status: 409, title: 'A user with this email already exists' },
+  MFA_ALREADY_ENROLLED: { status: 409, title: 'Two-step verification is already set up' },
+  MFA_NOT_ENROLLED: { status: 409, title: 'Two-step verification is not set up' },
+  MFA_ENROLLMENT_NOT_PENDING: {
+    status: 409,
+    title: 'No two-step enrollment is waiting for confirmation; start again',
+  },
   CONFLICT: { status: 409, title: 'The resource changed concurrently; retry the request' },
   REVEAL_GONE: {
     status: 410,

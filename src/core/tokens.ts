@@ -12,6 +12,7 @@ export interface TokenConfig {
 const ALGORITHM = 'HS256'
 const ACCESS_TYPE = 'at+jwt'
 const CHALLENGE_TYPE = 'pwchange+jwt'
+const MFA_TYPE = 'mfa+jwt'
 // A few seconds of tolerance for clock skew between issuer and verifier; no more.
 const CLOCK_TOLERANCE_S = 5
 
@@ -32,6 +33,10 @@ export interface ChallengeClaims {
 }
 
 const challengeAudience = (config: TokenConfig) => `${config.audience}:password-change`
+const mfaAudience = (config: TokenConfig) => `${config.audience}:mfa`
+
+/** The MFA sign-in step has the same claims as the change challenge, under its own type. */
+export type MfaClaims = ChallengeClaims
 
 // Import the raw key into Web Crypto once per key, not once per token: every request verifies one.
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
@@ -80,6 +85,28 @@ export async function signChallengeToken(
     .setJti(claims.jti)
     .setIssuer(config.issuer)
     .setAudience(challengeAudience(config))
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(await hmacKey(config.signingKey))
+}
+
+/**
+ * Signs the token that proves the password was right and asks for the second factor; it is
+ * accepted only by the MFA step, never as a session or a change challenge.
+ */
+export async function signMfaToken(
+  config: TokenConfig,
+  claims: MfaClaims,
+  nowMs: number,
+  ttlSeconds: number,
+): Promise<string> {
+  const now = Math.floor(nowMs / 1000)
+  return new SignJWT({ ver: claims.ver })
+    .setProtectedHeader({ alg: ALGORITHM, typ: MFA_TYPE })
+    .setSubject(claims.sub)
+    .setJti(claims.jti)
+    .setIssuer(config.issuer)
+    .setAudience(mfaAudience(config))
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
     .sign(await hmacKey(config.signingKey))
@@ -153,16 +180,30 @@ export async function verifyAccessToken(
   return claims
 }
 
-export async function verifyChallengeToken(
+export function verifyChallengeToken(
   config: TokenConfig,
   token: string,
   nowMs: number,
 ): Promise<ChallengeClaims | null> {
-  const payload = await verifyToken(config, token, nowMs, {
-    typ: CHALLENGE_TYPE,
-    audience: challengeAudience(config),
-    claims: ['jti', 'ver'],
-  })
+  return verifyStepToken(config, token, nowMs, CHALLENGE_TYPE, challengeAudience(config))
+}
+
+export function verifyMfaToken(
+  config: TokenConfig,
+  token: string,
+  nowMs: number,
+): Promise<MfaClaims | null> {
+  return verifyStepToken(config, token, nowMs, MFA_TYPE, mfaAudience(config))
+}
+
+async function verifyStepToken(
+  config: TokenConfig,
+  token: string,
+  nowMs: number,
+  typ: string,
+  audience: string,
+): Promise<ChallengeClaims | null> {
+  const payload = await verifyToken(config, token, nowMs, { typ, audience, claims: ['jti', 'ver'] })
   if (!payload) return null
   const { sub, jti, ver } = payload
   if (typeof sub !== 'string' || typeof jti !== 'string') return null

@@ -34,6 +34,18 @@ export const users = sqliteTable(
     lastResetAt: integer('last_reset_at'),
     lastResetBy: text('last_reset_by'),
     createdAt: integer('created_at').notNull(),
+    /** The TOTP seed, sealed (AES-256-GCM, see core/secret-box.ts); never stored in plaintext. */
+    totpSecret: text('totp_secret'),
+    /** Null while an enrollment waits for its first code; set once it is confirmed. */
+    totpConfirmedAt: integer('totp_confirmed_at'),
+    /** An unconfirmed enrollment lapses at this time. */
+    totpPendingExpiresAt: integer('totp_pending_expires_at'),
+    /** The last time step accepted: a code is taken only for a later step (no replay). */
+    totpLastStep: integer('totp_last_step'),
+    /** The only MFA sign-in step still accepted; the next password sign-in replaces it. */
+    mfaChallengeId: text('mfa_challenge_id'),
+    /** Fresh random id of the latest accepted second factor: guards that write's batch. */
+    mfaWriteId: text('mfa_write_id'),
   },
   (table) => [
     uniqueIndex('users_email_unique').on(table.email),
@@ -55,6 +67,8 @@ export const sessions = sqliteTable(
     revokedAt: integer('revoked_at'),
     revokeReason: text('revoke_reason'),
     ip: text('ip'),
+    /** When this session last proved a second factor (sign-in or step-up), for admin actions. */
+    mfaVerifiedAt: integer('mfa_verified_at'),
   },
   (table) => [index('sessions_user').on(table.userId)],
 )
@@ -255,6 +269,22 @@ export const auditEvents = sqliteTable(
   ],
 )
 
+/** One-time recovery codes, as keyed hashes only (see core/recovery-codes.ts). */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    usedAt: integer('used_at'),
+    /** Fresh random id of the write that used the code: guards that write's batch. */
+    usedWriteId: text('used_write_id'),
+  },
+  (table) => [index('recovery_codes_user').on(table.userId)],
+)
+
 /**
  * Failure counters for sign-in, one per account (normalised email, known or not) and per client
  * IP. The key is a keyed digest (HMAC) of the email or IP, never the text that was typed.
@@ -302,6 +332,7 @@ export const schema = {
   passwordResetRequests,
   auditEvents,
   signInThrottle,
+  recoveryCodes,
   rateLimits,
   revealLinks,
   outbox,

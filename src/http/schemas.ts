@@ -41,6 +41,42 @@ export const ChangeOwnPasswordBody = z
   .openapi('ChangeOwnPasswordRequest')
 export const ForgotPasswordBody = z.strictObject({ email }).openapi('ForgotPasswordRequest')
 
+/** A code as typed; anything that is not a current code is refused (and counted) by the service. */
+const mfaCode = z.string().min(1).max(64).openapi({ example: '123456' })
+
+export const MfaBody = z
+  .union([
+    z.strictObject({ mfaToken: z.string().min(1).max(4096), code: mfaCode }),
+    z.strictObject({ mfaToken: z.string().min(1).max(4096), recoveryCode: mfaCode }),
+  ])
+  .openapi('MfaRequest')
+export const MfaCodeBody = z.strictObject({ code: mfaCode }).openapi('MfaCodeRequest')
+export const DisableTotpBody = z
+  .strictObject({ currentPassword: password, code: mfaCode })
+  .openapi('DisableTotpRequest')
+
+export const MfaRequired = z
+  .object({
+    status: z.literal('mfa_required'),
+    mfaToken: z.string(),
+    expiresAt: isoTime,
+    next: z.object({ method: z.literal('POST'), href: z.string() }),
+  })
+  .openapi('MfaRequired')
+
+export const TotpEnrollment = z
+  .object({
+    secret: z.string().openapi({ description: 'base32, for typing into an authenticator app' }),
+    otpauthUri: z.string(),
+    qrSvg: z.string().openapi({ description: 'the otpauth URI as a QR code, SVG source' }),
+    expiresAt: isoTime,
+  })
+  .openapi('TotpEnrollment')
+
+export const RecoveryCodes = z
+  .object({ recoveryCodes: z.array(z.string()).length(10) })
+  .openapi('RecoveryCodes')
+
 export const CreateUserBody = z
   .strictObject({
     email: z.email().max(254),
@@ -107,6 +143,7 @@ export const Me = z
     displayName: z.string(),
     role: z.enum(roles),
     tenantId: z.string(),
+    mfa: z.object({ totp: z.boolean() }),
   })
   .openapi('Me')
 
@@ -118,6 +155,7 @@ export const User = z
     role: z.enum(roles),
     tenantId: z.string(),
     createdAt: isoTime,
+    mfaEnrolled: z.boolean(),
     passwordState: z.object({
       mustChange: z.boolean(),
       temporaryExpiresAt: isoTime.nullable(),

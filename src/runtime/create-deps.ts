@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.ts'
 import { type Mailer, withTemplates } from '../core/mail.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import { createPooledCryptoRandom, type RandomSource } from '../core/random.ts'
+import type { Keyring } from '../core/secret-box.ts'
 import type { Database } from '../db/database.ts'
 import type { HttpDeps } from '../http/env.ts'
 import type { Deps } from '../services/deps.ts'
@@ -23,6 +24,7 @@ export interface DepsParts {
   random?: RandomSource
   /** The mail transport, when one is configured; without it, notices wait in the outbox. */
   mailer?: Mailer
+  encryption?: Keyring
 }
 
 /** What only the HTTP surfaces need on top. */
@@ -53,6 +55,7 @@ export function createDeps(parts: DepsParts): Deps {
     tokens: { signingKey: parts.signingKey, issuer: parts.issuer, audience: parts.audience },
     settings: parts.settings,
     mailer: parts.mailer ? withTemplates(parts.mailer, renderNotice) : undefined,
+    encryption: parts.encryption,
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { decodeBase64Url } from '../core/random.ts'
+import { createKeyring, ENCRYPTION_KEY_BYTES, type Keyring } from '../core/secret-box.ts'
 import { defaultSettings, type Settings } from '../services/settings.ts'
 
 /** HS256 needs a key at least as long as its hash output (RFC 7518 §3.2). */
@@ -17,6 +18,24 @@ export function decodeSigningKey(text: string): Uint8Array | null {
   const key = decodeBase64Url(text)
   return key.length >= MIN_SIGNING_KEY_BYTES ? key : null
 }
+
+export const ENCRYPTION_KEY_RULE = `base64url (A-Z a-z 0-9 - _, no padding) of exactly ${ENCRYPTION_KEY_BYTES} random bytes`
+
+/**
+ * The bytes of an AES-256 key written as base64url, or null when the text is not base64url or
+ * does not decode to 32 bytes (AES-256 takes exactly that; a longer secret is a mistake to
+ * report, not to truncate).
+ */
+export function decodeEncryptionKey(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null
+  const key = decodeBase64Url(text)
+  return key.length === ENCRYPTION_KEY_BYTES ? key : null
+}
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((value) => value === 'true' || value === '1')
 
 const seconds = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback)
@@ -42,6 +61,25 @@ export const SharedEnvSchema = z.object({
     .string()
     .refine((text) => decodeSigningKey(text) !== null, `must be ${SIGNING_KEY_RULE}`)
     .optional(),
+  ONCEPASS_ENCRYPTION_KEY: z
+    .string()
+    .refine((text) => decodeEncryptionKey(text) !== null, `must be ${ENCRYPTION_KEY_RULE}`)
+    .optional(),
+  /** Keys retired from ONCEPASS_ENCRYPTION_KEY, comma-separated: still read, never written. */
+  ONCEPASS_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (keys) => keys.every((key) => decodeEncryptionKey(key) !== null),
+      `must be a comma-separated list, each ${ENCRYPTION_KEY_RULE}`,
+    ),
+  ONCEPASS_REQUIRE_ADMIN_MFA: booleanFlag,
   ONCEPASS_ISSUER: z.string().min(1).default('oncepass'),
   ONCEPASS_AUDIENCE: z.string().min(1).default('oncepass-api'),
   ONCEPASS_ACCESS_TOKEN_TTL: seconds(defaultSettings.accessTokenTtlSeconds, 60, 3600),
@@ -49,10 +87,7 @@ export const SharedEnvSchema = z.object({
   ONCEPASS_SESSION_MAX_AGE: seconds(defaultSettings.sessionAbsoluteSeconds, 900, 30 * 86400),
   ONCEPASS_CHALLENGE_TTL: seconds(defaultSettings.challengeTtlSeconds, 60, 900),
   ONCEPASS_TEMP_PASSWORD_TTL: seconds(defaultSettings.temporaryPasswordTtlSeconds, 3600, 7 * 86400),
-  ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((value) => value === 'true' || value === '1'),
+  ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS: booleanFlag,
   ONCEPASS_IP_LOCK_THRESHOLD: count(defaultSettings.signInThrottle.ipLockThreshold),
   ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: count(defaultSettings.resetRateLimit.perAdminPerMinute),
   ONCEPASS_RESETS_PER_USER_PER_MINUTE: count(defaultSettings.resetRateLimit.perTargetPerMinute),
@@ -84,6 +119,9 @@ export type SharedEnv = z.output<typeof SharedEnvSchema>
 export interface SharedConfig {
   /** base64url; Node generates one when absent, Workers require it. */
   signingKey: string | undefined
+  /** base64url; Node generates one when absent, Workers require it. */
+  encryptionKey: string | undefined
+  previousEncryptionKeys: string[]
   issuer: string
   audience: string
   /** `ONCEPASS_PUBLIC_URL` as an origin, when set; each runtime decides its default. */
@@ -97,6 +135,8 @@ export interface SharedConfig {
 export function toSharedConfig(e: SharedEnv): SharedConfig {
   return {
     signingKey: e.ONCEPASS_SIGNING_KEY,
+    encryptionKey: e.ONCEPASS_ENCRYPTION_KEY,
+    previousEncryptionKeys: e.ONCEPASS_PREVIOUS_ENCRYPTION_KEYS,
     issuer: e.ONCEPASS_ISSUER,
     audience: e.ONCEPASS_AUDIENCE,
     publicUrl: e.ONCEPASS_PUBLIC_URL,
@@ -110,6 +150,7 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
       challengeTtlSeconds: e.ONCEPASS_CHALLENGE_TTL,
       temporaryPasswordTtlSeconds: e.ONCEPASS_TEMP_PASSWORD_TTL,
       allowPermanentAdminPasswords: e.ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS,
+      requireAdminMfa: e.ONCEPASS_REQUIRE_ADMIN_MFA,
       signInThrottle: {
         ...defaultSettings.signInThrottle,
         ipLockThreshold: e.ONCEPASS_IP_LOCK_THRESHOLD,
@@ -126,4 +167,9 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
 export function describeConfigError(error: z.ZodError): string {
   const lines = error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
   return `Invalid configuration:\n${lines.join('\n')}`
+}
+
+/** The keyring for secrets at rest: the current key first, then the retired ones still read. */
+export function encryptionKeyring(current: Uint8Array, previous: readonly string[]): Keyring {
+  return createKeyring([current, ...previous.map((text) => decodeEncryptionKey(text)!)])
 }

@@ -26,6 +26,14 @@ export type AuditEventName =
   | 'reveal_opened'
   | 'reveal_denied'
   | 'reveal_mail_failed'
+  | 'mfa_enrollment_started'
+  | 'mfa_enrolled'
+  | 'mfa_disabled'
+  | 'mfa_reset'
+  | 'mfa_reset_denied'
+  | 'authn_mfa_required'
+  | 'authn_mfa_fail'
+  | 'authn_mfa_step_up'
 
 export interface AuditInput {
   tenantId: string | null

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.ts'
 import type { NoticeMailer } from '../core/mail.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import type { RandomSource } from '../core/random.ts'
+import type { Keyring } from '../core/secret-box.ts'
 import type { TokenConfig } from '../core/tokens.ts'
 import type { Database } from '../db/database.ts'
 import type { Settings } from './settings.ts'
@@ -18,4 +19,6 @@ export interface Deps {
   settings: Settings
   /** Mail, rendered from the copy dictionary; undefined when no transport is configured. */
   mailer?: NoticeMailer
+  /** Keys for secrets at rest (TOTP seeds, recovery-code hashes); absent in the operator CLI. */
+  encryption?: Keyring
 }

@@ -27,6 +27,7 @@ import {
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
+import { assertAdminStepUp } from './mfa.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
@@ -293,6 +294,7 @@ function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) 
 async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Promise<UserRow> {
   // A non-admin gets the same 403 whether or not the target exists.
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  await assertAdminStepUp(deps, actor)
   const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
   if (!target) throw new AppError('NOT_FOUND')
   const decision = decidePasswordReset(actor, target)

@@ -43,6 +43,7 @@ export async function prepareSession(
   user: SessionUser,
   meta: RequestMeta,
   guard: SQL = always,
+  proofs: { mfaVerifiedAt?: number | null } = {},
 ): Promise<{ statements: SQLWrapper[]; result: SignedIn }> {
   const now = deps.clock.now()
   const { settings } = deps
@@ -58,6 +59,7 @@ export async function prepareSession(
         createdAt: now,
         expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
         ip: meta.ip,
+        mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
       },
       guard,
     ),

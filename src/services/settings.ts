@@ -36,6 +36,16 @@ export interface Settings {
   forgotPasswordLimit: { windowSeconds: number; perIp: number; perEmail: number }
   /** A repeated refusal (same event, reason and actor or token family) is audited once per window. */
   repeatedRefusalWindowSeconds: number
+  /** Admins must have TOTP, verified within `mfa.stepUpSeconds`, to reset anyone. */
+  requireAdminMfa: boolean
+  mfa: {
+    /** How long a started enrollment waits for its confirming code. */
+    enrollmentTtlSeconds: number
+    /** Lifetime of the MFA sign-in step between password and code. */
+    tokenTtlSeconds: number
+    /** How recent a session's second factor must be for an admin reset (step-up). */
+    stepUpSeconds: number
+  }
 }
 
 export const defaultSettings: Settings = {
@@ -60,4 +70,6 @@ export const defaultSettings: Settings = {
   resetRateLimit: { perAdminPerMinute: 30, perTargetPerMinute: 5 },
   forgotPasswordLimit: { windowSeconds: 60 * 60, perIp: 10, perEmail: 3 },
   repeatedRefusalWindowSeconds: 15 * 60,
+  requireAdminMfa: false,
+  mfa: { enrollmentTtlSeconds: 10 * 60, tokenTtlSeconds: 5 * 60, stepUpSeconds: 15 * 60 },
 }

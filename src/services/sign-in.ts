@@ -10,12 +10,13 @@ import {
 } from '../core/password-hasher.ts'
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
-import { signChallengeToken } from '../core/tokens.ts'
+import { signChallengeToken, signMfaToken } from '../core/tokens.ts'
 import { type AppDb, prepared, userCredentialIs } from '../db/database.ts'
 import { users } from '../db/schema.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { hasTotp } from './mfa.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
   accountLockJustStarted,
@@ -32,6 +33,23 @@ export interface PasswordChangeRequired {
   expiresAt: string
   policy: ReturnType<typeof describePolicy>
   next: { method: 'POST'; href: string }
+}
+
+export interface MfaRequired {
+  status: 'mfa_required'
+  mfaToken: string
+  expiresAt: string
+  next: { method: 'POST'; href: string }
+}
+
+/**
+ * A second factor accepted in this batch: its writes go first (the first one guarded so that a
+ * code is taken once), and every other statement of the batch holds only if that write happened
+ * (see services/mfa.ts).
+ */
+export interface SecondFactorProof {
+  statements: SQLWrapper[]
+  guard: SQL
 }
 
 const userByEmail = (db: AppDb) =>
@@ -60,13 +78,14 @@ type ThrottleKeys = ReturnType<typeof throttleKeys>
 /**
  * Signs a user in with email and password. Exactly one argon2 verify runs on every path that
  * reaches hashing; throttled attempts are refused before it. Unknown email and wrong password
- * fail identically. A pending temporary password yields only a password-change challenge.
+ * fail identically. A user with TOTP gets only the MFA step, before anything else (even a forced
+ * change). A pending temporary password yields only a password-change challenge.
  */
 export async function signIn(
   deps: Deps,
   input: { email: string; password: string },
   meta: RequestMeta,
-): Promise<SignedIn | PasswordChangeRequired> {
+): Promise<SignedIn | PasswordChangeRequired | MfaRequired> {
   const email = normalizeEmail(input.email)
   const keys = throttleKeys(email, meta.ip)
   await assertNotThrottled(deps, keys)
@@ -75,8 +94,9 @@ export async function signIn(
   if (!user) return recordSignInFailure(deps, account, keys, meta)
   const now = deps.clock.now()
   if (isTemporaryPasswordExpired(user, now)) return rejectExpiredTemporaryPassword(deps, user, meta)
+  if (hasTotp(user)) return requireSecondFactor(deps, user, input.password, meta, now)
   if (user.mustChangePassword) return issueChangeChallenge(deps, user, keys, meta, now)
-  return openSession(deps, user, input.password, keys, meta)
+  return openSession(deps, user, keys, meta, { password: input.password })
 }
 
 async function findAccount(deps: Deps, email: string): Promise<UserRow | undefined> {
@@ -151,22 +171,31 @@ async function rejectExpiredTemporaryPassword(
  * replaces any earlier one: the user who closed the tab is never stranded, and an older challenge
  * token stops working at once.
  */
-async function issueChangeChallenge(
+export async function issueChangeChallenge(
   deps: Deps,
   user: UserRow,
   keys: ThrottleKeys,
   meta: RequestMeta,
   now: number,
+  proof?: SecondFactorProof,
 ): Promise<PasswordChangeRequired> {
   const challengeId = randomId(deps.random)
-  const [changed] = await deps.database.writeAtomically([
+  const guard = proof ? and(stillCurrent(user), proof.guard)! : stillCurrent(user)
+  const changes = await deps.database.writeAtomically([
+    ...(proof?.statements ?? []),
     deps.database.db
       .update(users)
       .set({ challengeId })
-      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-    ...signInSucceededStatements(deps, user, keys, meta, 'authn_password_change_required'),
+      .where(
+        and(
+          eq(users.id, user.id),
+          eq(users.credentialId, user.credentialId),
+          proof ? proof.guard : undefined,
+        ),
+      ),
+    ...signInSucceededStatements(deps, user, keys, meta, 'authn_password_change_required', guard),
   ])
-  if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+  assertCommitted(changes, proof)
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.challengeTtlSeconds,
@@ -186,34 +215,116 @@ async function issueChangeChallenge(
   }
 }
 
-/** Opens a session for a user who owes no change, upgrading a weaker stored hash on the way. */
-async function openSession(
+/**
+ * Opens a session for a user who owes no change, upgrading a weaker stored hash on the way (when
+ * the password is at hand). After a second factor, the session records when it was verified.
+ */
+export async function openSession(
+  deps: Deps,
+  user: UserRow,
+  keys: ThrottleKeys,
+  meta: RequestMeta,
+  options: { password?: string; proof?: SecondFactorProof },
+): Promise<SignedIn> {
+  const { proof } = options
+  const guard = proof ? and(stillCurrent(user), proof.guard)! : stillCurrent(user)
+  const session = await prepareSession(deps, user, meta, guard, {
+    mfaVerifiedAt: proof ? deps.clock.now() : null,
+  })
+  const statements = [
+    ...(proof?.statements ?? []),
+    ...session.statements,
+    ...signInSucceededStatements(deps, user, keys, meta, 'authn_login_success', guard),
+  ]
+  statements.push(...(await rehashStatements(deps, user, options.password)))
+  assertCommitted(await deps.database.writeAtomically(statements), proof)
+  return session.result
+}
+
+/**
+ * The password was right and the user has TOTP: the answer is only a short-lived MFA token, for
+ * `POST /auth/mfa`, bound to the credential version and to this sign-in (a newer one voids it).
+ * The account's failure count is not cleared here: only the second factor clears it, so signing
+ * in again never buys more guesses at the code.
+ */
+async function requireSecondFactor(
   deps: Deps,
   user: UserRow,
   password: string,
-  keys: ThrottleKeys,
   meta: RequestMeta,
-): Promise<SignedIn> {
-  const session = await prepareSession(deps, user, meta, stillCurrent(user))
-  const statements = [
-    ...session.statements,
-    ...signInSucceededStatements(deps, user, keys, meta, 'authn_login_success'),
+  now: number,
+): Promise<MfaRequired> {
+  const mfaChallengeId = randomId(deps.random)
+  const guard = stillCurrent(user)
+  const statements: SQLWrapper[] = [
+    deps.database.db
+      .update(users)
+      .set({ mfaChallengeId })
+      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: user.tenantId,
+        event: 'authn_mfa_required',
+        actor: { id: user.id, role: user.role },
+        targetId: user.id,
+        outcome: 'success',
+      },
+      guard,
+    ),
   ]
-  if (needsRehash(user.passwordHash)) {
-    // Upgrade weaker stored parameters while we hold the plaintext. The credential version stays:
-    // same password, same sessions.
-    const upgraded = await hashPassword(deps.hasher, password)
-    statements.push(
-      deps.database.db
-        .update(users)
-        .set({ passwordHash: upgraded })
-        .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-    )
+  statements.push(...(await rehashStatements(deps, user, password)))
+  const [changed] = await deps.database.writeAtomically(statements)
+  if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+  const expiresAtMs = challengeExpiresAt(
+    now,
+    deps.settings.mfa.tokenTtlSeconds,
+    user.mustChangePassword ? user.temporaryExpiresAt : null,
+  )
+  return {
+    status: 'mfa_required',
+    mfaToken: await signMfaToken(
+      deps.tokens,
+      { sub: user.id, jti: mfaChallengeId, ver: user.credentialVersion },
+      now,
+      Math.floor((expiresAtMs - now) / 1000),
+    ),
+    expiresAt: new Date(expiresAtMs).toISOString(),
+    next: { method: 'POST', href: '/api/v1/auth/mfa' },
   }
-  const [sessionOpened] = await deps.database.writeAtomically(statements)
-  // The password was changed or reset while we verified it: the old one no longer signs in.
-  if (sessionOpened === 0) throw new AppError('INVALID_CREDENTIALS')
-  return session.result
+}
+
+/**
+ * Upgrade weaker stored parameters while we hold the plaintext. The credential version stays:
+ * same password, same sessions. (The statement is built, not run: a drizzle query awaited would
+ * execute, so the async hashing stays apart from it.)
+ */
+async function rehashStatements(
+  deps: Deps,
+  user: UserRow,
+  password: string | undefined,
+): Promise<SQLWrapper[]> {
+  if (password === undefined || !needsRehash(user.passwordHash)) return []
+  const upgraded = await hashPassword(deps.hasher, password)
+  return [
+    deps.database.db
+      .update(users)
+      .set({ passwordHash: upgraded })
+      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+  ]
+}
+
+/**
+ * The batch's first write changed nothing: with a second factor, that code or recovery code was
+ * taken by a concurrent request (a replay); otherwise the password was changed or reset while we
+ * verified it, and the old one no longer signs in.
+ */
+function assertCommitted(changes: number[], proof: SecondFactorProof | undefined): void {
+  if (proof && changes[0] === 0) throw new AppError('INVALID_MFA_CODE')
+  if (changes[proof?.statements.length ?? 0] === 0) {
+    throw new AppError(proof ? 'INVALID_MFA_TOKEN' : 'INVALID_CREDENTIALS')
+  }
 }
 
 /**
@@ -231,8 +342,8 @@ function signInSucceededStatements(
   keys: ThrottleKeys,
   meta: RequestMeta,
   event: 'authn_login_success' | 'authn_password_change_required',
+  guard: SQL = stillCurrent(user),
 ): SQLWrapper[] {
-  const guard = stillCurrent(user)
   return [
     clearAccountThrottle(deps, keys.account, guard),
     auditStatement(

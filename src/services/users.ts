@@ -23,6 +23,7 @@ export interface UserView {
   role: Role
   tenantId: string
   createdAt: string
+  mfaEnrolled: boolean
   passwordState: {
     mustChange: boolean
     temporaryExpiresAt: string | null
@@ -30,6 +31,16 @@ export interface UserView {
     lastResetBy: string | null
   }
 }
+
+/** The second-factor columns of a user without one. */
+export const NO_SECOND_FACTOR = {
+  totpSecret: null,
+  totpConfirmedAt: null,
+  totpPendingExpiresAt: null,
+  totpLastStep: null,
+  mfaChallengeId: null,
+  mfaWriteId: null,
+} as const satisfies Partial<UserRow>
 
 /** The public shape of a user: never the hash, the credential id or the challenge. */
 export function toUserView(row: UserRow): UserView {
@@ -40,6 +51,7 @@ export function toUserView(row: UserRow): UserView {
     role: row.role,
     tenantId: row.tenantId,
     createdAt: toIsoTime(row.createdAt),
+    mfaEnrolled: row.totpConfirmedAt !== null,
     passwordState: {
       mustChange: row.mustChangePassword,
       temporaryExpiresAt: toIsoTime(row.temporaryExpiresAt),
@@ -254,6 +266,7 @@ export async function prepareNewUser(
     lastResetAt: now,
     lastResetBy: actor?.id ?? null,
     createdAt: now,
+    ...NO_SECOND_FACTOR,
   }
   const resetId = randomId(deps.random)
   const statements = [

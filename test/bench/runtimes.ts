@@ -121,6 +121,10 @@ async function workerdNumbers() {
         type: 'plain_text',
         value: 'runtime-bench-signing-key-0123456789abcdefghij',
       },
+      ONCEPASS_ENCRYPTION_KEY: {
+        type: 'plain_text',
+        value: 'cnVudGltZS1iZW5jaC1lbmNyeXB0aW9uLWtleS0wMTI',
+      },
       ONCEPASS_SETUP_TOKEN: { type: 'plain_text', value: setupToken },
     },
     dev: { ...dev, persist: state, server: { hostname: '127.0.0.1', port: 0 } },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createFakeClock } from '../../src/core/clock.ts'
 import { createJsonLogger } from '../../src/core/logger.ts'
+import { createKeyring } from '../../src/core/secret-box.ts'
 import { createArgon2Hasher } from '../../src/runtime/node/argon2-hasher.ts'
 import { createNodeDeps } from '../../src/runtime/node/node-deps.ts'
 import { openSqliteDatabase } from '../../src/runtime/node/sqlite-database.ts'
@@ -54,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       database,
       logger: createJsonLogger((line) => logLines.push(line), clock.now),
       signingKey: crypto.getRandomValues(new Uint8Array(32)),
+      encryption: createKeyring([crypto.getRandomValues(new Uint8Array(32))]),
       clock,
       hasher: counting.hasher,
       mailer: options.mailer,

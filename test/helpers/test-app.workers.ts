@@ -43,6 +43,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const deps = createWorkerDeps(
     {
       signingKey: randomToken(random),
+      encryptionKey: randomToken(random, 32),
+      previousEncryptionKeys: [],
       setupToken: options.setupToken,
       issuer: 'oncepass-test',
       audience: 'oncepass-test-api',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type RecordedCall, recordResponses } from '../helpers/harness.ts'
+import { totpCode } from '../helpers/mfa.ts'
 import { checkResponse, matchTemplate, type OpenApiDocument } from '../helpers/openapi-validator.ts'
 import { createTestApp, recordingMailer, runtime, type TestApp } from '../helpers/test-app.ts'
 
@@ -172,6 +173,30 @@ describe('/openapi.json', () => {
     expect((await t.get('password-reset-requests', token)).json.items).toHaveLength(1)
     expect((await t.get('audit-events?limit=5', token)).status).toBe(200)
     expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)
+
+    // TOTP: enroll, confirm, sign in with a code, step up, an admin's reset, turn it off.
+    const enrolled = await t.post('me/mfa/totp', undefined, { token })
+    expect(enrolled.status).toBe(201)
+    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(201)
+    const secret = (await t.post('me/mfa/totp', undefined, { token })).json.secret as string
+    const codeNow = () => totpCode(secret, t.clock.now())
+    expect((await t.post('me/mfa/totp/confirm', { code: '000000' }, { token })).status).toBe(401)
+    expect((await t.post('me/mfa/totp/confirm', { code: codeNow() }, { token })).status).toBe(200)
+    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(409)
+    t.clock.advance(30_000)
+    const step = await t.post('auth/sign-in', { email: 'root@example.com', password: passphrase })
+    expect(step.json.status).toBe('mfa_required')
+    const mfaToken = step.json.mfaToken as string
+    expect((await t.post('auth/mfa', { mfaToken, code: '000000' })).status).toBe(401)
+    expect((await t.post('auth/mfa', { mfaToken, code: codeNow() })).status).toBe(200)
+    t.clock.advance(30_000)
+    expect((await t.post('me/mfa/verify', { code: codeNow() }, { token })).status).toBe(204)
+    expect((await t.post(`users/${bobId}/mfa-reset`, undefined, { token })).status).toBe(204)
+    expect((await t.post('users/nobody/mfa-reset', undefined, { token })).status).toBe(404)
+    t.clock.advance(30_000)
+    const off = { currentPassword: passphrase, code: codeNow() }
+    expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(204)
+    expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(409)
 
     // Sign-in: wrong password, locked, and every refusal before a handler.
     const wrong = () => t.post('auth/sign-in', { email: 'bob@example.com', password: 'wrong one!' })

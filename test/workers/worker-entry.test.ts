@@ -117,6 +117,20 @@ describe('the entry without a usable signing key', () => {
     expect(logged).not.toContain(configuredKey)
   })
 
+  it('stops just the same without a usable encryption key, naming it and never printing it', async () => {
+    for (const [value, reason] of [
+      [undefined, 'ONCEPASS_ENCRYPTION_KEY: is missing'],
+      ['q3Jx0Z8vV7mKcT2pWn5hYb6dLs9fRe4u', 'ONCEPASS_ENCRYPTION_KEY: must be base64url'],
+    ] as const) {
+      const lines = captureLog()
+      await expectGeneric500(await withBindings({ ONCEPASS_ENCRYPTION_KEY: value }, signIn))
+      const record = logRecord(lines, 'config_invalid')
+      expect(record.message).toContain(reason)
+      expect(record.message).toContain('npx wrangler secret put ONCEPASS_ENCRYPTION_KEY')
+      if (value) expect(lines.join('\n')).not.toContain(value.slice(0, 12))
+    }
+  })
+
   it('serves once the secret is set, and the app answers with the same security headers', async () => {
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
     const response = await signIn()

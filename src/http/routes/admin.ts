@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { listAuditEvents } from '../../services/audit.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
+import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import {
   getResetStatus,
@@ -72,6 +73,15 @@ const resetRoute = bearerRoute({
     ),
     ...problems(404, 409, 422, 429),
   },
+})
+
+const mfaResetRoute = bearerRoute({
+  method: 'post',
+  path: '/users/{id}/mfa-reset',
+  tags: ['admin'],
+  summary: "Remove the user's second factor and recovery codes; every session ends",
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Removed' }, ...problems(404) },
 })
 
 const resetStatusRoute = bearerRoute({
@@ -147,6 +157,10 @@ export function adminRoutes() {
     return c.json(await resetPassword(deps, c.get('actor'), input, requestMeta(c)), 201)
   })
   app.openapi(outboxRoute, async (c) => c.json(await listOutbox(c.var.deps, c.get('actor')), 200))
+  app.openapi(mfaResetRoute, async (c) => {
+    await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
   app.openapi(resetStatusRoute, async (c) =>
     c.json(await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
   )

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestPasswordReset } from '../../services/forgot-password.ts'
+import { completeMfaSignIn } from '../../services/mfa-sign-in.ts'
 import { completePasswordChange } from '../../services/password-change.ts'
 import { refreshSession, signOut } from '../../services/sessions.ts'
 import { signIn } from '../../services/sign-in.ts'
@@ -8,6 +9,8 @@ import { apiRoute, bearerRoute, jsonBody, jsonResponse, problems, z } from '../o
 import { requestMeta } from '../request-meta.ts'
 import {
   ForgotPasswordBody,
+  MfaBody,
+  MfaRequired,
   PasswordChangeBody,
   PasswordChangeRequired,
   RefreshBody,
@@ -22,6 +25,21 @@ const signInRoute = apiRoute({
   tags: ['auth'],
   summary: 'Sign in with email and password',
   request: jsonBody(SignInBody),
+  responses: {
+    200: jsonResponse(
+      z.union([SignedIn, PasswordChangeRequired, MfaRequired]),
+      'Signed in, or a second factor or a forced change is required',
+    ),
+    ...problems(400, 401, 415, 429),
+  },
+})
+
+const mfaRoute = apiRoute({
+  method: 'post',
+  path: '/mfa',
+  tags: ['auth'],
+  summary: 'Complete a sign-in with a TOTP code or a recovery code',
+  request: jsonBody(MfaBody),
   responses: {
     200: jsonResponse(
       z.union([SignedIn, PasswordChangeRequired]),
@@ -76,6 +94,9 @@ export function authRoutes() {
     const result = await signIn(c.var.deps, c.req.valid('json'), requestMeta(c))
     return c.json(result, 200)
   })
+  app.openapi(mfaRoute, async (c) =>
+    c.json(await completeMfaSignIn(c.var.deps, c.req.valid('json'), requestMeta(c)), 200),
+  )
   app.openapi(passwordChangeRoute, async (c) => {
     return c.json(
       await completePasswordChange(c.var.deps, c.req.valid('json'), requestMeta(c)),

@@ -1,9 +1,23 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import {
+  confirmTotpEnrollment,
+  disableTotp,
+  hasTotpEnrolled,
+  startTotpEnrollment,
+  verifyStepUp,
+} from '../../services/mfa.ts'
 import { changeOwnPassword } from '../../services/password-change.ts'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
-import { ChangeOwnPasswordBody, Me } from '../schemas.ts'
+import {
+  ChangeOwnPasswordBody,
+  DisableTotpBody,
+  Me,
+  MfaCodeBody,
+  RecoveryCodes,
+  TotpEnrollment,
+} from '../schemas.ts'
 
 const meRoute = bearerRoute({
   method: 'get',
@@ -22,14 +36,70 @@ const changePasswordRoute = bearerRoute({
   responses: { 204: { description: 'Changed' }, ...problems(409, 422, 429) },
 })
 
+const enrollRoute = bearerRoute({
+  method: 'post',
+  path: '/mfa/totp',
+  tags: ['me'],
+  summary: 'Start a TOTP enrollment: a new secret, its otpauth URI and QR code (pending)',
+  responses: { 201: jsonResponse(TotpEnrollment, 'Pending until confirmed'), ...problems(409) },
+})
+
+const confirmRoute = bearerRoute({
+  method: 'post',
+  path: '/mfa/totp/confirm',
+  tags: ['me'],
+  summary: 'Confirm the enrollment with a code; the recovery codes are shown this once',
+  request: jsonBody(MfaCodeBody),
+  responses: {
+    200: jsonResponse(RecoveryCodes, 'TOTP is on; ten one-time recovery codes'),
+    ...problems(400, 409, 415),
+  },
+})
+
+const disableRoute = bearerRoute({
+  method: 'delete',
+  path: '/mfa/totp',
+  tags: ['me'],
+  summary: 'Turn TOTP off with your current password and a current code',
+  request: jsonBody(DisableTotpBody),
+  responses: { 204: { description: 'Removed' }, ...problems(400, 409, 415, 429) },
+})
+
+const verifyRoute = bearerRoute({
+  method: 'post',
+  path: '/mfa/verify',
+  tags: ['me'],
+  summary: 'Re-verify with a code (step-up) before an action that asks for it',
+  request: jsonBody(MfaCodeBody),
+  responses: { 204: { description: 'Verified' }, ...problems(400, 409, 415, 429) },
+})
+
 export function meRoutes() {
   const app = new OpenAPIHono<AppEnv>()
-  app.openapi(meRoute, (c) => {
+  app.openapi(meRoute, async (c) => {
     const { id, email, displayName, role, tenantId } = c.get('actor')
-    return c.json({ id, email, displayName, role, tenantId }, 200)
+    const totp = await hasTotpEnrolled(c.var.deps, id)
+    return c.json({ id, email, displayName, role, tenantId, mfa: { totp } }, 200)
   })
   app.openapi(changePasswordRoute, async (c) => {
     await changeOwnPassword(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
+    return c.body(null, 204)
+  })
+  app.openapi(enrollRoute, async (c) =>
+    c.json(await startTotpEnrollment(c.var.deps, c.get('actor'), requestMeta(c)), 201),
+  )
+  app.openapi(confirmRoute, async (c) =>
+    c.json(
+      await confirmTotpEnrollment(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      200,
+    ),
+  )
+  app.openapi(disableRoute, async (c) => {
+    await disableTotp(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
+    return c.body(null, 204)
+  })
+  app.openapi(verifyRoute, async (c) => {
+    await verifyStepUp(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
     return c.body(null, 204)
   })
   return app

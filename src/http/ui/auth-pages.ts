@@ -2,15 +2,21 @@ import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { describePolicy } from '../../core/password-policy.ts'
 import { requestPasswordReset } from '../../services/forgot-password.ts'
+import { completeMfaSignIn } from '../../services/mfa-sign-in.ts'
 import { completePasswordChange } from '../../services/password-change.ts'
 import { signOut } from '../../services/sessions.ts'
 import { signIn } from '../../services/sign-in.ts'
 import { isLanguage } from '../../ui/copy.ts'
-import { ForcedChangePage, ForgotPasswordPage, SignInPage } from '../../ui/pages/auth.tsx'
+import {
+  ForcedChangePage,
+  ForgotPasswordPage,
+  MfaStepPage,
+  SignInPage,
+} from '../../ui/pages/auth.tsx'
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
-import { ForgotPasswordBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
-import { challengeCookie, languageCookie, sessionCookie } from './cookies.ts'
+import { ForgotPasswordBody, MfaBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
+import { challengeCookie, languageCookie, mfaCookie, sessionCookie } from './cookies.ts'
 import { currentActor, formGuards } from './guards.ts'
 import { field, pageContext, renderPage, seeOther, waitText } from './render.ts'
 
@@ -34,6 +40,10 @@ export function authPages() {
     }
     try {
       const result = await signIn(c.var.deps, parsed.data, requestMeta(c))
+      if (result.status === 'mfa_required') {
+        mfaCookie.write(c, result.mfaToken, result.expiresAt)
+        return seeOther(c, '/verify')
+      }
       if (result.status === 'password_change_required') {
         // A bearer secret: kept in an HttpOnly cookie, never in the URL or the page.
         challengeCookie.write(c, result.challengeToken, result.expiresAt)
@@ -55,6 +65,50 @@ export function authPages() {
       }
       if (error.code === 'INVALID_CREDENTIALS') {
         return renderPage(c, SignInPage({ page, email, error: t.invalidCredentials }), 401)
+      }
+      throw error
+    }
+  })
+
+  app.get('/verify', (c) => {
+    if (!mfaCookie.read(c)) return seeOther(c, '/sign-in')
+    return renderPage(c, MfaStepPage({ page: pageContext(c) }))
+  })
+
+  app.post('/verify', formGuards, async (c) => {
+    const mfaToken = mfaCookie.read(c)
+    const page = pageContext(c)
+    const { t } = page
+    if (!mfaToken) return renderPage(c, SignInPage({ page, error: t.mfaExpired }), 401)
+    const code = field(await c.req.parseBody(), 'code').trim()
+    // Six digits are a code from the app; anything longer is taken as a recovery code.
+    const parsed = MfaBody.safeParse(
+      /^\d{6}$/.test(code) ? { mfaToken, code } : { mfaToken, recoveryCode: code || '-' },
+    )
+    if (!parsed.success) return renderPage(c, MfaStepPage({ page, error: t.invalidCode }), 400)
+    try {
+      const result = await completeMfaSignIn(c.var.deps, parsed.data, requestMeta(c))
+      mfaCookie.clear(c)
+      if (result.status === 'password_change_required') {
+        challengeCookie.write(c, result.challengeToken, result.expiresAt)
+        return seeOther(c, '/change-password')
+      }
+      sessionCookie.write(c, result.refreshToken)
+      return seeOther(c, '/')
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error
+      if (error.code === 'INVALID_MFA_CODE') {
+        return renderPage(c, MfaStepPage({ page, error: t.invalidCode }), 401)
+      }
+      if (error.code === 'TOO_MANY_ATTEMPTS') {
+        const retryAfter = error.headers?.['Retry-After']
+        if (retryAfter) c.header('Retry-After', retryAfter)
+        const message = t.tooManyAttempts(waitText(t, retryAfter))
+        return renderPage(c, MfaStepPage({ page, error: message }), 429)
+      }
+      if (error.code === 'INVALID_MFA_TOKEN') {
+        mfaCookie.clear(c)
+        return renderPage(c, SignInPage({ page, error: t.mfaExpired }), 401)
       }
       throw error
     }

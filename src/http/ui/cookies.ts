@@ -7,6 +7,7 @@ import type { AppEnv } from '../env.ts'
 // plain-http loopback deployment browsers refuse Secure cookies, so both are left off there.
 const SESSION = 'oncepass_session'
 const CHALLENGE = 'oncepass_challenge'
+const MFA = 'oncepass_mfa'
 const LANGUAGE = 'oncepass_lang'
 
 function isSecure(c: Context<AppEnv>): boolean {
@@ -47,6 +48,14 @@ export const challengeCookie = {
   write: (c: Context<AppEnv>, token: string, expiresAt: string) =>
     write(c, CHALLENGE, token, (Date.parse(expiresAt) - c.var.deps.clock.now()) / 1000),
   clear: (c: Context<AppEnv>) => clear(c, CHALLENGE),
+}
+
+/** The MFA step's token between the password and the code: as short-lived as the token. */
+export const mfaCookie = {
+  read: (c: Context<AppEnv>) => read(c, MFA),
+  write: (c: Context<AppEnv>, token: string, expiresAt: string) =>
+    write(c, MFA, token, (Date.parse(expiresAt) - c.var.deps.clock.now()) / 1000),
+  clear: (c: Context<AppEnv>) => clear(c, MFA),
 }
 
 /** The language switch's choice: not a secret, but still ours only. */

@@ -115,6 +115,13 @@ export async function renderFailure(c: Context<AppEnv>, error: unknown): Promise
       case 'FORBIDDEN':
       case 'FORBIDDEN_ROLE':
         return show(t.forbiddenTitle, t.forbidden, 403)
+      case 'MFA_ENROLLMENT_REQUIRED':
+      case 'STEP_UP_REQUIRED': {
+        const message =
+          error.code === 'STEP_UP_REQUIRED' ? t.stepUpRequired : t.mfaEnrollmentRequired
+        const link = { href: '/account/two-step', label: t.twoStepTitle }
+        return renderPage(c, MessagePage({ page, title: t.forbiddenTitle, message, link }), 403)
+      }
       case 'CANNOT_RESET_SELF':
         return show(t.forbiddenTitle, t.cannotResetSelf, 403)
       case 'NOT_FOUND':

@@ -8,7 +8,8 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
-import { loadSigningKey } from './signing-key.ts'
+import { encryptionKeyring } from '../shared-config.ts'
+import { loadEncryptionKey, loadSigningKey } from './signing-key.ts'
 import { deprioritizeHelperThreads } from './thread-priority.ts'
 import { openSqliteDatabase } from './sqlite-database.ts'
 
@@ -33,7 +34,11 @@ const database = openSqliteDatabase(config.databasePath)
 const signingKey = exitOnConfigError(() =>
   loadSigningKey(config.signingKey, config.databasePath, logger),
 )
-const deps = createNodeDeps(config, { database, logger, signingKey })
+const encryptionKey = exitOnConfigError(() =>
+  loadEncryptionKey(config.encryptionKey, config.databasePath, logger),
+)
+const encryption = encryptionKeyring(encryptionKey, config.previousEncryptionKeys)
+const deps = createNodeDeps(config, { database, logger, signingKey, encryption })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
 // The dummy hash that unknown emails verify against, made now rather than on the first such

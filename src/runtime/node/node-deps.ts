@@ -5,6 +5,7 @@ import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { Mailer } from '../../core/mail.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
+import type { Keyring } from '../../core/secret-box.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
@@ -46,6 +47,7 @@ export function createNodeDeps(
     database: Database
     logger: Logger
     signingKey: Uint8Array
+    encryption?: Keyring
     clock?: Clock
     hasher?: PasswordHasher
     clientIp?: (c: Context) => string | null

@@ -2,8 +2,39 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Logger } from '../../core/logger.ts'
 import { encodeBase64Url } from '../../core/random.ts'
-import { decodeSigningKey, SIGNING_KEY_RULE } from '../shared-config.ts'
+import {
+  decodeEncryptionKey,
+  decodeSigningKey,
+  ENCRYPTION_KEY_RULE,
+  SIGNING_KEY_RULE,
+} from '../shared-config.ts'
 import { ConfigError } from './config.ts'
+
+/** A server key kept in configuration or, failing that, in an owner-only file beside the database. */
+interface KeySpec {
+  variable: string
+  file: string
+  rule: string
+  decode(text: string): Uint8Array | null
+  /** What is lost with the file, for the warning when one is generated. */
+  loss: string
+}
+
+const SIGNING_KEY: KeySpec = {
+  variable: 'ONCEPASS_SIGNING_KEY',
+  file: 'signing-key',
+  rule: SIGNING_KEY_RULE,
+  decode: decodeSigningKey,
+  loss: 'every session ends',
+}
+
+const ENCRYPTION_KEY: KeySpec = {
+  variable: 'ONCEPASS_ENCRYPTION_KEY',
+  file: 'encryption-key',
+  rule: ENCRYPTION_KEY_RULE,
+  decode: decodeEncryptionKey,
+  loss: 'every enrolled authenticator and recovery code stops working',
+}
 
 /**
  * The JWT signing key: from configuration when set; otherwise generated once (256 random bits)
@@ -16,14 +47,37 @@ export function loadSigningKey(
   databasePath: string,
   logger: Logger,
 ): Uint8Array {
+  return loadKey(SIGNING_KEY, configured, databasePath, logger)
+}
+
+/**
+ * The key that seals TOTP seeds at rest (AES-256-GCM), handled like the signing key: a malformed
+ * or short `ONCEPASS_ENCRYPTION_KEY` stops the start; unset, one is generated into
+ * `encryption-key` beside the database. A copy of the database alone then still reveals no seed,
+ * but a copy of the whole folder does: production sets the variable from a secret store.
+ */
+export function loadEncryptionKey(
+  configured: string | undefined,
+  databasePath: string,
+  logger: Logger,
+): Uint8Array {
+  return loadKey(ENCRYPTION_KEY, configured, databasePath, logger)
+}
+
+function loadKey(
+  spec: KeySpec,
+  configured: string | undefined,
+  databasePath: string,
+  logger: Logger,
+): Uint8Array {
   if (configured !== undefined) {
-    const key = decodeSigningKey(configured)
-    if (!key) throw new ConfigError(`ONCEPASS_SIGNING_KEY: must be ${SIGNING_KEY_RULE}`)
+    const key = spec.decode(configured)
+    if (!key) throw new ConfigError(`${spec.variable}: must be ${spec.rule}`)
     return key
   }
-  const path = join(dirname(databasePath), 'signing-key')
+  const path = join(dirname(databasePath), spec.file)
   try {
-    return readKeyFile(path)
+    return readKeyFile(spec, path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
@@ -32,23 +86,23 @@ export function loadSigningKey(
     // 'wx': never overwrite a key another process just wrote.
     writeFileSync(path, `${encodeBase64Url(key)}\n`, { mode: 0o600, flag: 'wx' })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(path)
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(spec, path)
     throw error
   }
-  logger.warn('signing_key_generated', {
+  logger.warn(`${spec.file.replace('-', '_')}_generated`, {
     file: path,
-    note: 'Set ONCEPASS_SIGNING_KEY to manage the key yourself; sessions end if this file is lost.',
+    note: `Set ${spec.variable} to manage the key yourself; ${spec.loss} if this file is lost.`,
   })
   return key
 }
 
-function readKeyFile(path: string): Uint8Array {
-  const key = decodeSigningKey(readFileSync(path, 'utf8').trim())
+function readKeyFile(spec: KeySpec, path: string): Uint8Array {
+  const key = spec.decode(readFileSync(path, 'utf8').trim())
   if (key) return key
   // The message names the file but never quotes it: whatever is in there may be a secret.
   throw new ConfigError(
-    `The signing key file ${path} does not hold a usable key: it must be ${SIGNING_KEY_RULE}. ` +
-      'Write such a key into it, delete it to have one generated (every session then ends), ' +
-      'or set ONCEPASS_SIGNING_KEY.',
+    `The ${spec.file.replace('-', ' ')} file ${path} does not hold a usable key: it must be ${spec.rule}. ` +
+      `Write such a key into it, delete it to have one generated (${spec.loss}), ` +
+      `or set ${spec.variable}.`,
   )
 }

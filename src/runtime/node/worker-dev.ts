@@ -1,10 +1,10 @@
 /**
  * `npm run dev:worker`: serves the API from workerd (`wrangler dev`) on 127.0.0.1 with a local D1
  * migrated from drizzle/. On first use it writes `.dev.vars` (git-ignored) with a random signing
- * key and setup token, and prints how to create the first tenant.
+ * key, encryption key and setup token, and prints how to create the first tenant.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomToken } from '../../core/random.ts'
 import { wranglerDevArgs } from './wrangler-dev-args.ts'
 
@@ -18,6 +18,10 @@ if (!existsSync('.dev.vars')) {
     `ONCEPASS_SIGNING_KEY=${randomToken(random)}\nONCEPASS_SETUP_TOKEN=${randomToken(random)}\n`,
     { mode: 0o600 },
   )
+}
+// Added to a .dev.vars written before seeds were encrypted: exactly 32 bytes for AES-256.
+if (!/^ONCEPASS_ENCRYPTION_KEY=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+  appendFileSync('.dev.vars', `ONCEPASS_ENCRYPTION_KEY=${randomToken(random, 32)}\n`)
 }
 const setupToken = /ONCEPASS_SETUP_TOKEN=(\S+)/.exec(readFileSync('.dev.vars', 'utf8'))?.[1]
 

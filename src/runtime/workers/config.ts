@@ -4,6 +4,7 @@ import { type SharedConfig, SharedEnvSchema, toSharedConfig } from '../shared-co
 const WorkerEnvSchema = SharedEnvSchema.extend({
   // On Workers there is no disk to keep a generated key on: the secret is required.
   ONCEPASS_SIGNING_KEY: SharedEnvSchema.shape.ONCEPASS_SIGNING_KEY.unwrap(),
+  ONCEPASS_ENCRYPTION_KEY: SharedEnvSchema.shape.ONCEPASS_ENCRYPTION_KEY.unwrap(),
   ONCEPASS_SETUP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 })
 
@@ -19,10 +20,16 @@ export interface WorkerConfig extends SharedConfig {
   /** Without a public URL no browser origin counts as this site: forms fail closed. */
   siteOrigins: string[]
   signingKey: string
+  encryptionKey: string
   setupToken: string | undefined
 }
 
-const SECRETS = new Set(['ONCEPASS_SIGNING_KEY', 'ONCEPASS_SETUP_TOKEN'])
+const SECRETS = new Set([
+  'ONCEPASS_SIGNING_KEY',
+  'ONCEPASS_ENCRYPTION_KEY',
+  'ONCEPASS_PREVIOUS_ENCRYPTION_KEYS',
+  'ONCEPASS_SETUP_TOKEN',
+])
 
 /** Vars or secrets the Worker cannot run with. The message names each and how to set it. */
 export class WorkerConfigError extends Error {
@@ -61,6 +68,7 @@ export function loadWorkerConfig(env: WorkerEnv): WorkerConfig {
     ...toSharedConfig(result.data),
     siteOrigins: result.data.ONCEPASS_PUBLIC_URL ? [result.data.ONCEPASS_PUBLIC_URL] : [],
     signingKey: result.data.ONCEPASS_SIGNING_KEY,
+    encryptionKey: result.data.ONCEPASS_ENCRYPTION_KEY,
     setupToken: result.data.ONCEPASS_SETUP_TOKEN,
   }
   parsed.set(env, config)

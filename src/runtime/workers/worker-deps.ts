@@ -4,9 +4,11 @@ import type { Logger } from '../../core/logger.ts'
 import type { Mailer } from '../../core/mail.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { createPooledCryptoRandom, decodeBase64Url, type RandomSource } from '../../core/random.ts'
+import type { Keyring } from '../../core/secret-box.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
+import { decodeEncryptionKey, encryptionKeyring } from '../shared-config.ts'
 import { createWasmArgon2Hasher } from './argon2-hasher.ts'
 import type { WorkerConfig } from './config.ts'
 
@@ -17,6 +19,7 @@ const random = createPooledCryptoRandom()
 // promise that another request resolves is cancelled by workerd as hung.
 const hasher = createWasmArgon2Hasher(random)
 const signingKeys = new Map<string, Uint8Array>()
+const keyrings = new Map<string, Keyring>()
 
 /** Cloudflare sets the real client address; nothing else on the request is trusted for it. */
 export const cloudflareClientIp = (c: Context) => c.req.header('CF-Connecting-IP') ?? null
@@ -39,10 +42,20 @@ export function createWorkerDeps(
     signingKey = decodeBase64Url(config.signingKey)
     signingKeys.set(config.signingKey, signingKey)
   }
+  const keyringId = [config.encryptionKey, ...config.previousEncryptionKeys].join(',')
+  let encryption = keyrings.get(keyringId)
+  if (!encryption) {
+    encryption = encryptionKeyring(
+      decodeEncryptionKey(config.encryptionKey)!,
+      config.previousEncryptionKeys,
+    )
+    keyrings.set(keyringId, encryption)
+  }
   return createHttpDeps({
     ...config,
     ...parts,
     signingKey,
+    encryption,
     siteOrigins: config.siteOrigins ?? (config.publicUrl ? [config.publicUrl] : []),
     hasher: parts.hasher ?? hasher,
     random: parts.random ?? random,

@@ -43,6 +43,13 @@ export function AccountPage(props: {
           </div>
         </form>
       </section>
+      <section class="card narrow" aria-labelledby="two-step-heading">
+        <h2 id="two-step-heading">{t.twoStepTitle}</h2>
+        <p>{t.twoStepIntro}</p>
+        <p>
+          <a href="/account/two-step">{t.twoStepTitle}</a>
+        </p>
+      </section>
       <section class="card narrow" aria-labelledby="everywhere-heading">
         <h2 id="everywhere-heading">{t.signOutEverywhere}</h2>
         <p>{t.signOutEverywhereIntro}</p>

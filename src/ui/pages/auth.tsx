@@ -48,6 +48,35 @@ export function SignInPage(props: { page: PageContext; email?: string; error?: s
   )
 }
 
+/** The second step of a sign-in with TOTP: a code from the app, or a recovery code. */
+export function MfaStepPage(props: { page: PageContext; error?: string }) {
+  const { t } = props.page
+  return (
+    <Layout page={props.page} title={t.mfaTitle}>
+      <section class="card narrow">
+        <h1>{t.mfaTitle}</h1>
+        <p>{t.mfaIntro}</p>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <form method="post" action="/verify">
+          <Field
+            id="code"
+            name="code"
+            label={t.verificationCode}
+            autocomplete="one-time-code"
+            invalid={props.error !== undefined}
+            extra={{ inputmode: 'text', autocapitalize: 'off', spellcheck: 'false' }}
+          />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t.verify}
+            </button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
 /** The policy, up front, as a list the new-password field points at (and the script ticks off). */
 export function PolicyList(props: {
   t: Copy

@@ -1,0 +1,75 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm'
+import { AppError } from '../core/errors.ts'
+import { isTemporaryPasswordExpired } from '../core/expiry.ts'
+import { verifyMfaToken } from '../core/tokens.ts'
+import { users } from '../db/schema.ts'
+import type { RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
+import { acceptRecoveryCode, acceptTotpCode, hasTotp, refuseReplay } from './mfa.ts'
+import type { SignedIn } from './sessions.ts'
+import {
+  issueChangeChallenge,
+  openSession,
+  type PasswordChangeRequired,
+  type SecondFactorProof,
+} from './sign-in.ts'
+import { assertNotThrottled, throttleKeys } from './sign-in-throttle.ts'
+
+export type MfaInput =
+  { mfaToken: string; code: string } | { mfaToken: string; recoveryCode: string }
+
+/**
+ * The second half of a sign-in for a user with TOTP: the MFA token from the password step and a
+ * current code (or an unused recovery code). Then, as after a password alone, a session or (for a
+ * flagged account) the forced-change challenge: the second factor always comes first.
+ * A locked account checks no code; a wrong or replayed one counts toward the lock.
+ */
+export async function completeMfaSignIn(
+  deps: Deps,
+  input: MfaInput,
+  meta: RequestMeta,
+): Promise<SignedIn | PasswordChangeRequired> {
+  const now = deps.clock.now()
+  const claims = await verifyMfaToken(deps.tokens, input.mfaToken, now)
+  if (!claims) throw new AppError('INVALID_MFA_TOKEN')
+  const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
+  if (
+    !user ||
+    !hasTotp(user) ||
+    user.mfaChallengeId !== claims.jti ||
+    user.credentialVersion !== claims.ver ||
+    isTemporaryPasswordExpired(user, now)
+  ) {
+    throw new AppError('INVALID_MFA_TOKEN')
+  }
+  const keys = throttleKeys(user.email, meta.ip)
+  await assertNotThrottled(deps, keys)
+
+  // Only while this sign-in's MFA step is still the user's; the accepting write ends it.
+  const stepHeld: SQL = sql`exists (select 1 from ${users} where ${users.id} = ${user.id} and ${users.mfaChallengeId} = ${claims.jti})`
+  const accepted =
+    'recoveryCode' in input
+      ? await acceptRecoveryCode(deps, user, input.recoveryCode, meta, stepHeld)
+      : await acceptTotpCode(deps, user, input.code, meta, stepHeld)
+  const proof: SecondFactorProof = {
+    statements: [
+      accepted.statement,
+      deps.database.db
+        .update(users)
+        .set({ mfaChallengeId: null })
+        .where(and(eq(users.id, user.id), accepted.guard)),
+    ],
+    guard: accepted.guard,
+  }
+  try {
+    return user.mustChangePassword
+      ? await issueChangeChallenge(deps, user, keys, meta, now, proof)
+      : await openSession(deps, user, keys, meta, { proof })
+  } catch (error) {
+    // A concurrent request took the same code (or ended this step) between our check and write.
+    if (error instanceof AppError && error.code === 'INVALID_MFA_CODE') {
+      await refuseReplay(deps, user, meta)
+    }
+    throw error
+  }
+}

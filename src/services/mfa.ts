@@ -1,0 +1,470 @@
+import { and, eq, inArray, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { AppError } from '../core/errors.ts'
+import { verifyPassword } from '../core/password-hasher.ts'
+import { renderQrSvg } from '../core/qr-code.ts'
+import { randomId } from '../core/random.ts'
+import {
+  generateRecoveryCodes,
+  hashRecoveryCode,
+  recoveryCodeCandidates,
+} from '../core/recovery-codes.ts'
+import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
+import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
+import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
+import { insertWhere } from '../db/database.ts'
+import { recoveryCodes, sessions, users } from '../db/schema.ts'
+import { auditStatement, recordAudit } from './audit.ts'
+import type { Actor, RequestMeta } from './caller.ts'
+import type { Deps } from './deps.ts'
+import {
+  accountLockJustStarted,
+  assertNotThrottled,
+  signInFailureStatements,
+  throttleKeys,
+} from './sign-in-throttle.ts'
+import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
+
+export interface TotpEnrollment {
+  secret: string
+  otpauthUri: string
+  qrSvg: string
+  expiresAt: string
+}
+
+/** True when the user has a confirmed authenticator: every password sign-in then needs a code. */
+export function hasTotp(user: Pick<UserRow, 'totpConfirmedAt'>): boolean {
+  return user.totpConfirmedAt !== null
+}
+
+/** Whether the user has a confirmed authenticator (for `GET /me`). */
+export async function hasTotpEnrolled(deps: Deps, userId: string): Promise<boolean> {
+  const [row] = await deps.database.db
+    .select({ totpConfirmedAt: users.totpConfirmedAt })
+    .from(users)
+    .where(eq(users.id, userId))
+  return row !== undefined && hasTotp(row)
+}
+
+function keyring(deps: Deps): Keyring {
+  // Only the operator CLI runs without keys, and it never touches a second factor.
+  if (!deps.encryption) throw new Error('no encryption keys configured')
+  return deps.encryption
+}
+
+async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
+  const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
+  if (!user) throw new AppError('UNAUTHENTICATED')
+  return user
+}
+
+/**
+ * Starts (or restarts) an enrollment: a fresh 160-bit secret, sealed before it is stored, shown
+ * once as text, URI and QR code. Nothing changes at sign-in until a code confirms it.
+ */
+export async function startTotpEnrollment(
+  deps: Deps,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<TotpEnrollment> {
+  const user = await currentUser(deps, actor)
+  if (hasTotp(user)) throw new AppError('MFA_ALREADY_ENROLLED')
+  const secret = generateTotpSecret(deps.random)
+  const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
+  const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
+  const [started] = await deps.database.writeAtomically([
+    deps.database.db
+      .update(users)
+      .set({ totpSecret: sealed, totpPendingExpiresAt: expiresAt, totpLastStep: null })
+      .where(and(eq(users.id, user.id), isNull(users.totpConfirmedAt))),
+    auditStatement(deps, meta, {
+      tenantId: user.tenantId,
+      event: 'mfa_enrollment_started',
+      actor,
+      targetId: user.id,
+      outcome: 'success',
+    }),
+  ])
+  if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
+  return describeEnrollment(deps, user, secret, expiresAt)
+}
+
+/**
+ * The enrollment this user started and has not confirmed yet, shown again (the browser page
+ * re-renders it after a mistyped code); null when none is pending.
+ */
+export async function showPendingEnrollment(
+  deps: Deps,
+  actor: Actor,
+): Promise<TotpEnrollment | null> {
+  const user = await currentUser(deps, actor)
+  const expiresAt = user.totpPendingExpiresAt ?? 0
+  if (hasTotp(user) || !user.totpSecret || expiresAt <= deps.clock.now()) return null
+  return describeEnrollment(deps, user, await openSeed(deps, user, user.totpSecret), expiresAt)
+}
+
+function describeEnrollment(
+  deps: Deps,
+  user: UserRow,
+  secret: Uint8Array,
+  expiresAt: number,
+): TotpEnrollment {
+  const otpauthUri = buildTotpUri({ secret, issuer: deps.tokens.issuer, account: user.email })
+  return {
+    secret: encodeTotpSecret(secret),
+    otpauthUri,
+    qrSvg: renderQrSvg(otpauthUri),
+    expiresAt: new Date(expiresAt).toISOString(),
+  }
+}
+
+/**
+ * Confirms the pending enrollment with a first code and issues ten recovery codes, returned
+ * here once and stored only as keyed hashes. The code's step becomes the last accepted one.
+ */
+export async function confirmTotpEnrollment(
+  deps: Deps,
+  actor: Actor,
+  input: { code: string },
+  meta: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
+  const user = await currentUser(deps, actor)
+  if (hasTotp(user)) throw new AppError('MFA_ALREADY_ENROLLED')
+  const now = deps.clock.now()
+  if (!user.totpSecret || (user.totpPendingExpiresAt ?? 0) <= now) {
+    throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
+  }
+  const step = verifyTotpCode(await openSeed(deps, user, user.totpSecret), input.code, now)
+  // Whoever holds this session set the secret: a wrong code here guesses nothing.
+  if (step === null) throw new AppError('INVALID_MFA_CODE')
+
+  const writeId = randomId(deps.random)
+  const guard = mfaWriteIs(user.id, writeId)
+  const codes = generateRecoveryCodes(deps.random)
+  const [confirmed] = await deps.database.writeAtomically([
+    deps.database.db
+      .update(users)
+      .set({
+        totpConfirmedAt: now,
+        totpPendingExpiresAt: null,
+        totpLastStep: step,
+        mfaWriteId: writeId,
+      })
+      .where(
+        and(
+          eq(users.id, user.id),
+          isNull(users.totpConfirmedAt),
+          eq(users.totpSecret, user.totpSecret),
+        ),
+      ),
+    ...replaceRecoveryCodes(deps, user.id, codes, guard),
+    markSessionVerified(deps, actor.sessionId, guard),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: user.tenantId,
+        event: 'mfa_enrolled',
+        actor,
+        targetId: user.id,
+        outcome: 'success',
+      },
+      guard,
+    ),
+  ])
+  if (confirmed === 0) throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
+  return { recoveryCodes: codes }
+}
+
+/** Turns TOTP off: the current password and a current code, both counted like sign-in attempts. */
+export async function disableTotp(
+  deps: Deps,
+  actor: Actor,
+  input: { currentPassword: string; code: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const user = await currentUser(deps, actor)
+  if (!hasTotp(user)) throw new AppError('MFA_NOT_ENROLLED')
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
+  if (!(await verifyPassword(deps.hasher, user.passwordHash, input.currentPassword))) {
+    await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD')
+    throw new AppError('INVALID_CURRENT_PASSWORD')
+  }
+  const accepted = await acceptTotpCode(deps, user, input.code, meta)
+  const [changed] = await deps.database.writeAtomically([
+    accepted.statement,
+    deps.database.db
+      .delete(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, user.id), accepted.guard)),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: user.tenantId,
+        event: 'mfa_disabled',
+        actor,
+        targetId: user.id,
+        outcome: 'success',
+      },
+      accepted.guard,
+    ),
+    // Last: it clears the write id the statements above are guarded on.
+    deps.database.db
+      .update(users)
+      .set(NO_SECOND_FACTOR)
+      .where(and(eq(users.id, user.id), accepted.guard)),
+  ])
+  if (changed === 0) await refuseReplay(deps, user, meta)
+}
+
+/**
+ * Step-up: a current code marks this session as freshly verified, for the admin actions that ask
+ * for it. Counted like a sign-in attempt; a replayed code is refused.
+ */
+export async function verifyStepUp(
+  deps: Deps,
+  actor: Actor,
+  input: { code: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const user = await currentUser(deps, actor)
+  if (!hasTotp(user)) throw new AppError('MFA_NOT_ENROLLED')
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
+  const accepted = await acceptTotpCode(deps, user, input.code, meta)
+  const [changed] = await deps.database.writeAtomically([
+    accepted.statement,
+    markSessionVerified(deps, actor.sessionId, accepted.guard),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: user.tenantId,
+        event: 'authn_mfa_step_up',
+        actor,
+        targetId: user.id,
+        outcome: 'success',
+      },
+      accepted.guard,
+    ),
+  ])
+  if (changed === 0) await refuseReplay(deps, user, meta)
+}
+
+const STEP_UP_NEXT = { method: 'POST', href: '/api/v1/me/mfa/verify' } as const
+
+/**
+ * With `ONCEPASS_REQUIRE_ADMIN_MFA`, an admin resets nobody without TOTP of their own, verified
+ * on this session within the step-up window; the refusal says how to re-verify.
+ */
+export async function assertAdminStepUp(deps: Deps, actor: Actor): Promise<void> {
+  if (!deps.settings.requireAdminMfa) return
+  const [row] = await deps.database.db
+    .select({ confirmedAt: users.totpConfirmedAt, verifiedAt: sessions.mfaVerifiedAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, actor.sessionId), eq(users.id, actor.id)))
+  if (!row || row.confirmedAt === null) throw new AppError('MFA_ENROLLMENT_REQUIRED')
+  const freshSince = deps.clock.now() - deps.settings.mfa.stepUpSeconds * 1000
+  if ((row.verifiedAt ?? 0) <= freshSince) {
+    throw new AppError('STEP_UP_REQUIRED', { extra: { next: STEP_UP_NEXT } })
+  }
+}
+
+/**
+ * An admin removes a user's second factor (a lost phone): the same role matrix and tenant rules
+ * as a password reset, never on oneself; the user's recovery codes go too and every session ends.
+ * The user signs in with the password alone afterwards and may enroll again.
+ */
+export async function resetMfa(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const deny = async (error: AppError): Promise<never> => {
+    await recordAudit(deps, meta, {
+      tenantId: actor.tenantId,
+      event: 'mfa_reset_denied',
+      actor,
+      targetId: userId,
+      outcome: 'denied',
+      reason: error.code,
+    })
+    throw error
+  }
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  await assertAdminStepUp(deps, actor).catch((error: unknown) =>
+    error instanceof AppError ? deny(error) : Promise.reject(error),
+  )
+  const target = await lookupTenantUser(deps, actor.tenantId, userId)
+  if (!target) return deny(new AppError('NOT_FOUND'))
+  const decision = decidePasswordReset(actor, target)
+  if (decision !== 'allowed') return deny(new AppError(decision))
+
+  const now = deps.clock.now()
+  const revokeReason = `mfa_reset:${randomId(deps.random)}`
+  const revoked = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
+  await deps.database.writeAtomically([
+    deps.database.db.update(users).set(NO_SECOND_FACTOR).where(eq(users.id, target.id)),
+    deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
+    deps.database.db
+      .update(sessions)
+      .set({ revokedAt: now, revokeReason })
+      .where(and(eq(sessions.userId, target.id), isNull(sessions.revokedAt))),
+    auditStatement(deps, meta, {
+      tenantId: target.tenantId,
+      event: 'mfa_reset',
+      actor,
+      targetId: target.id,
+      outcome: 'success',
+      reason: hasTotp(target) ? 'FACTOR_REMOVED' : 'NO_FACTOR',
+      details: sql`json_object('sessionsRevoked', ${revoked})`,
+    }),
+  ])
+}
+
+/**
+ * Checks a TOTP code for `user` and returns the guarded write that accepts it: it records the
+ * code's step as the last accepted one only if that step is still later than the last, and gives
+ * the batch a fresh write id for its other statements to be guarded on. Of two concurrent
+ * submissions of one code, exactly one write changes a row. A wrong or replayed code is counted
+ * and audited here, and refused.
+ */
+export async function acceptTotpCode(
+  deps: Deps,
+  user: UserRow,
+  code: string,
+  meta: RequestMeta,
+  condition?: SQL,
+): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  const now = deps.clock.now()
+  const seed = user.totpSecret ? await openSeed(deps, user, user.totpSecret) : null
+  const step = seed ? verifyTotpCode(seed, code, now) : null
+  if (!seed || step === null) {
+    await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
+    throw new AppError('INVALID_MFA_CODE')
+  }
+  if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta)
+  const writeId = randomId(deps.random)
+  // After a key rotation, each seed moves to the current key the next time it is used.
+  const resealed = needsResealing(keyring(deps), user.totpSecret!)
+    ? { totpSecret: await sealSecret(keyring(deps), seed, user.id, deps.random) }
+    : {}
+  return {
+    statement: deps.database.db
+      .update(users)
+      .set({ totpLastStep: step, mfaWriteId: writeId, ...resealed })
+      .where(
+        and(
+          eq(users.id, user.id),
+          sql`coalesce(${users.totpLastStep}, -1) < ${step}`,
+          sql`${users.totpConfirmedAt} is not null`,
+          condition,
+        ),
+      ),
+    guard: mfaWriteIs(user.id, writeId),
+  }
+}
+
+/**
+ * A recovery code as the second factor: the guarded write takes the matching unused code (one
+ * per ring key: codes made before a key rotation still match). Wrong codes count and are
+ * refused; a used one is audited as reuse.
+ */
+export async function acceptRecoveryCode(
+  deps: Deps,
+  user: UserRow,
+  input: string,
+  meta: RequestMeta,
+  condition?: SQL,
+): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  const candidates = recoveryCodeCandidates(keyring(deps), input)
+  const [match] = candidates.length
+    ? await deps.database.db
+        .select({ codeHash: recoveryCodes.codeHash, usedAt: recoveryCodes.usedAt })
+        .from(recoveryCodes)
+        .where(and(eq(recoveryCodes.userId, user.id), inArray(recoveryCodes.codeHash, candidates)))
+    : []
+  if (!match) {
+    await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
+    throw new AppError('INVALID_MFA_CODE')
+  }
+  if (match.usedAt !== null) await refuseReplay(deps, user, meta)
+  const writeId = randomId(deps.random)
+  return {
+    statement: deps.database.db
+      .update(recoveryCodes)
+      .set({ usedAt: deps.clock.now(), usedWriteId: writeId })
+      .where(
+        and(eq(recoveryCodes.codeHash, match.codeHash), isNull(recoveryCodes.usedAt), condition),
+      ),
+    guard: sql`exists (select 1 from ${recoveryCodes} where ${recoveryCodes.codeHash} = ${match.codeHash} and ${recoveryCodes.usedWriteId} = ${writeId})`,
+  }
+}
+
+/** A code already used: counted like a wrong one, and audited as token reuse. */
+export async function refuseReplay(deps: Deps, user: UserRow, meta: RequestMeta): Promise<never> {
+  deps.logger.warn('authn_token_reuse', { requestId: meta.requestId, userId: user.id, kind: 'mfa' })
+  await recordMfaFailure(deps, user, meta, 'MFA_CODE_REPLAYED')
+  throw new AppError('INVALID_MFA_CODE')
+}
+
+/** One failure on the account and the IP (the sign-in limiter), audited, in one write. */
+async function recordMfaFailure(
+  deps: Deps,
+  user: UserRow,
+  meta: RequestMeta,
+  reason: 'INVALID_MFA_CODE' | 'MFA_CODE_REPLAYED' | 'INVALID_CURRENT_PASSWORD',
+): Promise<void> {
+  const keys = throttleKeys(user.email, meta.ip)
+  const audit = (event: 'authn_mfa_fail' | 'authn_token_reuse' | 'authn_login_lock') =>
+    auditStatement(deps, meta, {
+      tenantId: user.tenantId,
+      event,
+      actor: { id: user.id, role: user.role },
+      targetId: user.id,
+      outcome: 'failure',
+      reason,
+    })
+  await deps.database.writeAtomically([
+    ...signInFailureStatements(deps, keys),
+    audit(reason === 'MFA_CODE_REPLAYED' ? 'authn_token_reuse' : 'authn_mfa_fail'),
+  ])
+  if (await accountLockJustStarted(deps, keys.account)) {
+    await deps.database.writeAtomically([audit('authn_login_lock')])
+    deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: user.id })
+  }
+}
+
+async function openSeed(deps: Deps, user: UserRow, sealed: string): Promise<Uint8Array> {
+  const seed = await openSecret(keyring(deps), sealed, user.id)
+  // Not the user's fault: a key missing from the ring, or a damaged row. A 500, and a log line.
+  if (!seed) throw new Error(`the TOTP seed of user ${user.id} cannot be decrypted`)
+  return seed
+}
+
+/** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
+function mfaWriteIs(userId: string, writeId: string): SQL {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
+}
+
+function replaceRecoveryCodes(deps: Deps, userId: string, codes: string[], guard: SQL): SQL[] {
+  const now = deps.clock.now()
+  return [
+    sql`delete from ${recoveryCodes} where ${recoveryCodes.userId} = ${userId} and ${guard}`,
+    ...codes.map((code) =>
+      insertWhere(
+        recoveryCodes,
+        { codeHash: hashRecoveryCode(keyring(deps), code), userId, createdAt: now },
+        guard,
+      ),
+    ),
+  ]
+}
+
+export function markSessionVerified(deps: Deps, sessionId: string, guard: SQL): SQLWrapper {
+  return deps.database.db
+    .update(sessions)
+    .set({ mfaVerifiedAt: deps.clock.now() })
+    .where(and(eq(sessions.id, sessionId), guard))
+}
