@@ -78,6 +78,7 @@ function Navigation(props: { t: Copy; viewer: Viewer; path: string }) {
           { href: '/admin/users', label: t.navUsers },
           { href: '/admin/requests', label: t.navRequests },
           { href: '/admin/audit', label: t.navAudit },
+          { href: '/admin/outbox', label: t.navOutbox },
         ]
       : []),
     { href: '/account', label: t.navAccount },

@@ -139,5 +139,15 @@ describe('the reset pane with a mail transport', () => {
     })
     expect(forged.response.status).toBe(422)
     expect(forged.html).toContain('needs a mail transport')
+
+    // The notices wait for the admins to read them, with no secret among them.
+    const outbox = await open(browser, '/admin/outbox')
+    expect(outbox.response.status).toBe(200)
+    expect(outbox.html).toContain('<h1>Notifications</h1>')
+    expect(outbox.html).toContain('No mail transport is configured')
+    expect(outbox.html).toContain('The password was changed')
+    expect(outbox.html).toContain('<td>bob@example.com</td>')
+    const user2 = await signInAs(user.email, user.password)
+    expect((await open(user2, '/admin/outbox')).response.status).toBe(403)
   })
 })

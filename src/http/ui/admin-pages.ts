@@ -6,6 +6,7 @@ import { canCreateUsers, decidePasswordReset } from '../../core/roles.ts'
 import { type AuditEventView, listAuditEvents } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
+import { listOutbox } from '../../services/outbox.ts'
 import {
   getResetStatus,
   resetPassword,
@@ -19,6 +20,7 @@ import {
   AuditPage,
   type AuditRowProps,
   LinksSentPage,
+  OutboxPage,
   PasswordShownPage,
   RequestsPage,
   ResetPanePage,
@@ -264,6 +266,12 @@ export function adminPages() {
         })),
       }),
     )
+  })
+
+  app.get('/outbox', async (c) => {
+    const actor = c.var.actor
+    const { mailConfigured, items } = await listOutbox(c.var.deps, actor)
+    return renderPage(c, OutboxPage({ page: pageContext(c, actor), mailConfigured, items }))
   })
 
   app.get('/audit', async (c) => {

@@ -664,3 +664,55 @@ export function AuditPage(props: {
 function scrollRegion(label: string) {
   return { role: 'region', 'aria-label': label, tabindex: 0 }
 }
+
+export interface OutboxRowProps {
+  id: string
+  kind: string
+  recipient: string
+  createdAt: string
+  sentAt: string | null
+  attempts: number
+}
+
+/** The tenant's notifications: sent or waiting; none carries a secret. */
+export function OutboxPage(props: {
+  page: PageContext
+  mailConfigured: boolean
+  items: OutboxRowProps[]
+}) {
+  const { t, lang } = props.page
+  const o = t.outbox
+  return (
+    <Layout page={props.page} title={o.title}>
+      <h1>{o.title}</h1>
+      {props.mailConfigured ? null : <Notice kind="info">{o.noMail}</Notice>}
+      {props.items.length === 0 ? (
+        <p>{o.empty}</p>
+      ) : (
+        <div class="table-wrap" {...scrollRegion(o.title)}>
+          <table>
+            <caption class="visually-hidden">{o.title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{o.created}</th>
+                <th scope="col">{o.kind}</th>
+                <th scope="col">{o.recipient}</th>
+                <th scope="col">{o.state}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((item) => (
+                <tr>
+                  <td>{formatTime(lang, item.createdAt)}</td>
+                  <td>{o.kinds[item.kind] ?? item.kind}</td>
+                  <td>{item.recipient}</td>
+                  <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  )
+}
