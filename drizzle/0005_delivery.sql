@@ -22,6 +22,7 @@ CREATE TABLE `reveal_links` (
 	`recipient` text NOT NULL,
 	`ciphertext` text,
 	`iv` text,
+	`key_check` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,
 	`sent_at` integer,

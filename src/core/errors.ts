@@ -59,6 +59,10 @@ export const errorCodes = {
     status: 422,
     title: 'This deployment does not allow permanent admin-set passwords',
   },
+  REVEAL_KEY_MISMATCH: {
+    status: 422,
+    title: 'This link is incomplete or damaged: its key does not match; nothing was revealed',
+  },
   MAIL_NOT_CONFIGURED: {
     status: 422,
     title: 'No mail transport is configured: the password cannot be sent as a link',

@@ -6,6 +6,20 @@ export interface SealedSecret {
   iv: string
 }
 
+const KEY_CHECK_CONTEXT = new TextEncoder().encode('oncepass reveal key check\0')
+
+/**
+ * A digest of the key (SHA-256 over a fixed context and the key's 32 bytes): lets the server tell
+ * a damaged link from a good one before it burns anything, and tells nothing about the key.
+ */
+export async function keyCheckOf(key: string): Promise<string> {
+  const raw = decodeBase64Url(key)
+  const input = new Uint8Array(KEY_CHECK_CONTEXT.length + raw.length)
+  input.set(KEY_CHECK_CONTEXT)
+  input.set(raw, KEY_CHECK_CONTEXT.length)
+  return encodeBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', input)))
+}
+
 const KEY_BYTES = 32
 const IV_BYTES = 12
 
@@ -15,7 +29,7 @@ const IV_BYTES = 12
  */
 export async function sealWithFreshKey(
   plaintext: string,
-): Promise<{ key: string; sealed: SealedSecret }> {
+): Promise<{ key: string; keyCheck: string; sealed: SealedSecret }> {
   const raw = crypto.getRandomValues(new Uint8Array(KEY_BYTES))
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
   const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt'])
@@ -26,6 +40,7 @@ export async function sealWithFreshKey(
   raw.fill(0)
   return {
     key: encoded,
+    keyCheck: await keyCheckOf(encoded),
     sealed: { ciphertext: encodeBase64Url(ciphertext), iv: encodeBase64Url(iv) },
   }
 }

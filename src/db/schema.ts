@@ -152,6 +152,8 @@ export const revealLinks = sqliteTable(
     recipient: text('recipient').notNull(),
     ciphertext: text('ciphertext'),
     iv: text('iv'),
+    /** SHA-256 of the link's key (see `keyCheckOf`): a damaged link is told apart unburned. */
+    keyCheck: text('key_check').notNull(),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     sentAt: integer('sent_at'),

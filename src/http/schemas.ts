@@ -200,7 +200,13 @@ export const ResetLinkIssued = z
   })
   .openapi('PasswordResetLinkIssued')
 
-export const RevealBody = z.strictObject({ email }).openapi('RevealRequest')
+export const RevealBody = z
+  .strictObject({
+    email,
+    /** base64url SHA-256 of the link's key (see the reveal page's script): a damaged link burns nothing. */
+    keyCheck: z.string().max(64).optional(),
+  })
+  .openapi('RevealRequest')
 export const RevealIdParam = z.object({ id: z.string().min(1).max(64) })
 export const Revealed = z
   .object({ ciphertext: z.string(), iv: z.string() })

@@ -105,6 +105,7 @@ interface PreparedLink {
   id: string
   recipient: string
   key: string
+  keyCheck: string
   sealed: SealedSecret
 }
 
@@ -513,6 +514,7 @@ function revealLinkStatements(
           recipient: link.recipient,
           ciphertext: link.sealed.ciphertext,
           iv: link.sealed.iv,
+          keyCheck: link.keyCheck,
           createdAt: now,
           expiresAt: credential.expiresAt,
         },

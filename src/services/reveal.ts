@@ -20,9 +20,10 @@ export const REVEAL_ATTEMPTS = 5
 export async function revealSecret(
   deps: Deps,
   revealId: string,
-  email: string,
+  input: { email: string; keyCheck?: string },
   meta: RequestMeta,
 ): Promise<SealedSecret> {
+  const { email } = input
   const now = deps.clock.now()
   const [row] = await deps.database.db
     .select({ link: revealLinks, userEmail: users.email, status: passwordResets.status })
@@ -39,6 +40,10 @@ export async function revealSecret(
     row.status === 'pending' &&
     link.expiresAt > now
   if (!live) throw new AppError('REVEAL_GONE')
+  // A damaged link (a fragment cut short or altered) could never decrypt: nothing burns.
+  if (input.keyCheck !== undefined && input.keyCheck !== link.keyCheck) {
+    throw new AppError('REVEAL_KEY_MISMATCH')
+  }
   const entry = {
     tenantId: link.tenantId,
     targetId: link.userId,

@@ -191,19 +191,33 @@ document.addEventListener('DOMContentLoaded', function () {
     var binary = atob(b64 + '==='.slice((b64.length + 3) % 4))
     return Uint8Array.from(binary, function (c) { return c.charCodeAt(0) })
   }
+  var encode = function (data) {
+    return btoa(String.fromCharCode.apply(null, data)).split('+').join('-').split('/').join('_').split('=').join('')
+  }
+  // The same digest the server keeps: a damaged link is refused before anything burns.
+  var keyCheck = function (raw) {
+    var context = new TextEncoder().encode('oncepass reveal key check\\0')
+    var input = new Uint8Array(context.length + raw.length)
+    input.set(context)
+    input.set(raw, context.length)
+    return crypto.subtle.digest('SHA-256', input).then(function (digest) { return encode(new Uint8Array(digest)) })
+  }
   form.addEventListener('submit', function (event) {
     event.preventDefault()
     error.hidden = true
     if (!/^[A-Za-z0-9_-]{43}$/.test(key)) return fail('broken')
     var email = form.querySelector('input[name="email"]').value
-    fetch('/api/v1/reveal/' + encodeURIComponent(form.getAttribute('data-reveal-id')), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: email }),
-      credentials: 'omit',
-      cache: 'no-store',
+    keyCheck(bytes(key)).then(function (check) {
+      return fetch('/api/v1/reveal/' + encodeURIComponent(form.getAttribute('data-reveal-id')), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: email, keyCheck: check }),
+        credentials: 'omit',
+        cache: 'no-store',
+      })
     }).then(function (response) {
       if (response.status === 410) return fail('gone')
+      if (response.status === 422) return fail('broken')
       if (response.status === 404) return fail('wrong-email')
       if (!response.ok) return fail('failed')
       return response.json().then(function (sealed) {

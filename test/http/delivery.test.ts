@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { openSealed } from '../../src/core/reveal-crypto.ts'
+import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
@@ -94,6 +94,25 @@ describe('a reset delivered as one-time links', () => {
       failed: [],
     })
     expect(JSON.stringify(status.json)).not.toContain(password)
+  })
+
+  it('a damaged link (wrong key in the fragment) is refused without burning anything', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const { id, key } = linkIn(mail.sent[0]!.text)
+    const damaged = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')
+    const refused = await t.post(`reveal/${id}`, {
+      email: user.email,
+      keyCheck: await keyCheckOf(damaged),
+    })
+    expect(refused.status).toBe(422)
+    expect(refused.json.code).toBe('REVEAL_KEY_MISMATCH')
+    const opened = await t.post(`reveal/${id}`, {
+      email: user.email,
+      keyCheck: await keyCheckOf(key),
+    })
+    expect(opened.status).toBe(200)
+    expect(await openSealed(key, opened.json)).toMatch(/^[A-Za-z0-9-]{16,}$/)
   })
 
   it('reveals once to two concurrent requests', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTemplates } from '../../src/core/mail.ts'
-import { openSealed, sealWithFreshKey } from '../../src/core/reveal-crypto.ts'
+import { keyCheckOf, openSealed, sealWithFreshKey } from '../../src/core/reveal-crypto.ts'
 import { createSmtpMailer } from '../../src/runtime/node/smtp-mailer.ts'
+import { REVEAL_JS } from '../../src/ui/assets.ts'
 import { renderNotice } from '../../src/ui/mail.ts'
 import { startSmtpInbox } from '../helpers/smtp-inbox.ts'
 
@@ -73,5 +74,17 @@ describe('reveal crypto', () => {
     expect(await openSealed(key, sealed)).toBe('7KqM-xR4t-abcd-EFGH')
     const other = await sealWithFreshKey('x')
     await expect(openSealed(other.key, sealed)).rejects.toThrow()
+  })
+})
+
+describe('the reveal page script', () => {
+  it('parses, and computes the same key check as the server', async () => {
+    expect(() => new Function(REVEAL_JS)).not.toThrow()
+    const { key, keyCheck } = await sealWithFreshKey('x')
+    expect(keyCheck).toBe(await keyCheckOf(key))
+    expect(keyCheck).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    // The script's own digest, run as the browser runs it.
+    const context = REVEAL_JS.includes("'oncepass reveal key check\\0'")
+    expect(context).toBe(true)
   })
 })

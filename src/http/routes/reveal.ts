@@ -17,7 +17,7 @@ const revealRoute = apiRoute({
       Revealed,
       'The AES-256-GCM ciphertext and IV; every link of the reset burned',
     ),
-    ...problems(404, 410),
+    ...problems(404, 410, 422),
   },
 })
 
@@ -27,7 +27,7 @@ export function revealRoutes() {
     const sealed = await revealSecret(
       c.var.deps,
       c.req.valid('param').id,
-      c.req.valid('json').email,
+      c.req.valid('json'),
       requestMeta(c),
     )
     return c.json(sealed, 200)
