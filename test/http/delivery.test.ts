@@ -115,6 +115,19 @@ describe('a reset delivered as one-time links', () => {
     expect(await openSealed(key, opened.json)).toMatch(/^[A-Za-z0-9-]{16,}$/)
   })
 
+  it('a retried request with the same Idempotency-Key sends nothing again', async () => {
+    const { mail, admin, user } = await setUp()
+    const key = { 'Idempotency-Key': 'link-once' }
+    const first = await linkReset(user.id, admin.accessToken, [user.email], key)
+    expect(first.status).toBe(201)
+    const again = await linkReset(user.id, admin.accessToken, [user.email], key)
+    expect(again.status).toBe(409)
+    expect(again.json).toMatchObject({ code: 'RESET_ALREADY_ISSUED', resetId: first.json.resetId })
+    const other = await linkReset(user.id, admin.accessToken, ['help@acme.example'], key)
+    expect(other.json.code).toBe('IDEMPOTENCY_KEY_REUSED')
+    expect(mail.sent).toHaveLength(1)
+  })
+
   it('reveals once to two concurrent requests', async () => {
     const { mail, admin, user } = await setUp()
     await linkReset(user.id, admin.accessToken, [user.email])
