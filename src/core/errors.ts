@@ -48,12 +48,28 @@ export const errorCodes = {
     title: 'No two-step enrollment is waiting for confirmation; start again',
   },
   CONFLICT: { status: 409, title: 'The resource changed concurrently; retry the request' },
+  REVEAL_GONE: {
+    status: 410,
+    title: 'This link was already used, has expired or was replaced by a newer reset',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   PASSWORD_POLICY: { status: 422, title: 'The password does not meet the password policy' },
   PERMANENT_PASSWORD_NOT_ALLOWED: {
     status: 422,
     title: 'This deployment does not allow permanent admin-set passwords',
+  },
+  REVEAL_KEY_MISMATCH: {
+    status: 422,
+    title: 'This link is incomplete or damaged: its key does not match; nothing was revealed',
+  },
+  MAIL_NOT_CONFIGURED: {
+    status: 422,
+    title: 'No mail transport is configured: the password cannot be sent as a link',
+  },
+  LINK_REQUIRES_CHANGE: {
+    status: 422,
+    title: 'A password sent as a link is temporary: requireChange must be true',
   },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,

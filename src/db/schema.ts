@@ -123,8 +123,82 @@ export const passwordResets = sqliteTable(
     status: text('status', { enum: ['pending', 'used', 'superseded'] }).notNull(),
     usedAt: integer('used_at'),
     supersededAt: integer('superseded_at'),
+    /** How the password reached the user: shown to the admin, or one-time reveal links. */
+    deliveryMethod: text('delivery_method', { enum: ['display', 'link'] })
+      .notNull()
+      .default('display'),
   },
   (table) => [index('password_resets_user').on(table.userId, table.issuedAt)],
+)
+
+/**
+ * One-time reveal links of a reset, one per recipient. Only the AES-256-GCM ciphertext and its
+ * IV are kept (the key lives in the link's fragment alone), and both are cleared when the links
+ * burn: at the first reveal, at the attempt limit, or when a newer reset voids them.
+ */
+export const revealLinks = sqliteTable(
+  'reveal_links',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    resetId: text('reset_id')
+      .notNull()
+      .references(() => passwordResets.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    recipient: text('recipient').notNull(),
+    ciphertext: text('ciphertext'),
+    iv: text('iv'),
+    /** SHA-256 of the link's key (see `keyCheckOf`): a damaged link is told apart unburned. */
+    keyCheck: text('key_check').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    sentAt: integer('sent_at'),
+    sendFailedAt: integer('send_failed_at'),
+    /** Set on the one link whose reveal succeeded. */
+    openedAt: integer('opened_at'),
+    burnedAt: integer('burned_at'),
+    burnReason: text('burn_reason', { enum: ['revealed', 'superseded', 'attempts'] }),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+  },
+  (table) => [
+    index('reveal_links_reset').on(table.resetId),
+    index('reveal_links_live_by_user')
+      .on(table.userId)
+      .where(sql`burned_at is null`),
+  ],
+)
+
+/**
+ * Notices that carry no secret, written in the same atomic write as the change they report and
+ * sent after commit with retries. Without a mail transport they stay here for admins to read.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    kind: text('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    /** The notice as JSON (times, names, emails); never a password, key, link or token. */
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    sentAt: integer('sent_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    index('outbox_due')
+      .on(table.nextAttemptAt)
+      .where(sql`sent_at is null`),
+    index('outbox_tenant_created').on(table.tenantId, table.createdAt),
+  ],
 )
 
 /** Idempotency keys of admin resets, namespaced by admin; never the response or password. */
@@ -262,4 +336,6 @@ export const schema = {
   signInThrottle,
   recoveryCodes,
   rateLimits,
+  revealLinks,
+  outbox,
 }

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
+import { deliverOutbox, sendErrorCode } from '../services/outbox.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
@@ -9,6 +10,7 @@ import { apiHeaders, securityHeaders } from './middleware/security-headers.ts'
 import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
+import { revealRoutes } from './routes/reveal.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
 import { createPages, isApiPath, renderNotFound } from './ui/pages-app.ts'
@@ -47,6 +49,7 @@ export function createApp(
 
   app.use('*', requestContext(deps.logger, deps.random))
   app.use('*', provideDeps(deps, options.depsFor))
+  app.use('*', sendNoticesAfterCommit())
   app.use('*', securityHeaders())
   // CORS for the JSON surfaces (not the pages), before the method check, so that a preflight
   // (OPTIONS) is answered, not refused.
@@ -98,9 +101,30 @@ function createApi(deps: HttpDeps) {
   api.route('/auth', authRoutes())
   api.route('/me', meRoutes())
   api.route('/', adminRoutes())
+  api.route('/', revealRoutes())
   // The one-time setup exists only while a setup token is configured.
   if (deps.setupToken) api.route('/', setupRoutes(deps.setupToken))
   return api
+}
+
+/**
+ * After a write that succeeded, the outbox's due notices are sent: on Workers past the response
+ * (`waitUntil`, and a cron trigger retries), on Node in-process (its timer retries).
+ */
+function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next()
+    const { deps } = c.var
+    if (c.req.method !== 'POST' || c.res.status >= 400 || !deps.mailer) return
+    const task = deliverOutbox(deps).catch((error: unknown) => {
+      deps.logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) })
+    })
+    try {
+      c.executionCtx.waitUntil(task)
+    } catch {
+      // Node: no execution context; the process outlives the response.
+    }
+  }
 }
 
 function provideDeps(

@@ -85,10 +85,29 @@ export const CreateUserBody = z
   })
   .openapi('CreateUserRequest')
 
+export const Delivery = z
+  .discriminatedUnion('method', [
+    z.strictObject({ method: z.literal('display') }),
+    z.strictObject({
+      method: z.literal('link'),
+      recipients: z.array(z.email().max(254)).min(1).max(5),
+    }),
+  ])
+  .openapi('PasswordDelivery')
+
 export const ResetBody = z
   .discriminatedUnion('mode', [
-    z.strictObject({ mode: z.literal('generate'), requireChange: z.boolean().optional() }),
-    z.strictObject({ mode: z.literal('custom'), password, requireChange: z.boolean().optional() }),
+    z.strictObject({
+      mode: z.literal('generate'),
+      requireChange: z.boolean().optional(),
+      delivery: Delivery.optional(),
+    }),
+    z.strictObject({
+      mode: z.literal('custom'),
+      password,
+      requireChange: z.boolean().optional(),
+      delivery: Delivery.optional(),
+    }),
   ])
   .openapi('PasswordResetRequest')
 
@@ -165,6 +184,52 @@ export const ResetIssued = z
   })
   .openapi('PasswordResetIssued')
 
+export const ResetLinkIssued = z
+  .object({
+    resetId: z.string(),
+    userId: z.string(),
+    requireChange: z.boolean(),
+    expiresAt: isoTime.nullable(),
+    sessionsRevoked: z.number().int(),
+    delivery: z.object({
+      method: z.literal('link'),
+      recipients: z.array(z.string()),
+      linkExpiresAt: isoTime,
+      failed: z.array(z.string()).optional(),
+    }),
+  })
+  .openapi('PasswordResetLinkIssued')
+
+export const RevealBody = z
+  .strictObject({
+    email,
+    /** base64url SHA-256 of the link's key (see the reveal page's script): a damaged link burns nothing. */
+    keyCheck: z.string().max(64).optional(),
+  })
+  .openapi('RevealRequest')
+export const RevealIdParam = z.object({ id: z.string().min(1).max(64) })
+export const Revealed = z
+  .object({ ciphertext: z.string(), iv: z.string() })
+  .openapi('RevealedCiphertext')
+
+export const OutboxList = z
+  .object({
+    mailConfigured: z.boolean(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        recipient: z.string(),
+        notice: z.record(z.string(), z.unknown()),
+        createdAt: isoTime,
+        sentAt: isoTime.nullable(),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+      }),
+    ),
+  })
+  .openapi('OutboxList')
+
 export const ResetStatus = z
   .object({
     status: z.enum(['none', 'pending', 'used', 'expired', 'superseded']),
@@ -174,6 +239,15 @@ export const ResetStatus = z
     expiresAt: isoTime.nullable(),
     usedAt: isoTime.nullable(),
     supersededAt: isoTime.nullable(),
+    delivery: z
+      .object({
+        method: z.enum(['display', 'link']),
+        recipients: z.array(z.string()),
+        sentAt: isoTime.nullable(),
+        openedAt: isoTime.nullable(),
+        failed: z.array(z.string()),
+      })
+      .nullable(),
   })
   .openapi('PasswordResetStatus')
 

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
+import { type Mailer, withTemplates } from '../core/mail.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import { createPooledCryptoRandom, type RandomSource } from '../core/random.ts'
 import type { Keyring } from '../core/secret-box.ts'
@@ -8,6 +9,7 @@ import type { Database } from '../db/database.ts'
 import type { HttpDeps } from '../http/env.ts'
 import type { Deps } from '../services/deps.ts'
 import type { Settings } from '../services/settings.ts'
+import { renderNotice } from '../ui/mail.ts'
 
 /** What every runtime hands over: the ports it built and the settings it validated. */
 export interface DepsParts {
@@ -20,6 +22,8 @@ export interface DepsParts {
   settings: Settings
   clock?: Clock
   random?: RandomSource
+  /** The mail transport, when one is configured; without it, notices wait in the outbox. */
+  mailer?: Mailer
   encryption?: Keyring
 }
 
@@ -50,6 +54,7 @@ export function createDeps(parts: DepsParts): Deps {
     logger: parts.logger,
     tokens: { signingKey: parts.signingKey, issuer: parts.issuer, audience: parts.audience },
     settings: parts.settings,
+    mailer: parts.mailer ? withTemplates(parts.mailer, renderNotice) : undefined,
     encryption: parts.encryption,
   }
 }

@@ -92,6 +92,17 @@ export const SharedEnvSchema = z.object({
   ONCEPASS_RESETS_PER_ADMIN_PER_MINUTE: count(defaultSettings.resetRateLimit.perAdminPerMinute),
   ONCEPASS_RESETS_PER_USER_PER_MINUTE: count(defaultSettings.resetRateLimit.perTargetPerMinute),
   ONCEPASS_PUBLIC_URL: publicOrigin.optional(),
+  /** The sender of every mail, e.g. `oncepass <no-reply@acme.example>`. */
+  ONCEPASS_MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3)
+    .max(320)
+    .refine(
+      (text) => text.includes('@') && !/[\r\n]/.test(text),
+      'must be a sender address, e.g. oncepass <no-reply@acme.example>',
+    )
+    .optional(),
   ONCEPASS_ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -116,6 +127,8 @@ export interface SharedConfig {
   /** `ONCEPASS_PUBLIC_URL` as an origin, when set; each runtime decides its default. */
   publicUrl: string | undefined
   allowedOrigins: string[]
+  /** `ONCEPASS_MAIL_FROM`: the sender address, required by either runtime's mail transport. */
+  mailFrom?: string
   settings: Settings
 }
 
@@ -128,6 +141,7 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
     audience: e.ONCEPASS_AUDIENCE,
     publicUrl: e.ONCEPASS_PUBLIC_URL,
     allowedOrigins: e.ONCEPASS_ALLOWED_ORIGINS,
+    mailFrom: e.ONCEPASS_MAIL_FROM,
     settings: {
       ...defaultSettings,
       accessTokenTtlSeconds: e.ONCEPASS_ACCESS_TOKEN_TTL,

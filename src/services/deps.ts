@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
+import type { NoticeMailer } from '../core/mail.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import type { RandomSource } from '../core/random.ts'
 import type { Keyring } from '../core/secret-box.ts'
@@ -16,6 +17,8 @@ export interface Deps {
   logger: Logger
   tokens: TokenConfig
   settings: Settings
+  /** Mail, rendered from the copy dictionary; undefined when no transport is configured. */
+  mailer?: NoticeMailer
   /** Keys for secrets at rest (TOTP seeds, recovery-code hashes); absent in the operator CLI. */
   encryption?: Keyring
 }

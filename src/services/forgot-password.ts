@@ -8,6 +8,7 @@ import { toIsoTime } from '../db/time.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { adminsNoticeStatement } from './outbox.ts'
 import { countHit, hitsAtMost, liveHits, pruneRateLimits } from './rate-limits.ts'
 import { assertAdmin } from './users.ts'
 
@@ -74,6 +75,8 @@ export async function requestPasswordReset(
       // An unknown email is recorded once per window (its first request), as at sign-in.
       user ? inserted : and(withinLimits, hitsAtMost(deps, emailKey, 1))!,
     ),
+    // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
+    adminsNoticeStatement(deps, request.tenantId, normalized, user ? inserted : never),
   ])
   if (created === 1) {
     deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })

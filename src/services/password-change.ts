@@ -20,6 +20,7 @@ import {
   newCredential,
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
+import { outboxStatement } from './outbox.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import { assertNotThrottled, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
 import type { UserRow } from './users.ts'
@@ -97,6 +98,16 @@ async function recordChangeFailure(
       reason,
     }),
   ])
+}
+
+/** The user is told, at their account's email, that their password changed (no secret). */
+function passwordChangedNotice(deps: Deps, user: UserRow, now: number, guard: SQL): SQLWrapper {
+  return outboxStatement(
+    deps,
+    user.tenantId,
+    { kind: 'password_changed', to: user.email, language: 'en', at: now },
+    guard,
+  )
 }
 
 /** Remember the new hash and keep only the last `historySize` of them. */
@@ -223,6 +234,7 @@ function forcedChangeStatements(
     statements: [
       ...historyStatements(deps, user.id, passwordHash, credential.guard),
       markResetUsedStatement(deps, user.id, now, credential.guard),
+      passwordChangedNotice(deps, user, now, credential.guard),
       // After the revocation, which would otherwise end this new session too.
       ...change.session.statements,
     ],
@@ -304,6 +316,7 @@ async function commitOwnChange(
           .update(sessions)
           .set({ credentialVersion: credential.version })
           .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
+        passwordChangedNotice(deps, user, now, credential.guard),
       ],
       audit: [ownChangeAudit(user, actor, 'SELF_SERVICE')],
       meta,

@@ -1,15 +1,24 @@
-import { and, count, desc, eq, gt, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
 import { randomId } from '../core/random.ts'
+import { type SealedSecret, sealWithFreshKey } from '../core/reveal-crypto.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { fingerprint, hashToken } from '../core/tokens.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { type AppDb, insertWhere, prepared } from '../db/database.ts'
-import { auditEvents, idempotencyKeys, passwordResets, sessions, users } from '../db/schema.ts'
+import {
+  auditEvents,
+  idempotencyKeys,
+  passwordResets,
+  revealLinks,
+  sessions,
+  users,
+} from '../db/schema.ts'
 import { toIsoTime as iso } from '../db/time.ts'
-import type { AuditInput } from './audit.ts'
+import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
   credentialChangedStatements,
@@ -17,12 +26,23 @@ import {
   SESSIONS_REVOKED,
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
+import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './mfa.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
+
+/** Up to five addresses that each get their own one-time reveal link. */
+export interface LinkDelivery {
+  method: 'link'
+  recipients: string[]
+  /** The public origin the links point at (`ONCEPASS_PUBLIC_URL`). */
+  publicUrl: string | undefined
+  /** The mails' language. */
+  language: string
+}
 
 export interface ResetResult {
   resetId: string
@@ -55,6 +75,10 @@ interface ResetWriteOptions {
   requireChange: boolean
   idempotency: IdempotencyRecord | null
   meta: RequestMeta
+  /** Reveal links to write with the reset (ciphertexts only); none for a password shown once. */
+  links?: PreparedLink[]
+  /** Named in the user's notice: the admin's display name (the operator's is a fixed word). */
+  adminName?: string
   /** A condition the user's update must also meet at write time, or the write changes nothing. */
   guard?: SQL
 }
@@ -64,6 +88,25 @@ type ResetInput = {
   request: ResetRequest
   requireChange: boolean
   idempotencyKey?: string
+}
+
+export interface LinkResetResult extends Omit<ResetResult, 'temporaryPassword'> {
+  delivery: {
+    method: 'link'
+    recipients: string[]
+    linkExpiresAt: string
+    /** Recipients whose mail could not be sent; the reset stands, and a new one sends anew. */
+    failed?: string[]
+  }
+}
+
+/** A sealed link waiting for its reset id: written in the reset's atomic write. */
+interface PreparedLink {
+  id: string
+  recipient: string
+  key: string
+  keyCheck: string
+  sealed: SealedSecret
 }
 
 /**
@@ -77,9 +120,52 @@ export async function resetPassword(
   input: ResetInput,
   meta: RequestMeta,
 ): Promise<ResetResult> {
+  const { result } = await issueReset(deps, actor, input, meta, null)
+  return result
+}
+
+/**
+ * The same reset, delivered as one-time reveal links: the password is sealed under a fresh key
+ * per recipient, only ciphertexts are written (in the reset's own atomic write), and each
+ * recipient is mailed its `/reveal/{id}#{key}` link after commit. The result holds no password;
+ * recipients whose mail failed are listed, and the reset stands.
+ */
+export async function resetPasswordWithLink(
+  deps: Deps,
+  actor: Actor,
+  input: ResetInput & { delivery: LinkDelivery },
+  meta: RequestMeta,
+): Promise<LinkResetResult> {
+  const { result, links } = await issueReset(deps, actor, input, meta, input.delivery)
+  const expiresAt = Date.parse(result.expiresAt!)
+  const failed = await sendRevealLinks(deps, actor, result, links, input.delivery, expiresAt, meta)
+  // Every field but the password: the admin never sees it.
+  return {
+    resetId: result.resetId,
+    userId: result.userId,
+    requireChange: result.requireChange,
+    expiresAt: result.expiresAt,
+    sessionsRevoked: result.sessionsRevoked,
+    delivery: {
+      method: 'link',
+      recipients: links.map((link) => link.recipient),
+      linkExpiresAt: result.expiresAt!,
+      ...(failed.length ? { failed } : {}),
+    },
+  }
+}
+
+async function issueReset(
+  deps: Deps,
+  actor: Actor,
+  input: ResetInput,
+  meta: RequestMeta,
+  delivery: LinkDelivery | null,
+): Promise<{ result: ResetResult; links: PreparedLink[] }> {
   const deny = denyReset(deps, actor, input.userId, meta)
   const target = await authorizeReset(deps, actor, input).catch(deny)
-  const idempotency = await idempotencyRecord(deps, input)
+  if (delivery) await assertLinkDeliverable(deps, input, delivery).catch(deny)
+  const idempotency = await idempotencyRecord(deps, input, delivery)
   if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(deny)
   const limits = resetRateLimits(deps, actor.id, target.id)
   await limits.assert().catch(deny)
@@ -88,13 +174,103 @@ export async function resetPassword(
     target.email,
     input.request.mode === 'custom' ? input.request.password : undefined,
   ).catch(deny)
-  return commitAdminReset(deps, actor, target, credential, {
+  const links = delivery ? await sealLinks(deps, credential.password, delivery.recipients) : []
+  const result = await commitAdminReset(deps, actor, target, credential, {
     requireChange: input.requireChange,
     idempotency,
     meta,
     limits,
     deny,
+    links,
+    adminName: actor.displayName,
   })
+  return { result, links }
+}
+
+function assertLinkDeliverable(deps: Deps, input: ResetInput, delivery: LinkDelivery) {
+  return (async () => {
+    if (!deps.mailer || !delivery.publicUrl) throw new AppError('MAIL_NOT_CONFIGURED')
+    if (!input.requireChange) throw new AppError('LINK_REQUIRES_CHANGE')
+  })()
+}
+
+/** Each recipient its own link id and key; the same password under each. */
+async function sealLinks(
+  deps: Deps,
+  password: string,
+  recipients: string[],
+): Promise<PreparedLink[]> {
+  const unique = [...new Set(recipients.map(normalizeEmail))]
+  return Promise.all(
+    unique.map(async (recipient) => ({
+      id: randomId(deps.random),
+      recipient,
+      ...(await sealWithFreshKey(password)),
+    })),
+  )
+}
+
+/**
+ * Mails each link, after the reset committed, and records which were sent and which failed. The
+ * key is in the mail only: never logged, audited or stored.
+ */
+async function sendRevealLinks(
+  deps: Deps,
+  actor: Actor,
+  result: ResetResult,
+  links: PreparedLink[],
+  delivery: LinkDelivery,
+  expiresAt: number,
+  meta: RequestMeta,
+): Promise<string[]> {
+  const target = await findTenantUser(deps, actor.tenantId, result.userId)
+  const outcomes = await Promise.allSettled(
+    links.map((link) =>
+      deps.mailer!.send({
+        kind: 'reveal_link',
+        to: link.recipient,
+        language: delivery.language,
+        link: `${delivery.publicUrl}/reveal/${link.id}#${link.key}`,
+        accountEmail: target.email,
+        expiresAt,
+      }),
+    ),
+  )
+  const now = deps.clock.now()
+  const failed: string[] = []
+  const statements: SQLWrapper[] = []
+  outcomes.forEach((outcome, index) => {
+    const link = links[index]!
+    const ok = outcome.status === 'fulfilled'
+    if (!ok) failed.push(link.recipient)
+    statements.push(
+      deps.database.db
+        .update(revealLinks)
+        .set(ok ? { sentAt: now } : { sendFailedAt: now })
+        .where(eq(revealLinks.id, link.id)),
+    )
+    if (!ok) {
+      const error = sendErrorCode(outcome.reason)
+      deps.logger.warn('reveal_mail_failed', {
+        requestId: meta.requestId,
+        revealId: link.id,
+        error,
+      })
+      statements.push(
+        auditStatement(deps, meta, {
+          tenantId: actor.tenantId,
+          event: 'reveal_mail_failed',
+          actor,
+          targetId: result.userId,
+          outcome: 'failure',
+          reason: error,
+          details: { resetId: result.resetId, revealId: link.id },
+        }),
+      )
+    }
+  })
+  await deps.database.writeAtomically(statements)
+  return failed
 }
 
 /** Audits a refused reset with its reason, then rethrows; other failures pass through unaudited. */
@@ -133,14 +309,17 @@ async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Prom
   return target
 }
 
-async function idempotencyRecord(deps: Deps, input: ResetInput): Promise<IdempotencyRecord | null> {
+async function idempotencyRecord(
+  deps: Deps,
+  input: ResetInput,
+  delivery: LinkDelivery | null,
+): Promise<IdempotencyRecord | null> {
   if (!input.idempotencyKey) return null
+  const request: unknown[] = [input.userId, input.request, input.requireChange]
+  if (delivery) request.push(['link', delivery.recipients.map(normalizeEmail).sort()])
   return {
     keyHash: hashToken(input.idempotencyKey),
-    requestHash: await fingerprint(
-      deps.tokens.signingKey,
-      JSON.stringify([input.userId, input.request, input.requireChange]),
-    ),
+    requestHash: await fingerprint(deps.tokens.signingKey, JSON.stringify(request)),
   }
 }
 
@@ -161,6 +340,8 @@ async function commitAdminReset(
       requireChange: options.requireChange,
       idempotency,
       meta: options.meta,
+      links: options.links,
+      adminName: options.adminName,
       // Checked again inside the write: a burst of parallel requests all read the same count.
       guard: limits.guard,
       beforeRetry: () => limits.assert().catch(deny),
@@ -246,7 +427,20 @@ function resetStatements(
     closeRequests: 'password_reset',
     statements: [
       ...resetRecordStatements(deps, issuer, target, credential, resetId, options, next.guard),
+      ...revealLinkStatements(deps, target, credential, resetId, options.links ?? [], next.guard),
       ...idempotencyStatements(deps, issuer, resetId, options.idempotency, next.guard),
+      outboxStatement(
+        deps,
+        target.tenantId,
+        {
+          kind: 'password_reset_by_admin',
+          to: target.email,
+          language: 'en',
+          at: deps.clock.now(),
+          adminName: options.adminName ?? 'The operator',
+        },
+        next.guard,
+      ),
     ],
     audit: resetAuditEntries(issuer, target, resetId, revokeReason, requireChange),
     meta: options.meta,
@@ -260,7 +454,7 @@ function resetRecordStatements(
   target: UserRow,
   credential: { expiresAt: number },
   resetId: string,
-  { requireChange }: ResetWriteOptions,
+  { requireChange, links }: ResetWriteOptions,
   guard: SQL,
 ): SQLWrapper[] {
   const now = deps.clock.now()
@@ -285,12 +479,49 @@ function resetRecordStatements(
           expiresAt: credential.expiresAt,
           requireChange,
           status: 'pending',
+          deliveryMethod: links?.length ? 'link' : 'display',
         },
         guard,
       ),
     )
   }
   return statements
+}
+
+/** Older links of the user are void (a newer reset supersedes them); the new ones are written. */
+function revealLinkStatements(
+  deps: Deps,
+  target: UserRow,
+  credential: { expiresAt: number },
+  resetId: string,
+  links: PreparedLink[],
+  guard: SQL,
+): SQLWrapper[] {
+  const now = deps.clock.now()
+  return [
+    deps.database.db
+      .update(revealLinks)
+      .set({ burnedAt: now, burnReason: 'superseded', ciphertext: null, iv: null })
+      .where(and(eq(revealLinks.userId, target.id), isNull(revealLinks.burnedAt), guard)),
+    ...links.map((link) =>
+      insertWhere(
+        revealLinks,
+        {
+          id: link.id,
+          tenantId: target.tenantId,
+          resetId,
+          userId: target.id,
+          recipient: link.recipient,
+          ciphertext: link.sealed.ciphertext,
+          iv: link.sealed.iv,
+          keyCheck: link.keyCheck,
+          createdAt: now,
+          expiresAt: credential.expiresAt,
+        },
+        guard,
+      ),
+    ),
+  ]
 }
 
 /** The admin's idempotency key, remembered with the reset it produced. */
@@ -429,6 +660,18 @@ export interface ResetStatusView {
   expiresAt: string | null
   usedAt: string | null
   supersededAt: string | null
+  delivery: DeliveryView | null
+}
+
+export interface DeliveryView {
+  method: 'display' | 'link'
+  recipients: string[]
+  /** When the first link mail was accepted by the transport. */
+  sentAt: string | null
+  /** When a link was opened (every link of the reset burned then). */
+  openedAt: string | null
+  /** Recipients whose mail could not be sent. */
+  failed: string[]
 }
 
 /** The state of the user's latest temporary password: who issued it and when; never the password. */
@@ -454,6 +697,7 @@ export async function getResetStatus(
       expiresAt: null,
       usedAt: null,
       supersededAt: null,
+      delivery: null,
     }
   }
   const expired = latest.status === 'pending' && hasExpired(latest.expiresAt, deps.clock.now())
@@ -465,5 +709,33 @@ export async function getResetStatus(
     expiresAt: iso(latest.expiresAt),
     usedAt: iso(latest.usedAt),
     supersededAt: iso(latest.supersededAt),
+    delivery: await deliveryOf(deps, latest),
+  }
+}
+
+async function deliveryOf(
+  deps: Deps,
+  reset: typeof passwordResets.$inferSelect,
+): Promise<DeliveryView> {
+  if (reset.deliveryMethod !== 'link') {
+    return { method: 'display', recipients: [], sentAt: null, openedAt: null, failed: [] }
+  }
+  const links = await deps.database.db
+    .select()
+    .from(revealLinks)
+    .where(eq(revealLinks.resetId, reset.id))
+    .orderBy(sql`rowid`)
+  const earliest = (times: Array<number | null>) => {
+    const known = times.filter((t): t is number => t !== null)
+    return known.length ? new Date(Math.min(...known)).toISOString() : null
+  }
+  return {
+    method: 'link',
+    recipients: links.map((link) => link.recipient),
+    sentAt: earliest(links.map((link) => link.sentAt)),
+    openedAt: earliest(links.map((link) => link.openedAt)),
+    failed: links
+      .filter((link) => link.sendFailedAt !== null && link.sentAt === null)
+      .map((link) => link.recipient),
   }
 }

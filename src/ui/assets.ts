@@ -174,3 +174,68 @@ code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
   dd { margin-bottom: .5rem; }
 }
 `
+
+// The reveal page's script: the key stays in the fragment and in this page's memory; the server
+// answers only the ciphertext, once, to whoever types the account's email.
+export const REVEAL_JS = `'use strict'
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.getElementById('reveal-form')
+  if (!form) return
+  var key = location.hash.slice(1)
+  // The key is in memory now: take it out of the address bar and the history.
+  if (key) history.replaceState(null, '', location.pathname)
+  var error = document.getElementById('reveal-error')
+  var fail = function (name) {
+    error.textContent = form.getAttribute('data-' + name)
+    error.hidden = false
+  }
+  var bytes = function (text) {
+    var b64 = text.replace(/-/g, '+').replace(/_/g, '/')
+    var binary = atob(b64 + '==='.slice((b64.length + 3) % 4))
+    return Uint8Array.from(binary, function (c) { return c.charCodeAt(0) })
+  }
+  var encode = function (data) {
+    return btoa(String.fromCharCode.apply(null, data)).split('+').join('-').split('/').join('_').split('=').join('')
+  }
+  // The same digest the server keeps: a damaged link is refused before anything burns.
+  var keyCheck = function (raw) {
+    var context = new TextEncoder().encode('oncepass reveal key check\\0')
+    var input = new Uint8Array(context.length + raw.length)
+    input.set(context)
+    input.set(raw, context.length)
+    return crypto.subtle.digest('SHA-256', input).then(function (digest) { return encode(new Uint8Array(digest)) })
+  }
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    error.hidden = true
+    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) return fail('broken')
+    var email = form.querySelector('input[name="email"]').value
+    keyCheck(bytes(key)).then(function (check) {
+      return fetch('/api/v1/reveal/' + encodeURIComponent(form.getAttribute('data-reveal-id')), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: email, keyCheck: check }),
+        credentials: 'omit',
+        cache: 'no-store',
+      })
+    }).then(function (response) {
+      if (response.status === 410) return fail('gone')
+      if (response.status === 422) return fail('broken')
+      if (response.status === 404) return fail('wrong-email')
+      if (!response.ok) return fail('failed')
+      return response.json().then(function (sealed) {
+        return crypto.subtle.importKey('raw', bytes(key), 'AES-GCM', false, ['decrypt'])
+          .then(function (cryptoKey) {
+            return crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes(sealed.iv) }, cryptoKey, bytes(sealed.ciphertext))
+          })
+          .then(function (plain) {
+            document.getElementById('temporary-password').textContent = new TextDecoder().decode(plain)
+            form.hidden = true
+            document.getElementById('revealed').hidden = false
+            key = ''
+          }, function () { fail('broken') })
+      })
+    }, function () { fail('failed') })
+  })
+})
+`

@@ -13,6 +13,23 @@ const en = {
   navUsers: 'Users',
   navRequests: 'Forgot-password requests',
   navAudit: 'Audit log',
+  navOutbox: 'Notifications',
+  outbox: {
+    title: 'Notifications',
+    noMail:
+      'No mail transport is configured: notifications are not sent, and wait here for you to read.',
+    empty: 'No notifications yet.',
+    created: 'Created',
+    recipient: 'Recipient',
+    kind: 'About',
+    state: 'Sent',
+    waiting: (attempts: number) => (attempts ? `not yet (${attempts} attempts)` : 'not yet'),
+    kinds: {
+      password_reset_by_admin: 'An admin reset the password',
+      password_changed: 'The password was changed',
+      forgot_password_request: 'A forgot-password request',
+    } as Record<string, string>,
+  },
   navAccount: 'Account',
   signOut: 'Sign out',
   signedInAs: 'Signed in as',
@@ -101,6 +118,15 @@ const en = {
   deliverLink: 'Send a one-time link',
   recipients: 'Recipients',
   linkUnavailable: 'Sending a link needs a mail transport, which is not configured yet.',
+  recipientsHint: 'Up to five addresses, separated by commas. Each gets its own one-time link.',
+  recipientsInvalid: 'Enter one to five valid email addresses, separated by commas.',
+  linksSentTo: 'A one-time link was sent to',
+  linksFailed: 'The mail could not be sent to',
+  linksNoPassword:
+    'You will not see the password: the first person to open a link sees it once, and every link then stops working.',
+  linkExpires: (when: string) => `The links expire with the temporary password, at ${when}.`,
+  linkOpenedAt: 'Link opened',
+  linkNotOpened: 'not opened yet',
   resetPassword: 'Reset password',
   resetDoneTitle: 'Password has been reset',
   temporaryPassword: 'Temporary password',
@@ -190,6 +216,40 @@ const en = {
   home: 'Home',
   minutes: (n: number) => (n === 1 ? '1 minute' : `${n} minutes`),
   seconds: (n: number) => (n === 1 ? '1 second' : `${n} seconds`),
+  mail: {
+    revealSubject: 'Your new temporary password',
+    revealIntro: (email: string) =>
+      `An administrator reset the password of ${email}. Open this link to see the new temporary password:`,
+    revealHow:
+      "On the page, type the account's email and press Show password. The link works once: whoever opens it first burns it.",
+    revealExpires: (when: string) => `The link and the password expire at ${when} (UTC).`,
+    revealIgnore: 'If you did not expect this, tell your administrator.',
+    resetSubject: 'Your password was reset by an administrator',
+    resetBody: (admin: string, when: string) =>
+      `${admin} reset your oncepass password at ${when} (UTC). You will set a new one when you next sign in.`,
+    changedSubject: 'Your password was changed',
+    changedBody: (when: string) => `Your oncepass password was changed at ${when} (UTC).`,
+    notMe: 'If this was not you, contact your administrator at once.',
+    requestSubject: 'A user asked for a password reset',
+    requestBody: (email: string, when: string) =>
+      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under Forgot-password requests.`,
+  },
+  reveal: {
+    title: 'Your temporary password',
+    intro:
+      "An administrator reset this account's password. Type the account's email to see the temporary password. It can be shown once.",
+    gone: 'This link was already used, has expired or was replaced by a newer one. Ask your administrator for a new one.',
+    wrongEmail:
+      'That is not the email of this account. A few more wrong tries and the link stops working.',
+    broken:
+      'This link is incomplete or damaged: copy the whole link from the mail, including the part after #.',
+    failed: 'Something went wrong. Try again in a moment.',
+    noScript:
+      'This page needs JavaScript: the password is decrypted in your browser, never on the server.',
+    shown:
+      'Copy it now and sign in with it: it will not be shown again, and you will choose your own password.',
+    signIn: 'Go to sign in',
+  },
 }
 
 export type Copy = typeof en
@@ -203,6 +263,23 @@ const nl: Copy = {
   navUsers: 'Gebruikers',
   navRequests: 'Verzoeken om wachtwoordherstel',
   navAudit: 'Auditlogboek',
+  navOutbox: 'Meldingen',
+  outbox: {
+    title: 'Meldingen',
+    noMail:
+      'Er is geen mailserver ingesteld: meldingen worden niet verstuurd en wachten hier tot je ze leest.',
+    empty: 'Nog geen meldingen.',
+    created: 'Aangemaakt',
+    recipient: 'Ontvanger',
+    kind: 'Over',
+    state: 'Verstuurd',
+    waiting: (attempts: number) => (attempts ? `nog niet (${attempts} pogingen)` : 'nog niet'),
+    kinds: {
+      password_reset_by_admin: 'Een beheerder stelde het wachtwoord opnieuw in',
+      password_changed: 'Het wachtwoord is gewijzigd',
+      forgot_password_request: 'Een aanvraag wachtwoord vergeten',
+    } as Record<string, string>,
+  },
   navAccount: 'Account',
   signOut: 'Afmelden',
   signedInAs: 'Aangemeld als',
@@ -292,6 +369,16 @@ const nl: Copy = {
   deliverLink: 'Een eenmalige link sturen',
   recipients: 'Ontvangers',
   linkUnavailable: 'Een link sturen vereist een mailserver, die nog niet is ingesteld.',
+  recipientsHint:
+    "Tot vijf adressen, gescheiden door komma's. Elk krijgt een eigen eenmalige link.",
+  recipientsInvalid: "Vul één tot vijf geldige e-mailadressen in, gescheiden door komma's.",
+  linksSentTo: 'Een eenmalige link is gestuurd naar',
+  linksFailed: 'De e-mail kon niet worden verstuurd naar',
+  linksNoPassword:
+    'Je ziet het wachtwoord niet: wie een link het eerst opent, ziet het één keer, en daarna werkt geen enkele link meer.',
+  linkExpires: (when: string) => `De links verlopen met het tijdelijke wachtwoord, op ${when}.`,
+  linkOpenedAt: 'Link geopend',
+  linkNotOpened: 'nog niet geopend',
   resetPassword: 'Wachtwoord opnieuw instellen',
   resetDoneTitle: 'Het wachtwoord is opnieuw ingesteld',
   temporaryPassword: 'Tijdelijk wachtwoord',
@@ -377,6 +464,40 @@ const nl: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minuut' : `${n} minuten`),
   seconds: (n) => (n === 1 ? '1 seconde' : `${n} seconden`),
+  mail: {
+    revealSubject: 'Je nieuwe tijdelijke wachtwoord',
+    revealIntro: (email: string) =>
+      `Een beheerder heeft het wachtwoord van ${email} opnieuw ingesteld. Open deze link om het nieuwe tijdelijke wachtwoord te zien:`,
+    revealHow:
+      'Typ op de pagina het e-mailadres van het account en druk op Wachtwoord tonen. De link werkt één keer: wie hem het eerst opent, verbruikt hem.',
+    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when} (UTC).`,
+    revealIgnore: 'Had je dit niet verwacht? Laat het je beheerder weten.',
+    resetSubject: 'Je wachtwoord is opnieuw ingesteld door een beheerder',
+    resetBody: (admin: string, when: string) =>
+      `${admin} heeft je oncepass-wachtwoord op ${when} (UTC) opnieuw ingesteld. Bij je volgende aanmelding kies je een nieuw wachtwoord.`,
+    changedSubject: 'Je wachtwoord is gewijzigd',
+    changedBody: (when: string) => `Je oncepass-wachtwoord is gewijzigd op ${when} (UTC).`,
+    notMe: 'Was jij dit niet? Neem meteen contact op met je beheerder.',
+    requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
+    requestBody: (email: string, when: string) =>
+      `${email} vroeg op ${when} (UTC) om een nieuw wachtwoord. Bekijk het in oncepass onder Aanvragen wachtwoord vergeten.`,
+  },
+  reveal: {
+    title: 'Je tijdelijke wachtwoord',
+    intro:
+      'Een beheerder heeft het wachtwoord van dit account opnieuw ingesteld. Typ het e-mailadres van het account om het tijdelijke wachtwoord te zien. Het kan één keer worden getoond.',
+    gone: 'Deze link is al gebruikt, verlopen of vervangen door een nieuwere. Vraag je beheerder om een nieuwe.',
+    wrongEmail:
+      'Dat is niet het e-mailadres van dit account. Na nog een paar foute pogingen werkt de link niet meer.',
+    broken:
+      'Deze link is onvolledig of beschadigd: kopieer de hele link uit de e-mail, ook het deel na #.',
+    failed: 'Er ging iets mis. Probeer het zo opnieuw.',
+    noScript:
+      'Deze pagina heeft JavaScript nodig: het wachtwoord wordt in je browser ontsleuteld, nooit op de server.',
+    shown:
+      'Kopieer het nu en meld je ermee aan: het wordt niet opnieuw getoond, en je kiest daarna je eigen wachtwoord.',
+    signIn: 'Naar aanmelden',
+  },
 }
 
 const da: Copy = {
@@ -388,6 +509,23 @@ const da: Copy = {
   navUsers: 'Brugere',
   navRequests: 'Anmodninger om ny adgangskode',
   navAudit: 'Revisionslog',
+  navOutbox: 'Notifikationer',
+  outbox: {
+    title: 'Notifikationer',
+    noMail:
+      'Der er ingen mailserver sat op: notifikationer sendes ikke og venter her, til du læser dem.',
+    empty: 'Ingen notifikationer endnu.',
+    created: 'Oprettet',
+    recipient: 'Modtager',
+    kind: 'Om',
+    state: 'Sendt',
+    waiting: (attempts: number) => (attempts ? `ikke endnu (${attempts} forsøg)` : 'ikke endnu'),
+    kinds: {
+      password_reset_by_admin: 'En administrator nulstillede adgangskoden',
+      password_changed: 'Adgangskoden blev ændret',
+      forgot_password_request: 'En glemt adgangskode-anmodning',
+    } as Record<string, string>,
+  },
   navAccount: 'Konto',
   signOut: 'Log ud',
   signedInAs: 'Logget ind som',
@@ -477,6 +615,16 @@ const da: Copy = {
   deliverLink: 'Send et engangslink',
   recipients: 'Modtagere',
   linkUnavailable: 'Et link kræver en mailserver, som endnu ikke er sat op.',
+  recipientsHint: 'Op til fem adresser adskilt af kommaer. Hver får sit eget engangslink.',
+  recipientsInvalid: 'Angiv én til fem gyldige e-mailadresser adskilt af kommaer.',
+  linksSentTo: 'Et engangslink blev sendt til',
+  linksFailed: 'Mailen kunne ikke sendes til',
+  linksNoPassword:
+    'Du ser ikke adgangskoden: den, der først åbner et link, ser den én gang, og derefter virker ingen af linkene.',
+  linkExpires: (when: string) =>
+    `Linkene udløber sammen med den midlertidige adgangskode, ${when}.`,
+  linkOpenedAt: 'Link åbnet',
+  linkNotOpened: 'ikke åbnet endnu',
   resetPassword: 'Nulstil adgangskode',
   resetDoneTitle: 'Adgangskoden er nulstillet',
   temporaryPassword: 'Midlertidig adgangskode',
@@ -561,6 +709,40 @@ const da: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minut' : `${n} minutter`),
   seconds: (n) => (n === 1 ? '1 sekund' : `${n} sekunder`),
+  mail: {
+    revealSubject: 'Din nye midlertidige adgangskode',
+    revealIntro: (email: string) =>
+      `En administrator har nulstillet adgangskoden for ${email}. Åbn dette link for at se den nye midlertidige adgangskode:`,
+    revealHow:
+      'Skriv kontoens e-mail på siden, og tryk på Vis adgangskode. Linket virker én gang: den, der åbner det først, bruger det op.',
+    revealExpires: (when: string) => `Linket og adgangskoden udløber ${when} (UTC).`,
+    revealIgnore: 'Hvis du ikke ventede dette, så sig det til din administrator.',
+    resetSubject: 'Din adgangskode er nulstillet af en administrator',
+    resetBody: (admin: string, when: string) =>
+      `${admin} nulstillede din oncepass-adgangskode ${when} (UTC). Du vælger en ny, næste gang du logger ind.`,
+    changedSubject: 'Din adgangskode er ændret',
+    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret ${when} (UTC).`,
+    notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
+    requestSubject: 'En bruger har bedt om en ny adgangskode',
+    requestBody: (email: string, when: string) =>
+      `${email} bad om en ny adgangskode ${when} (UTC). Se anmodningen i oncepass under Glemt adgangskode-anmodninger.`,
+  },
+  reveal: {
+    title: 'Din midlertidige adgangskode',
+    intro:
+      'En administrator har nulstillet kontoens adgangskode. Skriv kontoens e-mail for at se den midlertidige adgangskode. Den kan vises én gang.',
+    gone: 'Dette link er allerede brugt, udløbet eller erstattet af et nyere. Bed din administrator om et nyt.',
+    wrongEmail:
+      'Det er ikke kontoens e-mail. Efter nogle få forkerte forsøg mere holder linket op med at virke.',
+    broken:
+      'Linket er ufuldstændigt eller beskadiget: kopiér hele linket fra mailen, også delen efter #.',
+    failed: 'Noget gik galt. Prøv igen om lidt.',
+    noScript:
+      'Denne side kræver JavaScript: adgangskoden dekrypteres i din browser, aldrig på serveren.',
+    shown:
+      'Kopiér den nu, og log ind med den: den vises ikke igen, og du vælger derefter din egen adgangskode.',
+    signIn: 'Gå til log ind',
+  },
 }
 
 const sv: Copy = {
@@ -572,6 +754,23 @@ const sv: Copy = {
   navUsers: 'Användare',
   navRequests: 'Begäranden om nytt lösenord',
   navAudit: 'Granskningslogg',
+  navOutbox: 'Aviseringar',
+  outbox: {
+    title: 'Aviseringar',
+    noMail:
+      'Ingen e-postserver är konfigurerad: aviseringar skickas inte och väntar här tills du läser dem.',
+    empty: 'Inga aviseringar än.',
+    created: 'Skapad',
+    recipient: 'Mottagare',
+    kind: 'Gäller',
+    state: 'Skickad',
+    waiting: (attempts: number) => (attempts ? `inte än (${attempts} försök)` : 'inte än'),
+    kinds: {
+      password_reset_by_admin: 'En administratör återställde lösenordet',
+      password_changed: 'Lösenordet ändrades',
+      forgot_password_request: 'En begäran om glömt lösenord',
+    } as Record<string, string>,
+  },
   navAccount: 'Konto',
   signOut: 'Logga ut',
   signedInAs: 'Inloggad som',
@@ -661,6 +860,17 @@ const sv: Copy = {
   deliverLink: 'Skicka en engångslänk',
   recipients: 'Mottagare',
   linkUnavailable: 'En länk kräver en e-postserver, som ännu inte är konfigurerad.',
+  recipientsHint:
+    'Upp till fem adresser, åtskilda med kommatecken. Var och en får en egen engångslänk.',
+  recipientsInvalid: 'Ange en till fem giltiga e-postadresser, åtskilda med kommatecken.',
+  linksSentTo: 'En engångslänk skickades till',
+  linksFailed: 'Mejlet kunde inte skickas till',
+  linksNoPassword:
+    'Du ser inte lösenordet: den som först öppnar en länk ser det en gång, och sedan slutar alla länkar att fungera.',
+  linkExpires: (when: string) =>
+    `Länkarna upphör att gälla med det tillfälliga lösenordet, ${when}.`,
+  linkOpenedAt: 'Länk öppnad',
+  linkNotOpened: 'inte öppnad än',
   resetPassword: 'Återställ lösenord',
   resetDoneTitle: 'Lösenordet har återställts',
   temporaryPassword: 'Tillfälligt lösenord',
@@ -746,6 +956,40 @@ const sv: Copy = {
   home: 'Start',
   minutes: (n) => (n === 1 ? '1 minut' : `${n} minuter`),
   seconds: (n) => (n === 1 ? '1 sekund' : `${n} sekunder`),
+  mail: {
+    revealSubject: 'Ditt nya tillfälliga lösenord',
+    revealIntro: (email: string) =>
+      `En administratör har återställt lösenordet för ${email}. Öppna länken för att se det nya tillfälliga lösenordet:`,
+    revealHow:
+      'Skriv kontots e-postadress på sidan och tryck på Visa lösenord. Länken fungerar en gång: den som öppnar den först förbrukar den.',
+    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla ${when} (UTC).`,
+    revealIgnore: 'Om du inte väntade dig detta, säg till din administratör.',
+    resetSubject: 'Ditt lösenord har återställts av en administratör',
+    resetBody: (admin: string, when: string) =>
+      `${admin} återställde ditt oncepass-lösenord ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
+    changedSubject: 'Ditt lösenord har ändrats',
+    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades ${when} (UTC).`,
+    notMe: 'Om det inte var du, kontakta genast din administratör.',
+    requestSubject: 'En användare har bett om ett nytt lösenord',
+    requestBody: (email: string, when: string) =>
+      `${email} bad om ett nytt lösenord ${when} (UTC). Se begäran i oncepass under Begäranden om glömt lösenord.`,
+  },
+  reveal: {
+    title: 'Ditt tillfälliga lösenord',
+    intro:
+      'En administratör har återställt kontots lösenord. Skriv kontots e-postadress för att se det tillfälliga lösenordet. Det kan visas en gång.',
+    gone: 'Länken har redan använts, har gått ut eller har ersatts av en nyare. Be din administratör om en ny.',
+    wrongEmail:
+      'Det är inte kontots e-postadress. Efter några fler felaktiga försök slutar länken att fungera.',
+    broken:
+      'Länken är ofullständig eller skadad: kopiera hela länken från mejlet, även delen efter #.',
+    failed: 'Något gick fel. Försök igen om en stund.',
+    noScript:
+      'Sidan kräver JavaScript: lösenordet dekrypteras i din webbläsare, aldrig på servern.',
+    shown:
+      'Kopiera det nu och logga in med det: det visas inte igen, och du väljer sedan ditt eget lösenord.',
+    signIn: 'Gå till inloggning',
+  },
 }
 
 const dictionaries: Record<Language, Copy> = { en, nl, da, sv }

@@ -23,6 +23,8 @@ export function Layout(props: {
   children?: Child
   /** Pages showing a secret ask not to be indexed (the headers say so too). */
   noindex?: boolean
+  /** A page's own script, besides the shared one. */
+  script?: string
 }) {
   const { t, lang, viewer, path } = props.page
   return (
@@ -34,6 +36,7 @@ export function Layout(props: {
         <title>{`${props.title} · ${t.appName}`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/app.js" defer></script>
+        {props.script ? <script src={props.script} defer></script> : null}
       </head>
       <body>
         <a class="skip" href="#main">
@@ -75,6 +78,7 @@ function Navigation(props: { t: Copy; viewer: Viewer; path: string }) {
           { href: '/admin/users', label: t.navUsers },
           { href: '/admin/requests', label: t.navRequests },
           { href: '/admin/audit', label: t.navAudit },
+          { href: '/admin/outbox', label: t.navOutbox },
         ]
       : []),
     { href: '/account', label: t.navAccount },

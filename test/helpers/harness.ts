@@ -1,5 +1,6 @@
 import type { Clock } from '../../src/core/clock.ts'
 import type { HashSchedulerOptions } from '../../src/core/hash-scheduler.ts'
+import type { MailMessage, Mailer } from '../../src/core/mail.ts'
 import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import { createApp } from '../../src/http/app.ts'
 import type { HttpDeps } from '../../src/http/env.ts'
@@ -24,6 +25,21 @@ export interface TestAppOptions {
   hashing?: Partial<HashSchedulerOptions>
   /** Enables `POST /api/v1/setup` with this token (off by default). */
   setupToken?: string
+  /** A mail transport (none by default: notices wait in the outbox, links are refused). */
+  mailer?: Mailer
+}
+
+/** A mail transport that keeps what it was given; `failFor` makes sends to those addresses fail. */
+export function recordingMailer() {
+  const sent: MailMessage[] = []
+  const failFor = new Set<string>()
+  const mailer: Mailer = {
+    async send(message) {
+      if (failFor.has(message.to)) throw Object.assign(new Error('refused'), { responseCode: 550 })
+      sent.push(message)
+    },
+  }
+  return { mailer, sent, failFor }
 }
 
 /** A real hasher that counts its calls (a spy beside the real thing, never instead of it). */

@@ -18,7 +18,13 @@ import {
   type TestAppOptions,
 } from './harness.ts'
 
-export { API, CLIENT_IP_HEADER, countingHasher, type TestAppOptions } from './harness.ts'
+export {
+  API,
+  CLIENT_IP_HEADER,
+  countingHasher,
+  recordingMailer,
+  type TestAppOptions,
+} from './harness.ts'
 
 /** Which runtime this helper builds the app for. */
 export const runtime: 'node' | 'workers' = 'node'
@@ -52,6 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       encryption: createKeyring([crypto.getRandomValues(new Uint8Array(32))]),
       clock,
       hasher: counting.hasher,
+      mailer: options.mailer,
     },
   )
   deps.setupToken = options.setupToken

@@ -17,7 +17,13 @@ import {
   type TestAppOptions,
 } from './harness.ts'
 
-export { API, CLIENT_IP_HEADER, countingHasher, type TestAppOptions } from './harness.ts'
+export {
+  API,
+  CLIENT_IP_HEADER,
+  countingHasher,
+  recordingMailer,
+  type TestAppOptions,
+} from './harness.ts'
 
 /** Which runtime this helper builds the app for. */
 export const runtime: 'node' | 'workers' = 'workers'
@@ -54,6 +60,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       // is a Node setting.
       hasher: counting.hasher,
       clientIp: (c) => c.req.header(CLIENT_IP_HEADER) ?? null,
+      mailer: options.mailer,
     },
   )
   return buildHarness({

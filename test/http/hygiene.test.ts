@@ -233,6 +233,8 @@ describe('operations', () => {
         'POST /api/v1/users',
         'GET /api/v1/users/{id}',
         'POST /api/v1/users/{id}/password-reset',
+        'POST /api/v1/reveal/{id}',
+        'GET /api/v1/outbox',
         'GET /api/v1/users/{id}/password-reset',
         'POST /api/v1/users/{id}/mfa-reset',
         'GET /api/v1/password-reset-requests',

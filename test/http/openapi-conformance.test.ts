@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type RecordedCall, recordResponses } from '../helpers/harness.ts'
 import { totpCode } from '../helpers/mfa.ts'
 import { checkResponse, matchTemplate, type OpenApiDocument } from '../helpers/openapi-validator.ts'
-import { createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
+import { createTestApp, recordingMailer, runtime, type TestApp } from '../helpers/test-app.ts'
 
 // /openapi.json as a client's response validator reads it: every response of a broad journey
 // (each operation's success and each kind of error) must have a documented status, a documented
@@ -10,10 +10,13 @@ import { createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
 // same way: npx vitest run -c test/helpers/responses.vitest.config.ts
 
 let t: TestApp
+let mail: ReturnType<typeof recordingMailer>
 let calls: RecordedCall[]
 let stopRecording: () => void
 beforeEach(async () => {
+  mail = recordingMailer()
   t = await createTestApp({
+    mailer: mail.mailer,
     setupToken: 's'.repeat(43),
     settings: { resetRateLimit: { perAdminPerMinute: 30, perTargetPerMinute: 2 } },
   })
@@ -147,6 +150,20 @@ describe('/openapi.json', () => {
     expect((await reset({ mode: 'generate' }, 'not valid')).status).toBe(400)
     expect((await reset({ mode: 'generate' })).status).toBe(201)
     expect((await reset({ mode: 'generate' })).status).toBe(429)
+    // Delivery: a one-time link, revealed once; the outbox of notices.
+    t.clock.advance(61_000)
+    const linked = await reset({
+      mode: 'generate',
+      delivery: { method: 'link', recipients: ['bob@example.com'] },
+    })
+    expect(linked.status).toBe(201)
+    const revealId = /\/reveal\/([\w-]+)#/.exec(
+      mail.sent.find((m) => m.text.includes('/reveal/'))!.text,
+    )![1]
+    expect((await t.post(`reveal/${revealId}`, { email: 'nobody@example.com' })).status).toBe(404)
+    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(200)
+    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(410)
+    expect((await t.get('outbox', token)).status).toBe(200)
     expect(
       (await t.post('users/nobody/password-reset', { mode: 'generate' }, { token })).status,
     ).toBe(404)

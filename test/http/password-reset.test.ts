@@ -315,6 +315,7 @@ describe('the journey', () => {
       expiresAt: res.json.expiresAt,
       usedAt: new Date(changedAt).toISOString(),
       supersededAt: null,
+      delivery: { method: 'display', recipients: [], sentAt: null, openedAt: null, failed: [] },
     })
     expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState).toEqual({
       mustChange: false,

@@ -25,3 +25,31 @@ describe('ONCEPASS_PUBLIC_URL', () => {
     expect(() => loadConfig({ ONCEPASS_PUBLIC_URL: value })).toThrow(/ONCEPASS_PUBLIC_URL/)
   })
 })
+
+describe('ONCEPASS_SMTP_URL and ONCEPASS_MAIL_FROM', () => {
+  it('unset: no mail transport', () => {
+    expect(loadConfig({}).smtp).toBeUndefined()
+  })
+
+  it('smtp:// or smtps:// with a sender: the transport', () => {
+    const config = loadConfig({
+      ONCEPASS_SMTP_URL: 'smtps://user:pass@mail.acme.example:465',
+      ONCEPASS_MAIL_FROM: 'oncepass <no-reply@acme.example>',
+    })
+    expect(config.smtp).toEqual({
+      url: 'smtps://user:pass@mail.acme.example:465',
+      from: 'oncepass <no-reply@acme.example>',
+    })
+  })
+
+  it.each([
+    [{ ONCEPASS_SMTP_URL: 'http://mail.acme.example', ONCEPASS_MAIL_FROM: 'a@b.c' }, /SMTP_URL/],
+    [{ ONCEPASS_SMTP_URL: 'smtp://127.0.0.1:25' }, /ONCEPASS_MAIL_FROM: is required/],
+    [{ ONCEPASS_SMTP_URL: 'smtp://h', ONCEPASS_MAIL_FROM: 'no at sign' }, /MAIL_FROM/],
+  ])('refuses %o without echoing a credential', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message)
+    expect(() => loadConfig({ ...env, ONCEPASS_SMTP_URL: 'ftp://u:hunter2@h' })).not.toThrow(
+      /hunter2/,
+    )
+  })
+})

@@ -2,18 +2,26 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { listAuditEvents } from '../../services/audit.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
-import { getResetStatus, resetPassword } from '../../services/password-reset.ts'
+import { listOutbox } from '../../services/outbox.ts'
+import {
+  getResetStatus,
+  resetPassword,
+  resetPasswordWithLink,
+} from '../../services/password-reset.ts'
+import { chooseLanguage } from '../../ui/copy.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
-import { bearerRoute, jsonBody, jsonResponse, problems } from '../openapi.ts'
+import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
 import {
   AuditEventList,
   AuditQuery,
   CreateUserBody,
   ListQuery,
+  OutboxList,
   ResetBody,
   ResetIssued,
+  ResetLinkIssued,
   ResetRequestList,
   ResetStatus,
   User,
@@ -59,7 +67,10 @@ const resetRoute = bearerRoute({
     ...jsonBody(ResetBody),
   },
   responses: {
-    201: jsonResponse(ResetIssued, 'Issued; the only time the password is shown'),
+    201: jsonResponse(
+      z.union([ResetIssued, ResetLinkIssued]),
+      'Issued: the only time the password is shown, or (delivery link) where the links went',
+    ),
     ...problems(404, 409, 422, 429),
   },
 })
@@ -90,6 +101,14 @@ const resetRequestsRoute = bearerRoute({
   responses: { 200: jsonResponse(ResetRequestList, 'Open requests') },
 })
 
+const outboxRoute = bearerRoute({
+  method: 'get',
+  path: '/outbox',
+  tags: ['admin'],
+  summary: "The tenant's notices (no secrets), sent or waiting",
+  responses: { 200: jsonResponse(OutboxList, 'Newest first') },
+})
+
 const auditRoute = bearerRoute({
   method: 'get',
   path: '/audit-events',
@@ -112,20 +131,32 @@ export function adminRoutes() {
     c.json(await getUser(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
   )
   app.openapi(resetRoute, async (c) => {
-    const { requireChange = true, ...request } = c.req.valid('json')
-    const result = await resetPassword(
-      c.var.deps,
-      c.get('actor'),
-      {
-        userId: c.req.valid('param').id,
-        request,
-        requireChange,
-        idempotencyKey: c.req.header('Idempotency-Key'),
-      },
-      requestMeta(c),
-    )
-    return c.json(result, 201)
+    const { requireChange = true, delivery, ...request } = c.req.valid('json')
+    const input = {
+      userId: c.req.valid('param').id,
+      request,
+      requireChange,
+      idempotencyKey: c.req.header('Idempotency-Key'),
+    }
+    const { deps } = c.var
+    if (delivery?.method === 'link') {
+      const linkDelivery = {
+        method: 'link' as const,
+        recipients: delivery.recipients,
+        publicUrl: deps.publicUrl,
+        language: chooseLanguage(c.req.header('Accept-Language'), undefined),
+      }
+      const issued = await resetPasswordWithLink(
+        deps,
+        c.get('actor'),
+        { ...input, delivery: linkDelivery },
+        requestMeta(c),
+      )
+      return c.json(issued, 201)
+    }
+    return c.json(await resetPassword(deps, c.get('actor'), input, requestMeta(c)), 201)
   })
+  app.openapi(outboxRoute, async (c) => c.json(await listOutbox(c.var.deps, c.get('actor')), 200))
   app.openapi(mfaResetRoute, async (c) => {
     await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
     return c.body(null, 204)

@@ -6,7 +6,12 @@ import { canCreateUsers, decidePasswordReset } from '../../core/roles.ts'
 import { type AuditEventView, listAuditEvents } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
-import { getResetStatus, resetPassword } from '../../services/password-reset.ts'
+import { listOutbox } from '../../services/outbox.ts'
+import {
+  getResetStatus,
+  resetPassword,
+  resetPasswordWithLink,
+} from '../../services/password-reset.ts'
 import { createUser, getUser, listUsers, type UserView } from '../../services/users.ts'
 import type { PageContext } from '../../ui/layout.tsx'
 import { MessagePage } from '../../ui/pages/auth.tsx'
@@ -14,6 +19,8 @@ import {
   AddUserPage,
   AuditPage,
   type AuditRowProps,
+  LinksSentPage,
+  OutboxPage,
   PasswordShownPage,
   RequestsPage,
   ResetPanePage,
@@ -143,9 +150,18 @@ export function adminPages() {
     const formToken = field(form, 'formToken')
     const mode = field(form, 'mode') === 'custom' ? 'custom' : 'generate'
     if (!formToken) throw new AppError('VALIDATION_FAILED')
-    if (field(form, 'delivery') === 'link') {
+    const byLink = field(form, 'delivery') === 'link'
+    const recipientsText = field(form, 'recipients')
+    const linkPane = (error: string) =>
+      resetPane(c, user, formToken, mode, [], error, {
+        delivery: 'link',
+        recipients: recipientsText,
+      })
+    if (byLink && !deps.mailer) {
       return renderPage(c, resetPane(c, user, formToken, mode, [], page.t.linkUnavailable), 422)
     }
+    const recipients = byLink ? parseRecipients(recipientsText) : null
+    if (byLink && !recipients) return renderPage(c, linkPane(page.t.recipientsInvalid), 422)
     // Without permission for permanent passwords the checkbox is disabled (and so not sent).
     const requireChange = deps.settings.allowPermanentAdminPasswords
       ? field(form, 'requireChange') === 'true'
@@ -157,12 +173,36 @@ export function adminPages() {
     try {
       // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then
       // send again) finds it used and is told so; it never resets twice or shows a password again.
-      const result = await resetPassword(
-        deps,
-        actor,
-        { userId: user.id, request, requireChange, idempotencyKey: formToken },
-        requestMeta(c),
-      )
+      const input = { userId: user.id, request, requireChange, idempotencyKey: formToken }
+      if (recipients) {
+        const sent = await resetPasswordWithLink(
+          deps,
+          actor,
+          {
+            ...input,
+            delivery: {
+              method: 'link',
+              recipients,
+              publicUrl: deps.publicUrl,
+              language: page.lang,
+            },
+          },
+          requestMeta(c),
+        )
+        return renderPage(
+          c,
+          LinksSentPage({
+            page,
+            userId: user.id,
+            email: user.email,
+            recipients: sent.delivery.recipients,
+            failed: sent.delivery.failed ?? [],
+            expiresAt: sent.delivery.linkExpiresAt,
+            sessionsRevoked: sent.sessionsRevoked,
+          }),
+        )
+      }
+      const result = await resetPassword(deps, actor, input, requestMeta(c))
       markSecret(c)
       return renderPage(
         c,
@@ -200,6 +240,8 @@ export function adminPages() {
         case 'RATE_LIMITED':
           c.header('Retry-After', error.headers?.['Retry-After'] ?? '60')
           return renderPage(c, resetPane(c, user, formToken, mode, [], t.rateLimited), 429)
+        case 'MAIL_NOT_CONFIGURED':
+          return renderPage(c, resetPane(c, user, formToken, mode, [], t.linkUnavailable), 422)
         case 'PERMANENT_PASSWORD_NOT_ALLOWED':
           return renderPage(c, resetPane(c, user, formToken, mode, [], t.permanentNotAllowed), 422)
         case 'INVALID_IDEMPOTENCY_KEY':
@@ -224,6 +266,12 @@ export function adminPages() {
         })),
       }),
     )
+  })
+
+  app.get('/outbox', async (c) => {
+    const actor = c.var.actor
+    const { mailConfigured, items } = await listOutbox(c.var.deps, actor)
+    return renderPage(c, OutboxPage({ page: pageContext(c, actor), mailConfigured, items }))
   })
 
   app.get('/audit', async (c) => {
@@ -264,6 +312,14 @@ async function resettableUser(c: Ctx): Promise<UserView> {
   return user
 }
 
+/** One to five addresses, comma- or space-separated, or null when that is not what was typed. */
+function parseRecipients(text: string): string[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean)
+  const email = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+  if (parts.length < 1 || parts.length > 5) return null
+  return parts.every((part) => part.length <= 254 && email.test(part)) ? parts : null
+}
+
 function resetPane(
   c: Ctx,
   user: UserView,
@@ -271,9 +327,12 @@ function resetPane(
   mode: 'generate' | 'custom',
   violations: { code: string; message: string }[],
   error?: string,
+  delivery?: { delivery: 'link'; recipients: string },
 ) {
   const { settings } = c.var.deps
   return ResetPanePage({
+    mailConfigured: c.var.deps.mailer !== undefined && c.var.deps.publicUrl !== undefined,
+    ...delivery,
     page: pageContext(c, c.var.actor),
     user,
     formToken,

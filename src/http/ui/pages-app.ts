@@ -2,15 +2,16 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AppError } from '../../core/errors.ts'
 import { isAdminRole } from '../../core/roles.ts'
-import { APP_CSS, APP_JS } from '../../ui/assets.ts'
+import { APP_CSS, APP_JS, REVEAL_JS } from '../../ui/assets.ts'
 import { MessagePage } from '../../ui/pages/auth.tsx'
+import { RevealPage } from '../../ui/pages/reveal.tsx'
 import type { AppEnv } from '../env.ts'
 import { accountPages } from './account-pages.ts'
 import { adminPages } from './admin-pages.ts'
 import { authPages } from './auth-pages.ts'
 import { sessionCookie } from './cookies.ts'
 import { currentActor } from './guards.ts'
-import { pageContext, renderPage, seeOther } from './render.ts'
+import { markSecret, pageContext, renderPage, seeOther } from './render.ts'
 
 // Scripts and styles from this origin only, never inline; forms post only here; no framing.
 export const PAGE_CSP = [
@@ -19,6 +20,19 @@ export const PAGE_CSP = [
   "style-src 'self'",
   "img-src 'self'",
   "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ')
+
+// The reveal page also fetches its ciphertext from this origin, and posts no form anywhere.
+export const REVEAL_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'none'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "object-src 'none'",
@@ -34,6 +48,12 @@ export function createPages() {
   pages.use('*', onPagesOnly(pageHeaders))
   pages.get('/assets/app.js', (c) => asset(c, APP_JS, 'text/javascript; charset=utf-8'))
   pages.get('/assets/app.css', (c) => asset(c, APP_CSS, 'text/css; charset=utf-8'))
+  pages.get('/assets/reveal.js', (c) => asset(c, REVEAL_JS, 'text/javascript; charset=utf-8'))
+  // Reads nothing: a mail scanner or link preview that follows the link burns nothing.
+  pages.get('/reveal/:id', (c) => {
+    markSecret(c)
+    return renderPage(c, RevealPage({ page: pageContext(c), revealId: c.req.param('id') }))
+  })
   pages.get('/', async (c) => {
     const actor = await currentActor(c)
     if (!actor) return seeOther(c, '/sign-in')
@@ -58,7 +78,10 @@ export function isApiPath(path: string): boolean {
 
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
-  c.res.headers.set('Content-Security-Policy', PAGE_CSP)
+  c.res.headers.set(
+    'Content-Security-Policy',
+    c.req.path.startsWith('/reveal/') ? REVEAL_CSP : PAGE_CSP,
+  )
   if (!c.req.path.startsWith('/assets/')) {
     // Pages carry per-user data; none of them may be kept by any cache.
     c.res.headers.set('Cache-Control', 'no-store')

@@ -24,6 +24,13 @@ const NodeEnvSchema = StorageEnvSchema.extend({
   ONCEPASS_HASH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** e.g. `x-forwarded-for` behind a reverse proxy you run; unset: the socket address. */
   ONCEPASS_TRUST_PROXY_HEADER: z.string().toLowerCase().optional(),
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset, no mail is sent (notices wait in the outbox). */
+  ONCEPASS_SMTP_URL: z
+    .url({ protocol: /^smtps?$/, abort: true, error: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+}).refine((e) => !e.ONCEPASS_SMTP_URL || e.ONCEPASS_MAIL_FROM, {
+  path: ['ONCEPASS_MAIL_FROM'],
+  message: 'is required when ONCEPASS_SMTP_URL is set',
 })
 
 /** A configuration problem the operator must fix: its message names it and is safe to print. */
@@ -41,6 +48,8 @@ export interface NodeConfig extends SharedConfig {
   adminEmail: string
   trustProxyHeader: string | undefined
   hashing: HashSchedulerOptions
+  /** The SMTP transport, when `ONCEPASS_SMTP_URL` is set (the sender is `mailFrom`). */
+  smtp: { url: string; from: string } | undefined
 }
 
 export interface CliConfig extends SharedConfig {
@@ -77,6 +86,10 @@ export function loadConfig(env: Env = process.env): NodeConfig {
       maxQueue: e.ONCEPASS_HASH_QUEUE,
       maxWaitMs: e.ONCEPASS_HASH_MAX_WAIT_MS,
     },
+    smtp:
+      e.ONCEPASS_SMTP_URL && e.ONCEPASS_MAIL_FROM
+        ? { url: e.ONCEPASS_SMTP_URL, from: e.ONCEPASS_MAIL_FROM }
+        : undefined,
   }
 }
 

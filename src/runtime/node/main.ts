@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createJsonLogger } from '../../core/logger.ts'
 import { createApp } from '../../http/app.ts'
+import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { warmUpSignIn } from '../../services/sign-in.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
 import { ConfigError, loadConfig } from './config.ts'
@@ -60,6 +61,16 @@ const server = serve(
   },
 )
 
+// Notices a request's own after-commit send could not deliver are retried here, in-process.
+const outboxTimer = deps.mailer
+  ? setInterval(() => {
+      deliverOutbox(deps).catch((error: unknown) =>
+        logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) }),
+      )
+    }, 60_000)
+  : undefined
+outboxTimer?.unref()
+
 // Graceful shutdown: stop accepting, let in-flight requests finish, close the database.
 let stopping = false
 function shutdown(signal: string) {
@@ -71,6 +82,7 @@ function shutdown(signal: string) {
     process.exit(1)
   }, 10_000)
   force.unref()
+  clearInterval(outboxTimer)
   server.close(() => {
     database.close()
     logger.info('server_stopped', {})

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { Clock } from '../../core/clock.ts'
 import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { Mailer } from '../../core/mail.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import type { Keyring } from '../../core/secret-box.ts'
 import type { Database } from '../../db/database.ts'
@@ -10,6 +11,7 @@ import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
 import type { NodeConfig } from './config.ts'
+import { createSmtpMailer } from './smtp-mailer.ts'
 
 /** The client IP: a trusted proxy's header when configured (its last hop), else the socket peer. */
 export function nodeClientIp(trustProxyHeader: string | undefined) {
@@ -39,7 +41,8 @@ export function createNodeDeps(
     | 'allowedOrigins'
     | 'hashing'
     | 'settings'
-  >,
+  > &
+    Partial<Pick<NodeConfig, 'smtp'>>,
   parts: {
     database: Database
     logger: Logger
@@ -48,6 +51,7 @@ export function createNodeDeps(
     clock?: Clock
     hasher?: PasswordHasher
     clientIp?: (c: Context) => string | null
+    mailer?: Mailer
   },
 ): HttpDeps {
   return createHttpDeps({
@@ -56,5 +60,6 @@ export function createNodeDeps(
     // Every hash and verify goes through one scheduler: bounded concurrency, bounded queue.
     hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
     clientIp: parts.clientIp ?? nodeClientIp(config.trustProxyHeader),
+    mailer: parts.mailer ?? (config.smtp ? createSmtpMailer(config.smtp) : undefined),
   })
 }

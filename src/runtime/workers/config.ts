@@ -12,7 +12,7 @@ const WorkerEnvSchema = SharedEnvSchema.extend({
  * The Worker's bindings: the D1 database, and the vars and secrets (see wrangler.toml) that the
  * schema above validates, each a string when set. The test env extends this type.
  */
-export type WorkerEnv = { DB: D1Database } & {
+export type WorkerEnv = { DB: D1Database; MAIL?: SendEmail } & {
   [Name in keyof typeof WorkerEnvSchema.shape]?: string
 }
 

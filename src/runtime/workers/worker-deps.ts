@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
+import type { Mailer } from '../../core/mail.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { createPooledCryptoRandom, decodeBase64Url, type RandomSource } from '../../core/random.ts'
 import type { Keyring } from '../../core/secret-box.ts'
@@ -33,6 +34,7 @@ export function createWorkerDeps(
     hasher?: PasswordHasher
     random?: RandomSource
     clientIp?: (c: Context) => string | null
+    mailer?: Mailer
   },
 ): HttpDeps {
   let signingKey = signingKeys.get(config.signingKey)

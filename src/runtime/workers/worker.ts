@@ -1,10 +1,12 @@
 import { createJsonLogger } from '../../core/logger.ts'
+import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { cryptoRandom, randomToken } from '../../core/random.ts'
 import { createApp } from '../../http/app.ts'
 import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
 import { problem } from '../../http/problem.ts'
 import type { Database } from '../../db/database.ts'
 import { loadWorkerConfig, type WorkerConfig, WorkerConfigError, type WorkerEnv } from './config.ts'
+import { createBindingMailer } from './binding-mailer.ts'
 import { assertD1Sessions, createD1Database } from './d1-database.ts'
 import { createWorkerDeps } from './worker-deps.ts'
 
@@ -19,7 +21,7 @@ const logger = createJsonLogger((line) => console.log(line))
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     try {
-      const app = appFor(loadWorkerConfig(env))
+      const app = appFor(loadWorkerConfig(env), env)
       // A broken binding is the deployment's fault, not the request's: refused before the app.
       assertD1Sessions(env.DB)
       return await app.fetch(request, env, ctx)
@@ -27,21 +29,49 @@ export default {
       return failClosed(error)
     }
   },
+  /** The cron trigger (wrangler.toml): notices a request's `waitUntil` could not send are retried. */
+  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
+    const config = loadWorkerConfig(env)
+    const mailer = mailerFor(config, env)
+    if (!mailer) return
+    const deps = createWorkerDeps(config, { database: createD1Database(env.DB), logger, mailer })
+    ctx.waitUntil(
+      deliverOutbox(deps).then(
+        (result) => logger.info('outbox_delivered', result),
+        (error: unknown) => logger.error('outbox_delivery_failed', { error: sendErrorCode(error) }),
+      ),
+    )
+  },
 } satisfies ExportedHandler<WorkerEnv>
 
 const apps = new WeakMap<WorkerConfig, ReturnType<typeof createApp>>()
 
 /** The app for this configuration (one per isolate in practice: the env does not change). */
-function appFor(config: WorkerConfig) {
+function appFor(config: WorkerConfig, env: WorkerEnv) {
   let app = apps.get(config)
   if (!app) {
-    const deps = createWorkerDeps(config, { database: outsideRequest, logger })
+    const deps = createWorkerDeps(config, {
+      database: outsideRequest,
+      logger,
+      mailer: mailerFor(config, env),
+    })
     app = createApp(deps, {
       depsFor: (c) => ({ ...deps, database: createD1Database((c.env as WorkerEnv).DB) }),
     })
     apps.set(config, app)
   }
   return app
+}
+
+/** Mail through the `MAIL` binding when it is bound; it needs a sender address to send from. */
+function mailerFor(config: WorkerConfig, env: WorkerEnv) {
+  if (!env.MAIL) return undefined
+  if (!config.mailFrom) {
+    throw new WorkerConfigError(
+      'Invalid Worker configuration:\n  ONCEPASS_MAIL_FROM: is required with the MAIL binding; set it under [vars] in wrangler.toml',
+    )
+  }
+  return createBindingMailer(env.MAIL, config.mailFrom)
 }
 
 // The app-wide deps hold no database: only a request has a D1 session to read through.

@@ -238,6 +238,51 @@ export function PasswordShownPage(props: {
   )
 }
 
+/** The confirmation of a reset delivered by links: where they went, never the password. */
+export function LinksSentPage(props: {
+  page: PageContext
+  userId: string
+  email: string
+  recipients: string[]
+  failed: string[]
+  expiresAt: string
+  sessionsRevoked: number
+}) {
+  const { t, lang } = props.page
+  const sent = props.recipients.filter((r) => !props.failed.includes(r))
+  return (
+    <Layout page={props.page} title={t.resetDoneTitle}>
+      <section class="card narrow">
+        <h1>{t.resetDoneTitle}</h1>
+        <p class="user-email">{props.email}</p>
+        {sent.length ? (
+          <>
+            <p>{t.linksSentTo}</p>
+            <ul aria-label={t.linksSentTo}>
+              {sent.map((r) => (
+                <li>{r}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {props.failed.length ? (
+          <Notice kind="error">
+            {t.linksFailed}: {props.failed.join(', ')}
+          </Notice>
+        ) : null}
+        <p>{t.linkExpires(formatTime(lang, props.expiresAt))}</p>
+        <p>{t.mustChangeNote}</p>
+        <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
+        <Notice kind="info">{t.linksNoPassword}</Notice>
+        <p>
+          <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
+          <a href="/admin/users">{t.backToUsers}</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
 export function ResetPanePage(props: {
   page: PageContext
   user: { id: string; email: string; displayName: string }
@@ -247,9 +292,16 @@ export function ResetPanePage(props: {
   mode: 'generate' | 'custom'
   violations: ViolationProps[]
   error?: string
+  /** A mail transport is configured: the one-time link choice is offered. */
+  mailConfigured?: boolean
+  delivery?: 'display' | 'link'
+  /** The Recipients field's text (the user's email at first). */
+  recipients?: string
 }) {
   const { t } = props.page
   const { user } = props
+  const canLink = props.mailConfigured === true
+  const byLink = canLink && props.delivery === 'link'
   return (
     <Layout page={props.page} title={t.resetTitle}>
       <section class="card narrow">
@@ -306,7 +358,13 @@ export function ResetPanePage(props: {
           <fieldset>
             <legend>{t.delivery}</legend>
             <div class="choice">
-              <input type="radio" id="delivery-display" name="delivery" value="display" checked />
+              <input
+                type="radio"
+                id="delivery-display"
+                name="delivery"
+                value="display"
+                checked={!byLink}
+              />
               <label for="delivery-display">{t.deliverDisplay}</label>
             </div>
             <div class="choice">
@@ -315,22 +373,24 @@ export function ResetPanePage(props: {
                 id="delivery-link"
                 name="delivery"
                 value="link"
-                disabled
+                checked={byLink}
+                disabled={!canLink}
                 aria-describedby="delivery-link-note"
               />
               <label for="delivery-link">{t.deliverLink}</label>
             </div>
             <p class="hint" id="delivery-link-note">
-              {t.linkUnavailable}
+              {canLink ? t.recipientsHint : t.linkUnavailable}
             </p>
-            <div class="indent">
+            <div class="indent" data-when={canLink ? 'delivery-link' : undefined}>
               <Field
                 id="recipients"
                 name="recipients"
                 type="text"
                 label={t.recipients}
+                value={canLink ? (props.recipients ?? user.email) : undefined}
                 required={false}
-                extra={{ disabled: 'disabled' }}
+                extra={canLink ? {} : { disabled: 'disabled' }}
               />
             </div>
           </fieldset>
@@ -369,6 +429,12 @@ export interface ResetStatusProps {
   issuedBy: string | null
   expiresAt: string | null
   usedAt: string | null
+  delivery?: {
+    method: 'display' | 'link'
+    recipients: string[]
+    openedAt: string | null
+    failed: string[]
+  } | null
 }
 
 export interface AuditRowProps {
@@ -476,6 +542,24 @@ export function UserDetailPage(props: {
                 <dd>{formatTime(lang, reset.usedAt)}</dd>
               </>
             ) : null}
+            {reset.delivery?.method === 'link' ? (
+              <>
+                <dt>{t.linksSentTo}</dt>
+                <dd>{reset.delivery.recipients.join(', ')}</dd>
+                {reset.delivery.failed.length ? (
+                  <>
+                    <dt>{t.linksFailed}</dt>
+                    <dd>{reset.delivery.failed.join(', ')}</dd>
+                  </>
+                ) : null}
+                <dt>{t.linkOpenedAt}</dt>
+                <dd>
+                  {reset.delivery.openedAt
+                    ? formatTime(lang, reset.delivery.openedAt)
+                    : t.linkNotOpened}
+                </dd>
+              </>
+            ) : null}
           </dl>
         )}
       </section>
@@ -579,4 +663,56 @@ export function AuditPage(props: {
 /** A table that may scroll sideways on a phone: a named region the keyboard can reach and scroll. */
 function scrollRegion(label: string) {
   return { role: 'region', 'aria-label': label, tabindex: 0 }
+}
+
+export interface OutboxRowProps {
+  id: string
+  kind: string
+  recipient: string
+  createdAt: string
+  sentAt: string | null
+  attempts: number
+}
+
+/** The tenant's notifications: sent or waiting; none carries a secret. */
+export function OutboxPage(props: {
+  page: PageContext
+  mailConfigured: boolean
+  items: OutboxRowProps[]
+}) {
+  const { t, lang } = props.page
+  const o = t.outbox
+  return (
+    <Layout page={props.page} title={o.title}>
+      <h1>{o.title}</h1>
+      {props.mailConfigured ? null : <Notice kind="info">{o.noMail}</Notice>}
+      {props.items.length === 0 ? (
+        <p>{o.empty}</p>
+      ) : (
+        <div class="table-wrap" {...scrollRegion(o.title)}>
+          <table>
+            <caption class="visually-hidden">{o.title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{o.created}</th>
+                <th scope="col">{o.kind}</th>
+                <th scope="col">{o.recipient}</th>
+                <th scope="col">{o.state}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((item) => (
+                <tr>
+                  <td>{formatTime(lang, item.createdAt)}</td>
+                  <td>{o.kinds[item.kind] ?? item.kind}</td>
+                  <td>{item.recipient}</td>
+                  <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  )
 }

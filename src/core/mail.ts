@@ -1,0 +1,63 @@
+/** A rendered mail: one recipient, plain text and a simple HTML twin. The sender is the adapter's. */
+export interface MailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+}
+
+/**
+ * The mail port: SMTP on Node (nodemailer), the Email Service binding on Workers. A send that
+ * fails rejects; the caller decides whether to report it or retry.
+ */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>
+}
+
+/** A one-time reveal link: carries the key in its fragment, so it is only ever sent, never stored. */
+export interface RevealLinkNotice {
+  kind: 'reveal_link'
+  to: string
+  language: string
+  link: string
+  accountEmail: string
+  expiresAt: number
+}
+
+/** Notices with no secret: these wait in the outbox until sent. */
+export type OutboxNotice =
+  | {
+      kind: 'password_reset_by_admin'
+      to: string
+      language: string
+      at: number
+      adminName: string
+    }
+  | { kind: 'password_changed'; to: string; language: string; at: number }
+  | {
+      kind: 'forgot_password_request'
+      to: string
+      language: string
+      at: number
+      accountEmail: string
+    }
+
+export type Notice = RevealLinkNotice | OutboxNotice
+
+/** What use cases send through: a notice, rendered in its language by the templates. */
+export interface NoticeMailer {
+  send(notice: Notice): Promise<void>
+}
+
+/**
+ * The mailer the use cases see: each notice rendered by `render` and sent through `mailer`.
+ *
+ * @example
+ * const noticeMailer = withTemplates(smtpMailer, renderNotice)
+ */
+export function withTemplates(
+  mailer: Mailer,
+  render: (notice: Notice) => Omit<MailMessage, 'to'>,
+): NoticeMailer {
+  return { send: (notice) => mailer.send({ to: notice.to, ...render(notice) }) }
+}

@@ -1,0 +1,145 @@
+import { and, desc, eq, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import type { OutboxNotice } from '../core/mail.ts'
+import { randomId } from '../core/random.ts'
+import { insertWhere } from '../db/database.ts'
+import { outbox, users } from '../db/schema.ts'
+import { toIsoTime } from '../db/time.ts'
+import type { Actor } from './caller.ts'
+import type { Deps } from './deps.ts'
+import { assertAdmin } from './users.ts'
+
+/** Attempts before a notice is left for admins to read in the outbox. */
+export const MAX_SEND_ATTEMPTS = 8
+const MAX_BACKOFF_MS = 6 * 3600_000
+
+/** The insert of one notice, for the atomic write of the change it reports (held to `guard`). */
+export function outboxStatement(
+  deps: Deps,
+  tenantId: string,
+  notice: OutboxNotice,
+  guard: SQL,
+): SQLWrapper {
+  const now = deps.clock.now()
+  return insertWhere(
+    outbox,
+    {
+      id: randomId(deps.random),
+      tenantId,
+      kind: notice.kind,
+      recipient: notice.to,
+      payload: JSON.stringify(notice),
+      createdAt: now,
+      nextAttemptAt: now,
+    },
+    guard,
+  )
+}
+
+/**
+ * One notice per admin of the tenant, as one statement (the admins are read inside the write):
+ * a new forgot-password request.
+ */
+export function adminsNoticeStatement(
+  deps: Deps,
+  tenantId: string,
+  accountEmail: string,
+  guard: SQL,
+): SQLWrapper {
+  const now = deps.clock.now()
+  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', 'en', 'at', ${now}, 'accountEmail', ${accountEmail})`
+  return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
+    select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${now}
+    from ${users}
+    where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin') and ${guard}`
+}
+
+/** Waits 1, 2, 4 … minutes between attempts, at most 6 hours. */
+const backoff = (attempts: number) => Math.min(60_000 * 2 ** attempts, MAX_BACKOFF_MS)
+
+/**
+ * Sends the notices that are due, each claimed first by a guarded write (so two senders never
+ * send one twice), then marked sent or given its next attempt. Without a mailer, nothing moves.
+ */
+export async function deliverOutbox(
+  deps: Deps,
+  limit = 25,
+): Promise<{ sent: number; failed: number }> {
+  const result = { sent: 0, failed: 0 }
+  if (!deps.mailer) return result
+  const now = deps.clock.now()
+  const due = await deps.database.db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        isNull(outbox.sentAt),
+        lte(outbox.nextAttemptAt, now),
+        sql`${outbox.attempts} < ${MAX_SEND_ATTEMPTS}`,
+      ),
+    )
+    .orderBy(outbox.nextAttemptAt)
+    .limit(limit)
+  for (const row of due) {
+    const [claimed] = await deps.database.writeAtomically([
+      deps.database.db
+        .update(outbox)
+        .set({ attempts: row.attempts + 1, nextAttemptAt: now + backoff(row.attempts) })
+        .where(
+          and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), isNull(outbox.sentAt)),
+        ),
+    ])
+    if (claimed !== 1) continue
+    try {
+      await deps.mailer.send(JSON.parse(row.payload) as OutboxNotice)
+      await deps.database.db
+        .update(outbox)
+        .set({ sentAt: deps.clock.now(), lastError: null })
+        .where(eq(outbox.id, row.id))
+      result.sent++
+    } catch (error) {
+      const code = sendErrorCode(error)
+      await deps.database.db.update(outbox).set({ lastError: code }).where(eq(outbox.id, row.id))
+      deps.logger.warn('outbox_send_failed', { noticeId: row.id, kind: row.kind, error: code })
+      result.failed++
+    }
+  }
+  return result
+}
+
+/** A short, non-secret reason for a failed send: the SMTP code or error name, never the text. */
+export function sendErrorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const { responseCode, code, name } = error as Record<string, unknown>
+    if (typeof responseCode === 'number') return `SMTP_${responseCode}`
+    if (typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code)) return code
+    if (typeof name === 'string' && /^[A-Za-z]{2,40}$/.test(name)) return name
+  }
+  return 'SEND_FAILED'
+}
+
+/** The tenant's notices, newest first: for admins, whether or not mail is configured. */
+export async function listOutbox(deps: Deps, actor: Actor) {
+  assertAdmin(actor)
+  const rows = await deps.database.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.tenantId, actor.tenantId))
+    .orderBy(desc(outbox.createdAt), desc(sql`rowid`))
+    .limit(200)
+  return {
+    mailConfigured: deps.mailer !== undefined,
+    items: rows.map((row) => {
+      const notice = JSON.parse(row.payload) as OutboxNotice
+      return {
+        id: row.id,
+        kind: row.kind,
+        recipient: row.recipient,
+        notice,
+        createdAt: toIsoTime(row.createdAt),
+        sentAt: row.sentAt === null ? null : toIsoTime(row.sentAt),
+        attempts: row.attempts,
+        lastError: row.lastError,
+      }
+    }),
+  }
+}

@@ -1,0 +1,57 @@
+import type { MailMessage, Notice } from '../core/mail.ts'
+import { copyFor, isLanguage } from './copy.ts'
+
+type Rendered = Omit<MailMessage, 'to'>
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  )
+
+/** UTC, to the minute: one reading for every recipient whatever their time zone. */
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+
+/** Paragraphs as text (blank-line separated) and as simple HTML; a link becomes an anchor. */
+function compose(subject: string, paragraphs: Array<string | { link: string }>): Rendered {
+  const text = paragraphs.map((p) => (typeof p === 'string' ? p : p.link)).join('\n\n')
+  const body = paragraphs
+    .map((p) =>
+      typeof p === 'string'
+        ? `<p>${escapeHtml(p)}</p>`
+        : `<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.link)}</a></p>`,
+    )
+    .join('\n')
+  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`
+  return { subject, text: `${text}\n`, html }
+}
+
+/**
+ * A notice as a mail in its language (English when unknown): plain text and simple HTML from
+ * the same copy dictionary as the pages.
+ *
+ * @example
+ * renderNotice({ kind: 'password_changed', to, language: 'nl', at: Date.now() })
+ */
+export function renderNotice(notice: Notice): Rendered {
+  const copy = copyFor(isLanguage(notice.language) ? notice.language : 'en').mail
+  switch (notice.kind) {
+    case 'reveal_link':
+      return compose(copy.revealSubject, [
+        copy.revealIntro(notice.accountEmail),
+        { link: notice.link },
+        copy.revealHow,
+        copy.revealExpires(utc(notice.expiresAt)),
+        copy.revealIgnore,
+      ])
+    case 'password_reset_by_admin':
+      return compose(copy.resetSubject, [
+        copy.resetBody(notice.adminName, utc(notice.at)),
+        copy.notMe,
+      ])
+    case 'password_changed':
+      return compose(copy.changedSubject, [copy.changedBody(utc(notice.at)), copy.notMe])
+    case 'forgot_password_request':
+      return compose(copy.requestSubject, [copy.requestBody(notice.accountEmail, utc(notice.at))])
+  }
+}

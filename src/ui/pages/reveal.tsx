@@ -1,0 +1,51 @@
+import { type PageContext, Layout } from '../layout.tsx'
+
+/**
+ * The one-time reveal page. It holds nothing secret: the script reads the key from the URL
+ * fragment (which never reaches a server), asks for the ciphertext with the typed email, and
+ * decrypts it in the browser. Mail scanners that follow the link burn nothing.
+ */
+export function RevealPage(props: { page: PageContext; revealId: string }) {
+  const { t } = props.page
+  const r = t.reveal
+  return (
+    <Layout page={props.page} title={r.title} noindex script="/assets/reveal.js">
+      <h1>{r.title}</h1>
+      <p>{r.intro}</p>
+      <noscript>
+        <p class="notice error">{r.noScript}</p>
+      </noscript>
+      <form
+        id="reveal-form"
+        data-reveal-id={props.revealId}
+        data-gone={r.gone}
+        data-wrong-email={r.wrongEmail}
+        data-broken={r.broken}
+        data-failed={r.failed}
+      >
+        <div class="field">
+          <label for="reveal-email">{t.email}</label>
+          <input id="reveal-email" name="email" type="email" autocomplete="email" required />
+        </div>
+        <p id="reveal-error" class="notice error" role="alert" hidden></p>
+        <button type="submit">{t.showPassword}</button>
+      </form>
+      <section id="revealed" hidden aria-live="polite">
+        <p>
+          <span id="temporary-password-label">{t.temporaryPassword}</span>:{' '}
+          <code id="temporary-password" class="secret" aria-labelledby="temporary-password-label">
+            {''}
+          </code>{' '}
+          <button type="button" data-copy="temporary-password" data-copied={t.copied} hidden>
+            {t.copy}
+          </button>
+          <span class="copy-status" role="status"></span>
+        </p>
+        <p>{r.shown}</p>
+        <p>
+          <a href="/sign-in">{r.signIn}</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}

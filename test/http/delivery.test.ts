@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
+import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
+
+let t: TestApp
+afterEach(() => t.close())
+
+const LINK = /http:\/\/localhost\/reveal\/([A-Za-z0-9_-]+)#([A-Za-z0-9_-]{43})/
+
+async function setUp(options: { mailer?: boolean } = { mailer: true }) {
+  const recorded = recordingMailer()
+  // Only the link mails: notices from the outbox go out through the same mailer after commit.
+  const mail = {
+    ...recorded,
+    get sent() {
+      return recorded.sent.filter((m) => LINK.test(m.text))
+    },
+  }
+  t = await createTestApp(options.mailer ? { mailer: mail.mailer } : {})
+  const admin = await t.seedTenant()
+  const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+  return { mail, admin, user }
+}
+
+const linkReset = (userId: string, token: string, recipients: string[], headers = {}) =>
+  t.post(
+    `users/${userId}/password-reset`,
+    { mode: 'generate', delivery: { method: 'link', recipients } },
+    { token, headers },
+  )
+
+function linkIn(text: string) {
+  const match = LINK.exec(text)
+  if (!match) throw new Error(`no link in ${text}`)
+  return { id: match[1]!, key: match[2]! }
+}
+
+const reveal = (id: string, email: string) => t.post(`reveal/${id}`, { email })
+
+describe('a reset delivered as one-time links', () => {
+  it('answers 201 without a password, mails each recipient its own link, reveals once', async () => {
+    const { mail, admin, user } = await setUp()
+    const res = await linkReset(user.id, admin.accessToken, [
+      'ann@acme.example',
+      'Help@Acme.example',
+    ])
+    expect(res.status).toBe(201)
+    expect(res.json.temporaryPassword).toBeUndefined()
+    expect(res.json).toMatchObject({
+      userId: user.id,
+      requireChange: true,
+      delivery: {
+        method: 'link',
+        recipients: ['ann@acme.example', 'help@acme.example'],
+        linkExpiresAt: res.json.expiresAt,
+      },
+    })
+    expect(res.json.delivery.failed).toBeUndefined()
+    expect(mail.sent.map((m) => m.to)).toEqual(['ann@acme.example', 'help@acme.example'])
+    const [first, second] = mail.sent.map((m) => linkIn(m.text))
+    expect(first!.id).not.toBe(second!.id)
+    expect(first!.key).not.toBe(second!.key)
+
+    // GET reads nothing: a scanner following the link burns nothing.
+    const page = await t.call('GET', `/reveal/${first!.id}`)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('cache-control')).toBe('no-store')
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(page.headers.get('x-robots-tag')).toBe('noindex')
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'")
+    expect(page.text).toContain('Show password')
+    expect(page.text).toContain('<meta name="robots" content="noindex"/>')
+
+    expect((await reveal(first!.id, 'someone@acme.example')).status).toBe(404)
+    const opened = await reveal(first!.id, 'ANN@acme.example')
+    expect(opened.status).toBe(200)
+    expect(opened.headers.get('cache-control')).toBe('no-store')
+    const password = await openSealed(first!.key, opened.json)
+    expect(password).toMatch(/^[A-Za-z0-9-]{16,}$/)
+
+    const signIn = await t.post('auth/sign-in', { email: user.email, password })
+    expect(signIn.json.status).toBe('password_change_required')
+
+    // Burned: this link and the other recipient's.
+    expect((await reveal(first!.id, user.email)).json.code).toBe('REVEAL_GONE')
+    expect((await reveal(second!.id, user.email)).status).toBe(410)
+
+    const status = await t.get(`users/${user.id}/password-reset`, admin.accessToken)
+    expect(status.json.delivery).toEqual({
+      method: 'link',
+      recipients: ['ann@acme.example', 'help@acme.example'],
+      sentAt: expect.any(String),
+      openedAt: expect.any(String),
+      failed: [],
+    })
+    expect(JSON.stringify(status.json)).not.toContain(password)
+  })
+
+  it('a damaged link (wrong key in the fragment) is refused without burning anything', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const { id, key } = linkIn(mail.sent[0]!.text)
+    const damaged = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')
+    const refused = await t.post(`reveal/${id}`, {
+      email: user.email,
+      keyCheck: await keyCheckOf(damaged),
+    })
+    expect(refused.status).toBe(422)
+    expect(refused.json.code).toBe('REVEAL_KEY_MISMATCH')
+    const opened = await t.post(`reveal/${id}`, {
+      email: user.email,
+      keyCheck: await keyCheckOf(key),
+    })
+    expect(opened.status).toBe(200)
+    expect(await openSealed(key, opened.json)).toMatch(/^[A-Za-z0-9-]{16,}$/)
+  })
+
+  it('a retried request with the same Idempotency-Key sends nothing again', async () => {
+    const { mail, admin, user } = await setUp()
+    const key = { 'Idempotency-Key': 'link-once' }
+    const first = await linkReset(user.id, admin.accessToken, [user.email], key)
+    expect(first.status).toBe(201)
+    const again = await linkReset(user.id, admin.accessToken, [user.email], key)
+    expect(again.status).toBe(409)
+    expect(again.json).toMatchObject({ code: 'RESET_ALREADY_ISSUED', resetId: first.json.resetId })
+    const other = await linkReset(user.id, admin.accessToken, ['help@acme.example'], key)
+    expect(other.json.code).toBe('IDEMPOTENCY_KEY_REUSED')
+    expect(mail.sent).toHaveLength(1)
+  })
+
+  it('reveals once to two concurrent requests', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const { id } = linkIn(mail.sent[0]!.text)
+    const answers = await Promise.all([reveal(id, user.email), reveal(id, user.email)])
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410])
+  })
+
+  it('counts wrong emails: at the limit every link is gone, each try audited', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const { id } = linkIn(mail.sent[0]!.text)
+    for (let i = 0; i < 5; i++) expect((await reveal(id, `x${i}@acme.example`)).status).toBe(404)
+    expect((await reveal(id, user.email)).status).toBe(410)
+    const denied = await t.rows<{ n: number }>(
+      "select count(*) as n from audit_events where event = 'reveal_denied'",
+    )
+    expect(denied[0]!.n).toBe(5)
+  })
+
+  it('an unknown link is 404; a newer reset voids older links; expiry ends them', async () => {
+    const { mail, admin, user } = await setUp()
+    expect((await reveal('nope', user.email)).status).toBe(404)
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const older = linkIn(mail.sent[0]!.text)
+    await t.post(
+      `users/${user.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    expect((await reveal(older.id, user.email)).status).toBe(410)
+
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const newer = linkIn(mail.sent[1]!.text)
+    t.clock.advance(24 * 3600_000 + 1)
+    expect((await reveal(newer.id, user.email)).status).toBe(410)
+  })
+
+  it('reports a failed send in the 201 and the status; the reset stands', async () => {
+    const { mail, admin, user } = await setUp()
+    mail.failFor.add('help@acme.example')
+    const res = await linkReset(user.id, admin.accessToken, [user.email, 'help@acme.example'])
+    expect(res.status).toBe(201)
+    expect(res.json.delivery.failed).toEqual(['help@acme.example'])
+    const status = await t.get(`users/${user.id}/password-reset`, admin.accessToken)
+    expect(status.json).toMatchObject({
+      status: 'pending',
+      delivery: { failed: ['help@acme.example'] },
+    })
+    expect((await reveal(linkIn(mail.sent[0]!.text).id, user.email)).status).toBe(200)
+  })
+
+  it('refuses bad deliveries: no transport, too many, none or malformed recipients', async () => {
+    const { admin, user } = await setUp({ mailer: false })
+    const res = await linkReset(user.id, admin.accessToken, [user.email])
+    expect(res.status).toBe(422)
+    expect(res.json.code).toBe('MAIL_NOT_CONFIGURED')
+    const six = Array.from({ length: 6 }, (_, i) => `r${i}@acme.example`)
+    expect((await linkReset(user.id, admin.accessToken, six)).status).toBe(400)
+    expect((await linkReset(user.id, admin.accessToken, [])).status).toBe(400)
+    expect((await linkReset(user.id, admin.accessToken, ['not an email'])).status).toBe(400)
+    // Nothing changed: the user's password still works.
+    const signIn = await t.post('auth/sign-in', { email: user.email, password: user.password })
+    expect(signIn.json.status).toBe('signed_in')
+  })
+})
+
+describe('notices in the outbox', () => {
+  it('are written with the change they report and readable by the tenant admins only', async () => {
+    const { admin, user } = await setUp({ mailer: false })
+    const issued = await t.post(
+      `users/${user.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    await t.completeFirstSignIn(
+      user.email,
+      issued.json.temporaryPassword,
+      'another long passphrase 42',
+    )
+    await t.post('auth/forgot-password', { email: user.email })
+    const outbox = await t.get('outbox', admin.accessToken)
+    expect(outbox.status).toBe(200)
+    expect(outbox.json.mailConfigured).toBe(false)
+    const kinds = outbox.json.items.map((i: any) => `${i.kind}→${i.recipient}`)
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        `password_reset_by_admin→${user.email}`,
+        `password_changed→${user.email}`,
+        `forgot_password_request→${admin.email}`,
+      ]),
+    )
+    expect(JSON.stringify(outbox.json)).not.toContain(issued.json.temporaryPassword)
+    const other = await t.seedTenant('Other')
+    expect((await t.get('outbox', other.accessToken)).json.items).toEqual([
+      expect.objectContaining({ kind: 'password_changed', recipient: other.email }),
+    ])
+    const plain = await t.seedUser(admin.accessToken, 'user', 'bob@acme.example')
+    expect((await t.get('outbox', plain.accessToken)).status).toBe(403)
+  })
+})

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { openSealed } from '../../src/core/reveal-crypto.ts'
+import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
+
+// The reset pane's one-time link choice through the browser surface: forms in, HTML out.
+let t: TestApp
+afterEach(() => t.close())
+
+const ORIGIN = 'http://localhost'
+
+interface Browser {
+  cookies: Map<string, string>
+}
+
+function newBrowser(): Browser {
+  return { cookies: new Map() }
+}
+
+function remember(browser: Browser, response: Response) {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = ''] = line.split(';')
+    const [name = '', value = ''] = pair.split('=')
+    if (value === '' || /max-age=0/i.test(line)) browser.cookies.delete(name)
+    else browser.cookies.set(name, value)
+  }
+}
+
+function cookieHeader(browser: Browser) {
+  return [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+}
+
+async function open(browser: Browser, path: string) {
+  const response = await t.app.request(path, { headers: { Cookie: cookieHeader(browser) } })
+  remember(browser, response)
+  return { response, html: await response.text() }
+}
+
+async function submit(
+  browser: Browser,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = { Origin: ORIGIN },
+) {
+  const response = await t.app.request(path, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Cookie: cookieHeader(browser),
+      ...headers,
+    },
+    body: new URLSearchParams(fields).toString(),
+  })
+  remember(browser, response)
+  return { response, html: await response.text() }
+}
+
+async function signInAs(email: string, password: string) {
+  const browser = newBrowser()
+  const result = await submit(browser, '/sign-in', { email, password })
+  expect(result.response.status).toBe(303)
+  return browser
+}
+
+function formToken(html: string) {
+  return /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? ''
+}
+
+function temporaryPassword(html: string) {
+  return /<output[^>]*aria-label="Temporary password"[^>]*>([^<]+)<\/output>/.exec(html)?.[1]
+}
+
+const LINK = /http:\/\/localhost\/reveal\/([A-Za-z0-9_-]+)#([A-Za-z0-9_-]{43})/
+
+describe('the reset pane with a mail transport', () => {
+  it('sends one-time links, confirms where they went without the password, shows when opened', async () => {
+    const mail = recordingMailer()
+    t = await createTestApp({ mailer: mail.mailer })
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const browser = await signInAs(admin.email, admin.password)
+
+    const pane = await open(browser, `/admin/users/${user.id}/reset`)
+    expect(pane.html).toMatch(/<input[^>]*id="delivery-link"[^>]*>/)
+    expect(/<input[^>]*id="delivery-link"[^>]*>/.exec(pane.html)![0]).not.toContain('disabled')
+    expect(pane.html).toMatch(
+      /id="recipients"[^>]*value="bob@example.com"|value="bob@example.com"[^>]*id="recipients"/,
+    )
+
+    const token = formToken(pane.html)
+    const bad = await submit(browser, `/admin/users/${user.id}/reset`, {
+      formToken: token,
+      mode: 'generate',
+      delivery: 'link',
+      recipients: 'a@x.example, b@x.example, c@x.example, d@x.example, e@x.example, f@x.example',
+    })
+    expect(bad.response.status).toBe(422)
+    expect(bad.html).toContain('Enter one to five valid email addresses')
+
+    const sent = await submit(browser, `/admin/users/${user.id}/reset`, {
+      formToken: token,
+      mode: 'generate',
+      delivery: 'link',
+      recipients: 'bob@example.com, helpdesk@example.com',
+    })
+    expect(sent.response.status).toBe(200)
+    expect(sent.html).toContain('<h1>Password has been reset</h1>')
+    expect(sent.html).toContain('A one-time link was sent to')
+    expect(sent.html).toContain('<li>helpdesk@example.com</li>')
+    expect(sent.html).not.toContain('id="temporary-password"')
+    expect(temporaryPassword(sent.html)).toBeUndefined()
+
+    const links = mail.sent.filter((m) => LINK.test(m.text))
+    expect(links.map((m) => m.to)).toEqual(['bob@example.com', 'helpdesk@example.com'])
+    const [, id, key] = LINK.exec(links[0]!.text)!
+    const password = await openSealed(
+      key!,
+      (await t.post(`reveal/${id}`, { email: user.email })).json,
+    )
+    expect(sent.html).not.toContain(password)
+
+    const detail = await open(browser, `/admin/users/${user.id}`)
+    expect(detail.html).toContain('Link opened')
+    expect(detail.html).not.toContain('not opened yet')
+    expect(detail.html).not.toContain(password)
+  })
+
+  it('without a transport the link choice stays disabled and a forged one is refused', async () => {
+    t = await createTestApp()
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const browser = await signInAs(admin.email, admin.password)
+    const pane = await open(browser, `/admin/users/${user.id}/reset`)
+    expect(/<input[^>]*id="delivery-link"[^>]*>/.exec(pane.html)![0]).toContain('disabled')
+    const forged = await submit(browser, `/admin/users/${user.id}/reset`, {
+      formToken: formToken(pane.html),
+      mode: 'generate',
+      delivery: 'link',
+      recipients: 'bob@example.com',
+    })
+    expect(forged.response.status).toBe(422)
+    expect(forged.html).toContain('needs a mail transport')
+
+    // The notices wait for the admins to read them, with no secret among them.
+    const outbox = await open(browser, '/admin/outbox')
+    expect(outbox.response.status).toBe(200)
+    expect(outbox.html).toContain('<h1>Notifications</h1>')
+    expect(outbox.html).toContain('No mail transport is configured')
+    expect(outbox.html).toContain('The password was changed')
+    expect(outbox.html).toContain('<td>bob@example.com</td>')
+    const user2 = await signInAs(user.email, user.password)
+    expect((await open(user2, '/admin/outbox')).response.status).toBe(403)
+  })
+})
