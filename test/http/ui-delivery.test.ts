@@ -122,6 +122,27 @@ describe('the reset pane with a mail transport', () => {
     expect(detail.html).toContain('Link opened')
     expect(detail.html).not.toContain('not opened yet')
     expect(detail.html).not.toContain(password)
+
+    // "Send a new link": one click, the same recipients, a new reset that voids the old links.
+    const newLink = /<form method="post" action="[^"]*\/reset" class="actions">(.*?)<\/form>/s.exec(
+      detail.html,
+    )
+    expect(newLink?.[1]).toContain('Send a new link')
+    const fields = Object.fromEntries(
+      [...newLink![1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(
+        ([, name, value]) => [name!, value!],
+      ),
+    )
+    expect(fields.recipients).toBe('bob@example.com, helpdesk@example.com')
+    const before = mail.sent.length
+    const resent = await submit(browser, `/admin/users/${user.id}/reset`, fields)
+    expect(resent.response.status).toBe(200)
+    expect(resent.html).toContain('A one-time link was sent to')
+    expect(mail.sent.slice(before).filter((m) => LINK.test(m.text))).toHaveLength(2)
+    // The same click again (Back, resubmit) sends nothing more.
+    const again = await submit(browser, `/admin/users/${user.id}/reset`, fields)
+    expect(again.response.status).toBe(409)
+    expect(mail.sent.slice(before).filter((m) => LINK.test(m.text))).toHaveLength(2)
   })
 
   it('without a transport the link choice stays disabled and a forged one is refused', async () => {

@@ -132,6 +132,7 @@ export function adminPages() {
           issuedBy: reset.issuedBy ? describeUser(page, actor, reset.issuedBy, names) : null,
         },
         events: audit.items.map((event) => toAuditRow(page, actor, event, names)),
+        newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
       }),
     )
   })

@@ -495,6 +495,8 @@ export function UserDetailPage(props: {
   user: UserRowProps
   reset: ResetStatusProps
   events: AuditRowProps[]
+  /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
+  newLinkToken?: string
 }) {
   const { t, lang } = props.page
   const { user, reset } = props
@@ -562,6 +564,14 @@ export function UserDetailPage(props: {
             ) : null}
           </dl>
         )}
+        {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
+          <SendNewLinkForm
+            t={t}
+            userId={user.id}
+            recipients={reset.delivery.recipients}
+            formToken={props.newLinkToken}
+          />
+        ) : null}
       </section>
       <section class="card">
         <h2>{t.auditTrail}</h2>
@@ -714,5 +724,27 @@ export function OutboxPage(props: {
         </div>
       )}
     </Layout>
+  )
+}
+
+/**
+ * One click to send a fresh link to the same recipients after a failed send or a lost mail: a new
+ * reset (which voids the old links), with its own one-time form token as the Idempotency-Key.
+ */
+function SendNewLinkForm(props: {
+  t: Copy
+  userId: string
+  recipients: string[]
+  formToken: string
+}) {
+  return (
+    <form method="post" action={`/admin/users/${props.userId}/reset`} class="actions">
+      <input type="hidden" name="formToken" value={props.formToken} />
+      <input type="hidden" name="mode" value="generate" />
+      <input type="hidden" name="requireChange" value="true" />
+      <input type="hidden" name="delivery" value="link" />
+      <input type="hidden" name="recipients" value={props.recipients.join(', ')} />
+      <button type="submit">{props.t.sendNewLink}</button>
+    </form>
   )
 }
