@@ -11,7 +11,7 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import { insertWhere } from '../db/database.ts'
+import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import { recoveryCodes, sessions, users } from '../db/schema.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
@@ -38,12 +38,19 @@ export function hasTotp(user: Pick<UserRow, 'totpConfirmedAt'>): boolean {
 
 /** Whether the user has a confirmed authenticator (for `GET /me`). */
 export async function hasTotpEnrolled(deps: Deps, userId: string): Promise<boolean> {
-  const [row] = await deps.database.db
-    .select({ totpConfirmedAt: users.totpConfirmedAt })
-    .from(users)
-    .where(eq(users.id, userId))
+  // Prepared once per database: `GET /me` is among the hottest paths.
+  const [row] = await totpConfirmedQuery(deps.database.db).all({ userId })
   return row !== undefined && hasTotp(row)
 }
+
+const totpConfirmedQuery = (db: AppDb) =>
+  prepared(db, 'user-totp-confirmed', (db) =>
+    db
+      .select({ totpConfirmedAt: users.totpConfirmedAt })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('userId')))
+      .prepare(),
+  )
 
 function keyring(deps: Deps): Keyring {
   // Only the operator CLI runs without keys, and it never touches a second factor.
