@@ -100,7 +100,9 @@ describe('a reset delivered as one-time links', () => {
     const { mail, admin, user } = await setUp()
     await linkReset(user.id, admin.accessToken, [user.email])
     const { id, key } = linkIn(mail.sent[0]!.text)
-    const damaged = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A')
+    // The first character: the last one of 43 carries two unused bits, and a change there may
+    // decode to the very same key.
+    const damaged = (key.startsWith('A') ? 'B' : 'A') + key.slice(1)
     const refused = await t.post(`reveal/${id}`, {
       email: user.email,
       keyCheck: await keyCheckOf(damaged),
