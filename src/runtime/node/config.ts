@@ -6,7 +6,7 @@ import {
   type SharedConfig,
   SharedEnvSchema,
   toSharedConfig,
-} from '../shared-config.ts'
+} from '../common-config.ts'
 
 // What the server and the CLI both read: the service's settings and the database file.
 const StorageEnvSchema = SharedEnvSchema.extend({

@@ -7,7 +7,7 @@ import {
   decodeSigningKey,
   ENCRYPTION_KEY_RULE,
   SIGNING_KEY_RULE,
-} from '../shared-config.ts'
+} from '../common-config.ts'
 import { ConfigError } from './config.ts'
 
 /** A server key kept in configuration or, failing that, in an owner-only file beside the database. */

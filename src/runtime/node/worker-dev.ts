@@ -37,10 +37,11 @@ process.stdout.write(
     `-H 'authorization: Bearer ${setupToken}' -H 'content-type: application/json' ` +
     `-d '{"tenantName":"Acme","adminEmail":"admin@example.com"}'\n\n`,
 )
-const publicUrl = process.env.ONCEPASS_PUBLIC_URL ?? `http://127.0.0.1:${port}`
+// The public origin is the dev server's own; another can be given with --var, passed through.
+const publicUrl = `http://127.0.0.1:${port}`
 const dev = spawn(
   'npx',
-  ['wrangler', 'dev', ...args, '--var', `ONCEPASS_PUBLIC_URL:${publicUrl}`],
+  ['wrangler', 'dev', '--var', `ONCEPASS_PUBLIC_URL:${publicUrl}`, ...args],
   {
     stdio: ['ignore', 'inherit', 'inherit'],
   },

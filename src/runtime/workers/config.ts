@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type SharedConfig, SharedEnvSchema, toSharedConfig } from '../shared-config.ts'
+import { type SharedConfig, SharedEnvSchema, toSharedConfig } from '../common-config.ts'
 
 const WorkerEnvSchema = SharedEnvSchema.extend({
   // On Workers there is no disk to keep a generated key on: the secret is required.

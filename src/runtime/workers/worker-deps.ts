@@ -8,7 +8,7 @@ import type { Keyring } from '../../core/secret-box.ts'
 import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
-import { decodeEncryptionKey, encryptionKeyring } from '../shared-config.ts'
+import { decodeEncryptionKey, encryptionKeyring } from '../common-config.ts'
 import { createWasmArgon2Hasher } from './argon2-hasher.ts'
 import type { WorkerConfig } from './config.ts'
 
