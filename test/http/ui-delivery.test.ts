@@ -1,73 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSealed } from '../../src/core/reveal-crypto.ts'
+import { formBrowser, formToken, temporaryPassword } from '../helpers/form-browser.ts'
 import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
 
 // The reset pane's one-time link choice through the browser surface: forms in, HTML out.
 let t: TestApp
 afterEach(() => t.close())
 
-const ORIGIN = 'http://localhost'
-
-interface Browser {
-  cookies: Map<string, string>
-}
-
-function newBrowser(): Browser {
-  return { cookies: new Map() }
-}
-
-function remember(browser: Browser, response: Response) {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';')
-    const [name = '', value = ''] = pair.split('=')
-    if (value === '' || /max-age=0/i.test(line)) browser.cookies.delete(name)
-    else browser.cookies.set(name, value)
-  }
-}
-
-function cookieHeader(browser: Browser) {
-  return [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-}
-
-async function open(browser: Browser, path: string) {
-  const response = await t.app.request(path, { headers: { Cookie: cookieHeader(browser) } })
-  remember(browser, response)
-  return { response, html: await response.text() }
-}
-
-async function submit(
-  browser: Browser,
-  path: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = { Origin: ORIGIN },
-) {
-  const response = await t.app.request(path, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Cookie: cookieHeader(browser),
-      ...headers,
-    },
-    body: new URLSearchParams(fields).toString(),
-  })
-  remember(browser, response)
-  return { response, html: await response.text() }
-}
-
-async function signInAs(email: string, password: string) {
-  const browser = newBrowser()
-  const result = await submit(browser, '/sign-in', { email, password })
-  expect(result.response.status).toBe(303)
-  return browser
-}
-
-function formToken(html: string) {
-  return /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? ''
-}
-
-function temporaryPassword(html: string) {
-  return /<output[^>]*aria-label="Temporary password"[^>]*>([^<]+)<\/output>/.exec(html)?.[1]
-}
+const { open, submit, signInAs } = formBrowser(() => t.app)
 
 const LINK = /http:\/\/localhost\/reveal\/([A-Za-z0-9_-]+)#([A-Za-z0-9_-]{43})/
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
+import { formBrowser, formToken, temporaryPassword } from '../helpers/form-browser.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // The browser surface through the same app: forms in, HTML out, cookie sessions on the API's
@@ -11,67 +12,7 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 const ORIGIN = 'http://localhost'
-
-interface Browser {
-  cookies: Map<string, string>
-}
-
-function newBrowser(): Browser {
-  return { cookies: new Map() }
-}
-
-function remember(browser: Browser, response: Response) {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';')
-    const [name = '', value = ''] = pair.split('=')
-    if (value === '' || /max-age=0/i.test(line)) browser.cookies.delete(name)
-    else browser.cookies.set(name, value)
-  }
-}
-
-function cookieHeader(browser: Browser) {
-  return [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-}
-
-async function open(browser: Browser, path: string) {
-  const response = await t.app.request(path, { headers: { Cookie: cookieHeader(browser) } })
-  remember(browser, response)
-  return { response, html: await response.text() }
-}
-
-async function submit(
-  browser: Browser,
-  path: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = { Origin: ORIGIN },
-) {
-  const response = await t.app.request(path, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Cookie: cookieHeader(browser),
-      ...headers,
-    },
-    body: new URLSearchParams(fields).toString(),
-  })
-  remember(browser, response)
-  return { response, html: await response.text() }
-}
-
-async function signInAs(email: string, password: string) {
-  const browser = newBrowser()
-  const result = await submit(browser, '/sign-in', { email, password })
-  expect(result.response.status).toBe(303)
-  return browser
-}
-
-function formToken(html: string) {
-  return /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? ''
-}
-
-function temporaryPassword(html: string) {
-  return /<output[^>]*aria-label="Temporary password"[^>]*>([^<]+)<\/output>/.exec(html)?.[1]
-}
+const { newBrowser, open, submit, signInAs } = formBrowser(() => t.app)
 
 describe('sign-in page', () => {
   it('sends a signed-out visitor from / to /sign-in, which has the named controls', async () => {
