@@ -2,7 +2,8 @@
  * `npm run bench`: starts oncepass on loopback with a fresh database, seeds users through the
  * public API, and measures with autocannon. Prints a table and writes the same as JSON
  * (bench-results.json). Options: `--runs N` (default 3; medians are reported), `--seconds S`
- * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself).
+ * (per phase, default 10), `--quick` (1 run of 2 s phases: a smoke test of the script itself),
+ * `--cpu-prof DIR` (the server writes a V8 CPU profile into DIR when it stops).
  * The web UI is measured as a browser uses it: an admin signs in through the sign-in form and
  * holds the session cookie; the Users page is probed during the 32-connection sign-in storm, and
  * the HTML of the Users page and of the reset confirmation is weighed.
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results.json' },
+    'cpu-prof': { type: 'string' },
   },
 })
 const RUNS = args.quick ? 1 : Number(args.runs)
@@ -95,7 +97,12 @@ async function startServer(dir: string): Promise<Server & { startMs: number }> {
   // The same flags as the start script in package.json.
   const child = spawn(
     process.execPath,
-    ['--single-threaded-gc', '--enable-source-maps', 'dist/node/main.js'],
+    [
+      '--single-threaded-gc',
+      '--enable-source-maps',
+      ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []),
+      'dist/node/main.js',
+    ],
     {
       cwd: ROOT,
       env: {

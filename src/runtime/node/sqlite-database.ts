@@ -27,11 +27,14 @@ export interface SqliteDatabase extends Database {
 
 /**
  * How long a write keeps asking for the write lock that another process (the CLI, an operator's
- * sqlite3 shell) holds, before it is answered `503 DATABASE_BUSY`. The wait is asynchronous: the
- * connection's own busy_timeout is 0 while serving, because better-sqlite3 waits for a lock by
- * sleeping on the event loop, which would stall every other request for as long as it waits.
+ * sqlite3 shell) holds, before it is answered `503 DATABASE_BUSY`. The wait is asynchronous:
+ * better-sqlite3 waits for a lock by sleeping on the event loop, which stalls every other request
+ * for as long as it sleeps, so while serving the connection's own busy_timeout is only
+ * `SERVING_BUSY_TIMEOUT_MS` and the rest of the wait is `writeAtomically`'s timers.
  */
 export const WRITE_LOCK_WAIT_MS = 2000
+/** SQLite's own wait for a lock while serving: long enough to ride out a brief one, never a stall. */
+export const SERVING_BUSY_TIMEOUT_MS = 5
 /** The longest pause between two tries for the lock: also the most a write waits once it is free. */
 const MAX_RETRY_DELAY_MS = 100
 /** At start-up nothing is served yet, so migrations may block on the lock for this long. */
@@ -94,7 +97,7 @@ export function openSqliteDatabase(
     queries.map((query) => statementFor(query.sql).run(...query.params).changes),
   )
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
-  sqlite.pragma('busy_timeout = 0')
+  sqlite.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
   const waitMs = options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS
   return {
     db,
