@@ -164,28 +164,35 @@ export async function refreshSession(
 
 type RefreshTokenRow = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>
 
+// Every page a signed-in browser opens runs it (see browser-sessions.ts): prepared once.
+const refreshTokenQuery = (db: AppDb) =>
+  prepared(db, 'refresh-token-with-session', (db) =>
+    db
+      .select({
+        sessionId: sessions.id,
+        rotatedAt: refreshTokens.rotatedAt,
+        tokenExpiresAt: refreshTokens.expiresAt,
+        sessionExpiresAt: sessions.expiresAt,
+        revokedAt: sessions.revokedAt,
+        sessionVersion: sessions.credentialVersion,
+        userId: users.id,
+        tenantId: users.tenantId,
+        role: users.role,
+        email: users.email,
+        displayName: users.displayName,
+        userVersion: users.credentialVersion,
+        mustChangePassword: users.mustChangePassword,
+      })
+      .from(refreshTokens)
+      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
+      .prepare(),
+  )
+
 /** The refresh token with its session and user, whatever their state. */
 export async function findRefreshToken(deps: Deps, tokenHash: string) {
-  const [row] = await deps.database.db
-    .select({
-      sessionId: sessions.id,
-      rotatedAt: refreshTokens.rotatedAt,
-      tokenExpiresAt: refreshTokens.expiresAt,
-      sessionExpiresAt: sessions.expiresAt,
-      revokedAt: sessions.revokedAt,
-      sessionVersion: sessions.credentialVersion,
-      userId: users.id,
-      tenantId: users.tenantId,
-      role: users.role,
-      email: users.email,
-      displayName: users.displayName,
-      userVersion: users.credentialVersion,
-      mustChangePassword: users.mustChangePassword,
-    })
-    .from(refreshTokens)
-    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(refreshTokens.tokenHash, tokenHash))
+  const [row] = await refreshTokenQuery(deps.database.db).all({ tokenHash })
   return row
 }
 

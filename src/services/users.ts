@@ -132,13 +132,25 @@ export async function listUsers(
   return { items: page.map(toUserView), nextCursor: resumeAt ? encodeCursor(resumeAt) : null }
 }
 
+// The Users page's query, prepared once: every page view of an admin runs it.
+const tenantUsersQuery = (db: AppDb) =>
+  prepared(db, 'tenant-users-after', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.tenantId, sql.placeholder('tenantId')),
+          gt(users.email, sql.placeholder('after')),
+        ),
+      )
+      .orderBy(asc(users.email))
+      .limit(sql.placeholder('take'))
+      .prepare(),
+  )
+
 function tenantUsersAfter(db: AppDb, tenantId: string, after: string, take: number) {
-  return db
-    .select()
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), gt(users.email, after)))
-    .orderBy(asc(users.email))
-    .limit(take)
+  return tenantUsersQuery(db).all({ tenantId, after, take })
 }
 
 /** Shorter searches cannot use the trigram index: they match the start of the email instead. */

@@ -78,23 +78,13 @@ export function openSqliteDatabase(
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  const db = drizzle(withStorageErrors(sqlite), { schema })
+  const prepare = cachedStatements(sqlite)
+  const db = drizzle(withStorageErrors(sqlite, prepare), { schema })
   const dialect = new SQLiteSyncDialect()
-  // Writes repeat the same few SQL texts with new values: parse each text once.
-  const statements = new Map<string, BetterSqlite3.Statement>()
-  const statementFor = (text: string) => {
-    let statement = statements.get(text)
-    if (!statement) {
-      if (statements.size >= 256) statements.delete(statements.keys().next().value!)
-      statement = sqlite.prepare(text)
-      statements.set(text, statement)
-    }
-    return statement
-  }
   // better-sqlite3 is synchronous: the statements run back to back in one transaction (IMMEDIATE:
   // the write lock taken up front), and a throw anywhere rolls all of them back.
   const runAll = sqlite.transaction((queries: { sql: string; params: unknown[] }[]) =>
-    queries.map((query) => statementFor(query.sql).run(...query.params).changes),
+    queries.map((query) => prepare(query.sql).run(...query.params).changes),
   )
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
   sqlite.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
@@ -129,28 +119,72 @@ function retryDelay(attempt: number): number {
   return ceiling / 2 + (random! / 2 ** 32) * (ceiling / 2)
 }
 
+/** Statements kept per SQL text; a text beyond this many pushes out the least recently used. */
+const STATEMENT_CACHE_SIZE = 512
+
 /**
- * The connection as drizzle sees it: every statement it prepares answers a busy or full database
- * with the same AppErrors as `writeAtomically` (a single-statement write, a read during recovery),
- * not with an anonymous 500. Without retries: drizzle's calls are synchronous.
+ * `prepare`, parsing each SQL text once: requests repeat the same few texts with new values, and
+ * SQLite's parse and plan of a text costs more than running it.
  */
-function withStorageErrors(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
-  const prepare = (text: string) => {
-    const statement = sqlite.prepare(text)
-    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
-      const original = statement[method] as (...args: unknown[]) => unknown
-      Object.defineProperty(statement, method, {
-        value: function (this: unknown, ...args: unknown[]) {
-          try {
-            return original.apply(this, args)
-          } catch (error) {
-            throw toStorageError(error)
-          }
-        },
-      })
+function cachedStatements(sqlite: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>()
+  return (text: string): BetterSqlite3.Statement => {
+    let statement = statements.get(text)
+    if (statement) {
+      statements.delete(text)
+    } else {
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        statements.delete(statements.keys().next().value!)
+      }
+      statement = prepareShareable(sqlite, text)
     }
+    statements.set(text, statement)
     return statement
   }
+}
+
+/**
+ * A statement that never changes mode, so that everyone given it gets what they asked for:
+ * `raw()` (drizzle's selects read rows as arrays) answers with a second statement of the same
+ * text that is raw for good, instead of switching this one.
+ */
+function prepareShareable(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  const statement = withMappedErrors(sqlite.prepare(text))
+  if (!statement.reader) return statement
+  let raw: BetterSqlite3.Statement | undefined
+  Object.defineProperty(statement, 'raw', {
+    value: (toggle = true) =>
+      toggle ? (raw ??= withMappedErrors(sqlite.prepare(text).raw(true))) : statement,
+  })
+  return statement
+}
+
+/** A busy or full database as the AppErrors the HTTP layer answers 503 with. */
+function withMappedErrors(statement: BetterSqlite3.Statement): BetterSqlite3.Statement {
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = statement[method] as (...args: unknown[]) => unknown
+    Object.defineProperty(statement, method, {
+      value: function (this: unknown, ...args: unknown[]) {
+        try {
+          return original.apply(this, args)
+        } catch (error) {
+          throw toStorageError(error)
+        }
+      },
+    })
+  }
+  return statement
+}
+
+/**
+ * The connection as drizzle sees it: its statements come from the cache, so a single-statement
+ * write or a read during recovery gets the same AppErrors as `writeAtomically`, not an anonymous
+ * 500. Without retries: drizzle's calls are synchronous.
+ */
+function withStorageErrors(
+  sqlite: BetterSqlite3.Database,
+  prepare: (text: string) => BetterSqlite3.Statement,
+): BetterSqlite3.Database {
   return new Proxy(sqlite, {
     get(target, property) {
       if (property === 'prepare') return prepare
