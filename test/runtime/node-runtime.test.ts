@@ -132,29 +132,29 @@ describe('SQLite connections', () => {
   })
 })
 
-  it('parses each SQL text once, and a statement read as raw rows stays objects for everyone else', async () => {
-    const database = openSqliteDatabase(':memory:')
-    // The connection drizzle was given (the port's type does not name it).
-    const client = (database.db as unknown as { $client: typeof database.sqlite }).$client
-    const text = "select 'one' as name, 1 as n"
-    const first = client.prepare(text)
-    expect(client.prepare(text)).toBe(first)
-    expect(first.raw().all()).toEqual([['one', 1]])
-    expect(client.prepare(text).all()).toEqual([{ name: 'one', n: 1 }])
-    expect(first.get()).toEqual({ name: 'one', n: 1 })
+it('parses each SQL text once, and a statement read as raw rows stays objects for everyone else', async () => {
+  const database = openSqliteDatabase(':memory:')
+  // The connection drizzle was given (the port's type does not name it).
+  const client = (database.db as unknown as { $client: typeof database.sqlite }).$client
+  const text = "select 'one' as name, 1 as n"
+  const first = client.prepare(text)
+  expect(client.prepare(text)).toBe(first)
+  expect(first.raw().all()).toEqual([['one', 1]])
+  expect(client.prepare(text).all()).toEqual([{ name: 'one', n: 1 }])
+  expect(first.get()).toEqual({ name: 'one', n: 1 })
 
-    // Through drizzle: the same select as rows of fields and as plain objects.
-    const { sql } = await import('drizzle-orm')
-    await database.writeAtomically([
-      sql`insert into tenants (id, name, created_at) values ('t1', 'one', 1)`,
-    ])
-    const { tenants } = await import('../../src/db/schema.ts')
-    for (let i = 0; i < 3; i++) {
-      expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 't1' }])
-      expect(database.db.all(sql`select "id" from "tenants"`)).toEqual([{ id: 't1' }])
-    }
-    database.close()
-  })
+  // Through drizzle: the same select as rows of fields and as plain objects.
+  const { sql } = await import('drizzle-orm')
+  await database.writeAtomically([
+    sql`insert into tenants (id, name, created_at) values ('t1', 'one', 1)`,
+  ])
+  const { tenants } = await import('../../src/db/schema.ts')
+  for (let i = 0; i < 3; i++) {
+    expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 't1' }])
+    expect(database.db.all(sql`select "id" from "tenants"`)).toEqual([{ id: 't1' }])
+  }
+  database.close()
+})
 
 describe('CLI', () => {
   it('tenant create --json prints one JSON object, and the admin must change the password', async () => {
