@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
+import { CHECKPOINT_DELAY_MS } from '../../src/runtime/node/sqlite-checkpoints.ts'
 import {
   openSqliteDatabase,
   SERVING_BUSY_TIMEOUT_MS,
@@ -130,30 +131,54 @@ describe('SQLite connections', () => {
     expect(database.sqlite.prepare('select count(*) as n from tenants').get()).toEqual({ n: 0 })
     database.close()
   })
-})
 
-it('parses each SQL text once, and a statement read as raw rows stays objects for everyone else', async () => {
-  const database = openSqliteDatabase(':memory:')
-  // The connection drizzle was given (the port's type does not name it).
-  const client = (database.db as unknown as { $client: typeof database.sqlite }).$client
-  const text = "select 'one' as name, 1 as n"
-  const first = client.prepare(text)
-  expect(client.prepare(text)).toBe(first)
-  expect(first.raw().all()).toEqual([['one', 1]])
-  expect(client.prepare(text).all()).toEqual([{ name: 'one', n: 1 }])
-  expect(first.get()).toEqual({ name: 'one', n: 1 })
+  it('parses each SQL text once, and a statement read as raw rows stays objects for everyone else', async () => {
+    const database = openSqliteDatabase(':memory:')
+    // The connection drizzle was given (the port's type does not name it).
+    const client = (database.db as unknown as { $client: typeof database.sqlite }).$client
+    const text = "select 'one' as name, 1 as n"
+    const first = client.prepare(text)
+    expect(client.prepare(text)).toBe(first)
+    expect(first.raw().all()).toEqual([['one', 1]])
+    expect(client.prepare(text).all()).toEqual([{ name: 'one', n: 1 }])
+    expect(first.get()).toEqual({ name: 'one', n: 1 })
 
-  // Through drizzle: the same select as rows of fields and as plain objects.
-  const { sql } = await import('drizzle-orm')
-  await database.writeAtomically([
-    sql`insert into tenants (id, name, created_at) values ('t1', 'one', 1)`,
-  ])
-  const { tenants } = await import('../../src/db/schema.ts')
-  for (let i = 0; i < 3; i++) {
-    expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 't1' }])
-    expect(database.db.all(sql`select "id" from "tenants"`)).toEqual([{ id: 't1' }])
-  }
-  database.close()
+    // Through drizzle: the same select as rows of fields and as plain objects.
+    const { sql } = await import('drizzle-orm')
+    await database.writeAtomically([
+      sql`insert into tenants (id, name, created_at) values ('t1', 'one', 1)`,
+    ])
+    const { tenants } = await import('../../src/db/schema.ts')
+    for (let i = 0; i < 3; i++) {
+      expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 't1' }])
+      expect(database.db.all(sql`select "id" from "tenants"`)).toEqual([{ id: 't1' }])
+    }
+    database.close()
+  })
+
+  it('checkpoints the WAL on its own thread, not inside a commit on the event loop', async () => {
+    const { sql } = await import('drizzle-orm')
+    const fileGrowth = async (backgroundCheckpoints: boolean) => {
+      const path = join(tempDir(), 'x.sqlite')
+      const database = openSqliteDatabase(path, { backgroundCheckpoints })
+      const autocheckpoint = database.sqlite.pragma('wal_autocheckpoint', { simple: true })
+      const before = statSync(path).size
+      await database.writeAtomically([
+        sql`create table filler (data blob)`,
+        sql`insert into filler values (randomblob(1000000))`,
+      ])
+      // The megabyte is in the WAL; only a checkpoint copies it into the file.
+      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_DELAY_MS + 500))
+      const growth = statSync(path).size - before
+      await database.close()
+      return { autocheckpoint, growth }
+    }
+    const background = await fileGrowth(true)
+    expect(background.autocheckpoint).toBe(0)
+    expect(background.growth).toBeGreaterThan(1_000_000)
+    // Without it, SQLite's own checkpoint waits for 1,000 pages (about 4 MB) of WAL.
+    expect(await fileGrowth(false)).toEqual({ autocheckpoint: 1000, growth: 0 })
+  })
 })
 
 describe('CLI', () => {

@@ -103,7 +103,7 @@ async function main(argv: string[]) {
     failure = describeFailure(error)
   } finally {
     // Closed before any exit: process.exit() inside the try would skip this.
-    database?.close()
+    await database?.close()
   }
   if (failure !== undefined) fail(failure)
 }

@@ -30,7 +30,7 @@ function exitOnConfigError<T>(load: () => T): T {
 
 const config = exitOnConfigError(() => loadConfig())
 // The database first: it creates the owner-only folder the generated key file goes into.
-const database = openSqliteDatabase(config.databasePath)
+const database = openSqliteDatabase(config.databasePath, { backgroundCheckpoints: true })
 const signingKey = exitOnConfigError(() =>
   loadSigningKey(config.signingKey, config.databasePath, logger),
 )
@@ -83,8 +83,8 @@ function shutdown(signal: string) {
   }, 10_000)
   force.unref()
   clearInterval(outboxTimer)
-  server.close(() => {
-    database.close()
+  server.close(async () => {
+    await database.close()
     logger.info('server_stopped', {})
     stdout.flush()
     process.exit(0)

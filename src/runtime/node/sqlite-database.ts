@@ -8,6 +8,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../../core/errors.ts'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
+import { checkpointInBackground } from './sqlite-checkpoints.ts'
 
 /** The `drizzle/` folder of the package, found from this module whether run from source or bundled. */
 export const MIGRATIONS_FOLDER = findMigrationsFolder(dirname(fileURLToPath(import.meta.url)))
@@ -22,7 +23,8 @@ function findMigrationsFolder(start: string): string {
 export interface SqliteDatabase extends Database {
   /** The raw connection, for pragmas checks and shutdown. */
   sqlite: BetterSqlite3.Database
-  close(): void
+  /** Closes the connection (and the checkpoint thread's, when there is one). */
+  close(): Promise<void>
 }
 
 /**
@@ -37,6 +39,8 @@ export const WRITE_LOCK_WAIT_MS = 2000
 export const SERVING_BUSY_TIMEOUT_MS = 5
 /** The longest pause between two tries for the lock: also the most a write waits once it is free. */
 const MAX_RETRY_DELAY_MS = 100
+/** SQLite's default: an automatic checkpoint once the WAL holds this many pages. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000
 /** At start-up nothing is served yet, so migrations may block on the lock for this long. */
 const STARTUP_BUSY_TIMEOUT_MS = 5000
 
@@ -63,10 +67,13 @@ export function toStorageError(error: unknown): unknown {
  * Failures every write must survive: a write that finds the lock taken retries with backoff for
  * `writeLockWaitMs` and then throws `DATABASE_BUSY`; a write the disk (or `max_page_count`) has no
  * room for throws `STORAGE_FULL`. Either way the transaction is rolled back: nothing changed.
+ *
+ * `backgroundCheckpoints` (the server's choice) moves SQLite's WAL checkpoints off the event loop,
+ * onto a worker thread (see sqlite-checkpoints.ts); short-lived processes keep SQLite's own.
  */
 export function openSqliteDatabase(
   path: string,
-  options: { migrate?: boolean; writeLockWaitMs?: number } = {},
+  options: { migrate?: boolean; writeLockWaitMs?: number; backgroundCheckpoints?: boolean } = {},
 ): SqliteDatabase {
   const onDisk = path !== ':memory:'
   const created = onDisk && !existsSync(path)
@@ -89,6 +96,13 @@ export function openSqliteDatabase(
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
   sqlite.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
   const waitMs = options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS
+  const checkpoints =
+    options.backgroundCheckpoints && onDisk
+      ? checkpointInBackground(path, () =>
+          sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`),
+        )
+      : undefined
+  if (checkpoints) sqlite.pragma('wal_autocheckpoint = 0')
   return {
     db,
     sqlite,
@@ -97,7 +111,9 @@ export function openSqliteDatabase(
       const deadline = performance.now() + waitMs
       for (let attempt = 0; ; attempt++) {
         try {
-          return runAll.immediate(queries)
+          const changes = runAll.immediate(queries)
+          checkpoints?.afterCommit()
+          return changes
         } catch (error) {
           const mapped = toStorageError(error)
           if (!(mapped instanceof AppError && mapped.code === 'DATABASE_BUSY')) throw mapped
@@ -108,7 +124,11 @@ export function openSqliteDatabase(
         }
       }
     },
-    close: () => sqlite.close(),
+    async close() {
+      // The checkpoint thread's connection first: the last one to close folds the WAL back in.
+      await checkpoints?.close()
+      sqlite.close()
+    },
   }
 }
 
