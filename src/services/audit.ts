@@ -96,7 +96,7 @@ export function auditStatement(
 
 /** Writes a single audit row on its own (for outcomes that change nothing else). */
 export async function recordAudit(deps: Deps, meta: RequestMeta, input: AuditInput): Promise<void> {
-  await deps.database.db.insert(auditEvents).values(auditRow(deps, meta, input))
+  await deps.database.writeAtomically([auditStatement(deps, meta, input)])
 }
 
 export interface AuditEventView {

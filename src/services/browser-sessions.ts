@@ -25,10 +25,12 @@ export async function authenticateBrowserSession(deps: Deps, token: string): Pro
   const idleMs = deps.settings.refreshIdleSeconds * 1000
   // Slide the idle timeout at most once per half-window, not on every page.
   if (row.tokenExpiresAt - now < idleMs / 2) {
-    await deps.database.db
-      .update(refreshTokens)
-      .set({ expiresAt: Math.min(now + idleMs, row.sessionExpiresAt) })
-      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt)))
+    await deps.database.writeAtomically([
+      deps.database.db
+        .update(refreshTokens)
+        .set({ expiresAt: Math.min(now + idleMs, row.sessionExpiresAt) })
+        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt))),
+    ])
   }
   return {
     id: row.userId,

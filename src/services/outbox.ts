@@ -91,14 +91,18 @@ export async function deliverOutbox(
     if (claimed !== 1) continue
     try {
       await deps.mailer.send(JSON.parse(row.payload) as OutboxNotice)
-      await deps.database.db
-        .update(outbox)
-        .set({ sentAt: deps.clock.now(), lastError: null })
-        .where(eq(outbox.id, row.id))
+      await deps.database.writeAtomically([
+        deps.database.db
+          .update(outbox)
+          .set({ sentAt: deps.clock.now(), lastError: null })
+          .where(eq(outbox.id, row.id)),
+      ])
       result.sent++
     } catch (error) {
       const code = sendErrorCode(error)
-      await deps.database.db.update(outbox).set({ lastError: code }).where(eq(outbox.id, row.id))
+      await deps.database.writeAtomically([
+        deps.database.db.update(outbox).set({ lastError: code }).where(eq(outbox.id, row.id)),
+      ])
       deps.logger.warn('outbox_send_failed', { noticeId: row.id, kind: row.kind, error: code })
       result.failed++
     }

@@ -37,8 +37,8 @@ const firstNames = [...FIRST, ...FIRST_MORE]
 
 const dir = mkdtempSync(join(tmpdir(), 'oncepass-scale-'))
 const path = join(dir, 'oncepass.sqlite')
-// As the server opens it: checkpoints on their own thread.
-const database = openSqliteDatabase(path, { backgroundCheckpoints: true })
+// As the server opens it: writes (and so checkpoints) on the writer thread.
+const database = openSqliteDatabase(path, { writerThread: true })
 const hasher = createArgon2Hasher()
 const deps = createNodeDeps(
   {
@@ -89,6 +89,8 @@ async function seed(): Promise<{ tenantId: string; adminToken: string; seedMs: n
     .pluck()
     .get() as string
   const firstRowid = (sqlite.prepare('select max(rowid) from users').pluck().get() as number) + 1
+  // The bulk load writes on this connection, which serves reads only (the app writes on its thread).
+  sqlite.pragma('query_only = OFF')
   sqlite.pragma('synchronous = OFF')
   sqlite.exec('drop trigger users_search_insert')
   const insert = sqlite.prepare(
@@ -113,6 +115,7 @@ async function seed(): Promise<{ tenantId: string; adminToken: string; seedMs: n
   sqlite.pragma('synchronous = FULL')
   // Not left to the first timed write: folding a gigabyte of WAL back into the file.
   sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  sqlite.pragma('query_only = ON')
   const seedMs = performance.now() - started
   const challenge = await call('POST', 'auth/sign-in', undefined, {
     email: 'admin@scale.test',

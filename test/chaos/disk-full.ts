@@ -59,7 +59,8 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
         },
       )
 
-    sqlite.pragma(`max_page_count = ${sqlite.pragma('page_count', { simple: true })}`)
+    // On the connection that writes (the writer thread's): a pragma run as the app runs a write.
+    await t.run(`pragma max_page_count = ${sqlite.pragma('page_count', { simple: true })}`)
 
     // Resets until one needs a page the file may not have.
     let resetsBeforeFull = 0
@@ -111,7 +112,7 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
       sessionWritten: count('sessions') > sessionsBefore,
     }
 
-    sqlite.pragma('max_page_count = 1073741823')
+    await t.run('pragma max_page_count = 1073741823')
     const afterRecovery = {
       sameKeyReset: (await reset(failed.key)).status,
       wrongPassword: (

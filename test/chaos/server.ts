@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { appendFileSync, mkdirSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
 
 // The real server as an operator runs it (the `npm start` bundle), on loopback only, for the
@@ -13,22 +13,27 @@ export const ADMIN_EMAIL = 'admin@chaos.test'
 
 /**
  * Bundles `entry` (by default this checkout's src/runtime/node/main.ts) as `npm start`'s prestart
- * does, into dist/ so the bundle finds the drizzle/ migrations above it. Returns the bundle path.
+ * does, with the SQLite writer thread's file beside it, into dist/ so the bundle finds the
+ * drizzle/ migrations above it. Returns the bundle path.
  */
 export async function buildServer(entry = join(ROOT, 'src/runtime/node/main.ts')): Promise<string> {
-  const outfile = join(ROOT, 'dist', 'chaos', `main-${process.pid}.js`)
-  mkdirSync(join(ROOT, 'dist', 'chaos'), { recursive: true })
+  const outdir = join(ROOT, 'dist', 'chaos')
+  const writerThread = join(dirname(entry), 'sqlite-writer-thread.ts')
+  mkdirSync(outdir, { recursive: true })
   await build({
-    entryPoints: [entry],
+    entryPoints: {
+      [`main-${process.pid}`]: entry,
+      ...(existsSync(writerThread) ? { 'sqlite-writer-thread': writerThread } : {}),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile,
+    outdir,
     logLevel: 'warning',
   })
-  return outfile
+  return join(outdir, `main-${process.pid}.js`)
 }
 
 export function removeBuild(bundle: string) {

@@ -67,7 +67,7 @@ export interface RuntimeParts {
   rows<T>(text: string, ...params: unknown[]): Promise<T[]>
   run(text: string, ...params: unknown[]): Promise<void>
   weakHash(password: string): Promise<string>
-  close(): void
+  close(): void | Promise<void>
 }
 
 /** A response `call` got, with the app that answered it (whose /openapi.json describes it). */

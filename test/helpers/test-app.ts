@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { createFakeClock } from '../../src/core/clock.ts'
 import { createJsonLogger } from '../../src/core/logger.ts'
 import { createKeyring } from '../../src/core/secret-box.ts'
@@ -36,7 +37,8 @@ export const runtime: 'node' | 'workers' = 'node'
 export async function createTestApp(options: TestAppOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'oncepass-test-'))
   const databasePath = join(dir, 'oncepass.sqlite')
-  const database = openSqliteDatabase(databasePath)
+  // As the server opens it: every write goes through the writer thread.
+  const database = openSqliteDatabase(databasePath, { writerThread: true })
   const logLines: string[] = []
   const clock = createFakeClock(TEST_START)
   const counting = countingHasher(createArgon2Hasher())
@@ -73,8 +75,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
     async rows<T>(text: string, ...params: unknown[]): Promise<T[]> {
       return database.sqlite.prepare(text).all(...params) as T[]
     },
+    /** A statement written the way the app writes (on the writer thread): `?` marks each parameter. */
     async run(text: string, ...params: unknown[]): Promise<void> {
-      database.sqlite.prepare(text).run(...params)
+      const pieces = text.split('?')
+      const template = Object.assign(pieces, { raw: pieces }) as unknown as TemplateStringsArray
+      await database.writeAtomically([sql(template, ...params)])
     },
     /** An argon2id hash with weaker-than-production parameters, as an old deployment made. */
     async weakHash(password: string): Promise<string> {
@@ -86,8 +91,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
         parallelism: 1,
       })
     },
-    close() {
-      database.close()
+    async close() {
+      await database.close()
       rmSync(dir, { recursive: true, force: true })
     },
   })

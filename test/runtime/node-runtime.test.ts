@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -10,10 +11,10 @@ import {
 } from 'node:fs'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
+import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CHECKPOINT_DELAY_MS } from '../../src/runtime/node/sqlite-checkpoints.ts'
 import {
   openSqliteDatabase,
   SERVING_BUSY_TIMEOUT_MS,
@@ -156,28 +157,46 @@ describe('SQLite connections', () => {
     database.close()
   })
 
-  it('checkpoints the WAL on its own thread, not inside a commit on the event loop', async () => {
+  it('with the writer thread: writes commit there, atomically, errors come back as SQLite gave them, and this connection only reads', async () => {
     const { sql } = await import('drizzle-orm')
-    const fileGrowth = async (backgroundCheckpoints: boolean) => {
-      const path = join(tempDir(), 'x.sqlite')
-      const database = openSqliteDatabase(path, { backgroundCheckpoints })
-      const autocheckpoint = database.sqlite.pragma('wal_autocheckpoint', { simple: true })
-      const before = statSync(path).size
-      await database.writeAtomically([
-        sql`create table filler (data blob)`,
-        sql`insert into filler values (randomblob(1000000))`,
-      ])
-      // The megabyte is in the WAL; only a checkpoint copies it into the file.
-      await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_DELAY_MS + 500))
-      const growth = statSync(path).size - before
-      await database.close()
-      return { autocheckpoint, growth }
-    }
-    const background = await fileGrowth(true)
-    expect(background.autocheckpoint).toBe(0)
-    expect(background.growth).toBeGreaterThan(1_000_000)
-    // Without it, SQLite's own checkpoint waits for 1,000 pages (about 4 MB) of WAL.
-    expect(await fileGrowth(false)).toEqual({ autocheckpoint: 1000, growth: 0 })
+    const path = join(tempDir(), 'x.sqlite')
+    const database = openSqliteDatabase(path, { writerThread: true })
+    expect(database.sqlite.pragma('query_only', { simple: true })).toBe(1)
+    expect(() =>
+      database.sqlite
+        .prepare(`insert into tenants (id, name, created_at) values ('x', 'x', 1)`)
+        .run(),
+    ).toThrow(/readonly/)
+
+    const tenant = (id: string) =>
+      sql`insert into tenants (id, name, created_at) values (${id}, ${id}, 1)`
+    expect(await database.writeAtomically([tenant('t1'), tenant('t2')])).toEqual([1, 1])
+    // Visible to this connection as soon as the write resolves.
+    const count = () => database.sqlite.prepare('select count(*) as n from tenants').get()
+    expect(count()).toEqual({ n: 2 })
+
+    // A constraint failure rolls the whole write back and arrives as SQLite's own error.
+    const duplicate = database.writeAtomically([tenant('t3'), tenant('t1')])
+    await expect(duplicate).rejects.toThrow(/UNIQUE constraint failed/)
+    await expect(duplicate).rejects.toBeInstanceOf(BetterSqlite3.SqliteError)
+    expect(count()).toEqual({ n: 2 })
+    // Foreign keys are enforced on the writer's connection too.
+    await expect(
+      database.writeAtomically([
+        sql`insert into users (id, tenant_id, email, display_name, role, password_hash, credential_version, credential_id, must_change_password, created_at)
+            values ('u1', 'no-such-tenant', 'a@b.test', 'A', 'user', 'h', 1, 'c', 0, 1)`,
+      ]),
+    ).rejects.toThrow(/FOREIGN KEY constraint failed/)
+
+    // SQLite's automatic checkpoint (past 1,000 pages of WAL) runs in the writer's commit, there.
+    const before = statSync(path).size
+    await database.writeAtomically([
+      sql`create table filler (data blob)`,
+      sql`insert into filler values (randomblob(6000000))`,
+    ])
+    expect(statSync(path).size - before).toBeGreaterThan(6_000_000)
+    await database.close()
+    expect(readdirSync(dirname(path))).toEqual(['x.sqlite'])
   })
 })
 

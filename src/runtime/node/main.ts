@@ -10,7 +10,7 @@ import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
 import { encryptionKeyring } from '../common-config.ts'
 import { loadEncryptionKey, loadSigningKey } from './signing-key.ts'
-import { deprioritizeHelperThreads } from './thread-priority.ts'
+import { deprioritizeHelperThreads, startThreadPool } from './thread-priority.ts'
 import { openSqliteDatabase } from './sqlite-database.ts'
 
 // config → SQLite (migrated) → deps → app → serve. Nothing else reads the environment.
@@ -29,8 +29,12 @@ function exitOnConfigError<T>(load: () => T): T {
 }
 
 const config = exitOnConfigError(() => loadConfig())
+// Argon2's threads (the libuv pool) yield the CPU to the event loop. Done before the database
+// opens: its writer thread, started then, keeps its normal priority.
+await startThreadPool()
+deprioritizeHelperThreads(logger)
 // The database first: it creates the owner-only folder the generated key file goes into.
-const database = openSqliteDatabase(config.databasePath, { backgroundCheckpoints: true })
+const database = openSqliteDatabase(config.databasePath, { writerThread: true })
 const signingKey = exitOnConfigError(() =>
   loadSigningKey(config.signingKey, config.databasePath, logger),
 )
@@ -41,10 +45,8 @@ const encryption = encryptionKeyring(encryptionKey, config.previousEncryptionKey
 const deps = createNodeDeps(config, { database, logger, signingKey, encryption })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
-// The dummy hash that unknown emails verify against, made now rather than on the first such
-// request; it also starts the thread pool, whose threads then yield the CPU to the event loop.
+// The dummy hash that unknown emails verify against, made now rather than on the first such request.
 await warmUpSignIn(deps)
-deprioritizeHelperThreads(logger)
 if (issued) {
   stdout.flush()
   printIssued(issued, { json: false, heading: 'First start: created global admin' })

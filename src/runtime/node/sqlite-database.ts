@@ -8,7 +8,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../../core/errors.ts'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
-import { checkpointInBackground } from './sqlite-checkpoints.ts'
+import { writeOnWriterThread, type WriteQuery } from './sqlite-writer.ts'
 
 /** The `drizzle/` folder of the package, found from this module whether run from source or bundled. */
 export const MIGRATIONS_FOLDER = findMigrationsFolder(dirname(fileURLToPath(import.meta.url)))
@@ -23,15 +23,15 @@ function findMigrationsFolder(start: string): string {
 export interface SqliteDatabase extends Database {
   /** The raw connection, for pragmas checks and shutdown. */
   sqlite: BetterSqlite3.Database
-  /** Closes the connection (and the checkpoint thread's, when there is one). */
+  /** Closes the connection (and the writer thread's, when there is one). */
   close(): Promise<void>
 }
 
 /**
  * How long a write keeps asking for the write lock that another process (the CLI, an operator's
- * sqlite3 shell) holds, before it is answered `503 DATABASE_BUSY`. The wait is asynchronous:
- * better-sqlite3 waits for a lock by sleeping on the event loop, which stalls every other request
- * for as long as it sleeps, so while serving the connection's own busy_timeout is only
+ * sqlite3 shell) holds, before it is answered `503 DATABASE_BUSY`. The wait never sleeps on the
+ * event loop (better-sqlite3 waits for a lock by sleeping, which would stall every other request):
+ * the writer thread waits on its own thread; without it, this connection's busy_timeout is only
  * `SERVING_BUSY_TIMEOUT_MS` and the rest of the wait is `writeAtomically`'s timers.
  */
 export const WRITE_LOCK_WAIT_MS = 2000
@@ -39,8 +39,6 @@ export const WRITE_LOCK_WAIT_MS = 2000
 export const SERVING_BUSY_TIMEOUT_MS = 5
 /** The longest pause between two tries for the lock: also the most a write waits once it is free. */
 const MAX_RETRY_DELAY_MS = 100
-/** SQLite's default: an automatic checkpoint once the WAL holds this many pages. */
-const SQLITE_AUTOCHECKPOINT_PAGES = 1000
 /** At start-up nothing is served yet, so migrations may block on the lock for this long. */
 const STARTUP_BUSY_TIMEOUT_MS = 5000
 
@@ -68,12 +66,15 @@ export function toStorageError(error: unknown): unknown {
  * `writeLockWaitMs` and then throws `DATABASE_BUSY`; a write the disk (or `max_page_count`) has no
  * room for throws `STORAGE_FULL`. Either way the transaction is rolled back: nothing changed.
  *
- * `backgroundCheckpoints` (the server's choice) moves SQLite's WAL checkpoints off the event loop,
- * onto a worker thread (see sqlite-checkpoints.ts); short-lived processes keep SQLite's own.
+ * `writerThread` (the server's choice) sends every atomic write to a worker thread with its own
+ * connection (sqlite-writer.ts): a commit's fsync and SQLite's automatic WAL checkpoint (which, at
+ * a million users, took over 500 ms) then never hold the event loop. This connection only reads
+ * from then on (`query_only`), so no write can slip past the writer and contend with it for the
+ * lock. Short-lived processes (the CLI) write here.
  */
 export function openSqliteDatabase(
   path: string,
-  options: { migrate?: boolean; writeLockWaitMs?: number; backgroundCheckpoints?: boolean } = {},
+  options: { migrate?: boolean; writeLockWaitMs?: number; writerThread?: boolean } = {},
 ): SqliteDatabase {
   const onDisk = path !== ':memory:'
   const created = onDisk && !existsSync(path)
@@ -90,43 +91,48 @@ export function openSqliteDatabase(
   const dialect = new SQLiteSyncDialect()
   // better-sqlite3 is synchronous: the statements run back to back in one transaction (IMMEDIATE:
   // the write lock taken up front), and a throw anywhere rolls all of them back.
-  const runAll = sqlite.transaction((queries: { sql: string; params: unknown[] }[]) =>
+  const runAll = sqlite.transaction((queries: WriteQuery[]) =>
     queries.map((query) => prepare(query.sql).run(...query.params).changes),
   )
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
   sqlite.pragma(`busy_timeout = ${SERVING_BUSY_TIMEOUT_MS}`)
   const waitMs = options.writeLockWaitMs ?? WRITE_LOCK_WAIT_MS
-  const checkpoints =
-    options.backgroundCheckpoints && onDisk
-      ? checkpointInBackground(path, () =>
-          sqlite.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`),
-        )
-      : undefined
-  if (checkpoints) sqlite.pragma('wal_autocheckpoint = 0')
+  const writer = options.writerThread && onDisk ? writeOnWriterThread(path) : undefined
+  if (writer) sqlite.pragma('query_only = ON')
+
+  /** The write on this thread, retried with backoff while another connection holds the lock. */
+  async function writeHere(queries: WriteQuery[]): Promise<number[]> {
+    const deadline = performance.now() + waitMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return runAll.immediate(queries)
+      } catch (error) {
+        const mapped = toStorageError(error)
+        if (!(mapped instanceof AppError && mapped.code === 'DATABASE_BUSY')) throw mapped
+        // Rolled back (or never begun): trying the same statements again is as safe as the first try.
+        const delay = retryDelay(attempt)
+        if (performance.now() + delay > deadline) throw mapped
+        await new Promise((resolve) => setTimeout(resolve, delay))
+      }
+    }
+  }
+
   return {
     db,
     sqlite,
     async writeAtomically(statements) {
       const queries = statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))
-      const deadline = performance.now() + waitMs
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const changes = runAll.immediate(queries)
-          checkpoints?.afterCommit()
-          return changes
-        } catch (error) {
-          const mapped = toStorageError(error)
-          if (!(mapped instanceof AppError && mapped.code === 'DATABASE_BUSY')) throw mapped
-          // Rolled back (or never begun): trying the same statements again is as safe as the first try.
-          const delay = retryDelay(attempt)
-          if (performance.now() + delay > deadline) throw mapped
-          await new Promise((resolve) => setTimeout(resolve, delay))
-        }
+      if (!writer) return writeHere(queries)
+      try {
+        return await writer.write(queries, waitMs)
+      } catch (error) {
+        throw toStorageError(error)
       }
     },
     async close() {
-      // The checkpoint thread's connection first: the last one to close folds the WAL back in.
-      await checkpoints?.close()
+      await writer?.close()
+      // The last connection to close folds the WAL back into the file, which is a write.
+      sqlite.pragma('query_only = OFF')
       sqlite.close()
     },
   }

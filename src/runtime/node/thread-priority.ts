@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs'
+import { access } from 'node:fs/promises'
 import { setPriority } from 'node:os'
 import type { Logger } from '../../core/logger.ts'
 
@@ -6,7 +7,8 @@ import type { Logger } from '../../core/logger.ts'
  * Lowers the CPU priority of every thread but the event loop's (Linux: priorities are per thread).
  * The libuv pool runs argon2; when hashing saturates the cores, the scheduler then still gives the
  * event loop the CPU first, so token checks and other requests are not queued behind hashes.
- * Call it once the thread pool exists (after the first hash). Elsewhere it does nothing.
+ * Call it once the thread pool exists (`startThreadPool`); threads started later keep the event
+ * loop's priority. Elsewhere than Linux it does nothing.
  */
 export function deprioritizeHelperThreads(logger: Logger, niceness = 10): void {
   if (process.platform !== 'linux') return
@@ -22,4 +24,9 @@ export function deprioritizeHelperThreads(logger: Logger, niceness = 10): void {
     }
   }
   logger.info('helper_threads_deprioritized', { threads: lowered, niceness })
+}
+
+/** Starts libuv's thread pool: its first task, any one, starts all of its threads. */
+export async function startThreadPool(): Promise<void> {
+  await access(process.execPath)
 }

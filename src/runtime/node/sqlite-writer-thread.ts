@@ -1,0 +1,89 @@
+/**
+ * The writer thread: every atomic write of the server runs here, on a connection of its own per
+ * database file, so that SQLite's commit (its fsync, which `synchronous=FULL` requires) and its
+ * automatic WAL checkpoints never hold the event loop. Messages come from sqlite-writer.ts; this
+ * file imports nothing of the app.
+ */
+import { parentPort } from 'node:worker_threads'
+import BetterSqlite3 from 'better-sqlite3'
+import type { WriteQuery, WriterReply, WriterRequest } from './sqlite-writer.ts'
+
+interface Connection {
+  sqlite: BetterSqlite3.Database
+  runAll: BetterSqlite3.Transaction<(queries: WriteQuery[]) => number[]>
+  busyTimeoutMs: number
+}
+
+/** Statements kept per SQL text; a text beyond this many pushes out the oldest. */
+const STATEMENT_CACHE_SIZE = 512
+const connections = new Map<string, Connection>()
+
+function open(path: string): Connection {
+  const sqlite = new BetterSqlite3(path)
+  // The file is already in WAL mode (the serving connection migrated it); these are per connection.
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('foreign_keys = ON')
+  const statements = new Map<string, BetterSqlite3.Statement>()
+  const prepare = (text: string) => {
+    let statement = statements.get(text)
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        statements.delete(statements.keys().next().value!)
+      }
+      statement = sqlite.prepare(text)
+      statements.set(text, statement)
+    }
+    return statement
+  }
+  const runAll = sqlite.transaction((queries: WriteQuery[]) =>
+    queries.map((query) => prepare(query.sql).run(...query.params).changes),
+  )
+  return { sqlite, runAll, busyTimeoutMs: -1 }
+}
+
+function connectionTo(path: string): Connection {
+  let connection = connections.get(path)
+  if (!connection) {
+    connection = open(path)
+    connections.set(path, connection)
+  }
+  return connection
+}
+
+/**
+ * One write: IMMEDIATE (the write lock taken up front), all statements or none. A lock another
+ * process holds is waited for on this thread, never past the write's deadline, so that writes
+ * queued behind a held lock give up together instead of one after another.
+ */
+function write(path: string, queries: WriteQuery[], deadline: number): number[] {
+  const connection = connectionTo(path)
+  const waitMs = Math.floor(deadline - Date.now())
+  if (waitMs <= 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' })
+  if (waitMs !== connection.busyTimeoutMs) {
+    connection.sqlite.pragma(`busy_timeout = ${waitMs}`)
+    connection.busyTimeoutMs = waitMs
+  }
+  return connection.runAll.immediate(queries)
+}
+
+function close(path: string): void {
+  connections.get(path)?.sqlite.close()
+  connections.delete(path)
+}
+
+function answer(request: WriterRequest): WriterReply {
+  try {
+    if (request.kind === 'close') {
+      close(request.path)
+      return { id: request.id, changes: [] }
+    }
+    return { id: request.id, changes: write(request.path, request.queries, request.deadline) }
+  } catch (error) {
+    const { message, code } = error as { message?: unknown; code?: unknown }
+    return { id: request.id, error: { message: String(message), code: String(code ?? '') } }
+  }
+}
+
+parentPort!.on('message', (request: WriterRequest) => {
+  parentPort!.postMessage(answer(request))
+})
