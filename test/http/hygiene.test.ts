@@ -120,6 +120,16 @@ describe('bad input', () => {
     expect(t.hashCalls.verify).toBe(verifies)
   })
 
+  it('413 from a declared Content-Length alone, before the body is read; a small one passes', async () => {
+    const body = { email: 'a@b.c', password: 'pw' }
+    const declared = (length: number) =>
+      t.call('POST', 'auth/sign-in', { body, headers: { 'Content-Length': String(length) } })
+    const over = await declared(16 * 1024 + 1)
+    expect([over.status, over.json.code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
+    const fits = await declared(JSON.stringify(body).length)
+    expect([fits.status, fits.json.code]).toEqual([401, 'INVALID_CREDENTIALS'])
+  })
+
   it('404 for unknown paths, 405 with Allow for a known path and wrong method', async () => {
     expect((await t.get('nothing-here')).status).toBe(404)
     const res = await t.get('auth/sign-in')

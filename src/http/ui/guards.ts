@@ -1,11 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { csrf } from 'hono/csrf'
 import { AppError } from '../../core/errors.ts'
 import { isAdminRole } from '../../core/roles.ts'
 import { authenticateBrowserSession } from '../../services/browser-sessions.ts'
 import type { AppEnv } from '../env.ts'
-import { MAX_BODY_BYTES } from '../middleware/request-guards.ts'
+import { limitBody } from '../middleware/request-guards.ts'
 import { sessionCookie } from './cookies.ts'
 import { seeOther } from './render.ts'
 
@@ -22,20 +21,13 @@ export const formGuards: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!FORM_TYPE.test(c.req.header('Content-Type') ?? '')) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE')
   }
-  return limitForm(c, async () => {
+  return limitBody(c, async () => {
     await checkOrigin(c, next)
   })
 }
 
 const checkOrigin = csrf({
   origin: (origin, c) => (c as Context<AppEnv>).var.deps.siteOrigins.includes(origin),
-})
-
-const limitForm = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new AppError('PAYLOAD_TOO_LARGE')
-  },
 })
 
 /** The signed-in caller of a page, or undefined (a stale cookie is cleared on the way). */
