@@ -53,6 +53,10 @@ interface Phase {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -85,6 +89,8 @@ interface Server {
   child: ChildProcess
   url: string
   stdout: () => string
+  /** The server's own access-log timings (ms) of `path` between two Date.now() instants. */
+  handlerTimes: (path: string, from: number, to: number) => number[]
   peakRssMiB: () => number
   stop: () => Promise<void>
 }
@@ -141,7 +147,16 @@ async function startServer(dir: string): Promise<Server & { startMs: number }> {
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })
-  return { child, url, stdout: out, peakRssMiB, stop, startMs }
+  const handlerTimes = (path: string, from: number, to: number) =>
+    readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter(
+        (line) => line.includes('"event":"http_request"') && line.includes(`"path":"${path}"`),
+      )
+      .map((line) => JSON.parse(line) as { time: string; ms: number })
+      .filter((entry) => Date.parse(entry.time) >= from && Date.parse(entry.time) <= to)
+      .map((entry) => entry.ms)
+  return { child, url, stdout: out, handlerTimes, peakRssMiB, stop, startMs }
 }
 
 /** `npm start` on an empty folder until /healthz answers, as an operator would see it. */
@@ -445,11 +460,18 @@ async function oneRun() {
       phase(probe),
     ])
     const pageProbe = { kind: 'usersPage', url, connections: 2, cookie } as const
+    const storm32From = Date.now()
     const [storm32, probe32, page32] = await Promise.all([
       phase({ kind: 'signIn', url, connections: 32, users }),
       phase(probe),
       phase({ ...pageProbe, overallRate: PAGE_PROBE_RATE }),
     ])
+    // The server's own view of the probes: from the request's first middleware to its response.
+    const inServer = (path: string) => {
+      const times = server.handlerTimes(path, storm32From, Date.now()).sort((a, b) => a - b)
+      return { p50: percentile(times, 50), p99: percentile(times, 99), max: times.at(-1) ?? 0 }
+    }
+    const serverSide32 = { me: inServer('/api/v1/me'), usersPage: inServer('/admin/users') }
     const meAlone = await phase({ kind: 'me', url, connections: 32, token: meToken })
     const resets = await phase({ kind: 'resets', url, connections: 8, token: adminToken, users })
     const rawVerify = (rawBefore.verify + (await rawArgon2Rate('verify', cores, rawSeconds))) / 2
@@ -467,6 +489,7 @@ async function oneRun() {
       signIn32: storm32,
       meDuring32: probe32,
       usersPageDuring32: page32,
+      serverSide32,
       meAlone32: meAlone,
       resets8: resets,
       peakRssMiB: server.peakRssMiB(),
@@ -535,6 +558,10 @@ const result = {
     signIn8ToRawVerify: numberMedian('signIn8Ratio'),
     resetsToRawHash: numberMedian('resetRatio'),
   },
+  serverSideDuringSignIn32: {
+    meP99: median(runs.map((r) => r.serverSide32.me.p99)),
+    usersPageP99: median(runs.map((r) => r.serverSide32.usersPage.p99)),
+  },
   peakRssMiB: numberMedian('peakRssMiB'),
   htmlBytes: {
     usersPage: numberMedian('usersPageBytes'),
@@ -593,6 +620,11 @@ for (const row of rows)
   )
 console.log(
   `peak RSS ${fmt(result.peakRssMiB, 1)} MiB; npm start → healthy ${fmt(result.startToHealthyMs.npmStart)} ms (node alone ${fmt(result.startToHealthyMs.node)} ms)`,
+)
+console.log(
+  `in the server during the 32-conn storm (first middleware to response, median of runs): ` +
+    `/me p99 ${fmt(result.serverSideDuringSignIn32.meP99, 1)} ms, ` +
+    `Users page p99 ${fmt(result.serverSideDuringSignIn32.usersPageP99, 1)} ms`,
 )
 console.log(
   `HTML: Users page ${fmt(result.htmlBytes.usersPage)} bytes; ` +
