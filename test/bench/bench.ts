@@ -6,7 +6,9 @@
  * `--cpu-prof DIR` (the server writes a V8 CPU profile into DIR when it stops).
  * The web UI is measured as a browser uses it: an admin signs in through the sign-in form and
  * holds the session cookie; the Users page is probed during the 32-connection sign-in storm, and
- * the HTML of the Users page and of the reset confirmation is weighed.
+ * the HTML of the Users page and of the reset confirmation is weighed. The server's own timings of
+ * the two probes during that storm (from its access log: first middleware to response) are
+ * printed beside the client-observed ones, to tell time in the handler from time waiting for it.
  * Rates count successful (2xx) responses only; requests the hash queue sheds (503) are counted
  * apart, and their latencies are part of p50/p99 like any other response.
  */
