@@ -1,5 +1,9 @@
 import { getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
-import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core'
+import {
+  type BaseSQLiteDatabase,
+  SQLiteSyncDialect,
+  type SQLiteTable,
+} from 'drizzle-orm/sqlite-core'
 import { type schema, users } from './schema.ts'
 
 /** The drizzle handle services query with; the same schema on better-sqlite3 and on D1. */
@@ -32,16 +36,40 @@ export function insertWhere<T extends SQLiteTable>(
   guard: SQL,
 ): SQL {
   const columns = getTableColumns(table)
-  const names: SQLChunk[] = []
-  const params: SQL[] = []
+  const keys: string[] = []
+  const params: SQLChunk[] = []
   for (const [key, value] of Object.entries(values)) {
     const column = columns[key]
     if (value === undefined || !column) continue
-    names.push(sql.identifier(column.name))
+    keys.push(key)
     // An SQL value is an expression computed inside the transaction (e.g. a count).
-    params.push(is(value, SQL) ? value : sql`${sql.param(value, column)}`)
+    params.push(is(value, SQL) ? value : sql.param(value, column))
   }
-  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(params, sql`, `)} where ${guard}`
+  return sql`${insertHead(table, keys)}${sql.join(params, sql`, `)} where ${guard}`
+}
+
+// `insert into "table" ("a", "b") select ` for each table and set of columns, as ready SQL text:
+// every write records an audit row through insertWhere, and building this part anew each time
+// was most of what drizzle allocated on a busy server.
+const insertHeads = new WeakMap<SQLiteTable, Map<string, SQL>>()
+const dialect = new SQLiteSyncDialect()
+
+function insertHead(table: SQLiteTable, keys: string[]): SQL {
+  let heads = insertHeads.get(table)
+  if (!heads) {
+    heads = new Map()
+    insertHeads.set(table, heads)
+  }
+  const id = keys.join(',')
+  let head = heads.get(id)
+  if (!head) {
+    const columns = getTableColumns(table)
+    const names = keys.map((key) => sql.identifier(columns[key]!.name))
+    const text = dialect.sqlToQuery(sql`insert into ${table} (${sql.join(names, sql`, `)}) select `)
+    head = sql.raw(text.sql)
+    heads.set(id, head)
+  }
+  return head
 }
 
 /**
