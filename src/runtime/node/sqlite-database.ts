@@ -62,9 +62,10 @@ export function toStorageError(error: unknown): unknown {
  * synchronous=FULL makes every commit durable across power loss. A folder or file it creates is
  * the owner's alone (0700, 0600): it holds password hashes, and the signing key lives beside it.
  *
- * Failures every write must survive: a write that finds the lock taken retries with backoff for
- * `writeLockWaitMs` and then throws `DATABASE_BUSY`; a write the disk (or `max_page_count`) has no
- * room for throws `STORAGE_FULL`. Either way the transaction is rolled back: nothing changed.
+ * Failures every write must survive: a write that finds the lock taken waits for it (on the writer
+ * thread, or here in retries with backoff) for `writeLockWaitMs` and then throws `DATABASE_BUSY`; a
+ * write the disk (or `max_page_count`) has no room for throws `STORAGE_FULL`. Either way the
+ * transaction is rolled back: nothing changed.
  *
  * `writerThread` (the server's choice) sends every atomic write to a worker thread with its own
  * connection (sqlite-writer.ts): a commit's fsync and SQLite's automatic WAL checkpoint (which, at
