@@ -187,6 +187,32 @@ export function Field(props: {
   )
 }
 
+/**
+ * A verification code from an authenticator app. With `recoveryCode`, a recovery code is welcome
+ * too, so the keyboard is not limited to digits.
+ */
+export function CodeField(props: {
+  t: PageContext['t']
+  id: string
+  invalid?: boolean
+  recoveryCode?: boolean
+}) {
+  return (
+    <Field
+      id={props.id}
+      name="code"
+      label={props.t.verificationCode}
+      autocomplete="one-time-code"
+      invalid={props.invalid}
+      extra={
+        props.recoveryCode
+          ? { inputmode: 'text', autocapitalize: 'off', spellcheck: 'false' }
+          : { inputmode: 'numeric' }
+      }
+    />
+  )
+}
+
 // Building an Intl.DateTimeFormat costs far more than formatting with one: one per language.
 const dateFormats = new Map<Language, Intl.DateTimeFormat>()
 

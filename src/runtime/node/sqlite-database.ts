@@ -8,6 +8,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../../core/errors.ts'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
+import { cacheStatements } from './sqlite-statements.ts'
 import { writeOnWriterThread, type WriteQuery } from './sqlite-writer.ts'
 
 /** The `drizzle/` folder of the package, found from this module whether run from source or bundled. */
@@ -87,7 +88,7 @@ export function openSqliteDatabase(
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  const prepare = cachedStatements(sqlite)
+  const prepare = cacheStatements((text) => prepareShareable(sqlite, text))
   const db = drizzle(withStorageErrors(sqlite, prepare), { schema })
   const dialect = new SQLiteSyncDialect()
   // better-sqlite3 is synchronous: the statements run back to back in one transaction (IMMEDIATE:
@@ -144,30 +145,6 @@ function retryDelay(attempt: number): number {
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, 2 ** (attempt + 1))
   const [random] = crypto.getRandomValues(new Uint32Array(1))
   return ceiling / 2 + (random! / 2 ** 32) * (ceiling / 2)
-}
-
-/** Statements kept per SQL text; a text beyond this many pushes out the least recently used. */
-const STATEMENT_CACHE_SIZE = 512
-
-/**
- * `prepare`, parsing each SQL text once: requests repeat the same few texts with new values, and
- * SQLite's parse and plan of a text costs more than running it.
- */
-function cachedStatements(sqlite: BetterSqlite3.Database) {
-  const statements = new Map<string, BetterSqlite3.Statement>()
-  return (text: string): BetterSqlite3.Statement => {
-    let statement = statements.get(text)
-    if (statement) {
-      statements.delete(text)
-    } else {
-      if (statements.size >= STATEMENT_CACHE_SIZE) {
-        statements.delete(statements.keys().next().value!)
-      }
-      statement = prepareShareable(sqlite, text)
-    }
-    statements.set(text, statement)
-    return statement
-  }
 }
 
 /**

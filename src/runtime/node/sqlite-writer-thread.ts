@@ -1,11 +1,12 @@
 /**
  * The writer thread: every atomic write of the server runs here, on a connection of its own per
  * database file, so that SQLite's commit (its fsync, which `synchronous=FULL` requires) and its
- * automatic WAL checkpoints never hold the event loop. Messages come from sqlite-writer.ts; this
- * file imports nothing of the app.
+ * automatic WAL checkpoints never hold the event loop. Messages come from sqlite-writer.ts; the
+ * thread's bundle holds only this file and the statement cache.
  */
 import { parentPort } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
+import { cacheStatements } from './sqlite-statements.ts'
 import type { WriteQuery, WriterReply, WriterRequest } from './sqlite-writer.ts'
 
 interface Connection {
@@ -14,8 +15,6 @@ interface Connection {
   busyTimeoutMs: number
 }
 
-/** Statements kept per SQL text; a text beyond this many pushes out the oldest. */
-const STATEMENT_CACHE_SIZE = 512
 const connections = new Map<string, Connection>()
 
 function open(path: string): Connection {
@@ -23,18 +22,7 @@ function open(path: string): Connection {
   // The file is already in WAL mode (the serving connection migrated it); these are per connection.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  const statements = new Map<string, BetterSqlite3.Statement>()
-  const prepare = (text: string) => {
-    let statement = statements.get(text)
-    if (!statement) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) {
-        statements.delete(statements.keys().next().value!)
-      }
-      statement = sqlite.prepare(text)
-      statements.set(text, statement)
-    }
-    return statement
-  }
+  const prepare = cacheStatements((text) => sqlite.prepare(text))
   const runAll = sqlite.transaction((queries: WriteQuery[]) =>
     queries.map((query) => prepare(query.sql).run(...query.params).changes),
   )

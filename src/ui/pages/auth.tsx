@@ -1,5 +1,5 @@
 import type { Copy } from '../copy.ts'
-import { Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { CodeField, Field, Layout, Notice, type PageContext } from '../layout.tsx'
 
 export interface PolicyProps {
   minLength: number
@@ -58,14 +58,7 @@ export function MfaStepPage(props: { page: PageContext; error?: string }) {
         <p>{t.mfaIntro}</p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/verify">
-          <Field
-            id="code"
-            name="code"
-            label={t.verificationCode}
-            autocomplete="one-time-code"
-            invalid={props.error !== undefined}
-            extra={{ inputmode: 'text', autocapitalize: 'off', spellcheck: 'false' }}
-          />
+          <CodeField t={t} id="code" invalid={props.error !== undefined} recoveryCode />
           <div class="actions">
             <button type="submit" class="primary">
               {t.verify}

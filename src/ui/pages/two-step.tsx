@@ -1,4 +1,4 @@
-import { Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { CodeField, Field, Layout, Notice, type PageContext } from '../layout.tsx'
 
 export type TwoStepState =
   | { kind: 'off' }
@@ -55,14 +55,7 @@ export function TwoStepPage(props: {
               </code>
             </p>
             <form method="post" action="/account/two-step/confirm">
-              <Field
-                id="code"
-                name="code"
-                label={t.verificationCode}
-                autocomplete="one-time-code"
-                invalid={props.error !== undefined}
-                extra={{ inputmode: 'numeric' }}
-              />
+              <CodeField t={t} id="code" invalid={props.error !== undefined} />
               <div class="actions">
                 <button type="submit" class="primary">
                   {t.turnOn}
@@ -98,13 +91,7 @@ export function TwoStepPage(props: {
             <p>{t.twoStepOn}</p>
             {props.success ? <Notice kind="success">{props.success}</Notice> : null}
             <form method="post" action="/account/two-step/verify">
-              <Field
-                id="verify-code"
-                name="code"
-                label={t.verificationCode}
-                autocomplete="one-time-code"
-                extra={{ inputmode: 'numeric' }}
-              />
+              <CodeField t={t} id="verify-code" />
               <div class="actions">
                 <button type="submit">{t.verifyAgain}</button>
               </div>
@@ -117,13 +104,7 @@ export function TwoStepPage(props: {
                 label={t.currentPassword}
                 autocomplete="current-password"
               />
-              <Field
-                id="disable-code"
-                name="code"
-                label={t.verificationCode}
-                autocomplete="one-time-code"
-                extra={{ inputmode: 'numeric' }}
-              />
+              <CodeField t={t} id="disable-code" />
               <div class="actions">
                 <button type="submit">{t.turnOffTwoStep}</button>
               </div>
