@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import type { Copy } from '../copy.ts'
 import { Field, formatTime, Layout, Notice, type PageContext } from '../layout.tsx'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
@@ -83,45 +84,34 @@ export function UsersPage(props: {
       {props.users.length === 0 ? (
         <p>{t.noUsers}</p>
       ) : (
-        <div class="table-wrap" {...scrollRegion(t.usersTitle)}>
-          <table>
-            <caption class="visually-hidden">{t.usersTitle}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.email}</th>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.role}</th>
-                <th scope="col">{t.passwordState}</th>
-                <th scope="col">{t.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.users.map((user) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/admin/users/${user.id}`}>{user.email}</a>
-                  </th>
-                  <td>{user.displayName}</td>
-                  <td>{t.roles[user.role]}</td>
-                  <td>
-                    <PasswordState t={t} lang={lang} state={user.passwordState} />
-                  </td>
-                  <td>
-                    {user.canReset ? (
-                      <a
-                        class="icon-button"
-                        href={`/admin/users/${user.id}/reset`}
-                        aria-label={t.resetPasswordFor(user.email)}
-                      >
-                        <KeyIcon />
-                      </a>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={t.usersTitle}
+          columns={[t.email, t.name, t.role, t.passwordState, t.actions]}
+        >
+          {props.users.map((user) => (
+            <tr>
+              <th scope="row">
+                <a href={`/admin/users/${user.id}`}>{user.email}</a>
+              </th>
+              <td>{user.displayName}</td>
+              <td>{t.roles[user.role]}</td>
+              <td>
+                <PasswordState t={t} lang={lang} state={user.passwordState} />
+              </td>
+              <td>
+                {user.canReset ? (
+                  <a
+                    class="icon-button"
+                    href={`/admin/users/${user.id}/reset`}
+                    aria-label={t.resetPasswordFor(user.email)}
+                  >
+                    <KeyIcon />
+                  </a>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav class="pager" aria-label={t.usersTitle}>
         {props.isFirstPage ? null : (
@@ -456,37 +446,24 @@ export function AuditTable(props: {
   const { t, lang } = props
   if (props.events.length === 0) return <p>{t.noEvents}</p>
   return (
-    <div class="table-wrap" {...scrollRegion(props.caption)}>
-      <table>
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.when}</th>
-            <th scope="col">{t.event}</th>
-            <th scope="col">{t.actor}</th>
-            <th scope="col">{t.target}</th>
-            <th scope="col">{t.outcome}</th>
-            <th scope="col">{t.reason}</th>
-            <th scope="col">{t.ip}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.events.map((event) => (
-            <tr>
-              <td>{formatTime(lang, event.at)}</td>
-              <td>
-                <code>{event.event}</code>
-              </td>
-              <td>{event.actor}</td>
-              <td>{event.target}</td>
-              <td>{event.outcome}</td>
-              <td>{event.reason ?? '—'}</td>
-              <td>{event.ip ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={props.caption}
+      columns={[t.when, t.event, t.actor, t.target, t.outcome, t.reason, t.ip]}
+    >
+      {props.events.map((event) => (
+        <tr>
+          <td>{formatTime(lang, event.at)}</td>
+          <td>
+            <code>{event.event}</code>
+          </td>
+          <td>{event.actor}</td>
+          <td>{event.target}</td>
+          <td>{event.outcome}</td>
+          <td>{event.reason ?? '—'}</td>
+          <td>{event.ip ?? '—'}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 
@@ -602,41 +579,28 @@ export function RequestsPage(props: {
       {props.requests.length === 0 ? (
         <p>{t.noRequests}</p>
       ) : (
-        <div class="table-wrap" {...scrollRegion(t.requestsTitle)}>
-          <table>
-            <caption class="visually-hidden">{t.requestsTitle}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.email}</th>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.requestedAt}</th>
-                <th scope="col">{t.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.requests.map((request) => (
-                <tr>
-                  <th scope="row">
-                    <a href={`/admin/users/${request.userId}`}>{request.email}</a>
-                  </th>
-                  <td>{request.displayName}</td>
-                  <td>{formatTime(lang, request.createdAt)}</td>
-                  <td>
-                    {request.canReset ? (
-                      <a
-                        class="icon-button"
-                        href={`/admin/users/${request.userId}/reset`}
-                        aria-label={t.resetPasswordFor(request.email)}
-                      >
-                        <KeyIcon />
-                      </a>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={t.requestsTitle} columns={[t.email, t.name, t.requestedAt, t.actions]}>
+          {props.requests.map((request) => (
+            <tr>
+              <th scope="row">
+                <a href={`/admin/users/${request.userId}`}>{request.email}</a>
+              </th>
+              <td>{request.displayName}</td>
+              <td>{formatTime(lang, request.createdAt)}</td>
+              <td>
+                {request.canReset ? (
+                  <a
+                    class="icon-button"
+                    href={`/admin/users/${request.userId}/reset`}
+                    aria-label={t.resetPasswordFor(request.email)}
+                  >
+                    <KeyIcon />
+                  </a>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Layout>
   )
@@ -671,8 +635,26 @@ export function AuditPage(props: {
 }
 
 /** A table that may scroll sideways on a phone: a named region the keyboard can reach and scroll. */
-function scrollRegion(label: string) {
-  return { role: 'region', 'aria-label': label, tabindex: 0 }
+/**
+ * A table of rows with a caption for screen readers and column headers. It scrolls sideways on a
+ * narrow screen: as a focusable, named region, so that keyboard users can scroll it too.
+ */
+function DataTable(props: { caption: string; columns: string[]; children: Child }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={props.caption} tabindex={0}>
+      <table>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col">{column}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  )
 }
 
 export interface OutboxRowProps {
@@ -699,29 +681,16 @@ export function OutboxPage(props: {
       {props.items.length === 0 ? (
         <p>{o.empty}</p>
       ) : (
-        <div class="table-wrap" {...scrollRegion(o.title)}>
-          <table>
-            <caption class="visually-hidden">{o.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{o.created}</th>
-                <th scope="col">{o.kind}</th>
-                <th scope="col">{o.recipient}</th>
-                <th scope="col">{o.state}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.items.map((item) => (
-                <tr>
-                  <td>{formatTime(lang, item.createdAt)}</td>
-                  <td>{o.kinds[item.kind] ?? item.kind}</td>
-                  <td>{item.recipient}</td>
-                  <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={o.title} columns={[o.created, o.kind, o.recipient, o.state]}>
+          {props.items.map((item) => (
+            <tr>
+              <td>{formatTime(lang, item.createdAt)}</td>
+              <td>{o.kinds[item.kind] ?? item.kind}</td>
+              <td>{item.recipient}</td>
+              <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Layout>
   )
