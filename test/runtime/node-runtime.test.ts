@@ -197,6 +197,10 @@ describe('SQLite connections', () => {
     expect(statSync(path).size - before).toBeGreaterThan(6_000_000)
     await database.close()
     expect(readdirSync(dirname(path))).toEqual(['x.sqlite'])
+
+    // A late write (a notice sent past its response) fails; it does not open the file again.
+    await expect(database.writeAtomically([tenant('t4')])).rejects.toThrow(/not open/)
+    expect(readdirSync(dirname(path))).toEqual(['x.sqlite'])
   })
 })
 

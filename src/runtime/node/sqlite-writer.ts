@@ -39,13 +39,21 @@ let thread: Worker | undefined
 const waiting = new Map<number, Waiter>()
 let lastId = 0
 
-/** Writes to `path` from now on go through the writer thread (started now if need be). */
+/**
+ * Writes to `path` from now on go through the writer thread (started now if need be). After
+ * `close()`, a write fails as it would on a closed better-sqlite3 connection; sent on, it would
+ * open the file again on the thread (a late write, such as a notice sent past its response).
+ */
 export function writeOnWriterThread(path: string): ThreadWriter {
   thread ??= startWriterThread()
+  let closed = false
   return {
     write: (queries, waitMs) =>
-      send({ kind: 'write', id: ++lastId, path, queries, deadline: Date.now() + waitMs }),
+      closed
+        ? Promise.reject(new TypeError('The database connection is not open'))
+        : send({ kind: 'write', id: ++lastId, path, queries, deadline: Date.now() + waitMs }),
     close: async () => {
+      closed = true
       if (thread) await send({ kind: 'close', id: ++lastId, path })
     },
   }
