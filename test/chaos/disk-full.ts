@@ -137,6 +137,6 @@ export async function runDiskFull(): Promise<DiskFullFigures> {
       afterRecovery,
     }
   } finally {
-    t.close()
+    await t.close()
   }
 }

@@ -3,6 +3,7 @@ import type { HashSchedulerOptions } from '../../src/core/hash-scheduler.ts'
 import type { MailMessage, Mailer } from '../../src/core/mail.ts'
 import type { PasswordHasher } from '../../src/core/password-hasher.ts'
 import { createApp } from '../../src/http/app.ts'
+import { createBackgroundTasks } from '../../src/runtime/node/background-tasks.ts'
 import type { HttpDeps } from '../../src/http/env.ts'
 import type { Settings } from '../../src/services/settings.ts'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
@@ -93,6 +94,8 @@ export function recordResponses(sink: (call: RecordedCall) => void): () => void 
 export function buildHarness<P extends RuntimeParts>(parts: P) {
   const { deps } = parts
   const app = createApp(deps)
+  // As the Node server does: notices sent past a response are waited for before the database closes.
+  const background = createBackgroundTasks()
 
   async function call(
     method: string,
@@ -107,7 +110,7 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
       headers['Content-Type'] ??= 'application/json'
     }
     const url = path.startsWith('/') ? path : `${API}/${path}`
-    const response = await app.request(url, { method, headers, body })
+    const response = await app.request(url, { method, headers, body }, undefined, background)
     const text = await response.text()
     let json: any = null
     try {
@@ -179,5 +182,10 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
     return { id: created.json.user.id as string, email, role, password, ...tokens }
   }
 
-  return { ...parts, app, call, post, get, completeFirstSignIn, seedTenant, seedUser }
+  async function close() {
+    await background.settled()
+    await parts.close()
+  }
+
+  return { ...parts, app, call, post, get, completeFirstSignIn, seedTenant, seedUser, close }
 }

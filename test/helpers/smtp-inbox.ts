@@ -15,11 +15,12 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server on 127.0.0.1 (a free port) that keeps every message it receives, parsed by
- * mailparser. `fail` makes it refuse the next messages' data with a 550.
+ * mailparser. `failNext` makes it refuse the next messages' data with a 550; `answerAfter` makes
+ * it take that long to accept each message, as a slow relay does.
  */
 export async function startSmtpInbox() {
   const mails: ReceivedMail[] = []
-  const state = { fail: false }
+  const state = { fail: false, delayMs: 0 }
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -27,7 +28,8 @@ export async function startSmtpInbox() {
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs))
           if (state.fail) {
             const error = Object.assign(new Error('mailbox unavailable'), { responseCode: 550 })
             callback(error)
@@ -58,6 +60,9 @@ export async function startSmtpInbox() {
     mails,
     failNext(fail = true) {
       state.fail = fail
+    },
+    answerAfter(ms: number) {
+      state.delayMs = ms
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

@@ -254,7 +254,7 @@ describe('operations', () => {
     // The one-time setup route exists, and is documented, only while a setup token is set.
     const withSetup = await createTestApp({ setupToken: 's'.repeat(43) })
     expect((await withSetup.get('/openapi.json')).json.paths['/api/v1/setup'].post).toBeDefined()
-    withSetup.close()
+    await withSetup.close()
     expect(doc.components.schemas.SignInRequest.required).toEqual(['email', 'password'])
   })
 

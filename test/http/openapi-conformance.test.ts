@@ -23,9 +23,9 @@ beforeEach(async () => {
   calls = []
   stopRecording = recordResponses((call) => calls.push(call))
 })
-afterEach(() => {
+afterEach(async () => {
   stopRecording()
-  t.close()
+  await t.close()
 })
 
 const documentOf = async (app: TestApp) => (await app.get('/openapi.json')).json as OpenApiDocument
@@ -243,7 +243,7 @@ describe('/openapi.json', () => {
       )
       expect(attempts.map((r) => r.status)).toContain(503)
     } finally {
-      busy.close()
+      await busy.close()
     }
     expect(await violations()).toEqual([])
   })

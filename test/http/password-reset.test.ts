@@ -9,7 +9,7 @@ afterEach(() => t.close())
 
 /** Replaces this test's app with one built with other settings (closed by afterEach as usual). */
 async function useApp(options: TestAppOptions) {
-  t.close()
+  await t.close()
   t = await createTestApp(options)
 }
 
@@ -530,7 +530,7 @@ describe('admin-chosen and permanent passwords', () => {
         supersededAt: new Date(permissive.clock.now()).toISOString(),
       })
     } finally {
-      permissive.close()
+      await permissive.close()
     }
   })
 

@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(() => t.close())
 
 async function useApp(options: TestAppOptions) {
-  t.close()
+  await t.close()
   t = await createTestApp(options)
 }
 

@@ -161,7 +161,7 @@ describe('POST /auth/sign-in', () => {
       )
       expect(other.status).toBe(401)
     } finally {
-      t2.close()
+      await t2.close()
     }
   })
 
@@ -246,7 +246,7 @@ describe('hash scheduling', () => {
           (await t2.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
         ).toBe(200)
       } finally {
-        t2.close()
+        await t2.close()
       }
     },
   )

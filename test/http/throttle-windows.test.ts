@@ -21,7 +21,7 @@ const signIn = (email: string, password: string, ip = '198.51.100.7') =>
 
 describe('sign-in throttle windows', () => {
   it("a shared IP's failures are counted per window: occasional typos never lock it", async () => {
-    t.close()
+    await t.close()
     const ipLockThreshold = 5
     t = await createTestApp({ settings: { signInThrottle: { ...policy, ipLockThreshold } } })
     const admin = await t.seedTenant()

@@ -127,7 +127,7 @@ describe('two-step verification in the browser', () => {
 
 describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
   it('says what to do, links to the two-step page, and a fresh code lets the reset through', async () => {
-    t.close()
+    await t.close()
     t = await createTestApp({ settings: { requireAdminMfa: true } })
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')

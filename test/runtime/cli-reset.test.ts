@@ -17,8 +17,8 @@ const run = promisify(execFile)
 const ROOT = new URL('../../', import.meta.url).pathname
 let dir: string | undefined
 let database: SqliteDatabase | undefined
-afterEach(() => {
-  database?.close()
+afterEach(async () => {
+  await database?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
   database = dir = undefined
 })

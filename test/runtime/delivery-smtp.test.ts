@@ -18,7 +18,7 @@ beforeEach(async () => {
 afterEach(async () => {
   mailer.close()
   await inbox.close()
-  t.close()
+  await t.close()
 })
 
 const LINK = /(http:\/\/localhost\/reveal\/([A-Za-z0-9_-]+))#([A-Za-z0-9_-]{43})/

@@ -97,7 +97,7 @@ describe('seeds at rest', () => {
       )
       expect(bytes).not.toContain(raw)
     } finally {
-      t.close()
+      await t.close()
     }
   })
 })

@@ -19,6 +19,7 @@ import {
   openSqliteDatabase,
   SERVING_BUSY_TIMEOUT_MS,
 } from '../../src/runtime/node/sqlite-database.ts'
+import { startSmtpInbox } from '../helpers/smtp-inbox.ts'
 
 const run = promisify(execFile)
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -76,7 +77,7 @@ async function cliFailure(args: string[], databasePath: string, env: Record<stri
 const STACK_FRAME = /^\s+at /m
 
 describe('SQLite connections', () => {
-  it('set WAL, synchronous=FULL, foreign keys and a short busy wait (no event-loop stall) on every connection', () => {
+  it('set WAL, synchronous=FULL, foreign keys and a short busy wait (no event-loop stall) on every connection', async () => {
     const path = join(tempDir(), 'db', 'x.sqlite')
     const connections = [
       openSqliteDatabase(path),
@@ -91,12 +92,12 @@ describe('SQLite connections', () => {
       expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(SERVING_BUSY_TIMEOUT_MS)
       expect(SERVING_BUSY_TIMEOUT_MS).toBeGreaterThan(0)
     }
-    for (const connection of connections) connection.close()
+    for (const connection of connections) await connection.close()
   })
 
   it.skipIf(process.platform !== 'linux')(
     'creates the folder 0700 and the database, -wal and -shm 0600, whatever the umask',
-    () => {
+    async () => {
       const mode = (path: string) => statSync(path).mode & 0o777
       const previous = process.umask(0o022)
       try {
@@ -106,14 +107,14 @@ describe('SQLite connections', () => {
         expect(mode(join(dir, 'a'))).toBe(0o700)
         expect(mode(join(dir, 'a', 'b'))).toBe(0o700)
         for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(mode(file)).toBe(0o600)
-        database.close()
+        await database.close()
 
         // A folder the operator made is left as it is; the file created in it is still private.
         mkdirSync(join(dir, 'mine'), { mode: 0o750 })
         const inMine = openSqliteDatabase(join(dir, 'mine', 'x.sqlite'))
         expect(mode(join(dir, 'mine'))).toBe(0o750)
         expect(mode(join(dir, 'mine', 'x.sqlite'))).toBe(0o600)
-        inMine.close()
+        await inMine.close()
       } finally {
         process.umask(previous)
       }
@@ -130,7 +131,7 @@ describe('SQLite connections', () => {
       ]),
     ).rejects.toThrow()
     expect(database.sqlite.prepare('select count(*) as n from tenants').get()).toEqual({ n: 0 })
-    database.close()
+    await database.close()
   })
 
   it('parses each SQL text once, and a statement read as raw rows stays objects for everyone else', async () => {
@@ -154,7 +155,7 @@ describe('SQLite connections', () => {
       expect(await database.db.select({ id: tenants.id }).from(tenants)).toEqual([{ id: 't1' }])
       expect(database.db.all(sql`select "id" from "tenants"`)).toEqual([{ id: 't1' }])
     }
-    database.close()
+    await database.close()
   })
 
   it('with the writer thread: writes commit there, atomically, errors come back as SQLite gave them, and this connection only reads', async () => {
@@ -349,56 +350,106 @@ describe('npm start', () => {
     child = undefined
   })
 
-  it('boots on an empty folder, prints the bootstrap password once, serves, and stops when npm gets SIGTERM', async () => {
-    const dir = tempDir()
+  /** `npm start` on an empty folder, as a newcomer runs it; resolves once the server listens. */
+  async function startServer(env: Record<string, string> = {}) {
+    const databasePath = join(tempDir(), 'data', 'oncepass.sqlite')
     const port = await freePort()
-    child = spawn('npm', ['start'], {
+    const started = spawn('npm', ['start'], {
       cwd: ROOT,
       detached: true,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_PATH: join(dir, 'data', 'oncepass.sqlite'),
-      },
+      env: { ...process.env, PORT: String(port), DATABASE_PATH: databasePath, ...env },
     })
+    child = started
     // 'close' fires only once every holder of the child's stdout has let go of it: a node process
     // orphaned by npm would keep it open.
-    const closed = new Promise<number | null>((resolve) => child!.on('close', resolve))
-    let stdout = ''
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk
+    const closed = new Promise<number | null>((resolve) => started.on('close', resolve))
+    const output = { stdout: '' }
+    started.stdout!.on('data', (chunk) => {
+      output.stdout += chunk
     })
     const deadline = Date.now() + 30_000
-    while (!stdout.includes('server_started')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no start: ${stdout}`)
+    while (!output.stdout.includes('server_started')) {
+      if (Date.now() > deadline || started.exitCode !== null) {
+        throw new Error(`no start: ${output.stdout}`)
+      }
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    const api = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const bootstrapPassword = () => /temporary password: (\S+)/.exec(output.stdout)![1]!
+
+    /** What a process manager does: SIGTERM to the process it started, which is npm. */
+    async function stop() {
+      process.kill(started.pid!, 'SIGTERM')
+      return Promise.race([
+        closed,
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`still running after SIGTERM: ${output.stdout}`)),
+            15_000,
+          ),
+        ),
+      ])
+    }
+    return { port, databasePath, output, api, bootstrapPassword, stop }
+  }
+
+  it('boots on an empty folder, prints the bootstrap password once, serves, and stops when npm gets SIGTERM', async () => {
+    const server = await startServer()
+    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`)
     expect(await health.json()).toEqual({ status: 'ok' })
 
+    const { stdout } = server.output
     const lines = stdout.split('\n').filter((line) => line.toLowerCase().includes('password'))
     expect(lines).toHaveLength(1)
-    const password = /temporary password: (\S+)/.exec(lines[0]!)![1]!
     expect(lines[0]).toContain('admin@example.com')
-    const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'admin@example.com', password }),
+    const signIn = await server.api('auth/sign-in', {
+      email: 'admin@example.com',
+      password: server.bootstrapPassword(),
     })
     expect(((await signIn.json()) as { status: string }).status).toBe('password_change_required')
-    expect(statSync(join(dir, 'data', 'signing-key')).mode & 0o077).toBe(0)
+    expect(statSync(join(dirname(server.databasePath), 'signing-key')).mode & 0o077).toBe(0)
 
-    // What a process manager does: SIGTERM to the process it started, which is npm.
-    process.kill(child.pid!, 'SIGTERM')
-    const code = await Promise.race([
-      closed,
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`still running after SIGTERM: ${stdout}`)), 15_000),
-      ),
-    ])
-    expect(code).toBe(0)
-    expect(stdout).toContain('"event":"server_stopping","signal":"SIGTERM"')
-    expect(stdout).toContain('server_stopped')
-    expect(await connectionRefused(port)).toBe(true)
+    expect(await server.stop()).toBe(0)
+    expect(server.output.stdout).toContain('"event":"server_stopping","signal":"SIGTERM"')
+    expect(server.output.stdout).toContain('server_stopped')
+    expect(await connectionRefused(server.port)).toBe(true)
+  }, 60_000)
+
+  it('on SIGTERM, finishes the notice a response left sending: it arrives once and is marked sent', async () => {
+    const inbox = await startSmtpInbox()
+    try {
+      // A slow relay: the notice is still in its SMTP conversation when SIGTERM comes.
+      inbox.answerAfter(1_500)
+      const server = await startServer({
+        ONCEPASS_SMTP_URL: inbox.url,
+        ONCEPASS_MAIL_FROM: 'oncepass <no-reply@example.com>',
+      })
+      const signIn = await server.api('auth/sign-in', {
+        email: 'admin@example.com',
+        password: server.bootstrapPassword(),
+      })
+      const { challengeToken } = (await signIn.json()) as { challengeToken: string }
+      const changed = await server.api('auth/password-change', {
+        challengeToken,
+        newPassword: 'lantern harbour quietly folding maps',
+      })
+      expect(changed.status).toBe(200)
+
+      expect(await server.stop()).toBe(0)
+      expect(inbox.mails.map((mail) => mail.envelopeTo)).toEqual([['admin@example.com']])
+      expect(server.output.stdout).not.toContain('outbox_delivery_failed')
+      const database = new BetterSqlite3(server.databasePath, { readonly: true })
+      const notices = database.prepare('select kind, sent_at as sentAt from outbox').all()
+      database.close()
+      // Marked sent, so the next start does not send it again.
+      expect(notices).toEqual([{ kind: 'password_changed', sentAt: expect.any(Number) }])
+    } finally {
+      await inbox.close()
+    }
   }, 60_000)
 })

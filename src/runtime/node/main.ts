@@ -4,6 +4,7 @@ import { createApp } from '../../http/app.ts'
 import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { warmUpSignIn } from '../../services/sign-in.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
+import { createBackgroundTasks } from './background-tasks.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
@@ -52,8 +53,15 @@ if (issued) {
   printIssued(issued, { json: false, heading: 'First start: created global admin' })
 }
 
+const app = createApp(deps)
+// What responses leave running (notices sent after a commit), for shutdown to wait for.
+const background = createBackgroundTasks()
 const server = serve(
-  { fetch: createApp(deps).fetch, port: config.port, hostname: config.host },
+  {
+    fetch: (request, env) => app.fetch(request, env, background),
+    port: config.port,
+    hostname: config.host,
+  },
   (info) => {
     logger.info('server_started', {
       address: info.address,
@@ -73,7 +81,8 @@ const outboxTimer = deps.mailer
   : undefined
 outboxTimer?.unref()
 
-// Graceful shutdown: stop accepting, let in-flight requests finish, close the database.
+// Graceful shutdown: stop accepting, let in-flight requests and the notices they started finish,
+// close the database.
 let stopping = false
 function shutdown(signal: string) {
   if (stopping) return
@@ -86,6 +95,7 @@ function shutdown(signal: string) {
   force.unref()
   clearInterval(outboxTimer)
   server.close(async () => {
+    await background.settled()
     await database.close()
     logger.info('server_stopped', {})
     stdout.flush()
