@@ -1,8 +1,21 @@
 import type { Context } from 'hono'
 import type { RequestMeta } from '../services/caller.ts'
+import { chooseLanguage } from '../ui/copy.ts'
 import type { AppEnv } from './env.ts'
+import { languageCookie } from './ui/cookies.ts'
 
-/** The request facts the audit trail records: our own request id and the real client IP. */
+/**
+ * The request facts the use cases take: our own request id, the real client IP, and the language
+ * the caller reads (the switch's choice, else `Accept-Language`), as the pages pick it.
+ */
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
-  return { requestId: c.var.requestId, ip: c.var.deps.clientIp(c) }
+  return {
+    requestId: c.var.requestId,
+    ip: c.var.deps.clientIp(c),
+    language: requestLanguage(c),
+  }
+}
+
+export function requestLanguage(c: Context<AppEnv>) {
+  return chooseLanguage(c.req.header('Accept-Language'), languageCookie.read(c))
 }

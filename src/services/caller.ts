@@ -1,9 +1,14 @@
 import type { Role } from '../core/roles.ts'
 
-/** Facts about the request that the audit trail records. */
+/** Facts about the request: what the audit trail records, and the language its notices are in. */
 export interface RequestMeta {
   requestId: string
   ip: string | null
+  /**
+   * The caller's language (en, nl, da, sv): a notice this request causes is written in it, as
+   * the one-time link's mail is. Operator actions use English.
+   */
+  language: string
 }
 
 /** The signed-in caller, as loaded from the database on this request. */

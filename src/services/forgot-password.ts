@@ -76,7 +76,13 @@ export async function requestPasswordReset(
       user ? inserted : and(withinLimits, hitsAtMost(deps, emailKey, 1))!,
     ),
     // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
-    adminsNoticeStatement(deps, request.tenantId, normalized, user ? inserted : never),
+    adminsNoticeStatement(
+      deps,
+      request.tenantId,
+      normalized,
+      meta.language,
+      user ? inserted : never,
+    ),
   ])
   if (created === 1) {
     deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })

@@ -37,16 +37,17 @@ export function outboxStatement(
 
 /**
  * One notice per admin of the tenant, as one statement (the admins are read inside the write):
- * a new forgot-password request.
+ * a new forgot-password request, in the language the user asked in.
  */
 export function adminsNoticeStatement(
   deps: Deps,
   tenantId: string,
   accountEmail: string,
+  language: string,
   guard: SQL,
 ): SQLWrapper {
   const now = deps.clock.now()
-  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', 'en', 'at', ${now}, 'accountEmail', ${accountEmail})`
+  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${language}, 'at', ${now}, 'accountEmail', ${accountEmail})`
   return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
     select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${now}
     from ${users}

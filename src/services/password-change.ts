@@ -100,12 +100,21 @@ async function recordChangeFailure(
   ])
 }
 
-/** The user is told, at their account's email, that their password changed (no secret). */
-function passwordChangedNotice(deps: Deps, user: UserRow, now: number, guard: SQL): SQLWrapper {
+/**
+ * The user is told, at their account's email and in the language they changed it in, that their
+ * password changed (no secret).
+ */
+function passwordChangedNotice(
+  deps: Deps,
+  user: UserRow,
+  meta: RequestMeta,
+  now: number,
+  guard: SQL,
+): SQLWrapper {
   return outboxStatement(
     deps,
     user.tenantId,
-    { kind: 'password_changed', to: user.email, language: 'en', at: now },
+    { kind: 'password_changed', to: user.email, language: meta.language, at: now },
     guard,
   )
 }
@@ -234,7 +243,7 @@ function forcedChangeStatements(
     statements: [
       ...historyStatements(deps, user.id, passwordHash, credential.guard),
       markResetUsedStatement(deps, user.id, now, credential.guard),
-      passwordChangedNotice(deps, user, now, credential.guard),
+      passwordChangedNotice(deps, user, change.meta, now, credential.guard),
       // After the revocation, which would otherwise end this new session too.
       ...change.session.statements,
     ],
@@ -316,7 +325,7 @@ async function commitOwnChange(
           .update(sessions)
           .set({ credentialVersion: credential.version })
           .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
-        passwordChangedNotice(deps, user, now, credential.guard),
+        passwordChangedNotice(deps, user, meta, now, credential.guard),
       ],
       audit: [ownChangeAudit(user, actor, 'SELF_SERVICE')],
       meta,

@@ -40,8 +40,6 @@ export interface LinkDelivery {
   recipients: string[]
   /** The public origin the links point at (`ONCEPASS_PUBLIC_URL`). */
   publicUrl: string | undefined
-  /** The mails' language. */
-  language: string
 }
 
 export interface ResetResult {
@@ -229,7 +227,7 @@ async function sendRevealLinks(
       deps.mailer!.send({
         kind: 'reveal_link',
         to: link.recipient,
-        language: delivery.language,
+        language: meta.language,
         link: `${delivery.publicUrl}/reveal/${link.id}#${link.key}`,
         accountEmail: target.email,
         expiresAt,
@@ -435,7 +433,7 @@ function resetStatements(
         {
           kind: 'password_reset_by_admin',
           to: target.email,
-          language: 'en',
+          language: options.meta.language,
           at: deps.clock.now(),
           adminName: options.adminName ?? 'The operator',
         },

@@ -31,7 +31,7 @@ export async function refusalRecordedRecently(
   deps: Deps,
   kind: RefusalKind & Pick<AuditInput, 'actor'>,
   subject: string,
-  meta: RequestMeta = { requestId: '', ip: null },
+  meta: RequestMeta = { requestId: '', ip: null, language: 'en' },
 ): Promise<boolean> {
   const keys = windowKeys(deps, kind, subject, actorKeyOf(kind, meta))
   const hits = await liveHits(deps, [keys.kind, keys.actor])

@@ -25,6 +25,7 @@ export interface OperatorIssued {
 const operatorMeta = (deps: Deps, source: 'cli' | 'bootstrap'): RequestMeta => ({
   requestId: `${source}-${randomToken(deps.random, 9)}`,
   ip: null,
+  language: 'en',
 })
 
 /**

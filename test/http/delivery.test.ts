@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
+import { copyFor } from '../../src/ui/copy.ts'
 import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
 
 let t: TestApp
@@ -229,5 +230,44 @@ describe('notices in the outbox', () => {
     ])
     const plain = await t.seedUser(admin.accessToken, 'user', 'bob@acme.example')
     expect((await t.get('outbox', plain.accessToken)).status).toBe(403)
+  })
+
+  it('are written in the language of the request that caused them (the switch, else Accept-Language)', async () => {
+    const recorded = recordingMailer()
+    t = await createTestApp({ mailer: recorded.mailer })
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    const issued = await t.post(
+      `users/${user.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken, headers: { 'Accept-Language': 'nl-NL,nl;q=0.9,en;q=0.5' } },
+    )
+    const challenge = await t.post('auth/sign-in', {
+      email: user.email,
+      password: issued.json.temporaryPassword,
+    })
+    const changed = await t.post(
+      'auth/password-change',
+      { challengeToken: challenge.json.challengeToken, newPassword: 'another long passphrase 42' },
+      // The language switch's cookie wins over the browser's Accept-Language.
+      { headers: { Cookie: 'oncepass_lang=da', 'Accept-Language': 'sv' } },
+    )
+    expect(changed.status).toBe(200)
+    await t.post(
+      'auth/forgot-password',
+      { email: user.email },
+      { headers: { 'Accept-Language': 'sv-SE' } },
+    )
+
+    const [nl, da, sv] = [copyFor('nl').mail, copyFor('da').mail, copyFor('sv').mail]
+    await vi.waitFor(() =>
+      expect(recorded.sent.map((mail) => `${mail.to}: ${mail.subject}`)).toEqual(
+        expect.arrayContaining([
+          `${user.email}: ${nl.resetSubject}`,
+          `${user.email}: ${da.changedSubject}`,
+          `${admin.email}: ${sv.requestSubject}`,
+        ]),
+      ),
+    )
   })
 })

@@ -54,12 +54,13 @@ describe('a one-time link over real SMTP', () => {
     expect(signedIn.accessToken).toBeTruthy()
     expect((await t.post(`reveal/${revealId}`, { email: 'ann@acme.example' })).status).toBe(410)
 
-    // The notices went out after commit: the admin's reset and the user's own change.
+    // The notices went out after commit: the admin's reset (asked for in Swedish) and the user's
+    // own change (no language given).
     await deliverOutbox(t.deps)
     await vi.waitFor(() =>
       expect(inbox.mails.map((m) => m.subject)).toEqual(
         expect.arrayContaining([
-          'Your password was reset by an administrator',
+          'Ditt lösenord har återställts av en administratör',
           'Your password was changed',
         ]),
       ),

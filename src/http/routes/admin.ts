@@ -8,7 +8,6 @@ import {
   resetPassword,
   resetPasswordWithLink,
 } from '../../services/password-reset.ts'
-import { chooseLanguage } from '../../ui/copy.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
@@ -144,7 +143,6 @@ export function adminRoutes() {
         method: 'link' as const,
         recipients: delivery.recipients,
         publicUrl: deps.publicUrl,
-        language: chooseLanguage(c.req.header('Accept-Language'), undefined),
       }
       const issued = await resetPasswordWithLink(
         deps,

@@ -185,7 +185,6 @@ export function adminPages() {
               method: 'link',
               recipients,
               publicUrl: deps.publicUrl,
-              language: page.lang,
             },
           },
           requestMeta(c),

@@ -2,14 +2,14 @@ import type { Context } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import type { Actor } from '../../services/caller.ts'
 import { isAdminRole } from '../../core/roles.ts'
-import { chooseLanguage, copyFor } from '../../ui/copy.ts'
+import { copyFor } from '../../ui/copy.ts'
 import type { PageContext } from '../../ui/layout.tsx'
 import type { AppEnv } from '../env.ts'
-import { languageCookie } from './cookies.ts'
+import { requestLanguage } from '../request-meta.ts'
 
 /** The language, copy and viewer a page renders with. */
 export function pageContext(c: Context<AppEnv>, actor?: Actor): PageContext {
-  const lang = chooseLanguage(c.req.header('Accept-Language'), languageCookie.read(c))
+  const lang = requestLanguage(c)
   return {
     t: copyFor(lang),
     lang,
