@@ -7,6 +7,7 @@ import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
 import { apiHeaders, securityHeaders } from './middleware/security-headers.ts'
+import { apiRoute, jsonResponse, z } from './openapi.ts'
 import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -59,7 +60,7 @@ export function createApp(
   }
   app.use('*', requireRegisteredMethod(app))
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
   app.route(API_BASE, createApi(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -89,6 +90,14 @@ export function createApp(
   app.onError((error, c) => problemResponse(c, error, deps.logger))
   return app
 }
+
+/** Liveness, at the root beside the API, and in its document like every other route. */
+const healthRoute = apiRoute({
+  method: 'get',
+  path: '/healthz',
+  summary: 'Liveness: the process serves requests',
+  responses: { 200: jsonResponse(z.object({ status: z.literal('ok') }), 'Serving') },
+})
 
 /**
  * The JSON API surface: its own headers (deny-all CSP, no-store) and guards (JSON-only bodies,
@@ -144,7 +153,8 @@ function provideDeps(
 function allowOrigins(origins: string[]): MiddlewareHandler {
   return cors({
     origin: (origin) => (origins.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
+    // Every method the API has: DELETE turns off the caller's own TOTP.
+    allowMethods: ['GET', 'POST', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     exposeHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,

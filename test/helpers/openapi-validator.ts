@@ -39,15 +39,17 @@ export function matchTemplate(document: OpenApiDocument, path: string): string |
 
 /**
  * Every way a recorded response departs from the document, as readable lines (empty when it
- * conforms). Paths outside the documented prefix (health, the document itself, pages) are not
- * the document's business; an unknown path under it must be a 404 problem.
+ * conforms). Documented paths are checked wherever they live (`/healthz` too); other paths
+ * outside the API's prefix (the document itself, pages) are not the document's business, and an
+ * unknown path under that prefix must be a 404 problem.
  */
 export function checkResponse(document: OpenApiDocument, record: RecordedResponse): string[] {
   const at = `${record.method} ${record.path} → ${record.status}`
-  const prefix = commonPrefix(Object.keys(document.paths))
-  if (!record.path.startsWith(prefix) || record.method === 'OPTIONS') return []
+  if (record.method === 'OPTIONS') return []
   const template = matchTemplate(document, record.path)
   if (!template) {
+    const apiPaths = Object.keys(document.paths).filter((path) => path.startsWith('/api/'))
+    if (!record.path.startsWith(commonPrefix(apiPaths))) return []
     if (record.status !== 404) return [`${at}: unknown path answered other than 404`]
     return checkMediaType(at, record, 'application/problem+json')
   }

@@ -198,7 +198,7 @@ describe('bad input', () => {
     const allowed = await preflight('https://admin.example.test')
     expect(allowed.status).toBe(204)
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.test')
-    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST')
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE')
     expect(allowed.headers.get('access-control-allow-headers')).toContain('Authorization')
     expect(allowed.headers.get('access-control-allow-credentials')).toBeNull()
     expect(allowed.headers.get('vary')).toContain('Origin')
@@ -219,7 +219,7 @@ describe('operations', () => {
     expect((await t.get('/healthz')).json).toEqual({ status: 'ok' })
   })
 
-  it('GET /openapi.json documents every API route from the validating schemas', async () => {
+  it('GET /openapi.json documents every route (the API and /healthz) from the validating schemas', async () => {
     const doc = (await t.get('/openapi.json')).json
     expect(doc.openapi).toBe('3.1.0')
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
@@ -227,6 +227,7 @@ describe('operations', () => {
     )
     expect(operations.sort()).toEqual(
       [
+        'GET /healthz',
         'POST /api/v1/auth/sign-in',
         'POST /api/v1/auth/mfa',
         'POST /api/v1/auth/password-change',

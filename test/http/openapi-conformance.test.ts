@@ -215,6 +215,8 @@ describe('/openapi.json', () => {
     expect((await t.post('auth/forgot-password', { email: 'a@b.c' }, foreign)).status).toBe(403)
     expect((await t.call('DELETE', 'me')).status).toBe(405)
     expect((await t.get('auth/refresh')).status).toBe(405)
+    expect((await t.get('/healthz')).json).toEqual({ status: 'ok' })
+    expect((await t.post('/healthz')).status).toBe(405)
     expect((await t.get('users/x/y/z', token)).status).toBe(404)
 
     // Each documented operation was met at least once with a success.

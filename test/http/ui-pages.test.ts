@@ -342,6 +342,10 @@ describe('account', () => {
     const browser = await signInAs(user.email, user.password)
     const page = await open(browser, '/account')
     expect(page.html).toContain('<label for="current-password">Current password</label>')
+    // The header's Sign out is the one button a search for that name finds, here too.
+    const buttons = [...page.html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)].map((m) => m[1])
+    expect(buttons.filter((name) => /sign out/i.test(name!))).toEqual(['Sign out'])
+    expect(buttons).toContain('End all sessions')
     const wrong = await submit(browser, '/account/password', {
       currentPassword: 'not it at all',
       newPassword: 'another long passphrase here',

@@ -54,7 +54,7 @@ export function AccountPage(props: {
         <h2 id="everywhere-heading">{t.signOutEverywhere}</h2>
         <p>{t.signOutEverywhereIntro}</p>
         <form method="post" action="/account/sign-out-everywhere">
-          <button type="submit">{t.signOutEverywhere}</button>
+          <button type="submit">{t.endAllSessions}</button>
         </form>
       </section>
     </Layout>

@@ -74,7 +74,7 @@ export async function runWholeJourney(browser: Browser, server: RunningServer, l
     await waitForForcedChange(page)
     await submitNewPassword(page, USER_PASSWORD)
     await page.waitForURL(/\/account/)
-    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor()
+    await page.getByRole('button', { name: 'Sign out' }).waitFor()
     expect(await signInOutcome(baseUrl, email, USER_PASSWORD)).toBe('signed_in')
   } finally {
     await page.context().close()

@@ -48,7 +48,7 @@ export async function policyViolationText(page: Page): Promise<string> {
 export async function signOut(page: Page) {
   await Promise.all([
     page.waitForURL(/\/sign-in/),
-    page.getByRole('button', { name: 'Sign out', exact: true }).click(),
+    page.getByRole('button', { name: 'Sign out' }).click(),
   ])
 }
 
