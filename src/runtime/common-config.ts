@@ -1,3 +1,6 @@
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { z } from 'zod'
 import { decodeBase64Url } from '../core/random.ts'
 import { createKeyring, ENCRYPTION_KEY_BYTES, type Keyring } from '../core/secret-box.ts'
@@ -19,17 +22,25 @@ export function decodeSigningKey(text: string): Uint8Array | null {
   return key.length >= MIN_SIGNING_KEY_BYTES ? key : null
 }
 
-export const ENCRYPTION_KEY_RULE = `base64url (A-Z a-z 0-9 - _, no padding) of exactly ${ENCRYPTION_KEY_BYTES} random bytes`
+export const ENCRYPTION_KEY_RULE = `base64url (A-Z a-z 0-9 - _, no padding) of at least ${ENCRYPTION_KEY_BYTES} random bytes`
 
 /**
- * The bytes of an AES-256 key written as base64url, or null when the text is not base64url or
- * does not decode to 32 bytes (AES-256 takes exactly that; a longer secret is a mistake to
- * report, not to truncate).
+ * The AES-256 key a base64url secret stands for, or null when the text is not base64url or
+ * decodes to fewer than 32 bytes. 32 bytes are the key itself; a longer secret is condensed to 32
+ * with HKDF-SHA-256 (RFC 5869), never truncated, so every byte of it counts.
  */
 export function decodeEncryptionKey(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null
-  const key = decodeBase64Url(text)
-  return key.length === ENCRYPTION_KEY_BYTES ? key : null
+  const secret = decodeBase64Url(text)
+  if (secret.length < ENCRYPTION_KEY_BYTES) return null
+  if (secret.length === ENCRYPTION_KEY_BYTES) return secret
+  return hkdf(
+    sha256,
+    secret,
+    undefined,
+    utf8ToBytes('oncepass encryption key'),
+    ENCRYPTION_KEY_BYTES,
+  )
 }
 
 const booleanFlag = z

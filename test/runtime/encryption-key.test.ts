@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { hkdfSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,7 +28,6 @@ const base64url = (bytes: number) => Buffer.alloc(bytes, 0x5a).toString('base64u
 describe('ONCEPASS_ENCRYPTION_KEY on Node', () => {
   it.each([
     ['31 bytes', base64url(31)],
-    ['33 bytes (AES-256 takes exactly 32)', base64url(33)],
     ['standard base64 with padding', Buffer.alloc(32, 0xfb).toString('base64')],
     ['empty', ''],
   ])('refuses %s, naming the variable but not its value', (_, key) => {
@@ -40,6 +40,21 @@ describe('ONCEPASS_ENCRYPTION_KEY on Node', () => {
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as Error).message).toContain('ONCEPASS_ENCRYPTION_KEY: must be base64url')
     if (key) expect((error as Error).message).not.toContain(key)
+  })
+
+  it('condenses a longer secret to 32 bytes with HKDF-SHA-256: each byte counts, none is cut off', () => {
+    const keyOf = (secret: Buffer) =>
+      Buffer.from(loadEncryptionKey(secret.toString('base64url'), join(tempDir(), 'x'), logger))
+    const long = Buffer.alloc(64, 0x5a)
+    const key = keyOf(long)
+    expect(key).toHaveLength(32)
+    // RFC 5869's HKDF, computed here by Node's own implementation.
+    const expected = hkdfSync('sha256', long, Buffer.alloc(0), 'oncepass encryption key', 32)
+    expect(key).toEqual(Buffer.from(expected))
+    expect(key).not.toEqual(long.subarray(0, 32))
+    const lastByteChanged = Buffer.from(long)
+    lastByteChanged[63] = 0x5b
+    expect(keyOf(lastByteChanged)).not.toEqual(key)
   })
 
   it('uses a configured key as is; unset, generates one owner-only file and reuses it', () => {
