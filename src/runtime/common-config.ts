@@ -127,6 +127,19 @@ export const SharedEnvSchema = z.object({
 
 export type SharedEnv = z.output<typeof SharedEnvSchema>
 
+/**
+ * The sender when `ONCEPASS_MAIL_FROM` is unset: no-reply at the public host, or at `localhost`
+ * when that host is an IP address (the loopback default), which no mail address can name as is.
+ *
+ * @example
+ * defaultSender('https://id.acme.example') // 'oncepass <no-reply@id.acme.example>'
+ */
+export function defaultSender(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname
+  const isAddress = /^[\d.]+$/.test(host) || host.startsWith('[')
+  return `oncepass <no-reply@${isAddress ? 'localhost' : host}>`
+}
+
 export interface SharedConfig {
   /** base64url; Node generates one when absent, Workers require it. */
   signingKey: string | undefined
@@ -138,7 +151,7 @@ export interface SharedConfig {
   /** `ONCEPASS_PUBLIC_URL` as an origin, when set; each runtime decides its default. */
   publicUrl: string | undefined
   allowedOrigins: string[]
-  /** `ONCEPASS_MAIL_FROM`: the sender address, required by either runtime's mail transport. */
+  /** `ONCEPASS_MAIL_FROM`: the sender address (Node's default: `defaultSender`). */
   mailFrom?: string
   settings: Settings
 }

@@ -42,9 +42,19 @@ describe('ONCEPASS_SMTP_URL and ONCEPASS_MAIL_FROM', () => {
     })
   })
 
+  it('without a sender: no-reply at the public host (localhost for the loopback default)', () => {
+    const smtp = { ONCEPASS_SMTP_URL: 'smtp://127.0.0.1:2525' }
+    expect(loadConfig(smtp).smtp?.from).toBe('oncepass <no-reply@localhost>')
+    expect(loadConfig({ ...smtp, ONCEPASS_PUBLIC_URL: 'https://id.acme.example' }).smtp).toEqual({
+      url: 'smtp://127.0.0.1:2525',
+      from: 'oncepass <no-reply@id.acme.example>',
+    })
+    const ipv6 = { ...smtp, ONCEPASS_PUBLIC_URL: 'http://[::1]:3000' }
+    expect(loadConfig(ipv6).smtp?.from).toBe('oncepass <no-reply@localhost>')
+  })
+
   it.each([
     [{ ONCEPASS_SMTP_URL: 'http://mail.acme.example', ONCEPASS_MAIL_FROM: 'a@b.c' }, /SMTP_URL/],
-    [{ ONCEPASS_SMTP_URL: 'smtp://127.0.0.1:25' }, /ONCEPASS_MAIL_FROM: is required/],
     [{ ONCEPASS_SMTP_URL: 'smtp://h', ONCEPASS_MAIL_FROM: 'no at sign' }, /MAIL_FROM/],
   ])('refuses %o without echoing a credential', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { HashSchedulerOptions } from '../../core/hash-scheduler.ts'
 import {
   describeConfigError,
+  defaultSender,
   type SharedConfig,
   SharedEnvSchema,
   toSharedConfig,
@@ -28,9 +29,6 @@ const NodeEnvSchema = StorageEnvSchema.extend({
   ONCEPASS_SMTP_URL: z
     .url({ protocol: /^smtps?$/, abort: true, error: 'must be an smtp:// or smtps:// URL' })
     .optional(),
-}).refine((e) => !e.ONCEPASS_SMTP_URL || e.ONCEPASS_MAIL_FROM, {
-  path: ['ONCEPASS_MAIL_FROM'],
-  message: 'is required when ONCEPASS_SMTP_URL is set',
 })
 
 /** A configuration problem the operator must fix: its message names it and is safe to print. */
@@ -86,10 +84,9 @@ export function loadConfig(env: Env = process.env): NodeConfig {
       maxQueue: e.ONCEPASS_HASH_QUEUE,
       maxWaitMs: e.ONCEPASS_HASH_MAX_WAIT_MS,
     },
-    smtp:
-      e.ONCEPASS_SMTP_URL && e.ONCEPASS_MAIL_FROM
-        ? { url: e.ONCEPASS_SMTP_URL, from: e.ONCEPASS_MAIL_FROM }
-        : undefined,
+    smtp: e.ONCEPASS_SMTP_URL
+      ? { url: e.ONCEPASS_SMTP_URL, from: e.ONCEPASS_MAIL_FROM ?? defaultSender(publicUrl) }
+      : undefined,
   }
 }
 
