@@ -84,6 +84,17 @@ describe('bad input', () => {
       headers: { Authorization: `Bearer ${admin.accessToken}` },
     })
     expect(out.status).toBe(204)
+    // Nor does an empty body sent with another type (`curl -X POST -d ''` sends a form's).
+    const again = await t.seedTenant('Other')
+    const formTyped = await t.app.request('/api/v1/auth/sign-out', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${again.accessToken}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: '',
+    })
+    expect(formTyped.status).toBe(204)
   })
 
   it('400 MALFORMED_JSON for broken JSON', async () => {

@@ -30,15 +30,14 @@ export function requestGuards(origins: {
       throw new AppError('CROSS_SITE_REQUEST')
 
     const contentType = c.req.header('Content-Type')
-    if (contentType !== undefined && !JSON_TYPE.test(contentType))
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE')
-    // Read once here; the validators reuse Hono's cached copy.
+    // Read once here (within the size limit); the validators reuse Hono's cached copy.
     const body = await c.req.text()
     if (body.length === 0) {
-      // No body needs no type, and a JSON type sent anyway (many clients do) is set aside: an
-      // optional body is then simply absent, and a required one is reported field by field.
+      // No body needs no type, and one sent anyway (JSON's, by many clients; a form's, by
+      // `curl -d ''`) is set aside: an optional body is then simply absent, and a required one is
+      // reported field by field.
       if (contentType !== undefined) c.req.raw = withoutBody(c.req.raw)
-    } else if (contentType === undefined) {
+    } else if (contentType === undefined || !JSON_TYPE.test(contentType)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE')
     }
     return next()
