@@ -22,6 +22,7 @@ import {
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
+import { assertAdminStepUp } from './step-up.ts'
 import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
 export interface TotpEnrollment {
@@ -254,26 +255,6 @@ export async function verifyStepUp(
     ),
   ])
   if (changed === 0) await refuseReplay(deps, user, meta)
-}
-
-const STEP_UP_NEXT = { method: 'POST', href: '/api/v1/me/mfa/verify' } as const
-
-/**
- * With `ONCEPASS_REQUIRE_ADMIN_MFA`, an admin resets nobody without TOTP of their own, verified
- * on this session within the step-up window; the refusal says how to re-verify.
- */
-export async function assertAdminStepUp(deps: Deps, actor: Actor): Promise<void> {
-  if (!deps.settings.requireAdminMfa) return
-  const [row] = await deps.database.db
-    .select({ confirmedAt: users.totpConfirmedAt, verifiedAt: sessions.mfaVerifiedAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, actor.sessionId), eq(users.id, actor.id)))
-  if (!row || row.confirmedAt === null) throw new AppError('MFA_ENROLLMENT_REQUIRED')
-  const freshSince = deps.clock.now() - deps.settings.mfa.stepUpSeconds * 1000
-  if ((row.verifiedAt ?? 0) <= freshSince) {
-    throw new AppError('STEP_UP_REQUIRED', { extra: { next: STEP_UP_NEXT } })
-  }
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
-import { assertAdminStepUp } from './mfa.ts'
+import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'

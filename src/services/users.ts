@@ -12,6 +12,7 @@ import { toIsoTime } from '../db/time.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { assertAdminStepUp } from './step-up.ts'
 import { prepareTemporaryCredential } from './temporary-credential.ts'
 
 export type UserRow = typeof users.$inferSelect
@@ -338,6 +339,8 @@ export async function createUser(
   meta: RequestMeta,
 ): Promise<NewUserResult> {
   if (!canCreateUsers(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  // A new user's first password is a credential issued, as a reset's is.
+  await assertAdminStepUp(deps, actor)
   await assertEmailFree(deps, input.email)
   const prepared = await prepareNewUser(deps, { ...input, tenantId: actor.tenantId }, actor, meta)
   await writeNewUser(deps, prepared.statements)

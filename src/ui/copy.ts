@@ -201,9 +201,10 @@ const en = {
   download: 'Download',
   turnOffTwoStep: 'Turn off two-step verification',
   setupLapsed: 'The setup expired. Start again.',
-  mfaEnrollmentRequired: 'Set up two-step verification on your account before you reset anyone.',
+  mfaEnrollmentRequired:
+    'Set up two-step verification on your account before you reset a password or add a user.',
   stepUpRequired:
-    'Verify with your authenticator app again before you reset anyone: it has been more than 15 minutes.',
+    'Verify with your authenticator app again before you reset a password or add a user: it has been more than 15 minutes.',
   verifyAgain: 'Verify again',
   verified: 'Verified.',
   // Errors
@@ -452,9 +453,9 @@ const nl: Copy = {
   turnOffTwoStep: 'Verificatie in twee stappen uitschakelen',
   setupLapsed: 'Het instellen is verlopen. Begin opnieuw.',
   mfaEnrollmentRequired:
-    'Stel verificatie in twee stappen in op uw account voordat u iemand herstelt.',
+    'Stel verificatie in twee stappen in op uw account voordat u een wachtwoord herstelt of een gebruiker toevoegt.',
   stepUpRequired:
-    'Verifieer opnieuw met uw authenticator-app voordat u iemand herstelt: het is meer dan 15 minuten geleden.',
+    'Verifieer opnieuw met uw authenticator-app voordat u een wachtwoord herstelt of een gebruiker toevoegt: het is meer dan 15 minuten geleden.',
   verifyAgain: 'Opnieuw verifiëren',
   verified: 'Geverifieerd.',
   notFoundTitle: 'Pagina niet gevonden',
@@ -699,9 +700,10 @@ const da: Copy = {
   download: 'Download',
   turnOffTwoStep: 'Slå totrinsbekræftelse fra',
   setupLapsed: 'Konfigurationen er udløbet. Start forfra.',
-  mfaEnrollmentRequired: 'Konfigurér totrinsbekræftelse på din konto, før du nulstiller nogen.',
+  mfaEnrollmentRequired:
+    'Konfigurér totrinsbekræftelse på din konto, før du nulstiller en adgangskode eller tilføjer en bruger.',
   stepUpRequired:
-    'Bekræft igen med din godkendelsesapp, før du nulstiller nogen: det er mere end 15 minutter siden.',
+    'Bekræft igen med din godkendelsesapp, før du nulstiller en adgangskode eller tilføjer en bruger: det er mere end 15 minutter siden.',
   verifyAgain: 'Bekræft igen',
   verified: 'Bekræftet.',
   notFoundTitle: 'Siden findes ikke',
@@ -948,9 +950,9 @@ const sv: Copy = {
   turnOffTwoStep: 'Stäng av tvåstegsverifiering',
   setupLapsed: 'Konfigurationen har gått ut. Börja om.',
   mfaEnrollmentRequired:
-    'Konfigurera tvåstegsverifiering för ditt konto innan du återställer någon.',
+    'Konfigurera tvåstegsverifiering för ditt konto innan du återställer ett lösenord eller lägger till en användare.',
   stepUpRequired:
-    'Verifiera igen med din autentiseringsapp innan du återställer någon: det har gått mer än 15 minuter.',
+    'Verifiera igen med din autentiseringsapp innan du återställer ett lösenord eller lägger till en användare: det har gått mer än 15 minuter.',
   verifyAgain: 'Verifiera igen',
   verified: 'Verifierad.',
   notFoundTitle: 'Sidan hittades inte',

@@ -81,19 +81,32 @@ describe('POST /users/{id}/mfa-reset', () => {
 })
 
 describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
-  it('an admin resets nobody before enrolling, and only within 15 minutes of a verification', async () => {
-    t = await createTestApp({ settings: { requireAdminMfa: true } })
+  it('an admin resets or adds nobody before enrolling, and only within 15 minutes of a verification', async () => {
+    t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    // The operator turns the setting on for a tenant that has users (a restart with it set).
+    t.deps.settings.requireAdminMfa = true
     let token = admin.accessToken
     const reset = () => t.post(`users/${user.id}/password-reset`, { mode: 'generate' }, { token })
     const mfaReset = () => t.post(`users/${user.id}/mfa-reset`, undefined, { token })
+    let added = 0
+    const addUser = () =>
+      t.post(
+        'users',
+        { email: `new-${++added}@example.com`, displayName: 'New', role: 'global_admin' },
+        { token },
+      )
 
-    // Signing in still works without a factor; resetting does not.
+    // Signing in still works without a factor; resetting, or adding a user (whose first password
+    // is a credential issued just the same), does not.
     const first = await reset()
     expect(first.status).toBe(403)
     expect(first.json.code).toBe('MFA_ENROLLMENT_REQUIRED')
     expect((await mfaReset()).json.code).toBe('MFA_ENROLLMENT_REQUIRED')
+    const refusedAdd = await addUser()
+    expect(refusedAdd.status).toBe(403)
+    expect(refusedAdd.json.code).toBe('MFA_ENROLLMENT_REQUIRED')
     expect(await auditRows('password_reset_denied', user.id)).toEqual([
       { outcome: 'denied', reason: 'MFA_ENROLLMENT_REQUIRED', actor_id: admin.id },
     ])
@@ -101,6 +114,7 @@ describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
     // Confirming the enrollment is itself a verification of this session.
     const { secret } = await enrollTotp(t, admin.accessToken)
     expect((await reset()).status).toBe(201)
+    expect((await addUser()).status).toBe(201)
 
     // The same session 15 minutes on (its access token refreshed): no longer fresh enough.
     t.clock.advance(15 * 60_000 + 1000)
@@ -110,6 +124,7 @@ describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
     expect(stale.status).toBe(403)
     expect(stale.json.code).toBe('STEP_UP_REQUIRED')
     expect(stale.json.next).toEqual({ method: 'POST', href: '/api/v1/me/mfa/verify' })
+    expect((await addUser()).json.code).toBe('STEP_UP_REQUIRED')
 
     const wrong = await t.post('me/mfa/verify', { code: '000000' }, { token })
     expect(wrong.json.code).toBe('INVALID_MFA_CODE')
@@ -124,9 +139,10 @@ describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
   })
 
   it('a session opened with a code counts as verified; one opened by a password alone does not', async () => {
-    t = await createTestApp({ settings: { requireAdminMfa: true } })
+    t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    t.deps.settings.requireAdminMfa = true
     const { secret } = await enrollTotp(t, admin.accessToken)
     nextStep(t)
     const step = await t.post('auth/sign-in', { email: admin.email, password: admin.password })

@@ -128,9 +128,11 @@ describe('two-step verification in the browser', () => {
 describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
   it('says what to do, links to the two-step page, and a fresh code lets the reset through', async () => {
     await t.close()
-    t = await createTestApp({ settings: { requireAdminMfa: true } })
+    t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    // The operator turns the setting on for a tenant that has users (a restart with it set).
+    t.deps.settings.requireAdminMfa = true
     const browser: Browser = new Map()
     await submit(browser, '/sign-in', { email: admin.email, password: admin.password })
     const reset = async () => {
@@ -147,6 +149,10 @@ describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
     expect(refused.response.status).toBe(403)
     expect(refused.html).toContain('Set up two-step verification on your account before you reset')
     expect(refused.html).toContain('href="/account/two-step"')
+    const addForm = { email: 'new@example.com', displayName: 'New', role: 'user' }
+    const refusedAdd = await submit(browser, '/admin/users', addForm)
+    expect(refusedAdd.response.status).toBe(403)
+    expect(refusedAdd.html).toContain('before you reset a password or add a user')
 
     const setup = await submit(browser, '/account/two-step/start')
     const secret = shownSecret(setup.html)!
