@@ -41,6 +41,13 @@ export type OutboxNotice =
       at: number
       accountEmail: string
     }
+  | {
+      kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed'
+      to: string
+      language: string
+      at: number
+    }
+  | { kind: 'mfa_reset_by_admin'; to: string; language: string; at: number; adminName: string }
 
 export type Notice = RevealLinkNotice | OutboxNotice
 

@@ -22,6 +22,7 @@ import {
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
+import { outboxStatement } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
@@ -166,6 +167,7 @@ export async function confirmTotpEnrollment(
       ),
     ...replaceRecoveryCodes(deps, user.id, codes, guard),
     markSessionVerified(deps, actor.sessionId, guard),
+    factorNotice(deps, user, meta, 'mfa_enrolled', guard),
     auditStatement(
       deps,
       meta,
@@ -215,6 +217,7 @@ export async function disableTotp(
       },
       accepted.guard,
     ),
+    factorNotice(deps, user, meta, 'mfa_disabled', accepted.guard),
     // Last: it clears the write id the statements above are guarded on.
     deps.database.db
       .update(users)
@@ -308,7 +311,31 @@ export async function resetMfa(
       reason: hasTotp(target) ? 'FACTOR_REMOVED' : 'NO_FACTOR',
       details: sql`json_object('sessionsRevoked', ${revoked})`,
     }),
+    // The user hears of it only when there was a factor to remove.
+    ...(hasTotp(target)
+      ? [
+          outboxStatement(deps, target.tenantId, {
+            kind: 'mfa_reset_by_admin',
+            to: target.email,
+            language: meta.language,
+            at: now,
+            adminName: actor.displayName,
+          }),
+        ]
+      : []),
   ])
+}
+
+/** The user is told, at their account's email, that their second factor changed (no secret). */
+function factorNotice(
+  deps: Deps,
+  user: UserRow,
+  meta: RequestMeta,
+  kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed',
+  guard?: SQL,
+): SQLWrapper {
+  const notice = { kind, to: user.email, language: meta.language, at: deps.clock.now() }
+  return outboxStatement(deps, user.tenantId, notice, guard)
 }
 
 /**
@@ -414,9 +441,13 @@ async function recordMfaFailure(
       outcome: 'failure',
       reason,
     })
+  const replayed = reason === 'MFA_CODE_REPLAYED'
   await deps.database.writeAtomically([
     ...signInFailureStatements(deps, keys),
-    audit(reason === 'MFA_CODE_REPLAYED' ? 'authn_token_reuse' : 'authn_mfa_fail'),
+    audit(replayed ? 'authn_token_reuse' : 'authn_mfa_fail'),
+    // A used code seen again: someone may hold the password and have watched a code. Bounded by
+    // the account lock these failures count toward.
+    ...(replayed ? [factorNotice(deps, user, meta, 'mfa_code_replayed')] : []),
   ])
   if (await accountLockJustStarted(deps, keys.account)) {
     await deps.database.writeAtomically([audit('authn_login_lock')])

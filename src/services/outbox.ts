@@ -17,7 +17,8 @@ export function outboxStatement(
   deps: Deps,
   tenantId: string,
   notice: OutboxNotice,
-  guard: SQL,
+  // Without a guard, the notice is written whenever its write commits.
+  guard: SQL = sql`1`,
 ): SQLWrapper {
   const now = deps.clock.now()
   return insertWhere(

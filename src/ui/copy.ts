@@ -28,6 +28,10 @@ const en = {
       password_reset_by_admin: 'An admin reset the password',
       password_changed: 'The password was changed',
       forgot_password_request: 'A forgot-password request',
+      mfa_enrolled: 'Two-step verification was turned on',
+      mfa_disabled: 'Two-step verification was turned off',
+      mfa_reset_by_admin: 'An admin removed two-step verification',
+      mfa_code_replayed: 'A verification code was used twice',
     } as Record<string, string>,
   },
   navAccount: 'Account',
@@ -233,6 +237,18 @@ const en = {
       `${admin} reset your oncepass password at ${when} (UTC). You will set a new one when you next sign in.`,
     changedSubject: 'Your password was changed',
     changedBody: (when: string) => `Your oncepass password was changed at ${when} (UTC).`,
+    mfaEnrolledSubject: 'Two-step verification was turned on',
+    mfaEnrolledBody: (when: string) =>
+      `Two-step verification was turned on for your oncepass account at ${when} (UTC).`,
+    mfaDisabledSubject: 'Two-step verification was turned off',
+    mfaDisabledBody: (when: string) =>
+      `Two-step verification was turned off for your oncepass account at ${when} (UTC).`,
+    mfaResetSubject: 'An administrator removed your two-step verification',
+    mfaResetBody: (admin: string, when: string) =>
+      `${admin} removed two-step verification from your oncepass account at ${when} (UTC) and signed you out everywhere. You can set it up again under Account.`,
+    mfaReplayedSubject: 'One of your verification codes was used twice',
+    mfaReplayedBody: (when: string) =>
+      `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
@@ -282,6 +298,10 @@ const nl: Copy = {
       password_reset_by_admin: 'Een beheerder stelde het wachtwoord opnieuw in',
       password_changed: 'Het wachtwoord is gewijzigd',
       forgot_password_request: 'Een aanvraag wachtwoord vergeten',
+      mfa_enrolled: 'Verificatie in twee stappen ingeschakeld',
+      mfa_disabled: 'Verificatie in twee stappen uitgeschakeld',
+      mfa_reset_by_admin: 'Een beheerder verwijderde verificatie in twee stappen',
+      mfa_code_replayed: 'Een verificatiecode is twee keer gebruikt',
     } as Record<string, string>,
   },
   navAccount: 'Account',
@@ -483,6 +503,18 @@ const nl: Copy = {
       `${admin} heeft je oncepass-wachtwoord op ${when} (UTC) opnieuw ingesteld. Bij je volgende aanmelding kies je een nieuw wachtwoord.`,
     changedSubject: 'Je wachtwoord is gewijzigd',
     changedBody: (when: string) => `Je oncepass-wachtwoord is gewijzigd op ${when} (UTC).`,
+    mfaEnrolledSubject: 'Verificatie in twee stappen is ingeschakeld',
+    mfaEnrolledBody: (when: string) =>
+      `Verificatie in twee stappen is ingeschakeld voor je oncepass-account op ${when} (UTC).`,
+    mfaDisabledSubject: 'Verificatie in twee stappen is uitgeschakeld',
+    mfaDisabledBody: (when: string) =>
+      `Verificatie in twee stappen is uitgeschakeld voor je oncepass-account op ${when} (UTC).`,
+    mfaResetSubject: 'Een beheerder heeft je verificatie in twee stappen verwijderd',
+    mfaResetBody: (admin: string, when: string) =>
+      `${admin} heeft op ${when} (UTC) verificatie in twee stappen van je oncepass-account verwijderd en je overal afgemeld. Je kunt het opnieuw instellen onder Account.`,
+    mfaReplayedSubject: 'Een van je verificatiecodes is twee keer gebruikt',
+    mfaReplayedBody: (when: string) =>
+      `Op ${when} (UTC) heeft iemand een verificatiecode van je oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk je wachtwoord: wijzig het nu.`,
     notMe: 'Was jij dit niet? Neem meteen contact op met je beheerder.',
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
@@ -530,6 +562,10 @@ const da: Copy = {
       password_reset_by_admin: 'En administrator nulstillede adgangskoden',
       password_changed: 'Adgangskoden blev ændret',
       forgot_password_request: 'En glemt adgangskode-anmodning',
+      mfa_enrolled: 'Totrinsbekræftelse blev slået til',
+      mfa_disabled: 'Totrinsbekræftelse blev slået fra',
+      mfa_reset_by_admin: 'En administrator fjernede totrinsbekræftelse',
+      mfa_code_replayed: 'En bekræftelseskode blev brugt to gange',
     } as Record<string, string>,
   },
   navAccount: 'Konto',
@@ -731,6 +767,18 @@ const da: Copy = {
       `${admin} nulstillede din oncepass-adgangskode ${when} (UTC). Du vælger en ny, næste gang du logger ind.`,
     changedSubject: 'Din adgangskode er ændret',
     changedBody: (when: string) => `Din oncepass-adgangskode blev ændret ${when} (UTC).`,
+    mfaEnrolledSubject: 'Totrinsbekræftelse blev slået til',
+    mfaEnrolledBody: (when: string) =>
+      `Totrinsbekræftelse blev slået til for din oncepass-konto ${when} (UTC).`,
+    mfaDisabledSubject: 'Totrinsbekræftelse blev slået fra',
+    mfaDisabledBody: (when: string) =>
+      `Totrinsbekræftelse blev slået fra for din oncepass-konto ${when} (UTC).`,
+    mfaResetSubject: 'En administrator fjernede din totrinsbekræftelse',
+    mfaResetBody: (admin: string, when: string) =>
+      `${admin} fjernede totrinsbekræftelse fra din oncepass-konto ${when} (UTC) og loggede dig ud overalt. Du kan slå den til igen under Konto.`,
+    mfaReplayedSubject: 'En af dine bekræftelseskoder blev brugt to gange',
+    mfaReplayedBody: (when: string) =>
+      `${when} (UTC) indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
     notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
@@ -778,6 +826,10 @@ const sv: Copy = {
       password_reset_by_admin: 'En administratör återställde lösenordet',
       password_changed: 'Lösenordet ändrades',
       forgot_password_request: 'En begäran om glömt lösenord',
+      mfa_enrolled: 'Tvåstegsverifiering aktiverades',
+      mfa_disabled: 'Tvåstegsverifiering stängdes av',
+      mfa_reset_by_admin: 'En administratör tog bort tvåstegsverifiering',
+      mfa_code_replayed: 'En verifieringskod användes två gånger',
     } as Record<string, string>,
   },
   navAccount: 'Konto',
@@ -980,6 +1032,18 @@ const sv: Copy = {
       `${admin} återställde ditt oncepass-lösenord ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
     changedSubject: 'Ditt lösenord har ändrats',
     changedBody: (when: string) => `Ditt oncepass-lösenord ändrades ${when} (UTC).`,
+    mfaEnrolledSubject: 'Tvåstegsverifiering har aktiverats',
+    mfaEnrolledBody: (when: string) =>
+      `Tvåstegsverifiering aktiverades för ditt oncepass-konto ${when} (UTC).`,
+    mfaDisabledSubject: 'Tvåstegsverifiering har stängts av',
+    mfaDisabledBody: (when: string) =>
+      `Tvåstegsverifiering stängdes av för ditt oncepass-konto ${when} (UTC).`,
+    mfaResetSubject: 'En administratör har tagit bort din tvåstegsverifiering',
+    mfaResetBody: (admin: string, when: string) =>
+      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto ${when} (UTC) och loggade ut dig överallt. Du kan aktivera den igen under Konto.`,
+    mfaReplayedSubject: 'En av dina verifieringskoder användes två gånger',
+    mfaReplayedBody: (when: string) =>
+      `${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>

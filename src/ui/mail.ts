@@ -53,5 +53,16 @@ export function renderNotice(notice: Notice): Rendered {
       return compose(copy.changedSubject, [copy.changedBody(utc(notice.at)), copy.notMe])
     case 'forgot_password_request':
       return compose(copy.requestSubject, [copy.requestBody(notice.accountEmail, utc(notice.at))])
+    case 'mfa_enrolled':
+      return compose(copy.mfaEnrolledSubject, [copy.mfaEnrolledBody(utc(notice.at)), copy.notMe])
+    case 'mfa_disabled':
+      return compose(copy.mfaDisabledSubject, [copy.mfaDisabledBody(utc(notice.at)), copy.notMe])
+    case 'mfa_reset_by_admin':
+      return compose(copy.mfaResetSubject, [
+        copy.mfaResetBody(notice.adminName, utc(notice.at)),
+        copy.notMe,
+      ])
+    case 'mfa_code_replayed':
+      return compose(copy.mfaReplayedSubject, [copy.mfaReplayedBody(utc(notice.at)), copy.notMe])
   }
 }

@@ -302,3 +302,57 @@ describe('turning it off', () => {
     expect((await signIn(user.email, user.password)).json.status).toBe('signed_in')
   })
 })
+
+describe('notices of second-factor changes', () => {
+  const notices = (userId: string) =>
+    t.rows<{ kind: string; recipient: string; language: string }>(
+      `select kind, recipient, json_extract(payload, '$.language') as language from outbox
+       where kind like 'mfa_%' and recipient = (select email from users where id = ?)
+       order by created_at, rowid`,
+      userId,
+    )
+
+  it('tell the user, with no secret, when TOTP is turned on or off, a used code comes again, or an admin removes it', async () => {
+    const { admin, user, secret, recoveryCodes } = await enrolledUser()
+    const code = totpCode(secret, t.clock.now())
+    const first = await signIn(user.email, user.password)
+    await t.post('auth/mfa', { mfaToken: first.json.mfaToken, code })
+    const second = await signIn(user.email, user.password)
+    const replay = await t.post(
+      'auth/mfa',
+      { mfaToken: second.json.mfaToken, code },
+      { headers: { 'Accept-Language': 'da' } },
+    )
+    expect(replay.status).toBe(401)
+    nextStep(t)
+    const off = await t.call('DELETE', 'me/mfa/totp', {
+      token: user.accessToken,
+      body: { currentPassword: user.password, code: totpCode(secret, t.clock.now()) },
+    })
+    expect(off.status).toBe(204)
+    // An admin's reset of a user with no factor left removes nothing, and says nothing.
+    expect(
+      (await t.post(`users/${user.id}/mfa-reset`, undefined, { token: admin.accessToken })).status,
+    ).toBe(204)
+    // That reset still ended the user's sessions: a new one enrolls again.
+    const again = await signIn(user.email, user.password)
+    await enrollTotp(t, again.json.accessToken)
+    const reset = await t.post(`users/${user.id}/mfa-reset`, undefined, {
+      token: admin.accessToken,
+      headers: { 'Accept-Language': 'sv' },
+    })
+    expect(reset.status).toBe(204)
+
+    expect(await notices(user.id)).toEqual([
+      { kind: 'mfa_enrolled', recipient: user.email, language: 'en' },
+      { kind: 'mfa_code_replayed', recipient: user.email, language: 'da' },
+      { kind: 'mfa_disabled', recipient: user.email, language: 'en' },
+      { kind: 'mfa_enrolled', recipient: user.email, language: 'en' },
+      { kind: 'mfa_reset_by_admin', recipient: user.email, language: 'sv' },
+    ])
+    const payloads = JSON.stringify(await t.rows('select payload from outbox'))
+    for (const secretText of [...seedSpellings(secret), ...recoveryCodes, code]) {
+      expect(payloads).not.toContain(secretText)
+    }
+  })
+})

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { OutboxNotice } from '../../src/core/mail.ts'
+import { copyFor, languages } from '../../src/ui/copy.ts'
+import { renderNotice } from '../../src/ui/mail.ts'
+
+const at = Date.UTC(2026, 10, 30, 9, 15)
+const base = { to: 'ann@acme.example', at }
+const notices: OutboxNotice[] = [
+  { ...base, language: 'en', kind: 'password_reset_by_admin', adminName: 'Grace Admin' },
+  { ...base, language: 'en', kind: 'password_changed' },
+  { ...base, language: 'en', kind: 'forgot_password_request', accountEmail: 'bob@acme.example' },
+  { ...base, language: 'en', kind: 'mfa_enrolled' },
+  { ...base, language: 'en', kind: 'mfa_disabled' },
+  { ...base, language: 'en', kind: 'mfa_code_replayed' },
+  { ...base, language: 'en', kind: 'mfa_reset_by_admin', adminName: 'Grace Admin' },
+]
+
+describe('notice mails', () => {
+  it.each(languages)(
+    'in %s: every kind has its own subject, says when (UTC) and who, and escapes the HTML',
+    (language) => {
+      const rendered = notices.map((notice) => renderNotice({ ...notice, language }))
+      expect(new Set(rendered.map((mail) => mail.subject)).size).toBe(notices.length)
+      for (const [i, mail] of rendered.entries()) {
+        expect(mail.text).toContain('2026-11-30 09:15 (UTC)')
+        if ('adminName' in notices[i]!) expect(mail.text).toContain('Grace Admin')
+        // Every change to the account itself ends with whom to tell if it was not them.
+        if (notices[i]!.kind !== 'forgot_password_request') {
+          expect(mail.text).toContain(copyFor(language).mail.notMe)
+        }
+      }
+      const hostile = renderNotice({
+        ...notices[6]!,
+        language,
+        adminName: '<b>x</b>',
+      } as OutboxNotice)
+      expect(hostile.html).not.toContain('<b>x</b>')
+      expect(hostile.html).toContain('&lt;b&gt;x&lt;/b&gt;')
+    },
+  )
+
+  it('an unknown language falls back to English', () => {
+    const mail = renderNotice({ ...base, language: 'fr', kind: 'mfa_code_replayed' })
+    expect(mail.subject).toBe('One of your verification codes was used twice')
+  })
+})
