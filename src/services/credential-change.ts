@@ -1,4 +1,4 @@
-import { and, eq, isNull, ne, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, eq, isNull, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { randomId } from '../core/random.ts'
 import { userCredentialIs } from '../db/database.ts'
 import { passwordResetRequests, sessions, users } from '../db/schema.ts'
@@ -39,6 +39,28 @@ export interface CredentialChange {
   statements?: SQLWrapper[]
   audit: AuditInput[]
   meta: RequestMeta
+}
+
+/**
+ * The `authn_token_revoked` entry of a write that ended `target`'s sessions with `revokeReason`
+ * (unique to that write), counting them inside the write, after the revocation.
+ */
+export function sessionsRevokedAudit(
+  target: { id: string; tenantId: string },
+  actor: AuditInput['actor'],
+  revokeReason: string,
+  reason: string,
+): AuditInput {
+  const ended = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
+  return {
+    tenantId: target.tenantId,
+    event: 'authn_token_revoked',
+    actor,
+    targetId: target.id,
+    outcome: 'success',
+    reason,
+    details: sql`json_object('sessionsRevoked', ${ended})`,
+  }
 }
 
 /** Where the sessions' revocation sits in the write: its change count is the sessions ended. */

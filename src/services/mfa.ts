@@ -15,6 +15,7 @@ import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import { recoveryCodes, sessions, users } from '../db/schema.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
+import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import {
   accountLockJustStarted,
@@ -294,7 +295,6 @@ export async function resetMfa(
 
   const now = deps.clock.now()
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
-  const revoked = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
   await deps.database.writeAtomically([
     deps.database.db.update(users).set(NO_SECOND_FACTOR).where(eq(users.id, target.id)),
     deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
@@ -309,8 +309,8 @@ export async function resetMfa(
       targetId: target.id,
       outcome: 'success',
       reason: hasTotp(target) ? 'FACTOR_REMOVED' : 'NO_FACTOR',
-      details: sql`json_object('sessionsRevoked', ${revoked})`,
     }),
+    auditStatement(deps, meta, sessionsRevokedAudit(target, actor, revokeReason, 'MFA_RESET')),
     // The user hears of it only when there was a factor to remove.
     ...(hasTotp(target)
       ? [

@@ -18,6 +18,7 @@ import {
   credentialChangedStatements,
   type NewCredential,
   newCredential,
+  sessionsRevokedAudit,
 } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement } from './outbox.ts'
@@ -309,6 +310,7 @@ async function commitOwnChange(
   const now = deps.clock.now()
   const passwordHash = await hashPassword(deps.hasher, newPassword)
   const credential = newCredential(deps, user)
+  const revokeReason = `password_change:${credential.id}`
   const [changed] = await deps.database.writeAtomically(
     credentialChangedStatements(deps, {
       user,
@@ -316,7 +318,7 @@ async function commitOwnChange(
       passwordHash,
       set: { passwordChangedAt: now },
       unchanged: eq(users.credentialId, user.credentialId),
-      revokeSessions: { reason: 'password_change', keep: actor.sessionId },
+      revokeSessions: { reason: revokeReason, keep: actor.sessionId },
       closeRequests: null,
       statements: [
         ...historyStatements(deps, user.id, passwordHash, credential.guard),
@@ -327,7 +329,10 @@ async function commitOwnChange(
           .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
         passwordChangedNotice(deps, user, meta, now, credential.guard),
       ],
-      audit: [ownChangeAudit(user, actor, 'SELF_SERVICE')],
+      audit: [
+        ownChangeAudit(user, actor, 'SELF_SERVICE'),
+        sessionsRevokedAudit(user, actor, revokeReason, 'PASSWORD_CHANGE'),
+      ],
       meta,
     }),
   )

@@ -29,6 +29,14 @@ describe('POST /users/{id}/mfa-reset', () => {
     expect(await t.rows('select * from recovery_codes where user_id = ?', user.id)).toHaveLength(0)
     const [event] = await auditRows('mfa_reset', user.id)
     expect(event).toEqual({ outcome: 'success', reason: 'FACTOR_REMOVED', actor_id: admin.id })
+    // The sessions it ended, audited as a revocation: the one the user had.
+    expect(
+      await t.rows(
+        `select reason, actor_id, json_extract(details, '$.sessionsRevoked') as ended
+         from audit_events where event = 'authn_token_revoked' and target_id = ?`,
+        user.id,
+      ),
+    ).toEqual([{ reason: 'MFA_RESET', actor_id: admin.id, ended: 1 }])
     // The password alone signs in again, and the user may enroll anew.
     const signedIn = await t.post('auth/sign-in', { email: user.email, password: user.password })
     expect(signedIn.json.status).toBe('signed_in')

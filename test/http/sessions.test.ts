@@ -134,6 +134,14 @@ describe('POST /me/password', () => {
     expect(res.status).toBe(204)
     expect((await t.get('me', admin.accessToken)).status).toBe(200)
     expect((await t.get('me', other.accessToken)).status).toBe(401)
+    // The revocation is audited with the count of sessions it ended (the other one).
+    expect(
+      await t.rows(
+        `select reason, json_extract(details, '$.sessionsRevoked') as ended from audit_events
+         where event = 'authn_token_revoked' and target_id = ?`,
+        admin.id,
+      ),
+    ).toEqual([{ reason: 'PASSWORD_CHANGE', ended: 1 }])
     expect((await t.post('auth/refresh', { refreshToken: other.refreshToken })).status).toBe(401)
     expect((await t.post('auth/refresh', { refreshToken: admin.refreshToken })).status).toBe(200)
     expect(
