@@ -12,16 +12,31 @@ export function problemResponse(c: Context, error: unknown, logger: Logger): Res
   const appError = toAppError(error)
   if (!appError) {
     const requestId = c.get('requestId') as string | undefined
-    logger.error('unhandled_error', {
-      requestId,
-      error:
-        error instanceof Error
-          ? { name: error.name, message: error.message, stack: error.stack }
-          : String(error),
-    })
+    logger.error('unhandled_error', { requestId, error: loggableError(error) })
     return problem('INTERNAL_ERROR', { requestId })
   }
   return problem(appError.code, appError.extra, appError.headers, appError.message)
+}
+
+/**
+ * An unexpected error as the log may keep it. A failed query's message (drizzle's
+ * `DrizzleQueryError`) ends with its parameters: emails, token digests, a password hash. They are
+ * cut from the message and the stack alike; the query and the database's own error stay.
+ */
+export function loggableError(error: unknown): Record<string, unknown> | string {
+  if (!(error instanceof Error)) return typeof error
+  const message = withoutParams(error.message)
+  return {
+    name: error.name,
+    message,
+    ...(error.cause instanceof Error ? { cause: withoutParams(error.cause.message) } : {}),
+    stack: error.stack?.replace(error.message, message),
+  }
+}
+
+function withoutParams(message: string): string {
+  const at = message.indexOf('\nparams:')
+  return at === -1 ? message : `${message.slice(0, at)}\nparams: (not logged)`
 }
 
 export function problem(

@@ -95,6 +95,15 @@ describe('a reset delivered as one-time links', () => {
       failed: [],
     })
     expect(JSON.stringify(status.json)).not.toContain(password)
+
+    // The access log names the reveal paths without their ids: its reader could burn the links.
+    const logged = t.logLines.join('\n')
+    expect(logged).toContain('"path":"/reveal/{id}"')
+    expect(logged).toContain('"path":"/api/v1/reveal/{id}"')
+    for (const link of [first!, second!]) {
+      expect(logged).not.toContain(link.id)
+      expect(logged).not.toContain(link.key)
+    }
   })
 
   it('a damaged link (wrong key in the fragment) is refused without burning anything', async () => {

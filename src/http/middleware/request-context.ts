@@ -5,6 +5,14 @@ import { randomToken } from '../../core/random.ts'
 import type { AppEnv } from '../env.ts'
 
 /**
+ * A one-time link's id is half of what opens it (the account's email is the other): whoever reads
+ * the log must not be able to burn it. Every other path is logged as it is.
+ */
+export function loggablePath(path: string): string {
+  return path.replace(/\/reveal\/[^/]+/, '/reveal/{id}')
+}
+
+/**
  * Gives each request a server-made id (never trusting one sent in), returns it as X-Request-Id,
  * and writes one access-log line: method, path without query, status, duration. No headers and
  * no bodies are logged, so no token or password can reach the log from here.
@@ -19,7 +27,7 @@ export function requestContext(logger: Logger, random: RandomSource): Middleware
     logger.info('http_request', {
       requestId,
       method: c.req.method,
-      path: c.req.path,
+      path: loggablePath(c.req.path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     })
