@@ -13,7 +13,7 @@ import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/se
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
 import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import { recoveryCodes, sessions, users } from '../db/schema.ts'
-import { auditStatement, recordAudit } from './audit.ts'
+import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
@@ -24,6 +24,7 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { outboxStatement } from './outbox.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
@@ -273,7 +274,8 @@ export async function resetMfa(
   meta: RequestMeta,
 ): Promise<void> {
   const deny = async (error: AppError): Promise<never> => {
-    await recordAudit(deps, meta, {
+    // Repeats of one refusal are recorded once per window, as a refused password reset's are.
+    await recordRefusal(deps, meta, {
       tenantId: actor.tenantId,
       event: 'mfa_reset_denied',
       actor,

@@ -73,6 +73,8 @@ describe('POST /users/{id}/mfa-reset', () => {
     // Another tenant's user does not exist for this admin.
     expect(await attempt(global, outsider.id)).toBe('NOT_FOUND')
     expect(await attempt(global, 'no-such-user')).toBe('NOT_FOUND')
+    // A refusal repeated in a loop is refused every time and recorded once per window.
+    for (let i = 0; i < 5; i++) expect(await attempt(plain, plain.id)).toBe('FORBIDDEN_ROLE')
     const denied = await t.rows<{ reason: string }>(
       "select reason from audit_events where event = 'mfa_reset_denied' order by at, rowid",
     )
