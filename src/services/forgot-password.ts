@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
@@ -30,7 +31,7 @@ export async function requestPasswordReset(
   const normalized = normalizeEmail(email)
   const emailKey = `forgot-password:email:${digest(normalized)}`
   // Requests without a known client IP share one bucket rather than escaping the limit.
-  const ipKey = `forgot-password:ip:${digest(meta.ip ?? '')}`
+  const ipKey = `forgot-password:ip:${digest(clientNetwork(meta.ip ?? ''))}`
   const [[user], hits] = await Promise.all([
     deps.database.db.select().from(users).where(eq(users.email, normalized)),
     liveHits(deps, [ipKey, emailKey]),

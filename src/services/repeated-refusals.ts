@@ -1,4 +1,5 @@
 import { and, type SQL } from 'drizzle-orm'
+import { clientNetwork } from '../core/client-network.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -24,7 +25,7 @@ function windowKeys(deps: Deps, kind: RefusalKind, subject: string, actorKey: st
 }
 
 const actorKeyOf = (input: Pick<AuditInput, 'actor'>, meta: RequestMeta) =>
-  input.actor?.id ?? `ip:${meta.ip ?? ''}`
+  input.actor?.id ?? `ip:${clientNetwork(meta.ip ?? '')}`
 
 /** True while this kind of refusal by `subject` is already audited, or its actor's cap reached. */
 export async function refusalRecordedRecently(

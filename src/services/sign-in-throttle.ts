@@ -1,4 +1,5 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { clientNetwork } from '../core/client-network.ts'
 import { AppError } from '../core/errors.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { type LockPolicy, lockDurationMs, MAX_LOCK_DOUBLINGS } from '../core/throttle.ts'
@@ -7,12 +8,15 @@ import { signInThrottle } from '../db/schema.ts'
 import type { Deps } from './deps.ts'
 import type { Settings } from './settings.ts'
 
-/** The keys one sign-in attempt counts against: the account (known or not) and the client IP. */
+/**
+ * The keys one sign-in attempt counts against: the account (known or not) and the client's
+ * network (its IPv4 address, or its IPv6 /64).
+ */
 export function throttleKeys(
   email: string,
   ip: string | null,
 ): { account: string; ip: string | null } {
-  return { account: `account:${email}`, ip: ip ? `ip:${ip}` : null }
+  return { account: `account:${email}`, ip: ip ? `ip:${clientNetwork(ip)}` : null }
 }
 
 /**

@@ -165,6 +165,26 @@ describe('POST /auth/sign-in', () => {
     }
   })
 
+  it('counts an IPv6 client by its /64: rotating addresses within it does not escape the limit', async () => {
+    const t2 = await createTestApp({
+      settings: { signInThrottle: { ...defaultSettings.signInThrottle, ipLockThreshold: 10 } },
+    })
+    try {
+      const from = (ip: string, i: number) =>
+        t2.post(
+          'auth/sign-in',
+          { email: `victim${i}@example.com`, password: 'Spring2026!Spring' },
+          { headers: { [CLIENT_IP_HEADER]: ip } },
+        )
+      for (let i = 0; i < 10; i++) await from(`2001:db8:7:9::${(i + 1).toString(16)}`, i)
+      expect((await from('2001:db8:7:9:ffff:1:2:3', 99)).status).toBe(429)
+      // The next /64 is another client.
+      expect((await from('2001:db8:7:a::1', 99)).status).toBe(401)
+    } finally {
+      await t2.close()
+    }
+  })
+
   it('refuses a password over 1024 bytes without hashing it', async () => {
     const verifies = t.hashCalls.verify
     const res = await t.post('auth/sign-in', { email: 'a@example.com', password: 'x'.repeat(1025) })

@@ -1,0 +1,42 @@
+/**
+ * The network a client IP stands for when requests are counted per client. An IPv4 address is
+ * itself. An IPv6 address is its /64: one subscriber commonly holds a whole /64 (RFC 6177), so
+ * counting single addresses would let one client rotate through 2^64 of them. An IPv4-mapped IPv6
+ * address (`::ffff:203.0.113.7`, as a dual-stack socket reports IPv4 clients) is its IPv4 address.
+ * Text that is no IP address is returned as it is.
+ *
+ * @example
+ * clientNetwork('2001:db8:1:2:a:b:c:d') // '2001:db8:1:2::/64'
+ */
+export function clientNetwork(ip: string): string {
+  if (!ip.includes(':')) return ip
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)
+  if (mapped) return mapped[1]!
+  const groups = expandIpv6(ip)
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip
+}
+
+/** The eight groups of an IPv6 address without leading zeros, or null when it is not one. */
+function expandIpv6(ip: string): string[] | null {
+  const address = ip.split('%')[0]!.toLowerCase()
+  const halves = address.split('::')
+  if (halves.length > 2) return null
+  const part = (text: string | undefined) => (text ? text.split(':') : [])
+  const head = part(halves[0])
+  const tail = part(halves[1])
+  // An embedded IPv4 tail (a.b.c.d) fills the last two groups.
+  const last = tail.length ? tail : head
+  if (last.at(-1)?.includes('.')) {
+    const octets = last.pop()!.split('.').map(Number)
+    if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255))) return null
+    last.push(
+      ((octets[0]! << 8) | octets[1]!).toString(16),
+      ((octets[2]! << 8) | octets[3]!).toString(16),
+    )
+  }
+  const missing = 8 - head.length - tail.length
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail]
+  if (!groups.every((group) => /^[0-9a-f]{1,4}$/.test(group))) return null
+  return groups.map((group) => group.replace(/^0+(?=.)/, ''))
+}
