@@ -221,13 +221,3 @@ async function verifyStepToken(
 export function hashToken(token: string): string {
   return encodeBase64Url(sha256(new TextEncoder().encode(token)))
 }
-
-/**
- * HMAC-SHA-256 of `text` under the server key, base64url: a fingerprint that can be compared
- * later but, unlike a plain hash, cannot be brute-forced from a database copy (it may cover an
- * admin-chosen password, as in an idempotent reset request).
- */
-export async function fingerprint(key: Uint8Array, text: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', await hmacKey(key), new TextEncoder().encode(text))
-  return encodeBase64Url(new Uint8Array(mac))
-}

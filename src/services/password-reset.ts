@@ -3,10 +3,11 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
+import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
 import { type SealedSecret, sealWithFreshKey } from '../core/reveal-crypto.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
-import { fingerprint, hashToken } from '../core/tokens.ts'
+import { hashToken } from '../core/tokens.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import {
@@ -317,7 +318,8 @@ async function idempotencyRecord(
   if (delivery) request.push(['link', delivery.recipients.map(normalizeEmail).sort()])
   return {
     keyHash: hashToken(input.idempotencyKey),
-    requestHash: await fingerprint(deps.tokens.signingKey, JSON.stringify(request)),
+    // Keyed (it may cover an admin-chosen password), with a key derived for this purpose alone.
+    requestHash: keyedDigest(deps.tokens.signingKey, 'idempotent-reset', JSON.stringify(request)),
   }
 }
 
