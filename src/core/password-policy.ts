@@ -31,6 +31,12 @@ export type PolicyViolationCode =
 
 /** The first word an attacker tries at a service: its own name, in any case or spacing. */
 const SERVICE_NAMES = ['oncepass']
+/**
+ * Letters a password needs besides the service's name: fewer, and it is that name padded with
+ * digits and symbols ("Oncepass2026!!!!"), the guess that comes first. A passphrase that merely
+ * mentions the name ("my oncepass passphrase") passes.
+ */
+const LETTERS_BESIDES_SERVICE_NAME = 4
 
 export interface PolicyViolation {
   code: PolicyViolationCode
@@ -92,15 +98,18 @@ export function validatePasswordPolicy(
   if (containsServiceName(normalized)) {
     violations.push({
       code: 'CONTAINS_SERVICE_NAME',
-      message: "The password must not contain this service's name.",
+      message: "The password must be more than this service's name padded with digits or symbols.",
     })
   }
   return violations
 }
 
 function containsServiceName(password: string): boolean {
-  const letters = password.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
-  return SERVICE_NAMES.some((name) => letters.includes(name))
+  const letters = password.toLowerCase().replace(/[^\p{L}]/gu, '')
+  return SERVICE_NAMES.some(
+    (name) =>
+      letters.includes(name) && letters.replaceAll(name, '').length < LETTERS_BESIDES_SERVICE_NAME,
+  )
 }
 
 export const policyMessages = {
@@ -117,7 +126,7 @@ export function describePolicy(policy: PasswordPolicy = defaultPasswordPolicy) {
     rules: [
       'not a common password',
       'not containing your email name',
-      "not containing this service's name",
+      "not this service's name padded with digits or symbols",
       'not the temporary password',
     ],
   }

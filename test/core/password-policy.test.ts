@@ -21,8 +21,12 @@ describe('validatePasswordPolicy', () => {
     ['a common password (any case)', 'PASSWORD', ['TOO_SHORT', 'COMMON_PASSWORD']],
     ['a long common password', 'QwertyUiop12345', ['COMMON_PASSWORD']],
     ["the email's local part inside", 'my name is ANN.SMITH ok?', ['CONTAINS_EMAIL']],
-    ["the service's name inside", 'my OncePass passphrase', ['CONTAINS_SERVICE_NAME']],
-    ["the service's name spaced out", 'once-pass is my password', ['CONTAINS_SERVICE_NAME']],
+    ["the service's name padded", 'OncePass2026!!!!', ['CONTAINS_SERVICE_NAME']],
+    ["the service's name spaced out, padded", 'once-pass 12345678', ['CONTAINS_SERVICE_NAME']],
+    ["the service's name twice", 'oncepass-ONCEPASS-1', ['CONTAINS_SERVICE_NAME']],
+    ['the name with three more letters', 'oncepass-abc-2026', ['CONTAINS_SERVICE_NAME']],
+    ['the name with four more letters', 'oncepass-abcd-2026', []],
+    ["a passphrase that mentions the service's name", 'my OncePass passphrase', []],
     ['an empty string', '', ['TOO_SHORT']],
   ])('%s', (_label, password, expected) => {
     expect(codes(password)).toEqual(expected)
