@@ -233,6 +233,10 @@ describe('notices in the outbox', () => {
       ]),
     )
     expect(JSON.stringify(outbox.json)).not.toContain(issued.json.temporaryPassword)
+    // Exactly one notice per committed reset.
+    expect(kinds.filter((kind: string) => kind.startsWith('password_reset_by_admin'))).toEqual([
+      `password_reset_by_admin→${user.email}`,
+    ])
     const other = await t.seedTenant('Other')
     expect((await t.get('outbox', other.accessToken)).json.items).toEqual([
       expect.objectContaining({ kind: 'password_changed', recipient: other.email }),
