@@ -16,6 +16,7 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
   }
 }
 
+/** The language a page is rendered in and a notice written in, for this request. */
 export function requestLanguage(c: Context<AppEnv>) {
   return chooseLanguage(c.req.header('Accept-Language'), languageCookie.read(c))
 }

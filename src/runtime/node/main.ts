@@ -71,11 +71,14 @@ const server = serve(
   },
 )
 
-// Notices a request's own after-commit send could not deliver are retried here, in-process.
+// Notices a request's own after-commit send could not deliver are retried here, in-process (and
+// waited for on shutdown, as those are).
 const outboxTimer = deps.mailer
   ? setInterval(() => {
-      deliverOutbox(deps).catch((error: unknown) =>
-        logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) }),
+      background.waitUntil(
+        deliverOutbox(deps).catch((error: unknown) =>
+          logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) }),
+        ),
       )
     }, 60_000)
   : undefined
