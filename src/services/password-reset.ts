@@ -351,6 +351,8 @@ async function commitAdminReset(
     if (idempotency && isUniqueViolation(error)) {
       await assertKeyUnused(deps, actor, idempotency).catch(deny)
     }
+    // Every try lost its race: refused, and audited as any refusal is.
+    if (error instanceof AppError && error.code === 'CONFLICT') await deny(error)
     throw error
   }
 }

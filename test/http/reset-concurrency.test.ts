@@ -160,6 +160,48 @@ describe('parallel resets of one user', () => {
   })
 })
 
+describe('a reset that loses every race', () => {
+  it('gives up with 409 CONFLICT after a bounded number of tries, changes nothing, and is audited', async () => {
+    const admin = await t.seedTenant()
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    // Another writer moves Bob to a newer credential just before each of this app's writes.
+    const racing: Database = {
+      db: t.deps.database.db,
+      writeAtomically: async (statements) => {
+        await t.run(
+          'update users set credential_version = credential_version + 1 where id = ?',
+          bob.id,
+        )
+        return t.deps.database.writeAtomically(statements)
+      },
+    }
+    const resetRows = () => t.rows('select * from password_resets where user_id = ?', bob.id)
+    const rowsBefore = await resetRows()
+    const before = await credentialVersion(bob.id)
+    const res = await postVia(
+      createApp({ ...t.deps, database: racing }),
+      `users/${bob.id}/password-reset`,
+      { mode: 'generate' },
+      admin.accessToken,
+    )
+    expect(res.status).toBe(409)
+    expect(res.json.code).toBe('CONFLICT')
+    expect(res.json.temporaryPassword).toBeUndefined()
+    // Only the other writer's bumps: ten tries, one audit write.
+    expect((await credentialVersion(bob.id)) - before).toBe(11)
+    expect(await resetRows()).toEqual(rowsBefore)
+    expect(
+      await t.rows(
+        "select reason from audit_events where event = 'password_reset_denied' and target_id = ?",
+        bob.id,
+      ),
+    ).toEqual([{ reason: 'CONFLICT' }])
+    expect(
+      (await t.post('auth/sign-in', { email: bob.email, password: bob.password })).status,
+    ).toBe(200)
+  })
+})
+
 describe('rate limits under a burst of parallel resets', () => {
   const issuedCount = async (column: 'target_id' | 'actor_id', id: string) =>
     (
