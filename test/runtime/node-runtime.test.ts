@@ -420,6 +420,37 @@ describe('npm start', () => {
     expect(await connectionRefused(server.port)).toBe(true)
   }, 60_000)
 
+  it('on a port already in use, says so in one readable line and exits 1, with no stack trace', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const { port } = taken.address() as AddressInfo
+    try {
+      const started = spawn('npm', ['start'], {
+        cwd: ROOT,
+        detached: true,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          DATABASE_PATH: join(tempDir(), 'data', 'oncepass.sqlite'),
+        },
+      })
+      child = started
+      let stderr = ''
+      started.stderr!.on('data', (chunk) => {
+        stderr += chunk
+      })
+      const code = await new Promise((resolve) => started.on('close', resolve))
+      expect(code).toBe(1)
+      expect(stderr).toContain(
+        `Cannot listen on 127.0.0.1:${port}: the address is already in use. Set PORT (or HOST) to another.`,
+      )
+      expect(stderr).not.toMatch(/^\s+at /m)
+      expect(stderr).not.toContain('Unhandled')
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+  }, 60_000)
+
   it('on SIGTERM, finishes the notice a response left sending: it arrives once and is marked sent', async () => {
     const inbox = await startSmtpInbox()
     try {

@@ -70,6 +70,16 @@ const server = serve(
     })
   },
 )
+// A port taken or not ours to bind is the operator's to fix, like a bad setting: say so, exit 1.
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error
+  const reason = error.code === 'EADDRINUSE' ? 'is already in use' : 'may not be bound by this user'
+  stdout.flush()
+  process.stderr.write(
+    `Cannot listen on ${config.host}:${config.port}: the address ${reason}. Set PORT (or HOST) to another.\n`,
+  )
+  void database.close().finally(() => process.exit(1))
+})
 
 // Notices a request's own after-commit send could not deliver are retried here, in-process (and
 // waited for on shutdown, as those are).
