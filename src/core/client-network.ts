@@ -10,10 +10,17 @@
  */
 export function clientNetwork(ip: string): string {
   if (!ip.includes(':')) return ip
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)
-  if (mapped) return mapped[1]!
   const groups = expandIpv6(ip)
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip
+  if (!groups) return ip
+  // ::ffff:a.b.c.d in any spelling: the IPv4 client it stands for.
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const bytes = groups.slice(6).flatMap((group) => {
+      const value = parseInt(group, 16)
+      return [value >> 8, value & 0xff]
+    })
+    return bytes.join('.')
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`
 }
 
 /** The eight groups of an IPv6 address without leading zeros, or null when it is not one. */

@@ -10,6 +10,7 @@ describe('clientNetwork', () => {
     ['loopback', '::1', '0:0:0:0::/64'],
     ['with a zone', 'fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['IPv4-mapped is the IPv4 address', '::ffff:203.0.113.7', '203.0.113.7'],
+    ['IPv4-mapped in hex, spelled out', '0:0:0:0:0:FFFF:cb00:7107', '203.0.113.7'],
     ['an embedded IPv4 tail elsewhere', '64:ff9b::203.0.113.7', '64:ff9b:0:0::/64'],
     ['not an address: as it is', 'not:an:address', 'not:an:address'],
     ['too many groups', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8:9'],
