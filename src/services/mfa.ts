@@ -17,14 +17,14 @@ import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
+import { outboxStatement } from './outbox.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import {
   accountLockJustStarted,
   assertNotThrottled,
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
-import { outboxStatement } from './outbox.ts'
-import { recordRefusal } from './repeated-refusals.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
