@@ -35,6 +35,8 @@ function compose(subject: string, paragraphs: Array<string | { link: string }>):
  */
 export function renderNotice(notice: Notice): Rendered {
   const copy = copyFor(isLanguage(notice.language) ? notice.language : 'en').mail
+  // A change to the account itself ends with whom to tell if it was not them.
+  const accountChanged = (subject: string, body: string) => compose(subject, [body, copy.notMe])
   switch (notice.kind) {
     case 'reveal_link':
       return compose(copy.revealSubject, [
@@ -44,25 +46,22 @@ export function renderNotice(notice: Notice): Rendered {
         copy.revealExpires(utc(notice.expiresAt)),
         copy.revealIgnore,
       ])
-    case 'password_reset_by_admin':
-      return compose(copy.resetSubject, [
-        copy.resetBody(notice.adminName, utc(notice.at)),
-        copy.notMe,
-      ])
-    case 'password_changed':
-      return compose(copy.changedSubject, [copy.changedBody(utc(notice.at)), copy.notMe])
     case 'forgot_password_request':
       return compose(copy.requestSubject, [copy.requestBody(notice.accountEmail, utc(notice.at))])
+    case 'password_reset_by_admin':
+      return accountChanged(copy.resetSubject, copy.resetBody(notice.adminName, utc(notice.at)))
+    case 'password_changed':
+      return accountChanged(copy.changedSubject, copy.changedBody(utc(notice.at)))
     case 'mfa_enrolled':
-      return compose(copy.mfaEnrolledSubject, [copy.mfaEnrolledBody(utc(notice.at)), copy.notMe])
+      return accountChanged(copy.mfaEnrolledSubject, copy.mfaEnrolledBody(utc(notice.at)))
     case 'mfa_disabled':
-      return compose(copy.mfaDisabledSubject, [copy.mfaDisabledBody(utc(notice.at)), copy.notMe])
+      return accountChanged(copy.mfaDisabledSubject, copy.mfaDisabledBody(utc(notice.at)))
     case 'mfa_reset_by_admin':
-      return compose(copy.mfaResetSubject, [
+      return accountChanged(
+        copy.mfaResetSubject,
         copy.mfaResetBody(notice.adminName, utc(notice.at)),
-        copy.notMe,
-      ])
+      )
     case 'mfa_code_replayed':
-      return compose(copy.mfaReplayedSubject, [copy.mfaReplayedBody(utc(notice.at)), copy.notMe])
+      return accountChanged(copy.mfaReplayedSubject, copy.mfaReplayedBody(utc(notice.at)))
   }
 }

@@ -21,6 +21,19 @@ export interface UserRowProps {
   canReset: boolean
 }
 
+/** A table row's key-icon action, named for screen readers by whom it resets. */
+function ResetAction(props: { t: PageContext['t']; userId: string; email: string }) {
+  return (
+    <a
+      class="icon-button"
+      href={`/admin/users/${props.userId}/reset`}
+      aria-label={props.t.resetPasswordFor(props.email)}
+    >
+      <KeyIcon />
+    </a>
+  )
+}
+
 function KeyIcon() {
   return (
     <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24">
@@ -99,15 +112,7 @@ export function UsersPage(props: {
                 <PasswordState t={t} lang={lang} state={user.passwordState} />
               </td>
               <td>
-                {user.canReset ? (
-                  <a
-                    class="icon-button"
-                    href={`/admin/users/${user.id}/reset`}
-                    aria-label={t.resetPasswordFor(user.email)}
-                  >
-                    <KeyIcon />
-                  </a>
-                ) : null}
+                {user.canReset ? <ResetAction t={t} userId={user.id} email={user.email} /> : null}
               </td>
             </tr>
           ))}
@@ -589,13 +594,7 @@ export function RequestsPage(props: {
               <td>{formatTime(lang, request.createdAt)}</td>
               <td>
                 {request.canReset ? (
-                  <a
-                    class="icon-button"
-                    href={`/admin/users/${request.userId}/reset`}
-                    aria-label={t.resetPasswordFor(request.email)}
-                  >
-                    <KeyIcon />
-                  </a>
+                  <ResetAction t={t} userId={request.userId} email={request.email} />
                 ) : null}
               </td>
             </tr>
