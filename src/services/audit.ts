@@ -1,4 +1,5 @@
 import { and, desc, eq, is, lt, or, SQL } from 'drizzle-orm'
+import type { AuditEventName, AuditOutcome } from '../core/audit-codes.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { isAdminRole } from '../core/roles.ts'
@@ -9,31 +10,7 @@ import { toIsoTime } from '../db/time.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 
-export type AuditEventName =
-  | 'tenant_created'
-  | 'user_created'
-  | 'password_reset_issued'
-  | 'password_reset_denied'
-  | 'password_reset_expired_use'
-  | 'authn_login_success'
-  | 'authn_login_fail'
-  | 'authn_login_lock'
-  | 'authn_password_change_required'
-  | 'authn_password_change'
-  | 'authn_token_revoked'
-  | 'authn_token_reuse'
-  | 'password_reset_requested'
-  | 'reveal_opened'
-  | 'reveal_denied'
-  | 'reveal_mail_failed'
-  | 'mfa_enrollment_started'
-  | 'mfa_enrolled'
-  | 'mfa_disabled'
-  | 'mfa_reset'
-  | 'mfa_reset_denied'
-  | 'authn_mfa_required'
-  | 'authn_mfa_fail'
-  | 'authn_mfa_step_up'
+export type { AuditEventName, AuditOutcome } from '../core/audit-codes.ts'
 
 export interface AuditInput {
   tenantId: string | null
@@ -41,7 +18,7 @@ export interface AuditInput {
   /** Who acted: a user, or the operator at the CLI (`{ id: null, role: 'operator' }`). */
   actor?: { id: string | null; role: string } | null
   targetId?: string | null
-  outcome: 'success' | 'denied' | 'failure'
+  outcome: AuditOutcome
   reason?: string | null
   /** Non-secret facts only: ids and counts. */
   details?: Record<string, unknown> | SQL
