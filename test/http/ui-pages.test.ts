@@ -318,7 +318,8 @@ describe('admin console', () => {
     })
     expect((await open(browser, '/admin/requests')).html).toContain('No open requests.')
     const audit = await open(browser, `/admin/audit?userId=${user.id}`)
-    expect(audit.html).toContain('password_reset_requested')
+    expect(audit.html).toContain('<td>Forgot-password request</td>')
+    expect(audit.html).not.toContain('password_reset_requested')
   })
 
   it('keeps users out of the console and gives unknown pages a readable 404', async () => {

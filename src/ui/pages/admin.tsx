@@ -1,5 +1,11 @@
 import type { Child } from 'hono/jsx'
 import type { Copy } from '../copy.ts'
+import {
+  describeAuditEvent,
+  describeAuditOutcome,
+  describeNoticeKind,
+  describeReason,
+} from '../copy.ts'
 import { Field, formatTime, Layout, Notice, type PageContext } from '../layout.tsx'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
 
@@ -458,13 +464,11 @@ export function AuditTable(props: {
       {props.events.map((event) => (
         <tr>
           <td>{formatTime(lang, event.at)}</td>
-          <td>
-            <code>{event.event}</code>
-          </td>
+          <td>{describeAuditEvent(t, event.event)}</td>
           <td>{event.actor}</td>
           <td>{event.target}</td>
-          <td>{event.outcome}</td>
-          <td>{event.reason ?? '—'}</td>
+          <td>{describeAuditOutcome(t, event.outcome)}</td>
+          <td>{event.reason ? describeReason(t, event.reason) : '—'}</td>
           <td>{event.ip ?? '—'}</td>
         </tr>
       ))}
@@ -684,7 +688,7 @@ export function OutboxPage(props: {
           {props.items.map((item) => (
             <tr>
               <td>{formatTime(lang, item.createdAt)}</td>
-              <td>{o.kinds[item.kind] ?? item.kind}</td>
+              <td>{describeNoticeKind(t, item.kind)}</td>
               <td>{item.recipient}</td>
               <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
             </tr>
