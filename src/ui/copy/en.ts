@@ -14,6 +14,11 @@ import type { Role } from '../../core/roles.ts'
 
 type NoticeKind = Notice['kind']
 
+// Named once: the mails name these menus and buttons exactly as the pages show them.
+const navRequests = 'Forgot-password requests'
+const navAccount = 'Account'
+const showPassword = 'Show password'
+
 export const en = {
   appName: 'oncepass',
   languageName: 'English',
@@ -21,7 +26,7 @@ export const en = {
   skipToContent: 'Skip to content',
   mainNav: 'Main',
   navUsers: 'Users',
-  navRequests: 'Forgot-password requests',
+  navRequests,
   navAudit: 'Audit log',
   navOutbox: 'Notifications',
   outbox: {
@@ -46,7 +51,7 @@ export const en = {
       reveal_link: 'A one-time link to a new password',
     } satisfies Record<NoticeKind, string>,
   },
-  navAccount: 'Account',
+  navAccount,
   signOut: 'Sign out',
   signedInAs: 'Signed in as',
   // Sign-in and the forced change
@@ -89,7 +94,7 @@ export const en = {
   verify: 'Verify',
   invalidCode: 'This code is not valid.',
   mfaExpired: 'Your sign-in step expired. Sign in again.',
-  showPassword: 'Show password',
+  showPassword,
   hidePassword: 'Hide password',
   forgotTitle: 'Forgot your password?',
   forgotIntro:
@@ -116,7 +121,8 @@ export const en = {
   mustChange: 'Must change at next sign-in',
   temporaryExpires: (at: string) => `Temporary password expires ${at}`,
   lastReset: (by: string, at: string) => `Last reset by ${by}, ${at}`,
-  byOperator: 'the operator',
+  // The CLI's resets (no admin id): named for what it is to an admin reading the page.
+  byOperator: 'the system administrator (command line)',
   byYou: 'you',
   byAdmin: 'an admin',
   passwordSet: 'Set by the user',
@@ -165,7 +171,7 @@ export const en = {
   viewStatus: 'See the reset status',
   backToUsers: 'Back to users',
   cannotReset: 'Your role does not allow resetting this user’s password.',
-  cannotResetSelf: 'Use the Account page to change your own password.',
+  cannotResetSelf: `Use the ${navAccount} page to change your own password.`,
   permanentNotAllowed: 'This deployment does not allow permanent admin-set passwords.',
   rateLimited: 'Too many resets just now. Wait a minute and try again.',
   // User detail
@@ -183,7 +189,7 @@ export const en = {
   usedAt: 'Used',
   auditTrail: 'Audit trail',
   // Queue and audit
-  requestsTitle: 'Forgot-password requests',
+  requestsTitle: navRequests,
   requestedAt: 'Requested',
   noRequests: 'No open requests.',
   auditTitle: 'Audit log',
@@ -268,7 +274,7 @@ export const en = {
     otherReason: 'Another reason.',
   },
   // Account
-  accountTitle: 'Account',
+  accountTitle: navAccount,
   changeOwnTitle: 'Change my password',
   passwordChanged: 'Your password has been changed. Your other sessions have ended.',
   wrongCurrent: 'The current password is incorrect.',
@@ -313,7 +319,7 @@ export const en = {
     INVALID_CURRENT_PASSWORD: 'The current password is incorrect.',
     FORBIDDEN: 'This is not allowed.',
     FORBIDDEN_ROLE: 'The role does not allow this for this user.',
-    CANNOT_RESET_SELF: 'Admins change their own password on the Account page, not by a reset.',
+    CANNOT_RESET_SELF: `Admins change their own password on the ${navAccount} page, not by a reset.`,
     PASSWORD_CHANGE_REQUIRED: 'A new password must be set first.',
     MFA_ENROLLMENT_REQUIRED: 'Two-step verification must be set up on the admin’s account first.',
     STEP_UP_REQUIRED: 'A fresh code from the authenticator app is needed first.',
@@ -359,8 +365,7 @@ export const en = {
     revealSubject: 'Your new temporary password',
     revealIntro: (email: string) =>
       `An administrator reset the password of ${email}. Open this link to see the new temporary password:`,
-    revealHow:
-      "On the page, type the account's email and press Show password. The link works once: whoever opens it first burns it.",
+    revealHow: `On the page, type the account's email and press ${showPassword}. The link works once: whoever opens it first burns it.`,
     revealExpires: (when: string) => `The link and the password expire at ${when} (UTC).`,
     revealIgnore: 'If you did not expect this, tell your administrator.',
     resetSubject: 'Your password was reset by an administrator',
@@ -376,14 +381,14 @@ export const en = {
       `Two-step verification was turned off for your oncepass account at ${when} (UTC).`,
     mfaResetSubject: 'An administrator removed your two-step verification',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} removed two-step verification from your oncepass account at ${when} (UTC) and signed you out everywhere. You can set it up again under Account.`,
+      `${admin} removed two-step verification from your oncepass account at ${when} (UTC) and signed you out everywhere. You can set it up again under ${navAccount}.`,
     mfaReplayedSubject: 'One of your verification codes was used twice',
     mfaReplayedBody: (when: string) =>
       `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
-      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under Forgot-password requests.`,
+      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,
   },
   reveal: {
     title: 'Your temporary password',
