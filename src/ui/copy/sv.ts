@@ -1,5 +1,13 @@
 import type { Copy } from '../copy.ts'
 
+// Swedish spells it "e-post" (never "mejl") throughout; the reset's words are Microsoft's
+// ("Återställ lösenord", "lösenordsadministratör").
+
+// Named once: the mails name these menus and buttons exactly as the pages show them.
+const navRequests = 'Begäranden om nytt lösenord'
+const navAccount = 'Konto'
+const showPassword = 'Visa lösenord'
+
 export const sv = {
   appName: 'oncepass',
   languageName: 'Svenska',
@@ -7,24 +15,24 @@ export const sv = {
   skipToContent: 'Hoppa till innehållet',
   mainNav: 'Huvudmeny',
   navUsers: 'Användare',
-  navRequests: 'Begäranden om nytt lösenord',
+  navRequests,
   navAudit: 'Granskningslogg',
   navOutbox: 'Aviseringar',
   outbox: {
     title: 'Aviseringar',
     noMail:
-      'Ingen e-postserver är konfigurerad: aviseringar skickas inte och väntar här tills du läser dem.',
+      'Ingen e-postserver är konfigurerad: aviseringar skickas inte utan väntar här tills du läser dem.',
     empty: 'Inga aviseringar än.',
     created: 'Skapad',
     recipient: 'Mottagare',
-    kind: 'Gäller',
+    kind: 'Ämne',
     state: 'Skickad',
     waiting: (attempts: number) => (attempts ? `inte än (${attempts} försök)` : 'inte än'),
     otherKind: 'En annan avisering',
     kinds: {
-      password_reset_by_admin: 'En administratör återställde lösenordet',
-      password_changed: 'Lösenordet ändrades',
-      forgot_password_request: 'En begäran om glömt lösenord',
+      password_reset_by_admin: 'En administratör har återställt lösenordet',
+      password_changed: 'Lösenordet har ändrats',
+      forgot_password_request: 'En begäran om nytt lösenord',
       mfa_enrolled: 'Tvåstegsverifiering aktiverades',
       mfa_disabled: 'Tvåstegsverifiering stängdes av',
       mfa_reset_by_admin: 'En administratör tog bort tvåstegsverifiering',
@@ -32,7 +40,7 @@ export const sv = {
       reveal_link: 'En engångslänk till ett nytt lösenord',
     },
   },
-  navAccount: 'Konto',
+  navAccount,
   signOut: 'Logga ut',
   signedInAs: 'Inloggad som',
   signInTitle: 'Logga in',
@@ -53,7 +61,7 @@ export const sv = {
   policyLength: (min, max) => `vara ${min} till ${max} tecken långt`,
   policyCommon: 'inte vara ett vanligt lösenord',
   policyEmail: 'inte innehålla namnet i din e-postadress',
-  policyService: 'inte namnet oncepass med bara siffror eller tecken tillagda',
+  policyService: 'inte vara namnet oncepass med bara siffror eller tecken tillagda',
   policyTemporary: 'skilja sig från det tillfälliga lösenordet',
   policyHistory: (n) => `inte vara något av dina senaste ${n} lösenord`,
   policyProblems: 'Åtgärda detta först:',
@@ -67,14 +75,15 @@ export const sv = {
     SAME_AS_TEMPORARY: 'Det nya lösenordet måste skilja sig från det tillfälliga.',
     RECENTLY_USED: 'Lösenordet har använts nyligen; välj ett annat.',
   },
-  challengeExpired: 'Steget har gått ut. Logga in igen med ditt tillfälliga lösenord.',
+  challengeExpired:
+    'Tiden för inloggningssteget har gått ut. Logga in igen med ditt tillfälliga lösenord.',
   mfaTitle: 'Tvåstegsverifiering',
   mfaIntro: 'Ange koden från din autentiseringsapp eller en av dina återställningskoder.',
   verificationCode: 'Verifieringskod',
   verify: 'Verifiera',
   invalidCode: 'Koden är inte giltig.',
-  mfaExpired: 'Steget har gått ut. Logga in igen.',
-  showPassword: 'Visa lösenord',
+  mfaExpired: 'Tiden för inloggningssteget har gått ut. Logga in igen.',
+  showPassword,
   hidePassword: 'Dölj lösenord',
   forgotTitle: 'Glömt ditt lösenord?',
   forgotIntro:
@@ -85,7 +94,7 @@ export const sv = {
   backToSignIn: 'Tillbaka till inloggningen',
   usersTitle: 'Användare',
   search: 'Sök',
-  searchLabel: 'Sök på e-post eller namn',
+  searchLabel: 'Sök efter e-postadress eller namn',
   addUser: 'Lägg till användare',
   displayName: 'Visningsnamn',
   name: 'Namn',
@@ -100,7 +109,7 @@ export const sv = {
   mustChange: 'Måste bytas vid nästa inloggning',
   temporaryExpires: (at) => `Tillfälligt lösenord går ut ${at}`,
   lastReset: (by, at) => `Senast återställt av ${by}, ${at}`,
-  byOperator: 'operatören',
+  byOperator: 'systemadministratören (kommandoraden)',
   byYou: 'dig',
   byAdmin: 'en administratör',
   passwordSet: 'Valt av användaren',
@@ -116,21 +125,22 @@ export const sv = {
   autoPassword: 'Skapa ett lösenord automatiskt',
   customPassword: 'Låt mig skapa lösenordet',
   requireChange: 'Kräv att användaren byter lösenord vid första inloggningen',
-  requireChangeFixed: 'Varje lösenord som en administratör anger måste bytas.',
+  requireChangeFixed:
+    'I den här installationen måste varje lösenord som en administratör anger bytas.',
   delivery: 'Leverans',
   deliverDisplay: 'Visa lösenordet på skärmen',
   deliverLink: 'Skicka en engångslänk',
   recipients: 'Mottagare',
-  linkUnavailable: 'En länk kräver en e-postserver, som ännu inte är konfigurerad.',
+  linkUnavailable: 'En länk kräver en e-postserver, och ingen är konfigurerad ännu.',
   recipientsHint:
     'Upp till fem adresser, åtskilda med kommatecken. Var och en får en egen engångslänk.',
   recipientsInvalid: 'Ange en till fem giltiga e-postadresser, åtskilda med kommatecken.',
   linksSentTo: 'En engångslänk skickades till',
-  linksFailed: 'Mejlet kunde inte skickas till',
+  linksFailed: 'E-postmeddelandet kunde inte skickas till',
   linksNoPassword:
     'Du ser inte lösenordet: den som först öppnar en länk ser det en gång, och sedan slutar alla länkar att fungera.',
   linkExpires: (when: string) =>
-    `Länkarna upphör att gälla med det tillfälliga lösenordet, ${when}.`,
+    `Länkarna upphör att gälla samtidigt som det tillfälliga lösenordet, den ${when}.`,
   linkOpenedAt: 'Länk öppnad',
   linkNotOpened: 'inte öppnad än',
   sendNewLink: 'Skicka en ny länk',
@@ -147,11 +157,12 @@ export const sv = {
   alreadyResetTitle: 'Återställningen är redan gjord',
   alreadyReset:
     'Formuläret har redan använts för att återställa lösenordet. Inget nytt lösenord skapades och lösenordet visas inte igen.',
-  viewStatus: 'Visa status',
+  viewStatus: 'Visa status för återställningen',
   backToUsers: 'Tillbaka till användare',
   cannotReset: 'Din roll tillåter inte att du återställer den här användarens lösenord.',
-  cannotResetSelf: 'Byt ditt eget lösenord på sidan Konto.',
-  permanentNotAllowed: 'Permanenta lösenord från administratörer är inte tillåtna här.',
+  cannotResetSelf: `Byt ditt eget lösenord på sidan ${navAccount}.`,
+  permanentNotAllowed:
+    'Den här installationen tillåter inte permanenta lösenord som anges av en administratör.',
   rateLimited: 'För många återställningar just nu. Vänta en minut och försök igen.',
   userDetail: 'Användaruppgifter',
   resetStatus: 'Senaste återställning',
@@ -166,8 +177,8 @@ export const sv = {
   issuedBy: 'Utfärdat av',
   usedAt: 'Använt',
   auditTrail: 'Granskningsspår',
-  requestsTitle: 'Begäranden om nytt lösenord',
-  requestedAt: 'Begärt',
+  requestsTitle: navRequests,
+  requestedAt: 'Begärd',
   noRequests: 'Inga öppna begäranden.',
   auditTitle: 'Granskningslogg',
   filterUser: 'Användar-id',
@@ -249,7 +260,7 @@ export const sv = {
     otherOutcome: 'Annat',
     otherReason: 'En annan orsak.',
   },
-  accountTitle: 'Konto',
+  accountTitle: navAccount,
   changeOwnTitle: 'Byt mitt lösenord',
   passwordChanged: 'Ditt lösenord har bytts. Dina andra sessioner har avslutats.',
   wrongCurrent: 'Det nuvarande lösenordet är fel.',
@@ -257,7 +268,7 @@ export const sv = {
   endAllSessions: 'Avsluta alla sessioner',
   signOutEverywhereIntro: 'Avslutar alla sessioner för ditt konto på alla enheter, även denna.',
   twoStepTitle: 'Tvåstegsverifiering',
-  twoStepIntro: 'En kod från en autentiseringsapp i din telefon, efter ditt lösenord.',
+  twoStepIntro: 'En kod från en autentiseringsapp i din telefon, som du anger efter ditt lösenord.',
   twoStepOn: 'Tvåstegsverifiering är på.',
   twoStepOff: 'Tvåstegsverifiering är av.',
   setUpTwoStep: 'Konfigurera tvåstegsverifiering',
@@ -293,8 +304,7 @@ export const sv = {
     INVALID_CURRENT_PASSWORD: 'Det nuvarande lösenordet är fel.',
     FORBIDDEN: 'Det här är inte tillåtet.',
     FORBIDDEN_ROLE: 'Rollen tillåter inte det här för den här användaren.',
-    CANNOT_RESET_SELF:
-      'Administratörer byter sitt eget lösenord på sidan Konto, inte genom en återställning.',
+    CANNOT_RESET_SELF: `Administratörer byter sitt eget lösenord på sidan ${navAccount}, inte genom en återställning.`,
     PASSWORD_CHANGE_REQUIRED: 'Ett nytt lösenord måste väljas först.',
     MFA_ENROLLMENT_REQUIRED:
       'Tvåstegsverifiering måste först konfigureras för administratörens konto.',
@@ -332,7 +342,7 @@ export const sv = {
   forbidden: 'Du får inte göra detta.',
   crossSite: 'Formuläret skickades från en annan webbplats och avvisades.',
   errorTitle: 'Något gick fel',
-  error: 'Försök igen. Om det fortsätter, kontakta din administratör.',
+  error: 'Försök igen. Om problemet kvarstår kontaktar du din administratör.',
   invalidForm: 'Kontrollera fälten och försök igen.',
   signedOut: 'Du har loggats ut. Logga in igen.',
   home: 'Start',
@@ -342,31 +352,30 @@ export const sv = {
     revealSubject: 'Ditt nya tillfälliga lösenord',
     revealIntro: (email: string) =>
       `En administratör har återställt lösenordet för ${email}. Öppna länken för att se det nya tillfälliga lösenordet:`,
-    revealHow:
-      'Skriv kontots e-postadress på sidan och tryck på Visa lösenord. Länken fungerar en gång: den som öppnar den först förbrukar den.',
-    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla ${when} (UTC).`,
-    revealIgnore: 'Om du inte väntade dig detta, säg till din administratör.',
+    revealHow: `Ange kontots e-postadress på sidan och klicka på ${showPassword}. Länken fungerar en gång: den som öppnar den först förbrukar den.`,
+    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla den ${when} (UTC).`,
+    revealIgnore: 'Om du inte väntade dig det här, säg till din administratör.',
     resetSubject: 'Ditt lösenord har återställts av en administratör',
     resetBody: (admin: string, when: string) =>
-      `${admin} återställde ditt oncepass-lösenord ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
+      `${admin} återställde ditt oncepass-lösenord den ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
     changedSubject: 'Ditt lösenord har ändrats',
-    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades ${when} (UTC).`,
+    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades den ${when} (UTC).`,
     mfaEnrolledSubject: 'Tvåstegsverifiering har aktiverats',
     mfaEnrolledBody: (when: string) =>
-      `Tvåstegsverifiering aktiverades för ditt oncepass-konto ${when} (UTC).`,
+      `Tvåstegsverifiering aktiverades för ditt oncepass-konto den ${when} (UTC).`,
     mfaDisabledSubject: 'Tvåstegsverifiering har stängts av',
     mfaDisabledBody: (when: string) =>
-      `Tvåstegsverifiering stängdes av för ditt oncepass-konto ${when} (UTC).`,
+      `Tvåstegsverifiering stängdes av för ditt oncepass-konto den ${when} (UTC).`,
     mfaResetSubject: 'En administratör har tagit bort din tvåstegsverifiering',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto ${when} (UTC) och loggade ut dig överallt. Du kan aktivera den igen under Konto.`,
+      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto den ${when} (UTC) och loggade ut dig överallt. Du kan aktivera den igen under ${navAccount}.`,
     mfaReplayedSubject: 'En av dina verifieringskoder användes två gånger',
     mfaReplayedBody: (when: string) =>
-      `${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
+      `Den ${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
-      `${email} bad om ett nytt lösenord ${when} (UTC). Se begäran i oncepass under Begäranden om glömt lösenord.`,
+      `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,
   },
   reveal: {
     title: 'Ditt tillfälliga lösenord',
@@ -376,7 +385,7 @@ export const sv = {
     wrongEmail:
       'Det är inte kontots e-postadress. Efter några fler felaktiga försök slutar länken att fungera.',
     broken:
-      'Länken är ofullständig eller skadad: kopiera hela länken från mejlet, även delen efter #.',
+      'Länken är ofullständig eller skadad: kopiera hela länken från e-postmeddelandet, även delen efter #.',
     failed: 'Något gick fel. Försök igen om en stund.',
     noScript:
       'Sidan kräver JavaScript: lösenordet dekrypteras i din webbläsare, aldrig på servern.',
