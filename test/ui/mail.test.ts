@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { OutboxNotice } from '../../src/core/mail.ts'
+import type { Notice, OutboxNotice } from '../../src/core/mail.ts'
 import { copyFor, languages } from '../../src/ui/copy.ts'
 import { renderNotice } from '../../src/ui/mail.ts'
 
@@ -36,6 +36,27 @@ describe('notice mails', () => {
       } as OutboxNotice)
       expect(hostile.html).not.toContain('<b>x</b>')
       expect(hostile.html).toContain('&lt;b&gt;x&lt;/b&gt;')
+    },
+  )
+
+  it.each(languages)(
+    'in %s: the mails name menus and buttons exactly as the pages do',
+    (language) => {
+      const t = copyFor(language)
+      const text = (notice: Notice) => renderNotice(notice).text
+      const request = notices.find((notice) => notice.kind === 'forgot_password_request')!
+      const mfaReset = notices.find((notice) => notice.kind === 'mfa_reset_by_admin')!
+      expect(text({ ...request, language })).toContain(` ${t.navRequests}.`)
+      expect(text({ ...mfaReset, language })).toContain(` ${t.navAccount}.`)
+      const reveal = text({
+        kind: 'reveal_link',
+        to: 'ann@acme.example',
+        language,
+        link: 'https://id.acme.example/reveal/r1#key',
+        accountEmail: 'ann@acme.example',
+        expiresAt: at,
+      })
+      expect(reveal).toContain(` ${t.showPassword}.`)
     },
   )
 
