@@ -46,7 +46,7 @@ describe('the SMTP mailer', () => {
     }
     mailer.close()
     expect(inbox.mails.slice(-3).map((m) => m.subject)).toEqual([
-      'Je wachtwoord is gewijzigd',
+      'Uw wachtwoord is gewijzigd',
       'Din adgangskode er ændret',
       'Ditt lösenord har ändrats',
     ])
