@@ -100,6 +100,7 @@ export const auditReasons: readonly (ErrorCode | AuditReasonCode | MailSendCode)
   ...mailSendCodes,
 ]
 
+/** Whether a stored string is one of the codes below (a row may hold one this version lacks). */
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(errorCodes, value)
 }
