@@ -14,7 +14,7 @@ import { authRoutes } from './routes/auth.ts'
 import { revealRoutes } from './routes/reveal.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
-import { createPages, isApiPath, renderNotFound } from './ui/pages-app.ts'
+import { createPages, isApiPath, renderNotFound } from './pages/index.ts'
 
 export const API_BASE = '/api/v1'
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import type { RequestMeta } from '../services/caller.ts'
 import { chooseLanguage } from '../ui/copy.ts'
 import type { AppEnv } from './env.ts'
-import { languageCookie } from './ui/cookies.ts'
+import { languageCookie } from './pages/cookies.ts'
 
 /**
  * The request facts the use cases take: our own request id, the real client IP, and the language

@@ -1,4 +1,17 @@
-import { and, asc, eq, gt, gte, lt, lte, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  lt,
+  lte,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
@@ -345,4 +358,20 @@ export async function createUser(
   const prepared = await prepareNewUser(deps, { ...input, tenantId: actor.tenantId }, actor, meta)
   await writeNewUser(deps, prepared.statements)
   return prepared.result()
+}
+
+/** Emails of the caller's tenant's users among `ids`, by id; other ids stay unnamed. */
+export async function nameTenantUsers(
+  deps: Deps,
+  actor: Actor,
+  ids: (string | null)[],
+): Promise<Map<string, string>> {
+  assertAdmin(actor)
+  const unique = [...new Set(ids.filter((id): id is string => id !== null))]
+  if (unique.length === 0) return new Map()
+  const rows = await deps.database.db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.tenantId, actor.tenantId), inArray(users.id, unique)))
+  return new Map(rows.map((row) => [row.id, row.email]))
 }

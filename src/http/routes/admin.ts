@@ -3,15 +3,12 @@ import { listAuditEvents } from '../../services/audit.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
-import {
-  getResetStatus,
-  resetPassword,
-  resetPasswordWithLink,
-} from '../../services/password-reset.ts'
+import { getResetStatus } from '../../services/password-reset.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
+import { requestReset } from '../reset-request.ts'
 import {
   AuditEventList,
   AuditQuery,
@@ -130,29 +127,9 @@ export function adminRoutes() {
     c.json(await getUser(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
   )
   app.openapi(resetRoute, async (c) => {
-    const { requireChange = true, delivery, ...request } = c.req.valid('json')
-    const input = {
-      userId: c.req.valid('param').id,
-      request,
-      requireChange,
-      idempotencyKey: c.req.header('Idempotency-Key'),
-    }
-    const { deps } = c.var
-    if (delivery?.method === 'link') {
-      const linkDelivery = {
-        method: 'link' as const,
-        recipients: delivery.recipients,
-        publicUrl: deps.publicUrl,
-      }
-      const issued = await resetPasswordWithLink(
-        deps,
-        c.get('actor'),
-        { ...input, delivery: linkDelivery },
-        requestMeta(c),
-      )
-      return c.json(issued, 201)
-    }
-    return c.json(await resetPassword(deps, c.get('actor'), input, requestMeta(c)), 201)
+    const { id } = c.req.valid('param')
+    const issued = await requestReset(c, id, c.req.valid('json'), c.req.header('Idempotency-Key'))
+    return c.json(issued, 201)
   })
   app.openapi(outboxRoute, async (c) => c.json(await listOutbox(c.var.deps, c.get('actor')), 200))
   app.openapi(mfaResetRoute, async (c) => {

@@ -19,7 +19,11 @@ export function TwoStepPage(props: {
   const { t } = props.page
   const { state } = props
   return (
-    <Layout page={props.page} title={t.twoStepTitle}>
+    <Layout
+      page={props.page}
+      title={t.twoStepTitle}
+      noindex={state.kind === 'setup' || state.kind === 'codes'}
+    >
       <h1>{t.twoStepTitle}</h1>
       <p>
         <a href="/account">{t.accountTitle}</a>

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { AppError } from '../../core/errors.ts'
-import { isAdminRole } from '../../core/roles.ts'
 import { authenticateBrowserSession } from '../../services/browser-sessions.ts'
 import type { AppEnv } from '../env.ts'
 import { limitBody } from '../middleware/request-guards.ts'
@@ -50,10 +49,5 @@ export const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
   const actor = await currentActor(c)
   if (!actor) return seeOther(c, '/sign-in')
   c.set('actor', actor)
-  return next()
-}
-
-export const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!isAdminRole(c.var.actor.role)) throw new AppError('FORBIDDEN')
   return next()
 }

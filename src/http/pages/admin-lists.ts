@@ -1,0 +1,56 @@
+import { Hono } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import { decidePasswordReset } from '../../core/roles.ts'
+import { listAuditEvents } from '../../services/audit.ts'
+import { listResetRequests } from '../../services/forgot-password.ts'
+import { listOutbox } from '../../services/outbox.ts'
+import { nameTenantUsers } from '../../services/users.ts'
+import { AuditPage, OutboxPage, RequestsPage } from '../../ui/pages/admin.tsx'
+import type { AppEnv } from '../env.ts'
+import { AuditQuery } from '../schemas.ts'
+import { type Ctx, pageContext, render } from './render.ts'
+import { PAGE_SIZE } from './users.ts'
+import { auditIds, toAuditRow } from './view-models.ts'
+
+/** The admin console's other lists: forgot-password requests, notifications, the audit log. */
+export function adminListPages() {
+  return new Hono<AppEnv>()
+    .get('/requests', showRequests)
+    .get('/outbox', showOutbox)
+    .get('/audit', showAudit)
+}
+
+async function showRequests(c: Ctx) {
+  const { deps, actor } = c.var
+  const { items } = await listResetRequests(deps, actor)
+  const requests = items.map((request) => ({
+    ...request,
+    canReset: decidePasswordReset(actor, { id: request.userId, role: request.role }) === 'allowed',
+  }))
+  return render(c, RequestsPage({ page: pageContext(c), requests }))
+}
+
+async function showOutbox(c: Ctx) {
+  const { mailConfigured, items } = await listOutbox(c.var.deps, c.var.actor)
+  return render(c, OutboxPage({ page: pageContext(c), mailConfigured, items }))
+}
+
+async function showAudit(c: Ctx) {
+  const { deps, actor } = c.var
+  const query = AuditQuery.safeParse({
+    userId: c.req.query('userId') || undefined,
+    cursor: c.req.query('cursor') || undefined,
+    limit: PAGE_SIZE,
+  })
+  if (!query.success) throw new AppError('VALIDATION_FAILED')
+  const page = pageContext(c)
+  const result = await listAuditEvents(deps, actor, query.data)
+  const names = await nameTenantUsers(deps, actor, auditIds(result.items))
+  const view = AuditPage({
+    page,
+    userId: query.data.userId ?? '',
+    events: result.items.map((event) => toAuditRow(page, event, names)),
+    nextCursor: result.nextCursor,
+  })
+  return render(c, view)
+}

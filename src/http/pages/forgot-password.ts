@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import { requestPasswordReset } from '../../services/forgot-password.ts'
+import { ForgotPasswordPage } from '../../ui/pages/auth.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
+import { ForgotPasswordBody } from '../schemas.ts'
+import { readForm } from './forms.ts'
+import { formGuards } from './guards.ts'
+import { type Ctx, pageContext, render } from './render.ts'
+
+/** "Forgot password?": a request for the tenant's admins, answered the same whatever was typed. */
+export function forgotPasswordPages() {
+  return new Hono<AppEnv>()
+    .get('/forgot-password', showForgotPassword)
+    .post('/forgot-password', formGuards, submitForgotPassword)
+}
+
+function showForgotPassword(c: Ctx) {
+  return render(c, ForgotPasswordPage({ page: pageContext(c), done: false }))
+}
+
+async function submitForgotPassword(c: Ctx) {
+  const parsed = ForgotPasswordBody.safeParse({ email: (await readForm(c)).email ?? '' })
+  // The same answer whatever was typed: nobody learns from it whether an account exists.
+  if (parsed.success) {
+    await requestPasswordReset(c.var.deps, parsed.data.email, requestMeta(c))
+  }
+  return render(c, ForgotPasswordPage({ page: pageContext(c), done: true }))
+}

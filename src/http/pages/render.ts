@@ -1,0 +1,54 @@
+import type { Context } from 'hono'
+import type { JSX } from 'hono/jsx/jsx-runtime'
+import type { AppError } from '../../core/errors.ts'
+import { isAdminRole } from '../../core/roles.ts'
+import type { Actor } from '../../services/caller.ts'
+import { copyFor } from '../../ui/copy.ts'
+import type { PageContext } from '../../ui/layout.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestLanguage } from '../request-meta.ts'
+
+export type Ctx = Context<AppEnv>
+
+/** The statuses a page is sent with: a refused form comes back with its reason's status. */
+export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503
+
+/** The language, copy and viewer a page renders with (the signed-in caller, when there is one). */
+export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): PageContext {
+  const lang = requestLanguage(c)
+  return {
+    t: copyFor(lang),
+    lang,
+    path: c.req.path,
+    viewer: actor ? { email: actor.email, isAdmin: isAdminRole(actor.role) } : undefined,
+  }
+}
+
+/** An HTML page, sent with `status`. */
+export async function render(c: Ctx, page: JSX.Element, status: PageStatus = 200) {
+  const html = `<!doctype html>${await page.toString()}`
+  return c.html(html, status)
+}
+
+/** The status a refusal is shown with, and its `Retry-After` passed on when it has one. */
+export function refusalStatus(c: Ctx, error: AppError): PageStatus {
+  const retryAfter = error.headers?.['Retry-After']
+  if (retryAfter) c.header('Retry-After', retryAfter)
+  return error.status as PageStatus
+}
+
+/**
+ * Headers of a page that shows a secret (a temporary password, a TOTP key, recovery codes): never
+ * stored, never indexed, and no referrer for a link followed from it.
+ */
+export function markSecret(c: Ctx): void {
+  c.header('Cache-Control', 'no-store')
+  c.header('Pragma', 'no-cache')
+  c.header('Referrer-Policy', 'no-referrer')
+  c.header('X-Robots-Tag', 'noindex')
+}
+
+/** A redirect after a form post (303: the browser follows with GET). */
+export function seeOther(c: Ctx, path: string): Response {
+  return c.redirect(path, 303)
+}

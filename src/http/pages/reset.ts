@@ -1,0 +1,156 @@
+import { Hono } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import { describePolicy } from '../../core/password-policy.ts'
+import { randomToken } from '../../core/random.ts'
+import { decidePasswordReset } from '../../core/roles.ts'
+import type { LinkResetResult, ResetResult } from '../../services/password-reset.ts'
+import { getUser, type UserView } from '../../services/users.ts'
+import { LinksSentPage, PasswordShownPage, ResetPanePage } from '../../ui/pages/admin.tsx'
+import type { ViolationProps } from '../../ui/pages/auth.tsx'
+import { MessagePage } from '../../ui/pages/auth.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestReset } from '../reset-request.ts'
+import { refusalText } from './failure.ts'
+import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
+import { formGuards } from './guards.ts'
+import {
+  type Ctx,
+  markSecret,
+  pageContext,
+  type PageStatus,
+  refusalStatus,
+  render,
+} from './render.ts'
+import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
+
+/** The reset pane and its answer: the confirmation, which is the only page showing the password. */
+export function resetPages() {
+  return new Hono<AppEnv>()
+    .get('/users/:id/reset', showResetPane)
+    .post('/users/:id/reset', formGuards, submitReset)
+}
+
+async function showResetPane(c: Ctx) {
+  const { deps, actor } = c.var
+  const user = await getUser(deps, actor, c.req.param('id') ?? '')
+  // Offered only where the reset would be allowed; posting it is decided by the use case anyway.
+  const decision = decidePasswordReset(actor, user)
+  if (decision !== 'allowed') throw new AppError(decision)
+  const formToken = randomToken(deps.random)
+  return render(c, resetPane(c, user, { formToken, mode: 'generate', delivery: 'display' }))
+}
+
+async function submitReset(c: Ctx) {
+  const userId = c.req.param('id') ?? ''
+  const form = ResetForm.safeParse(await readForm(c))
+  if (!form.success) throw new AppError('VALIDATION_FAILED')
+  const asked = toResetBody(form.data, c.var.deps.settings.allowPermanentAdminPasswords)
+  if (!asked.success) {
+    const { t } = pageContext(c)
+    const problem =
+      asked.field === 'password'
+        ? { violations: lengthViolation(form.data.newPassword) }
+        : { error: asked.field === 'recipients' ? t.recipientsInvalid : t.invalidForm }
+    return showPaneAgain(c, userId, form.data, problem, 422)
+  }
+  // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then send
+  // again) finds it used and is told so; it never resets twice or shows a password again.
+  const outcome = await attempt(
+    () => requestReset(c, userId, asked.body, form.data.formToken),
+    [
+      'PASSWORD_POLICY',
+      'RATE_LIMITED',
+      'MAIL_NOT_CONFIGURED',
+      'LINK_REQUIRES_CHANGE',
+      'PERMANENT_PASSWORD_NOT_ALLOWED',
+      'RESET_ALREADY_ISSUED',
+      'IDEMPOTENCY_KEY_REUSED',
+    ],
+  )
+  if (outcome.ok) return showConfirmation(c, outcome.value)
+  const { error } = outcome
+  if (error.code === 'RESET_ALREADY_ISSUED' || error.code === 'IDEMPOTENCY_KEY_REUSED') {
+    return showAlreadyReset(c, userId)
+  }
+  const problem =
+    error.code === 'PASSWORD_POLICY'
+      ? { violations: violationsOf(error) }
+      : { error: refusalText(pageContext(c).t, error) }
+  return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
+}
+
+/** The password shown once, or where the links went (never the password). */
+async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
+  const page = pageContext(c)
+  const user = await getUser(c.var.deps, c.var.actor, result.userId)
+  if ('delivery' in result) {
+    const { delivery } = result
+    const view = LinksSentPage({
+      page,
+      userId: user.id,
+      email: user.email,
+      recipients: delivery.recipients,
+      failed: delivery.failed ?? [],
+      expiresAt: delivery.linkExpiresAt,
+      sessionsRevoked: result.sessionsRevoked,
+    })
+    return render(c, view)
+  }
+  markSecret(c)
+  const view = PasswordShownPage({
+    page,
+    title: page.t.resetDoneTitle,
+    userId: user.id,
+    email: user.email,
+    password: result.temporaryPassword,
+    expiresAt: result.expiresAt,
+    requireChange: result.requireChange,
+    sessionsRevoked: result.sessionsRevoked,
+  })
+  return render(c, view)
+}
+
+function showAlreadyReset(c: Ctx, userId: string) {
+  const page = pageContext(c)
+  const { t } = page
+  const link = { href: `/admin/users/${userId}`, label: t.viewStatus }
+  const view = MessagePage({ page, title: t.alreadyResetTitle, message: t.alreadyReset, link })
+  return render(c, view, 409)
+}
+
+type PaneProblem = { error?: string; violations?: ViolationProps[] }
+
+/** The pane again, as it was filled in, with what to fix. */
+async function showPaneAgain(
+  c: Ctx,
+  userId: string,
+  form: ResetFormValues,
+  problem: PaneProblem,
+  status: PageStatus,
+) {
+  const user = await getUser(c.var.deps, c.var.actor, userId)
+  return render(c, resetPane(c, user, { ...form, ...problem }), status)
+}
+
+function resetPane(
+  c: Ctx,
+  user: UserView,
+  form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
+    recipients?: string
+  } & PaneProblem,
+) {
+  const { deps } = c.var
+  return ResetPanePage({
+    page: pageContext(c),
+    user,
+    formToken: form.formToken,
+    mode: form.mode,
+    delivery: form.delivery,
+    recipients: form.recipients || undefined,
+    violations: form.violations ?? [],
+    error: form.error,
+    mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,
+    allowPermanent: deps.settings.allowPermanentAdminPasswords,
+    policy: describePolicy(deps.settings.passwordPolicy),
+  })
+}

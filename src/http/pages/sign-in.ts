@@ -1,0 +1,139 @@
+import { Hono } from 'hono'
+import { describePolicy } from '../../core/password-policy.ts'
+import { completeMfaSignIn } from '../../services/mfa-sign-in.ts'
+import { completePasswordChange } from '../../services/password-change.ts'
+import type { SignedIn } from '../../services/sessions.ts'
+import { type MfaRequired, type PasswordChangeRequired, signIn } from '../../services/sign-in.ts'
+import type { ViolationProps } from '../../ui/pages/auth.tsx'
+import { ForcedChangePage, MfaStepPage, SignInPage } from '../../ui/pages/auth.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
+import { MfaBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
+import { challengeCookie, mfaCookie, sessionCookie } from './cookies.ts'
+import { refusalText } from './failure.ts'
+import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
+import { currentActor, formGuards } from './guards.ts'
+import { type Ctx, pageContext, refusalStatus, render, seeOther } from './render.ts'
+
+/** Sign-in, step by step: the password, then the second factor, then the forced change. */
+export function signInPages() {
+  return new Hono<AppEnv>()
+    .get('/sign-in', showSignIn)
+    .post('/sign-in', formGuards, submitSignIn)
+    .get('/verify', showMfaStep)
+    .post('/verify', formGuards, submitMfaStep)
+    .get('/change-password', showForcedChange)
+    .post('/change-password', formGuards, submitForcedChange)
+}
+
+type SignInStep = SignedIn | PasswordChangeRequired | MfaRequired
+
+/**
+ * Where a step leads: the next step's page, or signed in. The step's token is a bearer secret:
+ * it travels in an HttpOnly cookie, never in the URL or the page.
+ */
+function continueSignIn(c: Ctx, step: SignInStep): Response {
+  switch (step.status) {
+    case 'mfa_required':
+      mfaCookie.write(c, step.mfaToken, step.expiresAt)
+      return seeOther(c, '/verify')
+    case 'password_change_required':
+      mfaCookie.clear(c)
+      challengeCookie.write(c, step.challengeToken, step.expiresAt)
+      return seeOther(c, '/change-password')
+    case 'signed_in':
+      mfaCookie.clear(c)
+      challengeCookie.clear(c)
+      sessionCookie.write(c, step.refreshToken)
+      return seeOther(c, '/')
+  }
+}
+
+async function showSignIn(c: Ctx) {
+  if (await currentActor(c)) return seeOther(c, '/')
+  return render(c, SignInPage({ page: pageContext(c) }))
+}
+
+async function submitSignIn(c: Ctx) {
+  const form = await readForm(c)
+  const page = pageContext(c)
+  const email = form.email ?? ''
+  const parsed = SignInBody.safeParse({ email, password: form.password ?? '' })
+  if (!parsed.success) {
+    return render(c, SignInPage({ page, email, error: page.t.invalidCredentials }), 400)
+  }
+  const outcome = await attempt(
+    () => signIn(c.var.deps, parsed.data, requestMeta(c)),
+    ['INVALID_CREDENTIALS', 'TEMPORARY_PASSWORD_EXPIRED', 'TOO_MANY_ATTEMPTS'],
+  )
+  if (outcome.ok) return continueSignIn(c, outcome.value)
+  const error = refusalText(page.t, outcome.error)
+  return render(c, SignInPage({ page, email, error }), refusalStatus(c, outcome.error))
+}
+
+function showMfaStep(c: Ctx) {
+  if (!mfaCookie.read(c)) return seeOther(c, '/sign-in')
+  return render(c, MfaStepPage({ page: pageContext(c) }))
+}
+
+async function submitMfaStep(c: Ctx) {
+  const mfaToken = mfaCookie.read(c)
+  const page = pageContext(c)
+  if (!mfaToken) return render(c, SignInPage({ page, error: page.t.mfaExpired }), 401)
+  const code = ((await readForm(c)).code ?? '').trim()
+  // Six digits are a code from the app; anything longer is taken as a recovery code.
+  const parsed = MfaBody.safeParse(
+    /^\d{6}$/.test(code) ? { mfaToken, code } : { mfaToken, recoveryCode: code || '-' },
+  )
+  if (!parsed.success) return render(c, MfaStepPage({ page, error: page.t.invalidCode }), 400)
+  const outcome = await attempt(
+    () => completeMfaSignIn(c.var.deps, parsed.data, requestMeta(c)),
+    ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'INVALID_MFA_TOKEN'],
+  )
+  if (outcome.ok) return continueSignIn(c, outcome.value)
+  const error = refusalText(page.t, outcome.error)
+  const status = refusalStatus(c, outcome.error)
+  if (outcome.error.code !== 'INVALID_MFA_TOKEN') {
+    return render(c, MfaStepPage({ page, error }), status)
+  }
+  // The step itself lapsed or was replaced by a newer sign-in: start again.
+  mfaCookie.clear(c)
+  return render(c, SignInPage({ page, error }), status)
+}
+
+function showForcedChange(c: Ctx) {
+  if (!challengeCookie.read(c)) return seeOther(c, '/sign-in')
+  return render(c, forcedChangePage(c, []))
+}
+
+async function submitForcedChange(c: Ctx) {
+  const challengeToken = challengeCookie.read(c)
+  const page = pageContext(c)
+  if (!challengeToken) {
+    return render(c, SignInPage({ page, error: page.t.challengeExpired }), 401)
+  }
+  const newPassword = (await readForm(c)).newPassword ?? ''
+  const parsed = PasswordChangeBody.safeParse({ challengeToken, newPassword })
+  if (!parsed.success) return render(c, forcedChangePage(c, lengthViolation(newPassword)), 422)
+  const outcome = await attempt(
+    () => completePasswordChange(c.var.deps, parsed.data, requestMeta(c)),
+    ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE'],
+  )
+  if (outcome.ok) return continueSignIn(c, outcome.value)
+  const { error } = outcome
+  const status = refusalStatus(c, error)
+  if (error.code === 'PASSWORD_POLICY') {
+    return render(c, forcedChangePage(c, violationsOf(error)), status)
+  }
+  if (error.code === 'TOO_MANY_ATTEMPTS') {
+    return render(c, forcedChangePage(c, [], refusalText(page.t, error)), status)
+  }
+  // The challenge lapsed or a newer sign-in replaced it: sign in again.
+  challengeCookie.clear(c)
+  return render(c, SignInPage({ page, error: page.t.challengeExpired }), status)
+}
+
+function forcedChangePage(c: Ctx, violations: ViolationProps[], error?: string) {
+  const policy = describePolicy(c.var.deps.settings.passwordPolicy)
+  return ForcedChangePage({ page: pageContext(c), policy, violations, error })
+}

@@ -1,0 +1,106 @@
+import { Hono } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import {
+  confirmTotpEnrollment,
+  disableTotp,
+  hasTotpEnrolled,
+  showPendingEnrollment,
+  startTotpEnrollment,
+  verifyStepUp,
+} from '../../services/mfa.ts'
+import { TwoStepPage, type TwoStepState } from '../../ui/pages/two-step.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
+import { DisableTotpBody, MfaCodeBody } from '../schemas.ts'
+import { refusalText } from './failure.ts'
+import { attempt, readForm } from './forms.ts'
+import { formGuards, signedIn } from './guards.ts'
+import { type Ctx, markSecret, pageContext, refusalStatus, render, seeOther } from './render.ts'
+
+/** Account → Two-step verification: set up, confirm, step up, turn off. */
+export function twoStepPages() {
+  return new Hono<AppEnv>()
+    .use('*', signedIn)
+    .get('/', async (c) => render(c, await currentTwoStep(c)))
+    .post('/start', formGuards, submitStart)
+    .post('/confirm', formGuards, submitConfirm)
+    .post('/verify', formGuards, submitStepUp)
+    .post('/disable', formGuards, submitDisable)
+}
+
+const TWO_STEP = '/account/two-step'
+
+async function submitStart(c: Ctx) {
+  const outcome = await attempt(
+    () => startTotpEnrollment(c.var.deps, c.var.actor, requestMeta(c)),
+    ['MFA_ALREADY_ENROLLED'],
+  )
+  if (!outcome.ok) return seeOther(c, TWO_STEP)
+  return render(c, twoStepPage(c, { kind: 'setup', ...outcome.value }))
+}
+
+async function submitConfirm(c: Ctx) {
+  const parsed = MfaCodeBody.safeParse({ code: ((await readForm(c)).code ?? '').trim() })
+  if (!parsed.success) return showRefusal(c, new AppError('INVALID_MFA_CODE'))
+  const outcome = await attempt(
+    () => confirmTotpEnrollment(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    ['INVALID_MFA_CODE', 'MFA_ENROLLMENT_NOT_PENDING', 'MFA_ALREADY_ENROLLED'],
+  )
+  if (outcome.ok) return render(c, twoStepPage(c, { kind: 'codes', ...outcome.value }))
+  if (outcome.error.code === 'MFA_ALREADY_ENROLLED') return seeOther(c, TWO_STEP)
+  return showRefusal(c, outcome.error)
+}
+
+/** Step-up: a fresh code before an admin action that asks for one. */
+async function submitStepUp(c: Ctx) {
+  const parsed = MfaCodeBody.safeParse({ code: ((await readForm(c)).code ?? '').trim() })
+  if (!parsed.success) return showRefusal(c, new AppError('INVALID_MFA_CODE'))
+  const outcome = await attempt(
+    () => verifyStepUp(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'MFA_NOT_ENROLLED'],
+  )
+  if (outcome.ok) {
+    return render(c, twoStepPage(c, { kind: 'on' }, { success: pageContext(c).t.verified }))
+  }
+  if (outcome.error.code === 'MFA_NOT_ENROLLED') return seeOther(c, TWO_STEP)
+  return showRefusal(c, outcome.error)
+}
+
+async function submitDisable(c: Ctx) {
+  const form = await readForm(c)
+  const parsed = DisableTotpBody.safeParse({
+    currentPassword: form.currentPassword ?? '',
+    code: (form.code ?? '').trim(),
+  })
+  if (!parsed.success) return showRefusal(c, new AppError('VALIDATION_FAILED'))
+  const outcome = await attempt(
+    () => disableTotp(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    ['INVALID_CURRENT_PASSWORD', 'INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'MFA_NOT_ENROLLED'],
+  )
+  if (outcome.ok || outcome.error.code === 'MFA_NOT_ENROLLED') return seeOther(c, TWO_STEP)
+  return showRefusal(c, outcome.error)
+}
+
+/** The two-step page as it stands, with the refusal that brought the user back to it. */
+async function showRefusal(c: Ctx, error: AppError) {
+  const message = refusalText(pageContext(c).t, error)
+  return render(c, await currentTwoStep(c, message), refusalStatus(c, error))
+}
+
+/** The two-step page as it stands: on, off, or a setup still waiting for its first code. */
+async function currentTwoStep(c: Ctx, error?: string) {
+  const { deps, actor } = c.var
+  if (await hasTotpEnrolled(deps, actor.id)) return twoStepPage(c, { kind: 'on' }, { error })
+  const pending = await showPendingEnrollment(deps, actor)
+  return twoStepPage(c, pending ? { kind: 'setup', ...pending } : { kind: 'off' }, { error })
+}
+
+function twoStepPage(
+  c: Ctx,
+  state: TwoStepState,
+  notice: { error?: string; success?: string } = {},
+) {
+  // A setup shows the TOTP key, and the codes page the recovery codes: secrets, kept by no one.
+  if (state.kind === 'setup' || state.kind === 'codes') markSecret(c)
+  return TwoStepPage({ page: pageContext(c), state, ...notice })
+}

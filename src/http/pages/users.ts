@@ -1,0 +1,112 @@
+import { Hono } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import { canCreateUsers } from '../../core/roles.ts'
+import { randomToken } from '../../core/random.ts'
+import { listAuditEvents } from '../../services/audit.ts'
+import { getResetStatus } from '../../services/password-reset.ts'
+import { createUser, getUser, listUsers, nameTenantUsers } from '../../services/users.ts'
+import { AddUserPage, PasswordShownPage, UserDetailPage, UsersPage } from '../../ui/pages/admin.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
+import { CreateUserBody, ListQuery } from '../schemas.ts'
+import { refusalText } from './failure.ts'
+import { attempt, readForm } from './forms.ts'
+import { formGuards } from './guards.ts'
+import { type Ctx, markSecret, pageContext, refusalStatus, render } from './render.ts'
+import { auditIds, describeUser, toAuditRow, toUserRow } from './view-models.ts'
+
+export const PAGE_SIZE = 25
+
+/** Users: the list, Add user, and one user's page. */
+export function userPages() {
+  return new Hono<AppEnv>()
+    .get('/users', showUsers)
+    .get('/users/new', showAddUser)
+    .post('/users', formGuards, submitAddUser)
+    .get('/users/:id', showUser)
+}
+
+async function showUsers(c: Ctx) {
+  const { deps, actor } = c.var
+  const query = ListQuery.safeParse({
+    search: c.req.query('search') || undefined,
+    cursor: c.req.query('cursor') || undefined,
+    limit: PAGE_SIZE,
+  })
+  if (!query.success) throw new AppError('VALIDATION_FAILED')
+  const page = pageContext(c)
+  const result = await listUsers(deps, actor, query.data)
+  const emails = new Map(result.items.map((user) => [user.id, user.email]))
+  const view = UsersPage({
+    page,
+    users: result.items.map((user) => toUserRow(page, actor, user, emails)),
+    search: query.data.search ?? '',
+    nextCursor: result.nextCursor,
+    isFirstPage: !query.data.cursor,
+    canCreate: canCreateUsers(actor.role),
+  })
+  return render(c, view)
+}
+
+function showAddUser(c: Ctx) {
+  if (!canCreateUsers(c.var.actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  return render(c, AddUserPage({ page: pageContext(c) }))
+}
+
+async function submitAddUser(c: Ctx) {
+  const form = await readForm(c)
+  const page = pageContext(c)
+  const values = {
+    email: form.email ?? '',
+    displayName: form.displayName ?? '',
+    role: form.role ?? '',
+  }
+  const parsed = CreateUserBody.safeParse(values)
+  if (!parsed.success) {
+    return render(c, AddUserPage({ page, values, error: page.t.invalidForm }), 400)
+  }
+  const outcome = await attempt(
+    () => createUser(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    ['EMAIL_TAKEN'],
+  )
+  if (!outcome.ok) {
+    const error = refusalText(page.t, outcome.error)
+    return render(c, AddUserPage({ page, values, error }), refusalStatus(c, outcome.error))
+  }
+  const { user, temporaryPassword, expiresAt } = outcome.value
+  markSecret(c)
+  const view = PasswordShownPage({
+    page,
+    title: page.t.userAddedTitle,
+    userId: user.id,
+    email: user.email,
+    password: temporaryPassword,
+    expiresAt,
+    requireChange: true,
+  })
+  return render(c, view)
+}
+
+async function showUser(c: Ctx) {
+  const { deps, actor } = c.var
+  const page = pageContext(c)
+  const user = await getUser(deps, actor, c.req.param('id') ?? '')
+  const [reset, audit] = await Promise.all([
+    getResetStatus(deps, actor, user.id),
+    listAuditEvents(deps, actor, { userId: user.id, limit: 20 }),
+  ])
+  const names = await nameTenantUsers(deps, actor, [
+    user.passwordState.lastResetBy,
+    reset.issuedBy,
+    ...auditIds(audit.items),
+  ])
+  const issuedBy = reset.issuedBy ? describeUser(page, actor, reset.issuedBy, names) : null
+  const view = UserDetailPage({
+    page,
+    user: toUserRow(page, actor, user, names),
+    reset: { ...reset, issuedBy },
+    events: audit.items.map((event) => toAuditRow(page, event, names)),
+    newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
+  })
+  return render(c, view)
+}

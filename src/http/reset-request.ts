@@ -1,0 +1,33 @@
+import type { z } from '@hono/zod-openapi'
+import {
+  type LinkResetResult,
+  type ResetResult,
+  resetPassword,
+  resetPasswordWithLink,
+} from '../services/password-reset.ts'
+import type { Context } from 'hono'
+import type { AppEnv } from './env.ts'
+import { requestMeta } from './request-meta.ts'
+import type { ResetBody } from './schemas.ts'
+
+/**
+ * A reset as either surface asks for it (the API's body, or the reset pane's form read into that
+ * same body), run by the one use case that decides, audits and performs it.
+ */
+export function requestReset(
+  c: Context<AppEnv>,
+  userId: string,
+  body: z.infer<typeof ResetBody>,
+  idempotencyKey: string | undefined,
+): Promise<ResetResult | LinkResetResult> {
+  const { deps, actor } = c.var
+  const { requireChange = true, delivery, ...request } = body
+  const input = { userId, request, requireChange, idempotencyKey }
+  if (delivery?.method !== 'link') return resetPassword(deps, actor, input, requestMeta(c))
+  const link = {
+    method: 'link' as const,
+    recipients: delivery.recipients,
+    publicUrl: deps.publicUrl,
+  }
+  return resetPasswordWithLink(deps, actor, { ...input, delivery: link }, requestMeta(c))
+}
