@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception'
 import { AppError } from '../../core/errors.ts'
-import type { Copy } from '../../ui/copy.ts'
+import { type Copy, describeError } from '../../ui/copy.ts'
 import { MessagePage } from '../../ui/pages/auth.tsx'
 import { sessionCookie } from './cookies.ts'
 import {
@@ -13,8 +13,9 @@ import {
 } from './render.ts'
 
 /**
- * A refusal in the copy's words, for the form that caused it or the failure page. The wait of a
- * throttled attempt comes from its `Retry-After`.
+ * A refusal in the copy's words, for the form that caused it or the failure page: the pages' own
+ * wording where they say more (what to do next, how long to wait), else the sentence every error
+ * code has in each language.
  */
 export function refusalText(t: Copy, error: AppError): string {
   switch (error.code) {
@@ -59,9 +60,10 @@ export function refusalText(t: Copy, error: AppError): string {
     case 'VALIDATION_FAILED':
     case 'PAYLOAD_TOO_LARGE':
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'INVALID_IDEMPOTENCY_KEY':
       return t.invalidForm
     default:
-      return t.error
+      return describeError(t, error.code)
   }
 }
 
