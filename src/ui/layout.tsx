@@ -1,24 +1,9 @@
 import type { Child } from 'hono/jsx'
-import type { Copy, Language } from './copy.ts'
+import type { Language } from './copy.ts'
 import { languages, copyFor } from './copy.ts'
-
-/** Who is signed in, as far as the header needs to know. */
-export interface Viewer {
-  email: string
-  isAdmin: boolean
-}
-
-/** What every page gets: the copy in the chosen language and, when signed in, the viewer. */
-export interface PageContext {
-  t: Copy
-  lang: Language
-  /** The path of this page, so the language switch can return to it. */
-  path: string
-  viewer?: Viewer
-}
+import { useCopy, usePage, type Viewer } from './page-context.ts'
 
 export function Layout(props: {
-  page: PageContext
   title: string
   children?: Child
   /** Pages showing a secret ask not to be indexed (the headers say so too). */
@@ -26,7 +11,7 @@ export function Layout(props: {
   /** A page's own script, besides the shared one. */
   script?: string
 }) {
-  const { t, lang, viewer, path } = props.page
+  const { t, lang, viewer } = usePage()
   return (
     <html lang={lang}>
       <head>
@@ -46,9 +31,9 @@ export function Layout(props: {
           <a class="brand" href="/">
             {t.appName}
           </a>
-          {viewer ? <Navigation t={t} viewer={viewer} path={path} /> : null}
+          {viewer ? <Navigation viewer={viewer} /> : null}
           <div class="top-end">
-            <LanguageSwitch t={t} lang={lang} path={path} />
+            <LanguageSwitch />
             {viewer ? (
               <form method="post" action="/sign-out" class="inline">
                 <span class="who">
@@ -70,8 +55,9 @@ export function Layout(props: {
   )
 }
 
-function Navigation(props: { t: Copy; viewer: Viewer; path: string }) {
-  const { t, viewer, path } = props
+function Navigation(props: { viewer: Viewer }) {
+  const { t, path } = usePage()
+  const { viewer } = props
   const links = [
     ...(viewer.isAdmin
       ? [
@@ -103,11 +89,12 @@ function Navigation(props: { t: Copy; viewer: Viewer; path: string }) {
   )
 }
 
-function LanguageSwitch(props: { t: Copy; lang: Language; path: string }) {
+function LanguageSwitch() {
+  const { t, lang, path } = usePage()
   return (
     <form method="post" action="/language" class="inline languages">
-      <input type="hidden" name="next" value={props.path} />
-      <span class="visually-hidden">{props.t.language}:</span>
+      <input type="hidden" name="next" value={path} />
+      <span class="visually-hidden">{t.language}:</span>
       {languages.map((code) => (
         <button
           type="submit"
@@ -115,7 +102,7 @@ function LanguageSwitch(props: { t: Copy; lang: Language; path: string }) {
           value={code}
           class="link"
           lang={code}
-          aria-pressed={code === props.lang ? 'true' : 'false'}
+          aria-pressed={code === lang ? 'true' : 'false'}
         >
           {copyFor(code).languageName}
         </button>
@@ -191,17 +178,13 @@ export function Field(props: {
  * A verification code from an authenticator app. With `recoveryCode`, a recovery code is welcome
  * too, so the keyboard is not limited to digits.
  */
-export function CodeField(props: {
-  t: PageContext['t']
-  id: string
-  invalid?: boolean
-  recoveryCode?: boolean
-}) {
+export function CodeField(props: { id: string; invalid?: boolean; recoveryCode?: boolean }) {
+  const t = useCopy()
   return (
     <Field
       id={props.id}
       name="code"
-      label={props.t.verificationCode}
+      label={t.verificationCode}
       autocomplete="one-time-code"
       invalid={props.invalid}
       extra={

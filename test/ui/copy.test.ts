@@ -19,7 +19,7 @@ import {
   type Copy,
   type Language,
 } from '../../src/ui/copy.ts'
-import type { PageContext } from '../../src/ui/layout.tsx'
+import { type PageContext, renderPage } from '../../src/ui/page-context.ts'
 import {
   AuditPage,
   type AuditRowProps,
@@ -221,9 +221,11 @@ describe('the audit and outbox pages in Dutch', () => {
   }
 
   it('the audit log shows each event, outcome and reason in words', async () => {
-    const html = String(
-      await AuditPage({ page: page('/admin/audit'), userId: '', events, nextCursor: null }),
-    )
+    const html = await renderPage(page('/admin/audit'), AuditPage, {
+      userId: '',
+      events,
+      nextCursor: null,
+    })
     expectNoRawCode(html)
     expect(html).toContain(`<td>${t.audit.events.password_reset_denied}</td>`)
     expect(html).toContain(`<td>${t.audit.outcomes.denied}</td>`)
@@ -233,53 +235,47 @@ describe('the audit and outbox pages in Dutch', () => {
   })
 
   it("the user page's audit trail does too", async () => {
-    const html = String(
-      await UserDetailPage({
-        page: page('/admin/users/u1'),
-        user: {
-          id: 'u1',
-          email: 'ann@acme.example',
-          displayName: 'Ann',
-          role: 'password_admin',
-          passwordState: {
-            mustChange: true,
-            temporaryExpiresAt: at,
-            lastResetAt: at,
-            lastResetBy: null,
-          },
-          canReset: true,
+    const html = await renderPage(page('/admin/users/u1'), UserDetailPage, {
+      user: {
+        id: 'u1',
+        email: 'ann@acme.example',
+        displayName: 'Ann',
+        role: 'password_admin',
+        passwordState: {
+          mustChange: true,
+          temporaryExpiresAt: at,
+          lastResetAt: at,
+          lastResetBy: null,
         },
-        reset: {
-          status: 'pending',
-          issuedAt: at,
-          issuedBy: null,
-          expiresAt: at,
-          usedAt: null,
-          delivery: null,
-        },
-        events,
-      }),
-    )
+        canReset: true,
+      },
+      reset: {
+        status: 'pending',
+        issuedAt: at,
+        issuedBy: null,
+        expiresAt: at,
+        usedAt: null,
+        delivery: null,
+      },
+      events,
+    })
     expectNoRawCode(html)
     expect(html).toContain(t.byOperator)
     expect(html).toContain(`<td>${t.audit.events.password_reset_issued}</td>`)
   })
 
   it('the outbox shows what each notice is about in words', async () => {
-    const html = String(
-      await OutboxPage({
-        page: page('/admin/outbox'),
-        mailConfigured: false,
-        items: [...noticeKinds, 'future_notice'].map((kind, i) => ({
-          id: `n${i}`,
-          kind,
-          recipient: 'ann@acme.example',
-          createdAt: at,
-          sentAt: i % 2 ? at : null,
-          attempts: i,
-        })),
-      }),
-    )
+    const html = await renderPage(page('/admin/outbox'), OutboxPage, {
+      mailConfigured: false,
+      items: [...noticeKinds, 'future_notice'].map((kind, i) => ({
+        id: `n${i}`,
+        kind,
+        recipient: 'ann@acme.example',
+        createdAt: at,
+        sentAt: i % 2 ? at : null,
+        attempts: i,
+      })),
+    })
     expectNoRawCode(html)
     expect(html).toContain(`<td>${t.outbox.kinds.forgot_password_request}</td>`)
     expect(html).toContain(`<td>${t.outbox.otherKind}</td>`)

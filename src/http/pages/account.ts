@@ -11,36 +11,36 @@ import { sessionCookie } from './cookies.ts'
 import { refusalText } from './failure.ts'
 import { attempt, readForm, violationsOf } from './forms.ts'
 import { formGuards, signedIn } from './guards.ts'
-import { type Ctx, pageContext, refusalStatus, render, seeOther } from './render.ts'
+import { type Ctx, pageCopy, type PageStatus, refusalStatus, render, seeOther } from './render.ts'
 
 /** Every signed-in user's own page: change my password, sign out everywhere. */
 export function accountPages() {
   return new Hono<AppEnv>()
     .use('*', signedIn)
-    .get('/', (c) => render(c, accountPage(c, {})))
+    .get('/', (c) => renderAccount(c, {}))
     .post('/password', formGuards, submitPasswordChange)
     .post('/sign-out-everywhere', formGuards, submitSignOutEverywhere)
 }
 
 async function submitPasswordChange(c: Ctx) {
   const form = await readForm(c)
-  const { t } = pageContext(c)
+  const t = pageCopy(c)
   const parsed = ChangeOwnPasswordBody.safeParse({
     currentPassword: form.currentPassword ?? '',
     newPassword: form.newPassword ?? '',
   })
-  if (!parsed.success) return render(c, accountPage(c, { error: t.invalidForm }), 400)
+  if (!parsed.success) return renderAccount(c, { error: t.invalidForm }, 400)
   const outcome = await attempt(
     () => changeOwnPassword(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
     ['INVALID_CURRENT_PASSWORD', 'PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS'],
   )
-  if (outcome.ok) return render(c, accountPage(c, { success: t.passwordChanged }))
+  if (outcome.ok) return renderAccount(c, { success: t.passwordChanged })
   const { error } = outcome
   const state =
     error.code === 'PASSWORD_POLICY'
       ? { violations: violationsOf(error) }
       : { error: refusalText(t, error) }
-  return render(c, accountPage(c, state), refusalStatus(c, error))
+  return renderAccount(c, state, refusalStatus(c, error))
 }
 
 async function submitSignOutEverywhere(c: Ctx) {
@@ -49,19 +49,19 @@ async function submitSignOutEverywhere(c: Ctx) {
   return seeOther(c, '/sign-in')
 }
 
-function accountPage(
+function renderAccount(
   c: Ctx,
   state: { error?: string; success?: string; violations?: ViolationProps[] },
+  status?: PageStatus,
 ) {
   const actor = c.var.actor
-  const page = pageContext(c)
-  return AccountPage({
-    page,
+  const props = {
     displayName: actor.displayName,
-    role: page.t.roles[actor.role],
+    role: pageCopy(c).roles[actor.role],
     policy: describePolicy(c.var.deps.settings.passwordPolicy),
     violations: state.violations ?? [],
     error: state.error,
     success: state.success,
-  })
+  }
+  return render(c, AccountPage, props, status)
 }

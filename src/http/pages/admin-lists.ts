@@ -8,7 +8,7 @@ import { nameTenantUsers } from '../../services/users.ts'
 import { AuditPage, OutboxPage, RequestsPage } from '../../ui/pages/admin.tsx'
 import type { AppEnv } from '../env.ts'
 import { AuditQuery } from '../schemas.ts'
-import { type Ctx, pageContext, render } from './render.ts'
+import { type Ctx, pageCopy, render } from './render.ts'
 import { PAGE_SIZE } from './users.ts'
 import { auditIds, toAuditRow } from './view-models.ts'
 
@@ -27,12 +27,12 @@ async function showRequests(c: Ctx) {
     ...request,
     canReset: decidePasswordReset(actor, { id: request.userId, role: request.role }) === 'allowed',
   }))
-  return render(c, RequestsPage({ page: pageContext(c), requests }))
+  return render(c, RequestsPage, { requests })
 }
 
 async function showOutbox(c: Ctx) {
   const { mailConfigured, items } = await listOutbox(c.var.deps, c.var.actor)
-  return render(c, OutboxPage({ page: pageContext(c), mailConfigured, items }))
+  return render(c, OutboxPage, { mailConfigured, items })
 }
 
 async function showAudit(c: Ctx) {
@@ -43,14 +43,12 @@ async function showAudit(c: Ctx) {
     limit: PAGE_SIZE,
   })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
-  const page = pageContext(c)
+  const t = pageCopy(c)
   const result = await listAuditEvents(deps, actor, query.data)
   const names = await nameTenantUsers(deps, actor, auditIds(result.items))
-  const view = AuditPage({
-    page,
+  return render(c, AuditPage, {
     userId: query.data.userId ?? '',
-    events: result.items.map((event) => toAuditRow(page, event, names)),
+    events: result.items.map((event) => toAuditRow(t, event, names)),
     nextCursor: result.nextCursor,
   })
-  return render(c, view)
 }

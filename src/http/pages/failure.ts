@@ -3,14 +3,7 @@ import { AppError } from '../../core/errors.ts'
 import { type Copy, describeError } from '../../ui/copy.ts'
 import { MessagePage } from '../../ui/pages/auth.tsx'
 import { sessionCookie } from './cookies.ts'
-import {
-  type Ctx,
-  pageContext,
-  type PageStatus,
-  refusalStatus,
-  render,
-  seeOther,
-} from './render.ts'
+import { type Ctx, pageCopy, type PageStatus, refusalStatus, render, seeOther } from './render.ts'
 
 /**
  * A refusal in the copy's words, for the form that caused it or the failure page: the pages' own
@@ -87,8 +80,7 @@ export async function renderFailure(c: Ctx, error: unknown): Promise<Response> {
   if (error instanceof HTTPException && error.status === 403) {
     return renderFailure(c, new AppError('CROSS_SITE_REQUEST'))
   }
-  const page = pageContext(c)
-  const { t } = page
+  const t = pageCopy(c)
   if (!(error instanceof AppError)) {
     c.var.deps.logger.error('unhandled_error', {
       requestId: c.var.requestId,
@@ -119,7 +111,6 @@ function showMessage(
   status: PageStatus,
   link?: { href: string; label: string },
 ) {
-  const page = pageContext(c)
-  const home = { href: '/', label: page.t.home }
-  return render(c, MessagePage({ page, title, message, link: link ?? home }), status)
+  const home = { href: '/', label: pageCopy(c).home }
+  return render(c, MessagePage, { title, message, link: link ?? home }, status)
 }

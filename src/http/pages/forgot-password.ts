@@ -6,7 +6,7 @@ import { requestMeta } from '../request-meta.ts'
 import { ForgotPasswordBody } from '../schemas.ts'
 import { readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
-import { type Ctx, pageContext, render } from './render.ts'
+import { type Ctx, render } from './render.ts'
 
 /** "Forgot password?": a request for the tenant's admins, answered the same whatever was typed. */
 export function forgotPasswordPages() {
@@ -16,7 +16,7 @@ export function forgotPasswordPages() {
 }
 
 function showForgotPassword(c: Ctx) {
-  return render(c, ForgotPasswordPage({ page: pageContext(c), done: false }))
+  return render(c, ForgotPasswordPage, { done: false })
 }
 
 async function submitForgotPassword(c: Ctx) {
@@ -25,5 +25,5 @@ async function submitForgotPassword(c: Ctx) {
   if (parsed.success) {
     await requestPasswordReset(c.var.deps, parsed.data.email, requestMeta(c))
   }
-  return render(c, ForgotPasswordPage({ page: pageContext(c), done: true }))
+  return render(c, ForgotPasswordPage, { done: true })
 }

@@ -9,7 +9,7 @@ import { renderFailure } from './failure.ts'
 import { forgotPasswordPages } from './forgot-password.ts'
 import { currentActor, signedIn } from './guards.ts'
 import { headerActions } from './header-actions.ts'
-import { type Ctx, markSecret, pageContext, render, seeOther } from './render.ts'
+import { type Ctx, markSecret, render, seeOther } from './render.ts'
 import { resetPages } from './reset.ts'
 import { signInPages } from './sign-in.ts'
 import { twoStepPages } from './two-step.ts'
@@ -80,7 +80,7 @@ async function sendHome(c: Ctx) {
 /** Reads nothing: a mail scanner or link preview that follows the link burns nothing. */
 function showReveal(c: Ctx) {
   markSecret(c)
-  return render(c, RevealPage({ page: pageContext(c), revealId: c.req.param('id') ?? '' }))
+  return render(c, RevealPage, { revealId: c.req.param('id') ?? '' })
 }
 
 // Mounted at the root, the pages' catch-all middleware would also see API paths the API did not

@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
-import type { JSX } from 'hono/jsx/jsx-runtime'
+import type { FC } from 'hono/jsx'
 import type { AppError } from '../../core/errors.ts'
 import { isAdminRole } from '../../core/roles.ts'
 import type { Actor } from '../../services/caller.ts'
-import { copyFor } from '../../ui/copy.ts'
-import type { PageContext } from '../../ui/layout.tsx'
+import { type Copy, copyFor } from '../../ui/copy.ts'
+import { type PageContext, renderPage } from '../../ui/page-context.ts'
 import type { AppEnv } from '../env.ts'
 import { requestLanguage } from '../request-meta.ts'
 
@@ -24,10 +24,24 @@ export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): Pag
   }
 }
 
-/** An HTML page, sent with `status`. */
-export async function render(c: Ctx, page: JSX.Element, status: PageStatus = 200) {
-  const html = `<!doctype html>${await page.toString()}`
-  return c.html(html, status)
+/** The copy in the request's language, for a handler that words a message itself. */
+export function pageCopy(c: Ctx): Copy {
+  return copyFor(requestLanguage(c))
+}
+
+/**
+ * A view rendered with `props` in this request's page context, sent with `status`.
+ *
+ * @example
+ * return render(c, SignInPage, { email, error }, 401)
+ */
+export async function render<P extends object>(
+  c: Ctx,
+  View: FC<P>,
+  props: NoInfer<P>,
+  status: PageStatus = 200,
+) {
+  return c.html(await renderPage(pageContext(c), View, props), status)
 }
 
 /** The status a refusal is shown with, and its `Retry-After` passed on when it has one. */

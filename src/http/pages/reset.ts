@@ -13,14 +13,7 @@ import { requestReset } from '../reset-request.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { formGuards } from './guards.ts'
-import {
-  type Ctx,
-  markSecret,
-  pageContext,
-  type PageStatus,
-  refusalStatus,
-  render,
-} from './render.ts'
+import { type Ctx, markSecret, pageCopy, type PageStatus, refusalStatus, render } from './render.ts'
 import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
 
 /** The reset pane and its answer: the confirmation, which is the only page showing the password. */
@@ -37,7 +30,7 @@ async function showResetPane(c: Ctx) {
   const decision = decidePasswordReset(actor, user)
   if (decision !== 'allowed') throw new AppError(decision)
   const formToken = randomToken(deps.random)
-  return render(c, resetPane(c, user, { formToken, mode: 'generate', delivery: 'display' }))
+  return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display' })
 }
 
 async function submitReset(c: Ctx) {
@@ -46,7 +39,7 @@ async function submitReset(c: Ctx) {
   if (!form.success) throw new AppError('VALIDATION_FAILED')
   const asked = toResetBody(form.data, c.var.deps.settings.allowPermanentAdminPasswords)
   if (!asked.success) {
-    const { t } = pageContext(c)
+    const t = pageCopy(c)
     const problem =
       asked.field === 'password'
         ? { violations: lengthViolation(form.data.newPassword) }
@@ -75,18 +68,16 @@ async function submitReset(c: Ctx) {
   const problem =
     error.code === 'PASSWORD_POLICY'
       ? { violations: violationsOf(error) }
-      : { error: refusalText(pageContext(c).t, error) }
+      : { error: refusalText(pageCopy(c), error) }
   return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
 }
 
 /** The password shown once, or where the links went (never the password). */
 async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
-  const page = pageContext(c)
   const user = await getUser(c.var.deps, c.var.actor, result.userId)
   if ('delivery' in result) {
     const { delivery } = result
-    const view = LinksSentPage({
-      page,
+    return render(c, LinksSentPage, {
       userId: user.id,
       email: user.email,
       recipients: delivery.recipients,
@@ -94,12 +85,10 @@ async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
       expiresAt: delivery.linkExpiresAt,
       sessionsRevoked: result.sessionsRevoked,
     })
-    return render(c, view)
   }
   markSecret(c)
-  const view = PasswordShownPage({
-    page,
-    title: page.t.resetDoneTitle,
+  return render(c, PasswordShownPage, {
+    title: pageCopy(c).resetDoneTitle,
     userId: user.id,
     email: user.email,
     password: result.temporaryPassword,
@@ -107,15 +96,12 @@ async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
     requireChange: result.requireChange,
     sessionsRevoked: result.sessionsRevoked,
   })
-  return render(c, view)
 }
 
 function showAlreadyReset(c: Ctx, userId: string) {
-  const page = pageContext(c)
-  const { t } = page
+  const t = pageCopy(c)
   const link = { href: `/admin/users/${userId}`, label: t.viewStatus }
-  const view = MessagePage({ page, title: t.alreadyResetTitle, message: t.alreadyReset, link })
-  return render(c, view, 409)
+  return render(c, MessagePage, { title: t.alreadyResetTitle, message: t.alreadyReset, link }, 409)
 }
 
 type PaneProblem = { error?: string; violations?: ViolationProps[] }
@@ -129,19 +115,19 @@ async function showPaneAgain(
   status: PageStatus,
 ) {
   const user = await getUser(c.var.deps, c.var.actor, userId)
-  return render(c, resetPane(c, user, { ...form, ...problem }), status)
+  return renderResetPane(c, user, { ...form, ...problem }, status)
 }
 
-function resetPane(
+function renderResetPane(
   c: Ctx,
   user: UserView,
   form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
     recipients?: string
   } & PaneProblem,
+  status?: PageStatus,
 ) {
   const { deps } = c.var
-  return ResetPanePage({
-    page: pageContext(c),
+  const props = {
     user,
     formToken: form.formToken,
     mode: form.mode,
@@ -152,5 +138,6 @@ function resetPane(
     mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,
     allowPermanent: deps.settings.allowPermanentAdminPasswords,
     policy: describePolicy(deps.settings.passwordPolicy),
-  })
+  }
+  return render(c, ResetPanePage, props, status)
 }

@@ -13,7 +13,7 @@ import { challengeCookie, mfaCookie, sessionCookie } from './cookies.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { currentActor, formGuards } from './guards.ts'
-import { type Ctx, pageContext, refusalStatus, render, seeOther } from './render.ts'
+import { type Ctx, pageCopy, type PageStatus, refusalStatus, render, seeOther } from './render.ts'
 
 /** Sign-in, step by step: the password, then the second factor, then the forced change. */
 export function signInPages() {
@@ -51,70 +51,66 @@ function continueSignIn(c: Ctx, step: SignInStep): Response {
 
 async function showSignIn(c: Ctx) {
   if (await currentActor(c)) return seeOther(c, '/')
-  return render(c, SignInPage({ page: pageContext(c) }))
+  return render(c, SignInPage, {})
 }
 
 async function submitSignIn(c: Ctx) {
   const form = await readForm(c)
-  const page = pageContext(c)
+  const t = pageCopy(c)
   const email = form.email ?? ''
   const parsed = SignInBody.safeParse({ email, password: form.password ?? '' })
-  if (!parsed.success) {
-    return render(c, SignInPage({ page, email, error: page.t.invalidCredentials }), 400)
-  }
+  if (!parsed.success) return render(c, SignInPage, { email, error: t.invalidCredentials }, 400)
   const outcome = await attempt(
     () => signIn(c.var.deps, parsed.data, requestMeta(c)),
     ['INVALID_CREDENTIALS', 'TEMPORARY_PASSWORD_EXPIRED', 'TOO_MANY_ATTEMPTS'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
-  const error = refusalText(page.t, outcome.error)
-  return render(c, SignInPage({ page, email, error }), refusalStatus(c, outcome.error))
+  const error = refusalText(t, outcome.error)
+  return render(c, SignInPage, { email, error }, refusalStatus(c, outcome.error))
 }
 
 function showMfaStep(c: Ctx) {
   if (!mfaCookie.read(c)) return seeOther(c, '/sign-in')
-  return render(c, MfaStepPage({ page: pageContext(c) }))
+  return render(c, MfaStepPage, {})
 }
 
 async function submitMfaStep(c: Ctx) {
   const mfaToken = mfaCookie.read(c)
-  const page = pageContext(c)
-  if (!mfaToken) return render(c, SignInPage({ page, error: page.t.mfaExpired }), 401)
+  const t = pageCopy(c)
+  if (!mfaToken) return render(c, SignInPage, { error: t.mfaExpired }, 401)
   const code = ((await readForm(c)).code ?? '').trim()
   // Six digits are a code from the app; anything longer is taken as a recovery code.
   const parsed = MfaBody.safeParse(
     /^\d{6}$/.test(code) ? { mfaToken, code } : { mfaToken, recoveryCode: code || '-' },
   )
-  if (!parsed.success) return render(c, MfaStepPage({ page, error: page.t.invalidCode }), 400)
+  if (!parsed.success) return render(c, MfaStepPage, { error: t.invalidCode }, 400)
   const outcome = await attempt(
     () => completeMfaSignIn(c.var.deps, parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'INVALID_MFA_TOKEN'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
-  const error = refusalText(page.t, outcome.error)
+  const error = refusalText(t, outcome.error)
   const status = refusalStatus(c, outcome.error)
-  if (outcome.error.code !== 'INVALID_MFA_TOKEN') {
-    return render(c, MfaStepPage({ page, error }), status)
-  }
+  if (outcome.error.code !== 'INVALID_MFA_TOKEN') return render(c, MfaStepPage, { error }, status)
   // The step itself lapsed or was replaced by a newer sign-in: start again.
   mfaCookie.clear(c)
-  return render(c, SignInPage({ page, error }), status)
+  return render(c, SignInPage, { error }, status)
 }
 
 function showForcedChange(c: Ctx) {
   if (!challengeCookie.read(c)) return seeOther(c, '/sign-in')
-  return render(c, forcedChangePage(c, []))
+  return renderForcedChange(c)
 }
 
 async function submitForcedChange(c: Ctx) {
   const challengeToken = challengeCookie.read(c)
-  const page = pageContext(c)
-  if (!challengeToken) {
-    return render(c, SignInPage({ page, error: page.t.challengeExpired }), 401)
-  }
+  const t = pageCopy(c)
+  if (!challengeToken) return render(c, SignInPage, { error: t.challengeExpired }, 401)
   const newPassword = (await readForm(c)).newPassword ?? ''
   const parsed = PasswordChangeBody.safeParse({ challengeToken, newPassword })
-  if (!parsed.success) return render(c, forcedChangePage(c, lengthViolation(newPassword)), 422)
+  if (!parsed.success) {
+    return renderForcedChange(c, { violations: lengthViolation(newPassword) }, 422)
+  }
   const outcome = await attempt(
     () => completePasswordChange(c.var.deps, parsed.data, requestMeta(c)),
     ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE'],
@@ -123,17 +119,22 @@ async function submitForcedChange(c: Ctx) {
   const { error } = outcome
   const status = refusalStatus(c, error)
   if (error.code === 'PASSWORD_POLICY') {
-    return render(c, forcedChangePage(c, violationsOf(error)), status)
+    return renderForcedChange(c, { violations: violationsOf(error) }, status)
   }
   if (error.code === 'TOO_MANY_ATTEMPTS') {
-    return render(c, forcedChangePage(c, [], refusalText(page.t, error)), status)
+    return renderForcedChange(c, { error: refusalText(t, error) }, status)
   }
   // The challenge lapsed or a newer sign-in replaced it: sign in again.
   challengeCookie.clear(c)
-  return render(c, SignInPage({ page, error: page.t.challengeExpired }), status)
+  return render(c, SignInPage, { error: t.challengeExpired }, status)
 }
 
-function forcedChangePage(c: Ctx, violations: ViolationProps[], error?: string) {
+function renderForcedChange(
+  c: Ctx,
+  problem: { violations?: ViolationProps[]; error?: string } = {},
+  status?: PageStatus,
+) {
   const policy = describePolicy(c.var.deps.settings.passwordPolicy)
-  return ForcedChangePage({ page: pageContext(c), policy, violations, error })
+  const { violations = [], error } = problem
+  return render(c, ForcedChangePage, { policy, violations, error }, status)
 }

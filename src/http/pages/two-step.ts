@@ -15,13 +15,21 @@ import { DisableTotpBody, MfaCodeBody } from '../schemas.ts'
 import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards, signedIn } from './guards.ts'
-import { type Ctx, markSecret, pageContext, refusalStatus, render, seeOther } from './render.ts'
+import {
+  type Ctx,
+  markSecret,
+  pageCopy,
+  type PageStatus,
+  refusalStatus,
+  render,
+  seeOther,
+} from './render.ts'
 
 /** Account → Two-step verification: set up, confirm, step up, turn off. */
 export function twoStepPages() {
   return new Hono<AppEnv>()
     .use('*', signedIn)
-    .get('/', async (c) => render(c, await currentTwoStep(c)))
+    .get('/', (c) => renderCurrentTwoStep(c))
     .post('/start', formGuards, submitStart)
     .post('/confirm', formGuards, submitConfirm)
     .post('/verify', formGuards, submitStepUp)
@@ -36,7 +44,7 @@ async function submitStart(c: Ctx) {
     ['MFA_ALREADY_ENROLLED'],
   )
   if (!outcome.ok) return seeOther(c, TWO_STEP)
-  return render(c, twoStepPage(c, { kind: 'setup', ...outcome.value }))
+  return renderTwoStep(c, { kind: 'setup', ...outcome.value })
 }
 
 async function submitConfirm(c: Ctx) {
@@ -46,7 +54,7 @@ async function submitConfirm(c: Ctx) {
     () => confirmTotpEnrollment(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'MFA_ENROLLMENT_NOT_PENDING', 'MFA_ALREADY_ENROLLED'],
   )
-  if (outcome.ok) return render(c, twoStepPage(c, { kind: 'codes', ...outcome.value }))
+  if (outcome.ok) return renderTwoStep(c, { kind: 'codes', ...outcome.value })
   if (outcome.error.code === 'MFA_ALREADY_ENROLLED') return seeOther(c, TWO_STEP)
   return showRefusal(c, outcome.error)
 }
@@ -59,9 +67,7 @@ async function submitStepUp(c: Ctx) {
     () => verifyStepUp(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'MFA_NOT_ENROLLED'],
   )
-  if (outcome.ok) {
-    return render(c, twoStepPage(c, { kind: 'on' }, { success: pageContext(c).t.verified }))
-  }
+  if (outcome.ok) return renderTwoStep(c, { kind: 'on' }, { success: pageCopy(c).verified })
   if (outcome.error.code === 'MFA_NOT_ENROLLED') return seeOther(c, TWO_STEP)
   return showRefusal(c, outcome.error)
 }
@@ -82,25 +88,29 @@ async function submitDisable(c: Ctx) {
 }
 
 /** The two-step page as it stands, with the refusal that brought the user back to it. */
-async function showRefusal(c: Ctx, error: AppError) {
-  const message = refusalText(pageContext(c).t, error)
-  return render(c, await currentTwoStep(c, message), refusalStatus(c, error))
+function showRefusal(c: Ctx, error: AppError) {
+  const message = refusalText(pageCopy(c), error)
+  return renderCurrentTwoStep(c, message, refusalStatus(c, error))
 }
 
 /** The two-step page as it stands: on, off, or a setup still waiting for its first code. */
-async function currentTwoStep(c: Ctx, error?: string) {
+async function renderCurrentTwoStep(c: Ctx, error?: string, status?: PageStatus) {
   const { deps, actor } = c.var
-  if (await hasTotpEnrolled(deps, actor.id)) return twoStepPage(c, { kind: 'on' }, { error })
+  if (await hasTotpEnrolled(deps, actor.id)) {
+    return renderTwoStep(c, { kind: 'on' }, { error }, status)
+  }
   const pending = await showPendingEnrollment(deps, actor)
-  return twoStepPage(c, pending ? { kind: 'setup', ...pending } : { kind: 'off' }, { error })
+  const state: TwoStepState = pending ? { kind: 'setup', ...pending } : { kind: 'off' }
+  return renderTwoStep(c, state, { error }, status)
 }
 
-function twoStepPage(
+function renderTwoStep(
   c: Ctx,
   state: TwoStepState,
   notice: { error?: string; success?: string } = {},
+  status?: PageStatus,
 ) {
   // A setup shows the TOTP key, and the codes page the recovery codes: secrets, kept by no one.
   if (state.kind === 'setup' || state.kind === 'codes') markSecret(c)
-  return TwoStepPage({ page: pageContext(c), state, ...notice })
+  return render(c, TwoStepPage, { state, ...notice }, status)
 }

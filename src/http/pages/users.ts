@@ -12,7 +12,7 @@ import { CreateUserBody, ListQuery } from '../schemas.ts'
 import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
-import { type Ctx, markSecret, pageContext, refusalStatus, render } from './render.ts'
+import { type Ctx, markSecret, pageCopy, refusalStatus, render } from './render.ts'
 import { auditIds, describeUser, toAuditRow, toUserRow } from './view-models.ts'
 
 export const PAGE_SIZE = 25
@@ -34,62 +34,56 @@ async function showUsers(c: Ctx) {
     limit: PAGE_SIZE,
   })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
-  const page = pageContext(c)
+  const t = pageCopy(c)
   const result = await listUsers(deps, actor, query.data)
   const emails = new Map(result.items.map((user) => [user.id, user.email]))
-  const view = UsersPage({
-    page,
-    users: result.items.map((user) => toUserRow(page, actor, user, emails)),
+  return render(c, UsersPage, {
+    users: result.items.map((user) => toUserRow(t, actor, user, emails)),
     search: query.data.search ?? '',
     nextCursor: result.nextCursor,
     isFirstPage: !query.data.cursor,
     canCreate: canCreateUsers(actor.role),
   })
-  return render(c, view)
 }
 
 function showAddUser(c: Ctx) {
   if (!canCreateUsers(c.var.actor.role)) throw new AppError('FORBIDDEN_ROLE')
-  return render(c, AddUserPage({ page: pageContext(c) }))
+  return render(c, AddUserPage, {})
 }
 
 async function submitAddUser(c: Ctx) {
   const form = await readForm(c)
-  const page = pageContext(c)
+  const t = pageCopy(c)
   const values = {
     email: form.email ?? '',
     displayName: form.displayName ?? '',
     role: form.role ?? '',
   }
   const parsed = CreateUserBody.safeParse(values)
-  if (!parsed.success) {
-    return render(c, AddUserPage({ page, values, error: page.t.invalidForm }), 400)
-  }
+  if (!parsed.success) return render(c, AddUserPage, { values, error: t.invalidForm }, 400)
   const outcome = await attempt(
     () => createUser(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
     ['EMAIL_TAKEN'],
   )
   if (!outcome.ok) {
-    const error = refusalText(page.t, outcome.error)
-    return render(c, AddUserPage({ page, values, error }), refusalStatus(c, outcome.error))
+    const error = refusalText(t, outcome.error)
+    return render(c, AddUserPage, { values, error }, refusalStatus(c, outcome.error))
   }
   const { user, temporaryPassword, expiresAt } = outcome.value
   markSecret(c)
-  const view = PasswordShownPage({
-    page,
-    title: page.t.userAddedTitle,
+  return render(c, PasswordShownPage, {
+    title: t.userAddedTitle,
     userId: user.id,
     email: user.email,
     password: temporaryPassword,
     expiresAt,
     requireChange: true,
   })
-  return render(c, view)
 }
 
 async function showUser(c: Ctx) {
   const { deps, actor } = c.var
-  const page = pageContext(c)
+  const t = pageCopy(c)
   const user = await getUser(deps, actor, c.req.param('id') ?? '')
   const [reset, audit] = await Promise.all([
     getResetStatus(deps, actor, user.id),
@@ -100,13 +94,11 @@ async function showUser(c: Ctx) {
     reset.issuedBy,
     ...auditIds(audit.items),
   ])
-  const issuedBy = reset.issuedBy ? describeUser(page, actor, reset.issuedBy, names) : null
-  const view = UserDetailPage({
-    page,
-    user: toUserRow(page, actor, user, names),
+  const issuedBy = reset.issuedBy ? describeUser(t, actor, reset.issuedBy, names) : null
+  return render(c, UserDetailPage, {
+    user: toUserRow(t, actor, user, names),
     reset: { ...reset, issuedBy },
-    events: audit.items.map((event) => toAuditRow(page, event, names)),
+    events: audit.items.map((event) => toAuditRow(t, event, names)),
     newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
   })
-  return render(c, view)
 }

@@ -2,7 +2,7 @@ import { decidePasswordReset } from '../../core/roles.ts'
 import type { AuditEventView } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
 import type { UserView } from '../../services/users.ts'
-import type { PageContext } from '../../ui/layout.tsx'
+import type { Copy } from '../../ui/copy.ts'
 import type { AuditRowProps, UserRowProps } from '../../ui/pages/admin.tsx'
 
 // What the admin pages show of the use cases' answers: ids put into words, and which actions the
@@ -12,36 +12,27 @@ import type { AuditRowProps, UserRowProps } from '../../ui/pages/admin.tsx'
 export type UserNames = Map<string, string>
 
 /** A user as a row: who last reset them in words, and whether the key icon is offered. */
-export function toUserRow(
-  page: PageContext,
-  actor: Actor,
-  user: UserView,
-  names: UserNames,
-): UserRowProps {
+export function toUserRow(t: Copy, actor: Actor, user: UserView, names: UserNames): UserRowProps {
   const by = user.passwordState.lastResetBy
   return {
     ...user,
     passwordState: {
       ...user.passwordState,
-      lastResetBy: by ? describeUser(page, actor, by, names) : null,
+      lastResetBy: by ? describeUser(t, actor, by, names) : null,
     },
     canReset: decidePasswordReset(actor, user) === 'allowed',
   }
 }
 
 /** "you", the user's email, or "an admin" for one the viewer cannot see. */
-export function describeUser(page: PageContext, actor: Actor, id: string, names: UserNames) {
-  if (id === actor.id) return page.t.byYou
-  return names.get(id) ?? page.t.byAdmin
+export function describeUser(t: Copy, actor: Actor, id: string, names: UserNames) {
+  if (id === actor.id) return t.byYou
+  return names.get(id) ?? t.byAdmin
 }
 
-export function toAuditRow(
-  page: PageContext,
-  event: AuditEventView,
-  names: UserNames,
-): AuditRowProps {
+export function toAuditRow(t: Copy, event: AuditEventView, names: UserNames): AuditRowProps {
   const name = (id: string | null) => (id ? (names.get(id) ?? id) : '—')
-  const operator = event.actorRole === 'operator' ? page.t.byOperator : '—'
+  const operator = event.actorRole === 'operator' ? t.byOperator : '—'
   return {
     at: event.at,
     event: event.event,

@@ -1,8 +1,8 @@
-import { Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { Field, Layout, Notice } from '../layout.tsx'
+import { usePage } from '../page-context.ts'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
 
 export function AccountPage(props: {
-  page: PageContext
   displayName: string
   role: string
   policy: PolicyProps
@@ -10,9 +10,9 @@ export function AccountPage(props: {
   error?: string
   success?: string
 }) {
-  const { t, viewer } = props.page
+  const { t, viewer } = usePage()
   return (
-    <Layout page={props.page} title={t.accountTitle}>
+    <Layout title={t.accountTitle}>
       <h1>{t.accountTitle}</h1>
       <p>
         {props.displayName} · {viewer?.email} · {props.role}
@@ -30,12 +30,7 @@ export function AccountPage(props: {
             autocomplete="current-password"
             revealable={{ show: t.showPassword, hide: t.hidePassword }}
           />
-          <NewPasswordField
-            t={t}
-            policy={props.policy}
-            violations={props.violations}
-            temporary={false}
-          />
+          <NewPasswordField policy={props.policy} violations={props.violations} temporary={false} />
           <div class="actions">
             <button type="submit" class="primary">
               {t.changePassword}

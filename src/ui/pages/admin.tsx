@@ -1,12 +1,12 @@
 import type { Child } from 'hono/jsx'
-import type { Copy } from '../copy.ts'
 import {
   describeAuditEvent,
   describeAuditOutcome,
   describeNoticeKind,
   describeReason,
 } from '../copy.ts'
-import { Field, formatTime, Layout, Notice, type PageContext } from '../layout.tsx'
+import { Field, formatTime, Layout, Notice } from '../layout.tsx'
+import { useCopy, usePage } from '../page-context.ts'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
 
 type Role = 'global_admin' | 'password_admin' | 'user'
@@ -28,12 +28,13 @@ export interface UserRowProps {
 }
 
 /** A table row's key-icon action, named for screen readers by whom it resets. */
-function ResetAction(props: { t: PageContext['t']; userId: string; email: string }) {
+function ResetAction(props: { userId: string; email: string }) {
+  const t = useCopy()
   return (
     <a
       class="icon-button"
       href={`/admin/users/${props.userId}/reset`}
-      aria-label={props.t.resetPasswordFor(props.email)}
+      aria-label={t.resetPasswordFor(props.email)}
     >
       <KeyIcon />
     </a>
@@ -51,12 +52,9 @@ function KeyIcon() {
   )
 }
 
-function PasswordState(props: {
-  t: Copy
-  lang: PageContext['lang']
-  state: UserRowProps['passwordState']
-}) {
-  const { t, lang, state } = props
+function PasswordState(props: { state: UserRowProps['passwordState'] }) {
+  const { t, lang } = usePage()
+  const { state } = props
   return (
     <ul class="plain">
       {state.mustChange ? <li>{t.mustChange}</li> : <li>{t.passwordSet}</li>}
@@ -73,18 +71,17 @@ function PasswordState(props: {
 }
 
 export function UsersPage(props: {
-  page: PageContext
   users: UserRowProps[]
   search: string
   nextCursor: string | null
   isFirstPage: boolean
   canCreate: boolean
 }) {
-  const { t, lang } = props.page
+  const t = useCopy()
   const query = (cursor: string) =>
     `/admin/users?${new URLSearchParams({ ...(props.search ? { search: props.search } : {}), cursor })}`
   return (
-    <Layout page={props.page} title={t.usersTitle}>
+    <Layout title={t.usersTitle}>
       <div class="page-head">
         <h1>{t.usersTitle}</h1>
         {props.canCreate ? (
@@ -115,11 +112,9 @@ export function UsersPage(props: {
               <td>{user.displayName}</td>
               <td>{t.roles[user.role]}</td>
               <td>
-                <PasswordState t={t} lang={lang} state={user.passwordState} />
+                <PasswordState state={user.passwordState} />
               </td>
-              <td>
-                {user.canReset ? <ResetAction t={t} userId={user.id} email={user.email} /> : null}
-              </td>
+              <td>{user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}</td>
             </tr>
           ))}
         </DataTable>
@@ -143,14 +138,13 @@ export function UsersPage(props: {
 }
 
 export function AddUserPage(props: {
-  page: PageContext
   values?: { email: string; displayName: string; role: string }
   error?: string
 }) {
-  const { t } = props.page
+  const t = useCopy()
   const values = props.values ?? { email: '', displayName: '', role: 'user' }
   return (
-    <Layout page={props.page} title={t.addUser}>
+    <Layout title={t.addUser}>
       <section class="card narrow">
         <h1>{t.addUser}</h1>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
@@ -197,7 +191,6 @@ export function AddUserPage(props: {
  * is the response to the POST itself; the route sends it with no-store and noindex.
  */
 export function PasswordShownPage(props: {
-  page: PageContext
   title: string
   userId: string
   email: string
@@ -206,9 +199,9 @@ export function PasswordShownPage(props: {
   requireChange: boolean
   sessionsRevoked?: number
 }) {
-  const { t, lang } = props.page
+  const { t, lang } = usePage()
   return (
-    <Layout page={props.page} title={props.title} noindex>
+    <Layout title={props.title} noindex>
       <section class="card narrow">
         <h1>{props.title}</h1>
         <p class="user-email">{props.email}</p>
@@ -241,7 +234,6 @@ export function PasswordShownPage(props: {
 
 /** The confirmation of a reset delivered by links: where they went, never the password. */
 export function LinksSentPage(props: {
-  page: PageContext
   userId: string
   email: string
   recipients: string[]
@@ -249,10 +241,10 @@ export function LinksSentPage(props: {
   expiresAt: string
   sessionsRevoked: number
 }) {
-  const { t, lang } = props.page
+  const { t, lang } = usePage()
   const sent = props.recipients.filter((r) => !props.failed.includes(r))
   return (
-    <Layout page={props.page} title={t.resetDoneTitle}>
+    <Layout title={t.resetDoneTitle}>
       <section class="card narrow">
         <h1>{t.resetDoneTitle}</h1>
         <p class="user-email">{props.email}</p>
@@ -285,7 +277,6 @@ export function LinksSentPage(props: {
 }
 
 export function ResetPanePage(props: {
-  page: PageContext
   user: { id: string; email: string; displayName: string }
   formToken: string
   allowPermanent: boolean
@@ -299,12 +290,12 @@ export function ResetPanePage(props: {
   /** The Recipients field's text (the user's email at first). */
   recipients?: string
 }) {
-  const { t } = props.page
+  const t = useCopy()
   const { user } = props
   const canLink = props.mailConfigured === true
   const byLink = canLink && props.delivery === 'link'
   return (
-    <Layout page={props.page} title={t.resetTitle}>
+    <Layout title={t.resetTitle}>
       <section class="card narrow">
         <h1>{t.resetTitle}</h1>
         <p class="user-email">
@@ -336,7 +327,7 @@ export function ResetPanePage(props: {
               <label for="mode-custom">{t.customPassword}</label>
             </div>
             <div class="indent" data-when="mode-custom">
-              <NewPasswordFieldForAdmin t={t} policy={props.policy} violations={props.violations} />
+              <NewPasswordFieldForAdmin policy={props.policy} violations={props.violations} />
             </div>
           </fieldset>
           <div class="choice">
@@ -407,15 +398,10 @@ export function ResetPanePage(props: {
   )
 }
 
-function NewPasswordFieldForAdmin(props: {
-  t: Copy
-  policy: PolicyProps
-  violations: ViolationProps[]
-}) {
+function NewPasswordFieldForAdmin(props: { policy: PolicyProps; violations: ViolationProps[] }) {
   // The same field as the user's own change, minus the rules that only apply to the user.
   return (
     <NewPasswordField
-      t={props.t}
       policy={{ ...props.policy, historySize: 0 }}
       violations={props.violations}
       temporary={false}
@@ -448,13 +434,8 @@ export interface AuditRowProps {
   ip: string | null
 }
 
-export function AuditTable(props: {
-  t: Copy
-  lang: PageContext['lang']
-  events: AuditRowProps[]
-  caption: string
-}) {
-  const { t, lang } = props
+export function AuditTable(props: { events: AuditRowProps[]; caption: string }) {
+  const { t, lang } = usePage()
   if (props.events.length === 0) return <p>{t.noEvents}</p>
   return (
     <DataTable
@@ -477,17 +458,16 @@ export function AuditTable(props: {
 }
 
 export function UserDetailPage(props: {
-  page: PageContext
   user: UserRowProps
   reset: ResetStatusProps
   events: AuditRowProps[]
   /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
   newLinkToken?: string
 }) {
-  const { t, lang } = props.page
+  const { t, lang } = usePage()
   const { user, reset } = props
   return (
-    <Layout page={props.page} title={user.email}>
+    <Layout title={user.email}>
       <div class="page-head">
         <h1>{user.email}</h1>
         {user.canReset ? (
@@ -509,7 +489,7 @@ export function UserDetailPage(props: {
           <dd>{t.roles[user.role]}</dd>
           <dt>{t.passwordState}</dt>
           <dd>
-            <PasswordState t={t} lang={lang} state={user.passwordState} />
+            <PasswordState state={user.passwordState} />
           </dd>
         </dl>
       </section>
@@ -552,7 +532,6 @@ export function UserDetailPage(props: {
         )}
         {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
           <SendNewLinkForm
-            t={t}
             userId={user.id}
             recipients={reset.delivery.recipients}
             formToken={props.newLinkToken}
@@ -561,7 +540,7 @@ export function UserDetailPage(props: {
       </section>
       <section class="card">
         <h2>{t.auditTrail}</h2>
-        <AuditTable t={t} lang={lang} events={props.events} caption={t.auditTrail} />
+        <AuditTable events={props.events} caption={t.auditTrail} />
         <p>
           <a href={`/admin/audit?${new URLSearchParams({ userId: user.id })}`}>{t.auditTitle}</a>
         </p>
@@ -571,7 +550,6 @@ export function UserDetailPage(props: {
 }
 
 export function RequestsPage(props: {
-  page: PageContext
   requests: {
     id: string
     userId: string
@@ -581,9 +559,9 @@ export function RequestsPage(props: {
     canReset: boolean
   }[]
 }) {
-  const { t, lang } = props.page
+  const { t, lang } = usePage()
   return (
-    <Layout page={props.page} title={t.requestsTitle}>
+    <Layout title={t.requestsTitle}>
       <h1>{t.requestsTitle}</h1>
       {props.requests.length === 0 ? (
         <p>{t.noRequests}</p>
@@ -598,7 +576,7 @@ export function RequestsPage(props: {
               <td>{formatTime(lang, request.createdAt)}</td>
               <td>
                 {request.canReset ? (
-                  <ResetAction t={t} userId={request.userId} email={request.email} />
+                  <ResetAction userId={request.userId} email={request.email} />
                 ) : null}
               </td>
             </tr>
@@ -610,17 +588,16 @@ export function RequestsPage(props: {
 }
 
 export function AuditPage(props: {
-  page: PageContext
   userId: string
   events: AuditRowProps[]
   nextCursor: string | null
 }) {
-  const { t, lang } = props.page
+  const t = useCopy()
   const next = props.nextCursor
     ? `/admin/audit?${new URLSearchParams({ ...(props.userId ? { userId: props.userId } : {}), cursor: props.nextCursor })}`
     : null
   return (
-    <Layout page={props.page} title={t.auditTitle}>
+    <Layout title={t.auditTitle}>
       <h1>{t.auditTitle}</h1>
       <form method="get" action="/admin/audit" class="search">
         <label for="user-id">{t.filterUser}</label>
@@ -629,7 +606,7 @@ export function AuditPage(props: {
           <button type="submit">{t.filter}</button>
         </div>
       </form>
-      <AuditTable t={t} lang={lang} events={props.events} caption={t.auditTitle} />
+      <AuditTable events={props.events} caption={t.auditTitle} />
       <nav class="pager" aria-label={t.auditTitle}>
         {next ? <a href={next}>{t.nextPage}</a> : null}
       </nav>
@@ -670,15 +647,11 @@ export interface OutboxRowProps {
 }
 
 /** The tenant's notifications: sent or waiting; none carries a secret. */
-export function OutboxPage(props: {
-  page: PageContext
-  mailConfigured: boolean
-  items: OutboxRowProps[]
-}) {
-  const { t, lang } = props.page
+export function OutboxPage(props: { mailConfigured: boolean; items: OutboxRowProps[] }) {
+  const { t, lang } = usePage()
   const o = t.outbox
   return (
-    <Layout page={props.page} title={o.title}>
+    <Layout title={o.title}>
       <h1>{o.title}</h1>
       {props.mailConfigured ? null : <Notice kind="info">{o.noMail}</Notice>}
       {props.items.length === 0 ? (
@@ -703,12 +676,8 @@ export function OutboxPage(props: {
  * One click to send a fresh link to the same recipients after a failed send or a lost mail: a new
  * reset (which voids the old links), with its own one-time form token as the Idempotency-Key.
  */
-function SendNewLinkForm(props: {
-  t: Copy
-  userId: string
-  recipients: string[]
-  formToken: string
-}) {
+function SendNewLinkForm(props: { userId: string; recipients: string[]; formToken: string }) {
+  const t = useCopy()
   return (
     <form method="post" action={`/admin/users/${props.userId}/reset`} class="actions">
       <input type="hidden" name="formToken" value={props.formToken} />
@@ -716,7 +685,7 @@ function SendNewLinkForm(props: {
       <input type="hidden" name="requireChange" value="true" />
       <input type="hidden" name="delivery" value="link" />
       <input type="hidden" name="recipients" value={props.recipients.join(', ')} />
-      <button type="submit">{props.t.sendNewLink}</button>
+      <button type="submit">{t.sendNewLink}</button>
     </form>
   )
 }

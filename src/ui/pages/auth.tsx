@@ -1,5 +1,5 @@
-import type { Copy } from '../copy.ts'
-import { CodeField, Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { CodeField, Field, Layout, Notice } from '../layout.tsx'
+import { useCopy } from '../page-context.ts'
 
 export interface PolicyProps {
   minLength: number
@@ -12,10 +12,10 @@ export interface ViolationProps {
   message: string
 }
 
-export function SignInPage(props: { page: PageContext; email?: string; error?: string }) {
-  const { t } = props.page
+export function SignInPage(props: { email?: string; error?: string }) {
+  const t = useCopy()
   return (
-    <Layout page={props.page} title={t.signInTitle}>
+    <Layout title={t.signInTitle}>
       <section class="card narrow">
         <h1>{t.signInTitle}</h1>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
@@ -49,16 +49,16 @@ export function SignInPage(props: { page: PageContext; email?: string; error?: s
 }
 
 /** The second step of a sign-in with TOTP: a code from the app, or a recovery code. */
-export function MfaStepPage(props: { page: PageContext; error?: string }) {
-  const { t } = props.page
+export function MfaStepPage(props: { error?: string }) {
+  const t = useCopy()
   return (
-    <Layout page={props.page} title={t.mfaTitle}>
+    <Layout title={t.mfaTitle}>
       <section class="card narrow">
         <h1>{t.mfaTitle}</h1>
         <p>{t.mfaIntro}</p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/verify">
-          <CodeField t={t} id="code" invalid={props.error !== undefined} recoveryCode />
+          <CodeField id="code" invalid={props.error !== undefined} recoveryCode />
           <div class="actions">
             <button type="submit" class="primary">
               {t.verify}
@@ -71,13 +71,9 @@ export function MfaStepPage(props: { page: PageContext; error?: string }) {
 }
 
 /** The policy, up front, as a list the new-password field points at (and the script ticks off). */
-export function PolicyList(props: {
-  t: Copy
-  policy: PolicyProps
-  id: string
-  temporary: boolean
-}) {
-  const { t, policy } = props
+export function PolicyList(props: { policy: PolicyProps; id: string; temporary: boolean }) {
+  const t = useCopy()
+  const { policy } = props
   return (
     <div class="policy" id={props.id}>
       <p>{t.policyHeading}</p>
@@ -95,12 +91,12 @@ export function PolicyList(props: {
 
 /** Each violation in the copy's words, listed by the field that caused it. */
 export function ViolationList(props: {
-  t: Copy
   id: string
   policy: PolicyProps
   violations: ViolationProps[]
 }) {
-  const { t, policy } = props
+  const t = useCopy()
+  const { policy } = props
   if (props.violations.length === 0) return null
   const say = (code: string, fallback: string) => {
     const text = (t.violation as Record<string, string | ((n: number) => string)>)[code]
@@ -122,13 +118,13 @@ export function ViolationList(props: {
 
 /** The new-password field with its policy and its violations, as on every page that sets one. */
 export function NewPasswordField(props: {
-  t: Copy
   policy: PolicyProps
   violations: ViolationProps[]
   temporary: boolean
   required?: boolean
 }) {
-  const { t, policy, violations } = props
+  const t = useCopy()
+  const { policy, violations } = props
   const describedBy =
     violations.length > 0 ? 'new-password-errors new-password-policy' : 'new-password-policy'
   return (
@@ -144,27 +140,26 @@ export function NewPasswordField(props: {
       revealable={{ show: t.showPassword, hide: t.hidePassword }}
       extra={{ 'data-min': String(policy.minLength), 'data-max': String(policy.maxLength) }}
     >
-      <ViolationList t={t} id="new-password-errors" policy={policy} violations={violations} />
-      <PolicyList t={t} id="new-password-policy" policy={policy} temporary={props.temporary} />
+      <ViolationList id="new-password-errors" policy={policy} violations={violations} />
+      <PolicyList id="new-password-policy" policy={policy} temporary={props.temporary} />
     </Field>
   )
 }
 
 export function ForcedChangePage(props: {
-  page: PageContext
   policy: PolicyProps
   violations: ViolationProps[]
   error?: string
 }) {
-  const { t } = props.page
+  const t = useCopy()
   return (
-    <Layout page={props.page} title={t.changeTitle}>
+    <Layout title={t.changeTitle}>
       <section class="card narrow">
         <h1>{t.changeTitle}</h1>
         <p>{t.changeIntro}</p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/change-password">
-          <NewPasswordField t={t} policy={props.policy} violations={props.violations} temporary />
+          <NewPasswordField policy={props.policy} violations={props.violations} temporary />
           <div class="actions">
             <button type="submit" class="primary">
               {t.changePassword}
@@ -176,10 +171,10 @@ export function ForcedChangePage(props: {
   )
 }
 
-export function ForgotPasswordPage(props: { page: PageContext; done: boolean }) {
-  const { t } = props.page
+export function ForgotPasswordPage(props: { done: boolean }) {
+  const t = useCopy()
   return (
-    <Layout page={props.page} title={t.forgotTitle}>
+    <Layout title={t.forgotTitle}>
       <section class="card narrow">
         <h1>{t.forgotTitle}</h1>
         {props.done ? (
@@ -206,13 +201,12 @@ export function ForgotPasswordPage(props: { page: PageContext; done: boolean }) 
 }
 
 export function MessagePage(props: {
-  page: PageContext
   title: string
   message: string
   link?: { href: string; label: string }
 }) {
   return (
-    <Layout page={props.page} title={props.title}>
+    <Layout title={props.title}>
       <section class="card narrow">
         <h1>{props.title}</h1>
         <p>{props.message}</p>

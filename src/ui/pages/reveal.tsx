@@ -1,15 +1,16 @@
-import { type PageContext, Layout } from '../layout.tsx'
+import { Layout } from '../layout.tsx'
+import { useCopy } from '../page-context.ts'
 
 /**
  * The one-time reveal page. It holds nothing secret: the script reads the key from the URL
  * fragment (which never reaches a server), asks for the ciphertext with the typed email, and
  * decrypts it in the browser. Mail scanners that follow the link burn nothing.
  */
-export function RevealPage(props: { page: PageContext; revealId: string }) {
-  const { t } = props.page
+export function RevealPage(props: { revealId: string }) {
+  const t = useCopy()
   const r = t.reveal
   return (
-    <Layout page={props.page} title={r.title} noindex script="/assets/reveal.js">
+    <Layout title={r.title} noindex script="/assets/reveal.js">
       <h1>{r.title}</h1>
       <p>{r.intro}</p>
       <noscript>

@@ -1,4 +1,5 @@
-import { CodeField, Field, Layout, Notice, type PageContext } from '../layout.tsx'
+import { CodeField, Field, Layout, Notice } from '../layout.tsx'
+import { useCopy } from '../page-context.ts'
 
 export type TwoStepState =
   | { kind: 'off' }
@@ -10,20 +11,11 @@ export type TwoStepState =
  * Account → Two-step verification: set it up (QR code, the key for typing in, the first code),
  * the recovery codes once, or turn it off with the password and a current code.
  */
-export function TwoStepPage(props: {
-  page: PageContext
-  state: TwoStepState
-  error?: string
-  success?: string
-}) {
-  const { t } = props.page
+export function TwoStepPage(props: { state: TwoStepState; error?: string; success?: string }) {
+  const t = useCopy()
   const { state } = props
   return (
-    <Layout
-      page={props.page}
-      title={t.twoStepTitle}
-      noindex={state.kind === 'setup' || state.kind === 'codes'}
-    >
+    <Layout title={t.twoStepTitle} noindex={state.kind === 'setup' || state.kind === 'codes'}>
       <h1>{t.twoStepTitle}</h1>
       <p>
         <a href="/account">{t.accountTitle}</a>
@@ -59,7 +51,7 @@ export function TwoStepPage(props: {
               </code>
             </p>
             <form method="post" action="/account/two-step/confirm">
-              <CodeField t={t} id="code" invalid={props.error !== undefined} />
+              <CodeField id="code" invalid={props.error !== undefined} />
               <div class="actions">
                 <button type="submit" class="primary">
                   {t.turnOn}
@@ -95,7 +87,7 @@ export function TwoStepPage(props: {
             <p>{t.twoStepOn}</p>
             {props.success ? <Notice kind="success">{props.success}</Notice> : null}
             <form method="post" action="/account/two-step/verify">
-              <CodeField t={t} id="verify-code" />
+              <CodeField id="verify-code" />
               <div class="actions">
                 <button type="submit">{t.verifyAgain}</button>
               </div>
@@ -108,7 +100,7 @@ export function TwoStepPage(props: {
                 label={t.currentPassword}
                 autocomplete="current-password"
               />
-              <CodeField t={t} id="disable-code" />
+              <CodeField id="disable-code" />
               <div class="actions">
                 <button type="submit">{t.turnOffTwoStep}</button>
               </div>

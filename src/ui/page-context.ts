@@ -1,0 +1,48 @@
+import { createContext, type FC, jsx, useContext } from 'hono/jsx'
+import type { Copy, Language } from './copy.ts'
+
+/** Who is signed in, as far as the header needs to know. */
+export interface Viewer {
+  email: string
+  isAdmin: boolean
+}
+
+/** What every page renders with: the copy in the chosen language and, when signed in, the viewer. */
+export interface PageContext {
+  t: Copy
+  lang: Language
+  /** The path of this page, so the language switch can return to it. */
+  path: string
+  viewer?: Viewer
+}
+
+// A JSX context, not Hono's request context: views stay pure functions of what they are given.
+const Page = createContext<PageContext | undefined>(undefined)
+
+/** The page context of the view being rendered; only inside `renderPage`. */
+export function usePage(): PageContext {
+  const page = useContext(Page)
+  if (!page) throw new Error('usePage() outside a page: render views with renderPage()')
+  return page
+}
+
+/** The copy of the page being rendered, in its language. */
+export function useCopy(): Copy {
+  return usePage().t
+}
+
+/**
+ * A view as a whole HTML document, rendered inside `page`. The element is built here, inside the
+ * provider: a component called as a function beforehand would run without the context.
+ *
+ * @example
+ * await renderPage(page, SignInPage, { email: 'ann@example.com' })
+ */
+export async function renderPage<P extends object>(
+  page: PageContext,
+  View: FC<P>,
+  props: NoInfer<P>,
+): Promise<string> {
+  const element = jsx(Page.Provider, { value: page }, jsx(View, props))
+  return `<!doctype html>${await element.toString()}`
+}
