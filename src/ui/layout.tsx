@@ -1,6 +1,5 @@
 import type { Child } from 'hono/jsx'
-import type { Language } from './copy.ts'
-import { languages, copyFor } from './copy.ts'
+import { copyFor, type Language, languages } from './copy.ts'
 import { useCopy, usePage, type Viewer } from './page-context.ts'
 
 export function Layout(props: {
@@ -11,42 +10,15 @@ export function Layout(props: {
   /** A page's own script, besides the shared one. */
   script?: string
 }) {
-  const { t, lang, viewer } = usePage()
+  const { t, lang } = usePage()
   return (
     <html lang={lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {props.noindex ? <meta name="robots" content="noindex" /> : null}
-        <title>{`${props.title} · ${t.appName}`}</title>
-        <link rel="stylesheet" href="/assets/app.css" />
-        <script src="/assets/app.js" defer></script>
-        {props.script ? <script src={props.script} defer></script> : null}
-      </head>
+      <Head title={props.title} noindex={props.noindex} script={props.script} />
       <body>
         <a class="skip" href="#main">
           {t.skipToContent}
         </a>
-        <header class="top">
-          <a class="brand" href="/">
-            {t.appName}
-          </a>
-          {viewer ? <Navigation viewer={viewer} /> : null}
-          <div class="top-end">
-            <LanguageSwitch />
-            {viewer ? (
-              <form method="post" action="/sign-out" class="inline">
-                <span class="who">
-                  <span class="visually-hidden">{t.signedInAs} </span>
-                  {viewer.email}
-                </span>
-                <button type="submit" class="subtle">
-                  {t.signOut}
-                </button>
-              </form>
-            ) : null}
-          </div>
-        </header>
+        <TopBar />
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
@@ -55,11 +27,42 @@ export function Layout(props: {
   )
 }
 
+function Head(props: { title: string; noindex?: boolean; script?: string }) {
+  const t = useCopy()
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      {props.noindex ? <meta name="robots" content="noindex" /> : null}
+      <title>{`${props.title} · ${t.appName}`}</title>
+      <link rel="stylesheet" href="/assets/app.css" />
+      <script src="/assets/app.js" defer></script>
+      {props.script ? <script src={props.script} defer></script> : null}
+    </head>
+  )
+}
+
+/** The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. */
+function TopBar() {
+  const { t, viewer } = usePage()
+  return (
+    <header class="top">
+      <a class="brand" href="/">
+        {t.appName}
+      </a>
+      {viewer ? <Navigation viewer={viewer} /> : null}
+      <div class="top-end">
+        <LanguageSwitch />
+        {viewer ? <SignOut viewer={viewer} /> : null}
+      </div>
+    </header>
+  )
+}
+
 function Navigation(props: { viewer: Viewer }) {
   const { t, path } = usePage()
-  const { viewer } = props
   const links = [
-    ...(viewer.isAdmin
+    ...(props.viewer.isAdmin
       ? [
           { href: '/admin/users', label: t.navUsers },
           { href: '/admin/requests', label: t.navRequests },
@@ -74,12 +77,7 @@ function Navigation(props: { viewer: Viewer }) {
       <ul>
         {links.map((link) => (
           <li>
-            <a
-              href={link.href}
-              aria-current={
-                path === link.href || path.startsWith(`${link.href}/`) ? 'page' : undefined
-              }
-            >
+            <a href={link.href} aria-current={isWithin(path, link.href) ? 'page' : undefined}>
               {link.label}
             </a>
           </li>
@@ -87,6 +85,10 @@ function Navigation(props: { viewer: Viewer }) {
       </ul>
     </nav>
   )
+}
+
+function isWithin(path: string, section: string): boolean {
+  return path === section || path.startsWith(`${section}/`)
 }
 
 function LanguageSwitch() {
@@ -111,6 +113,21 @@ function LanguageSwitch() {
   )
 }
 
+function SignOut(props: { viewer: Viewer }) {
+  const t = useCopy()
+  return (
+    <form method="post" action="/sign-out" class="inline">
+      <span class="who">
+        <span class="visually-hidden">{t.signedInAs} </span>
+        {props.viewer.email}
+      </span>
+      <button type="submit" class="subtle">
+        {t.signOut}
+      </button>
+    </form>
+  )
+}
+
 /** A form-level message: `role=alert` for errors so screen readers announce it on load. */
 export function Notice(props: { kind: 'error' | 'info' | 'success'; children?: Child }) {
   return (
@@ -120,8 +137,7 @@ export function Notice(props: { kind: 'error' | 'info' | 'success'; children?: C
   )
 }
 
-/** A labelled field; `describedBy` ties hints and errors to the input. */
-export function Field(props: {
+export interface FieldProps {
   id: string
   label: string
   name: string
@@ -131,10 +147,15 @@ export function Field(props: {
   required?: boolean
   describedBy?: string
   invalid?: boolean
+  /** The words of a show/hide button, for a password. */
   revealable?: { show: string; hide: string }
+  /** More attributes of the input. */
   extra?: Record<string, string>
   children?: Child
-}) {
+}
+
+/** A labelled field; `describedBy` ties hints and errors to the input. */
+export function Field(props: FieldProps) {
   const input = (
     <input
       id={props.id}
@@ -154,23 +175,30 @@ export function Field(props: {
       {props.revealable ? (
         <div class="with-button">
           {input}
-          <button
-            type="button"
-            class="subtle reveal"
-            hidden
-            data-reveal={props.id}
-            data-show={props.revealable.show}
-            data-hide={props.revealable.hide}
-            aria-pressed="false"
-          >
-            {props.revealable.show}
-          </button>
+          <RevealButton for={props.id} words={props.revealable} />
         </div>
       ) : (
         input
       )}
       {props.children}
     </div>
+  )
+}
+
+/** Show/hide for a password field: hidden until the script runs, which toggles it. */
+function RevealButton(props: { for: string; words: { show: string; hide: string } }) {
+  return (
+    <button
+      type="button"
+      class="subtle reveal"
+      hidden
+      data-reveal={props.for}
+      data-show={props.words.show}
+      data-hide={props.words.hide}
+      aria-pressed="false"
+    >
+      {props.words.show}
+    </button>
   )
 }
 

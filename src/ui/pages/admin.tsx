@@ -78,8 +78,6 @@ export function UsersPage(props: {
   canCreate: boolean
 }) {
   const t = useCopy()
-  const query = (cursor: string) =>
-    `/admin/users?${new URLSearchParams({ ...(props.search ? { search: props.search } : {}), cursor })}`
   return (
     <Layout title={t.usersTitle}>
       <div class="page-head">
@@ -90,51 +88,73 @@ export function UsersPage(props: {
           </a>
         ) : null}
       </div>
-      <form method="get" action="/admin/users" class="search" role="search">
-        <label for="search">{t.searchLabel}</label>
-        <div class="with-button">
-          <input id="search" name="search" type="search" value={props.search} />
-          <button type="submit">{t.search}</button>
-        </div>
-      </form>
-      {props.users.length === 0 ? (
-        <p>{t.noUsers}</p>
-      ) : (
-        <DataTable
-          caption={t.usersTitle}
-          columns={[t.email, t.name, t.role, t.passwordState, t.actions]}
-        >
-          {props.users.map((user) => (
-            <tr>
-              <th scope="row">
-                <a href={`/admin/users/${user.id}`}>{user.email}</a>
-              </th>
-              <td>{user.displayName}</td>
-              <td>{t.roles[user.role]}</td>
-              <td>
-                <PasswordState state={user.passwordState} />
-              </td>
-              <td>{user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-      <nav class="pager" aria-label={t.usersTitle}>
-        {props.isFirstPage ? null : (
-          <a
-            href={
-              props.search
-                ? `/admin/users?${new URLSearchParams({ search: props.search })}`
-                : '/admin/users'
-            }
-          >
-            {t.firstPage}
-          </a>
-        )}
-        {props.nextCursor ? <a href={query(props.nextCursor)}>{t.nextPage}</a> : null}
-      </nav>
+      <UserSearch search={props.search} />
+      {props.users.length === 0 ? <p>{t.noUsers}</p> : <UsersTable users={props.users} />}
+      <UsersPager
+        search={props.search}
+        nextCursor={props.nextCursor}
+        isFirstPage={props.isFirstPage}
+      />
     </Layout>
   )
+}
+
+function UserSearch(props: { search: string }) {
+  const t = useCopy()
+  return (
+    <form method="get" action="/admin/users" class="search" role="search">
+      <label for="search">{t.searchLabel}</label>
+      <div class="with-button">
+        <input id="search" name="search" type="search" value={props.search} />
+        <button type="submit">{t.search}</button>
+      </div>
+    </form>
+  )
+}
+
+function UsersTable(props: { users: UserRowProps[] }) {
+  const t = useCopy()
+  return (
+    <DataTable
+      caption={t.usersTitle}
+      columns={[t.email, t.name, t.role, t.passwordState, t.actions]}
+    >
+      {props.users.map((user) => (
+        <tr>
+          <th scope="row">
+            <a href={`/admin/users/${user.id}`}>{user.email}</a>
+          </th>
+          <td>{user.displayName}</td>
+          <td>{t.roles[user.role]}</td>
+          <td>
+            <PasswordState state={user.passwordState} />
+          </td>
+          <td>{user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}</td>
+        </tr>
+      ))}
+    </DataTable>
+  )
+}
+
+/** Back to the first page, and on to the next: the search goes along. */
+function UsersPager(props: { search: string; nextCursor: string | null; isFirstPage: boolean }) {
+  const t = useCopy()
+  return (
+    <nav class="pager" aria-label={t.usersTitle}>
+      {props.isFirstPage ? null : <a href={usersHref(props.search)}>{t.firstPage}</a>}
+      {props.nextCursor ? (
+        <a href={usersHref(props.search, props.nextCursor)}>{t.nextPage}</a>
+      ) : null}
+    </nav>
+  )
+}
+
+function usersHref(search: string, cursor?: string): string {
+  const query = new URLSearchParams({
+    ...(search ? { search } : {}),
+    ...(cursor ? { cursor } : {}),
+  })
+  return query.toString() ? `/admin/users?${query}` : '/admin/users'
 }
 
 export function AddUserPage(props: {
@@ -164,16 +184,7 @@ export function AddUserPage(props: {
             value={values.displayName}
             autocomplete="off"
           />
-          <div class="field">
-            <label for="role">{t.role}</label>
-            <select id="role" name="role">
-              {(['user', 'password_admin', 'global_admin'] as const).map((role) => (
-                <option value={role} selected={values.role === role}>
-                  {t.roles[role]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <RoleField value={values.role} />
           <div class="actions">
             <button type="submit" class="primary">
               {t.create}
@@ -183,6 +194,22 @@ export function AddUserPage(props: {
         </form>
       </section>
     </Layout>
+  )
+}
+
+function RoleField(props: { value: string }) {
+  const t = useCopy()
+  return (
+    <div class="field">
+      <label for="role">{t.role}</label>
+      <select id="role" name="role">
+        {(['user', 'password_admin', 'global_admin'] as const).map((role) => (
+          <option value={role} selected={props.value === role}>
+            {t.roles[role]}
+          </option>
+        ))}
+      </select>
+    </div>
   )
 }
 
@@ -205,30 +232,45 @@ export function PasswordShownPage(props: {
       <section class="card narrow">
         <h1>{props.title}</h1>
         <p class="user-email">{props.email}</p>
-        <div class="secret-box">
-          <p class="label" id="temporary-password-label">
-            {t.temporaryPassword}
-          </p>
-          <output id="temporary-password" class="secret" aria-label={t.temporaryPassword}>
-            {props.password}
-          </output>
-          <button type="button" hidden data-copy="temporary-password" data-copied={t.copied}>
-            {t.copy}
-          </button>
-          <span class="copy-status" role="status" aria-live="polite"></span>
-        </div>
+        <SecretBox password={props.password} />
         {props.expiresAt ? <p>{t.expires(formatTime(lang, props.expiresAt))}</p> : null}
         {props.requireChange ? <p>{t.mustChangeNote}</p> : null}
         {props.sessionsRevoked !== undefined ? (
           <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
         ) : null}
         <Notice kind="info">{t.notShownAgain}</Notice>
-        <p>
-          <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
-          <a href="/admin/users">{t.backToUsers}</a>
-        </p>
+        <AfterResetLinks userId={props.userId} />
       </section>
     </Layout>
+  )
+}
+
+/** The temporary password with its Copy button (which the script shows). */
+function SecretBox(props: { password: string }) {
+  const t = useCopy()
+  return (
+    <div class="secret-box">
+      <p class="label" id="temporary-password-label">
+        {t.temporaryPassword}
+      </p>
+      <output id="temporary-password" class="secret" aria-label={t.temporaryPassword}>
+        {props.password}
+      </output>
+      <button type="button" hidden data-copy="temporary-password" data-copied={t.copied}>
+        {t.copy}
+      </button>
+      <span class="copy-status" role="status" aria-live="polite"></span>
+    </div>
+  )
+}
+
+function AfterResetLinks(props: { userId: string }) {
+  const t = useCopy()
+  return (
+    <p>
+      <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
+      <a href="/admin/users">{t.backToUsers}</a>
+    </p>
   )
 }
 
@@ -248,16 +290,7 @@ export function LinksSentPage(props: {
       <section class="card narrow">
         <h1>{t.resetDoneTitle}</h1>
         <p class="user-email">{props.email}</p>
-        {sent.length ? (
-          <>
-            <p>{t.linksSentTo}</p>
-            <ul aria-label={t.linksSentTo}>
-              {sent.map((r) => (
-                <li>{r}</li>
-              ))}
-            </ul>
-          </>
-        ) : null}
+        {sent.length ? <LinksSentTo recipients={sent} /> : null}
         {props.failed.length ? (
           <Notice kind="error">
             {t.linksFailed}: {props.failed.join(', ')}
@@ -267,16 +300,27 @@ export function LinksSentPage(props: {
         <p>{t.mustChangeNote}</p>
         <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
         <Notice kind="info">{t.linksNoPassword}</Notice>
-        <p>
-          <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
-          <a href="/admin/users">{t.backToUsers}</a>
-        </p>
+        <AfterResetLinks userId={props.userId} />
       </section>
     </Layout>
   )
 }
 
-export function ResetPanePage(props: {
+function LinksSentTo(props: { recipients: string[] }) {
+  const t = useCopy()
+  return (
+    <>
+      <p>{t.linksSentTo}</p>
+      <ul aria-label={t.linksSentTo}>
+        {props.recipients.map((r) => (
+          <li>{r}</li>
+        ))}
+      </ul>
+    </>
+  )
+}
+
+export interface ResetPaneProps {
   user: { id: string; email: string; displayName: string }
   formToken: string
   allowPermanent: boolean
@@ -289,11 +333,13 @@ export function ResetPanePage(props: {
   delivery?: 'display' | 'link'
   /** The Recipients field's text (the user's email at first). */
   recipients?: string
-}) {
+}
+
+/** The reset pane: how the password is chosen, whether it must be changed, how it is delivered. */
+export function ResetPanePage(props: ResetPaneProps) {
   const t = useCopy()
   const { user } = props
   const canLink = props.mailConfigured === true
-  const byLink = canLink && props.delivery === 'link'
   return (
     <Layout title={t.resetTitle}>
       <section class="card narrow">
@@ -304,88 +350,13 @@ export function ResetPanePage(props: {
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action={`/admin/users/${user.id}/reset`}>
           <input type="hidden" name="formToken" value={props.formToken} />
-          <fieldset>
-            <legend>{t.passwordChoice}</legend>
-            <div class="choice">
-              <input
-                type="radio"
-                id="mode-generate"
-                name="mode"
-                value="generate"
-                checked={props.mode === 'generate'}
-              />
-              <label for="mode-generate">{t.autoPassword}</label>
-            </div>
-            <div class="choice">
-              <input
-                type="radio"
-                id="mode-custom"
-                name="mode"
-                value="custom"
-                checked={props.mode === 'custom'}
-              />
-              <label for="mode-custom">{t.customPassword}</label>
-            </div>
-            <div class="indent" data-when="mode-custom">
-              <NewPasswordFieldForAdmin policy={props.policy} violations={props.violations} />
-            </div>
-          </fieldset>
-          <div class="choice">
-            <input
-              type="checkbox"
-              id="require-change"
-              name="requireChange"
-              value="true"
-              checked
-              disabled={!props.allowPermanent}
-              aria-describedby={props.allowPermanent ? undefined : 'require-change-note'}
-            />
-            <label for="require-change">{t.requireChange}</label>
-          </div>
-          {props.allowPermanent ? null : (
-            <p class="hint" id="require-change-note">
-              {t.requireChangeFixed}
-            </p>
-          )}
-          <fieldset>
-            <legend>{t.delivery}</legend>
-            <div class="choice">
-              <input
-                type="radio"
-                id="delivery-display"
-                name="delivery"
-                value="display"
-                checked={!byLink}
-              />
-              <label for="delivery-display">{t.deliverDisplay}</label>
-            </div>
-            <div class="choice">
-              <input
-                type="radio"
-                id="delivery-link"
-                name="delivery"
-                value="link"
-                checked={byLink}
-                disabled={!canLink}
-                aria-describedby="delivery-link-note"
-              />
-              <label for="delivery-link">{t.deliverLink}</label>
-            </div>
-            <p class="hint" id="delivery-link-note">
-              {canLink ? t.recipientsHint : t.linkUnavailable}
-            </p>
-            <div class="indent" data-when={canLink ? 'delivery-link' : undefined}>
-              <Field
-                id="recipients"
-                name="recipients"
-                type="text"
-                label={t.recipients}
-                value={canLink ? (props.recipients ?? user.email) : undefined}
-                required={false}
-                extra={canLink ? {} : { disabled: 'disabled' }}
-              />
-            </div>
-          </fieldset>
+          <PasswordChoice mode={props.mode} policy={props.policy} violations={props.violations} />
+          <RequireChange allowPermanent={props.allowPermanent} />
+          <DeliveryChoice
+            canLink={canLink}
+            byLink={canLink && props.delivery === 'link'}
+            recipients={props.recipients ?? user.email}
+          />
           <div class="actions">
             <button type="submit" class="primary">
               {t.resetPassword}
@@ -395,6 +366,142 @@ export function ResetPanePage(props: {
         </form>
       </section>
     </Layout>
+  )
+}
+
+/** A radio button or checkbox with its label. */
+function Choice(props: {
+  type: 'radio' | 'checkbox'
+  id: string
+  name: string
+  value: string
+  label: string
+  checked: boolean
+  disabled?: boolean
+  describedBy?: string
+}) {
+  return (
+    <div class="choice">
+      <input
+        type={props.type}
+        id={props.id}
+        name={props.name}
+        value={props.value}
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-describedby={props.describedBy}
+      />
+      <label for={props.id}>{props.label}</label>
+    </div>
+  )
+}
+
+/** A generated password, or one the admin types (its field shown only when chosen). */
+function PasswordChoice(props: {
+  mode: 'generate' | 'custom'
+  policy: PolicyProps
+  violations: ViolationProps[]
+}) {
+  const t = useCopy()
+  return (
+    <fieldset>
+      <legend>{t.passwordChoice}</legend>
+      <Choice
+        type="radio"
+        id="mode-generate"
+        name="mode"
+        value="generate"
+        label={t.autoPassword}
+        checked={props.mode === 'generate'}
+      />
+      <Choice
+        type="radio"
+        id="mode-custom"
+        name="mode"
+        value="custom"
+        label={t.customPassword}
+        checked={props.mode === 'custom'}
+      />
+      <div class="indent" data-when="mode-custom">
+        <NewPasswordFieldForAdmin policy={props.policy} violations={props.violations} />
+      </div>
+    </fieldset>
+  )
+}
+
+/** Checked, and fixed so unless the service allows permanent passwords set by an admin. */
+function RequireChange(props: { allowPermanent: boolean }) {
+  const t = useCopy()
+  return (
+    <>
+      <Choice
+        type="checkbox"
+        id="require-change"
+        name="requireChange"
+        value="true"
+        label={t.requireChange}
+        checked
+        disabled={!props.allowPermanent}
+        describedBy={props.allowPermanent ? undefined : 'require-change-note'}
+      />
+      {props.allowPermanent ? null : (
+        <p class="hint" id="require-change-note">
+          {t.requireChangeFixed}
+        </p>
+      )}
+    </>
+  )
+}
+
+/** Shown on this page, or sent as one-time links: only offered with a mail transport. */
+function DeliveryChoice(props: { canLink: boolean; byLink: boolean; recipients: string }) {
+  const t = useCopy()
+  const { canLink } = props
+  return (
+    <fieldset>
+      <legend>{t.delivery}</legend>
+      <Choice
+        type="radio"
+        id="delivery-display"
+        name="delivery"
+        value="display"
+        label={t.deliverDisplay}
+        checked={!props.byLink}
+      />
+      <Choice
+        type="radio"
+        id="delivery-link"
+        name="delivery"
+        value="link"
+        label={t.deliverLink}
+        checked={props.byLink}
+        disabled={!canLink}
+        describedBy="delivery-link-note"
+      />
+      <p class="hint" id="delivery-link-note">
+        {canLink ? t.recipientsHint : t.linkUnavailable}
+      </p>
+      <RecipientsField canLink={canLink} recipients={props.recipients} />
+    </fieldset>
+  )
+}
+
+/** Where the links go: shown when the link choice is made, disabled without a transport. */
+function RecipientsField(props: { canLink: boolean; recipients: string }) {
+  const t = useCopy()
+  const { canLink } = props
+  return (
+    <div class="indent" data-when={canLink ? 'delivery-link' : undefined}>
+      <Field
+        id="recipients"
+        name="recipients"
+        type="text"
+        label={t.recipients}
+        value={canLink ? props.recipients : undefined}
+        required={false}
+        extra={canLink ? {} : { disabled: 'disabled' }}
+      />
+    </div>
   )
 }
 
@@ -464,88 +571,132 @@ export function UserDetailPage(props: {
   /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
   newLinkToken?: string
 }) {
-  const { t, lang } = usePage()
-  const { user, reset } = props
+  const { user } = props
   return (
     <Layout title={user.email}>
-      <div class="page-head">
-        <h1>{user.email}</h1>
-        {user.canReset ? (
-          <a
-            class="button primary"
-            href={`/admin/users/${user.id}/reset`}
-            aria-label={t.resetPasswordFor(user.email)}
-          >
-            <KeyIcon /> {t.resetPassword}
-          </a>
-        ) : null}
-      </div>
-      <section class="card">
-        <h2>{t.userDetail}</h2>
-        <dl>
-          <dt>{t.name}</dt>
-          <dd>{user.displayName}</dd>
-          <dt>{t.role}</dt>
-          <dd>{t.roles[user.role]}</dd>
-          <dt>{t.passwordState}</dt>
-          <dd>
-            <PasswordState state={user.passwordState} />
-          </dd>
-        </dl>
-      </section>
-      <section class="card">
-        <h2>{t.resetStatus}</h2>
-        <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
-        {reset.status === 'none' ? null : (
-          <dl>
-            <dt>{t.issuedAt}</dt>
-            <dd>{formatTime(lang, reset.issuedAt)}</dd>
-            <dt>{t.issuedBy}</dt>
-            <dd>{reset.issuedBy ?? t.byOperator}</dd>
-            <dt>{t.expires('').replace(/[.:]?\s*$/, '')}</dt>
-            <dd>{formatTime(lang, reset.expiresAt)}</dd>
-            {reset.usedAt ? (
-              <>
-                <dt>{t.usedAt}</dt>
-                <dd>{formatTime(lang, reset.usedAt)}</dd>
-              </>
-            ) : null}
-            {reset.delivery?.method === 'link' ? (
-              <>
-                <dt>{t.linksSentTo}</dt>
-                <dd>{reset.delivery.recipients.join(', ')}</dd>
-                {reset.delivery.failed.length ? (
-                  <>
-                    <dt>{t.linksFailed}</dt>
-                    <dd>{reset.delivery.failed.join(', ')}</dd>
-                  </>
-                ) : null}
-                <dt>{t.linkOpenedAt}</dt>
-                <dd>
-                  {reset.delivery.openedAt
-                    ? formatTime(lang, reset.delivery.openedAt)
-                    : t.linkNotOpened}
-                </dd>
-              </>
-            ) : null}
-          </dl>
-        )}
-        {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
-          <SendNewLinkForm
-            userId={user.id}
-            recipients={reset.delivery.recipients}
-            formToken={props.newLinkToken}
-          />
-        ) : null}
-      </section>
-      <section class="card">
-        <h2>{t.auditTrail}</h2>
-        <AuditTable events={props.events} caption={t.auditTrail} />
-        <p>
-          <a href={`/admin/audit?${new URLSearchParams({ userId: user.id })}`}>{t.auditTitle}</a>
-        </p>
-      </section>
+      <UserHead user={user} />
+      <UserDetails user={user} />
+      <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
+      <AuditTrail userId={user.id} events={props.events} />
     </Layout>
+  )
+}
+
+function UserHead(props: { user: UserRowProps }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <div class="page-head">
+      <h1>{user.email}</h1>
+      {user.canReset ? (
+        <a
+          class="button primary"
+          href={`/admin/users/${user.id}/reset`}
+          aria-label={t.resetPasswordFor(user.email)}
+        >
+          <KeyIcon /> {t.resetPassword}
+        </a>
+      ) : null}
+    </div>
+  )
+}
+
+function UserDetails(props: { user: UserRowProps }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <section class="card">
+      <h2>{t.userDetail}</h2>
+      <dl>
+        <dt>{t.name}</dt>
+        <dd>{user.displayName}</dd>
+        <dt>{t.role}</dt>
+        <dd>{t.roles[user.role]}</dd>
+        <dt>{t.passwordState}</dt>
+        <dd>
+          <PasswordState state={user.passwordState} />
+        </dd>
+      </dl>
+    </section>
+  )
+}
+
+/** The latest reset: its state, when and by whom, where its links went, and a new link. */
+function ResetStatus(props: {
+  user: UserRowProps
+  reset: ResetStatusProps
+  newLinkToken?: string
+}) {
+  const t = useCopy()
+  const { user, reset } = props
+  return (
+    <section class="card">
+      <h2>{t.resetStatus}</h2>
+      <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
+      {reset.status === 'none' ? null : <ResetFacts reset={reset} />}
+      {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
+        <SendNewLinkForm
+          userId={user.id}
+          recipients={reset.delivery.recipients}
+          formToken={props.newLinkToken}
+        />
+      ) : null}
+    </section>
+  )
+}
+
+function ResetFacts(props: { reset: ResetStatusProps }) {
+  const { t, lang } = usePage()
+  const { reset } = props
+  return (
+    <dl>
+      <dt>{t.issuedAt}</dt>
+      <dd>{formatTime(lang, reset.issuedAt)}</dd>
+      <dt>{t.issuedBy}</dt>
+      <dd>{reset.issuedBy ?? t.byOperator}</dd>
+      <dt>{t.expires('').replace(/[.:]?\s*$/, '')}</dt>
+      <dd>{formatTime(lang, reset.expiresAt)}</dd>
+      {reset.usedAt ? (
+        <>
+          <dt>{t.usedAt}</dt>
+          <dd>{formatTime(lang, reset.usedAt)}</dd>
+        </>
+      ) : null}
+      {reset.delivery?.method === 'link' ? <LinkFacts delivery={reset.delivery} /> : null}
+    </dl>
+  )
+}
+
+/** Where a reset's links went, which failed, and when one was opened. */
+function LinkFacts(props: { delivery: NonNullable<ResetStatusProps['delivery']> }) {
+  const { t, lang } = usePage()
+  const { delivery } = props
+  return (
+    <>
+      <dt>{t.linksSentTo}</dt>
+      <dd>{delivery.recipients.join(', ')}</dd>
+      {delivery.failed.length ? (
+        <>
+          <dt>{t.linksFailed}</dt>
+          <dd>{delivery.failed.join(', ')}</dd>
+        </>
+      ) : null}
+      <dt>{t.linkOpenedAt}</dt>
+      <dd>{delivery.openedAt ? formatTime(lang, delivery.openedAt) : t.linkNotOpened}</dd>
+    </>
+  )
+}
+
+function AuditTrail(props: { userId: string; events: AuditRowProps[] }) {
+  const t = useCopy()
+  return (
+    <section class="card">
+      <h2>{t.auditTrail}</h2>
+      <AuditTable events={props.events} caption={t.auditTrail} />
+      <p>
+        <a href={`/admin/audit?${new URLSearchParams({ userId: props.userId })}`}>{t.auditTitle}</a>
+      </p>
+    </section>
   )
 }
 
@@ -614,7 +765,6 @@ export function AuditPage(props: {
   )
 }
 
-/** A table that may scroll sideways on a phone: a named region the keyboard can reach and scroll. */
 /**
  * A table of rows with a caption for screen readers and column headers. It scrolls sideways on a
  * narrow screen: as a focusable, named region, so that keyboard users can scroll it too.

@@ -23,91 +23,126 @@ export function TwoStepPage(props: { state: TwoStepState; error?: string; succes
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
       <section class="card narrow" aria-labelledby="two-step-heading">
         <h2 id="two-step-heading">{t.twoStepTitle}</h2>
-        {state.kind === 'off' ? (
-          <>
-            <p>{t.twoStepIntro}</p>
-            <p>{t.twoStepOff}</p>
-            <form method="post" action="/account/two-step/start">
-              <button type="submit" class="primary">
-                {t.setUpTwoStep}
-              </button>
-            </form>
-          </>
-        ) : null}
-        {state.kind === 'setup' ? (
-          <>
-            <p>{t.scanQr}</p>
-            {/* Server-rendered by lean-qr from our own otpauth URI: markup, no script. */}
-            <div
-              role="img"
-              aria-label={t.qrCode}
-              class="qr"
-              dangerouslySetInnerHTML={{ __html: state.qrSvg }}
-            />
-            <p>
-              {t.secretKey}:{' '}
-              <code id="totp-secret" aria-label={t.secretKey}>
-                {state.secret}
-              </code>
-            </p>
-            <form method="post" action="/account/two-step/confirm">
-              <CodeField id="code" invalid={props.error !== undefined} />
-              <div class="actions">
-                <button type="submit" class="primary">
-                  {t.turnOn}
-                </button>
-              </div>
-            </form>
-          </>
-        ) : null}
-        {state.kind === 'codes' ? (
-          <>
-            <Notice kind="success">{t.twoStepOn}</Notice>
-            <h3>{t.recoveryTitle}</h3>
-            <p>{t.recoveryIntro}</p>
-            <pre id="recovery-codes" aria-label={t.recoveryTitle}>
-              {state.recoveryCodes.join('\n')}
-            </pre>
-            <div class="actions">
-              <button type="button" hidden data-copy="recovery-codes" data-copied={t.copied}>
-                {t.copy}
-              </button>
-              <a
-                download="oncepass-recovery-codes.txt"
-                href={`data:text/plain;charset=utf-8,${encodeURIComponent(`${state.recoveryCodes.join('\n')}\n`)}`}
-              >
-                {t.download}
-              </a>
-              <span class="copy-status" role="status" aria-live="polite"></span>
-            </div>
-          </>
-        ) : null}
-        {state.kind === 'on' ? (
-          <>
-            <p>{t.twoStepOn}</p>
-            {props.success ? <Notice kind="success">{props.success}</Notice> : null}
-            <form method="post" action="/account/two-step/verify">
-              <CodeField id="verify-code" />
-              <div class="actions">
-                <button type="submit">{t.verifyAgain}</button>
-              </div>
-            </form>
-            <form method="post" action="/account/two-step/disable">
-              <Field
-                id="current-password"
-                name="currentPassword"
-                type="password"
-                label={t.currentPassword}
-                autocomplete="current-password"
-              />
-              <CodeField id="disable-code" />
-              <div class="actions">
-                <button type="submit">{t.turnOffTwoStep}</button>
-              </div>
-            </form>
-          </>
-        ) : null}
+        <TwoStepPane state={state} invalid={props.error !== undefined} success={props.success} />
       </section>
     </Layout>
+  )
+}
+
+function TwoStepPane(props: { state: TwoStepState; invalid: boolean; success?: string }) {
+  const { state } = props
+  switch (state.kind) {
+    case 'off':
+      return <TwoStepOff />
+    case 'setup':
+      return <TwoStepSetup secret={state.secret} qrSvg={state.qrSvg} invalid={props.invalid} />
+    case 'codes':
+      return <RecoveryCodes codes={state.recoveryCodes} />
+    case 'on':
+      return <TwoStepOn success={props.success} />
+  }
+}
+
+function TwoStepOff() {
+  const t = useCopy()
+  return (
+    <>
+      <p>{t.twoStepIntro}</p>
+      <p>{t.twoStepOff}</p>
+      <form method="post" action="/account/two-step/start">
+        <button type="submit" class="primary">
+          {t.setUpTwoStep}
+        </button>
+      </form>
+    </>
+  )
+}
+
+/** The QR code, the key for typing in, and the first code that turns it on. */
+function TwoStepSetup(props: { secret: string; qrSvg: string; invalid: boolean }) {
+  const t = useCopy()
+  return (
+    <>
+      <p>{t.scanQr}</p>
+      {/* Server-rendered by lean-qr from our own otpauth URI: markup, no script. */}
+      <div
+        role="img"
+        aria-label={t.qrCode}
+        class="qr"
+        dangerouslySetInnerHTML={{ __html: props.qrSvg }}
+      />
+      <p>
+        {t.secretKey}:{' '}
+        <code id="totp-secret" aria-label={t.secretKey}>
+          {props.secret}
+        </code>
+      </p>
+      <form method="post" action="/account/two-step/confirm">
+        <CodeField id="code" invalid={props.invalid} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t.turnOn}
+          </button>
+        </div>
+      </form>
+    </>
+  )
+}
+
+/** The recovery codes, shown this once: to copy or to download as a text file. */
+function RecoveryCodes(props: { codes: string[] }) {
+  const t = useCopy()
+  const text = props.codes.join('\n')
+  return (
+    <>
+      <Notice kind="success">{t.twoStepOn}</Notice>
+      <h3>{t.recoveryTitle}</h3>
+      <p>{t.recoveryIntro}</p>
+      <pre id="recovery-codes" aria-label={t.recoveryTitle}>
+        {text}
+      </pre>
+      <div class="actions">
+        <button type="button" hidden data-copy="recovery-codes" data-copied={t.copied}>
+          {t.copy}
+        </button>
+        <a
+          download="oncepass-recovery-codes.txt"
+          href={`data:text/plain;charset=utf-8,${encodeURIComponent(`${text}\n`)}`}
+        >
+          {t.download}
+        </a>
+        <span class="copy-status" role="status" aria-live="polite"></span>
+      </div>
+    </>
+  )
+}
+
+/** On: a fresh code for a step-up, or the password and a code to turn it off. */
+function TwoStepOn(props: { success?: string }) {
+  const t = useCopy()
+  return (
+    <>
+      <p>{t.twoStepOn}</p>
+      {props.success ? <Notice kind="success">{props.success}</Notice> : null}
+      <form method="post" action="/account/two-step/verify">
+        <CodeField id="verify-code" />
+        <div class="actions">
+          <button type="submit">{t.verifyAgain}</button>
+        </div>
+      </form>
+      <form method="post" action="/account/two-step/disable">
+        <Field
+          id="current-password"
+          name="currentPassword"
+          type="password"
+          label={t.currentPassword}
+          autocomplete="current-password"
+        />
+        <CodeField id="disable-code" />
+        <div class="actions">
+          <button type="submit">{t.turnOffTwoStep}</button>
+        </div>
+      </form>
+    </>
   )
 }
