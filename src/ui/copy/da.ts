@@ -174,6 +174,7 @@ export const da = {
   },
   issuedAt: 'Udstedt',
   issuedBy: 'Udstedt af',
+  expiresLabel: 'Udløber',
   usedAt: 'Brugt',
   auditTrail: 'Revisionsspor',
   requestsTitle: navRequests,

@@ -186,6 +186,7 @@ export const en = {
   },
   issuedAt: 'Issued',
   issuedBy: 'Issued by',
+  expiresLabel: 'Expires',
   usedAt: 'Used',
   auditTrail: 'Audit trail',
   // Queue and audit

@@ -151,7 +151,7 @@ export const nl = {
   temporaryPassword: 'Tijdelijk wachtwoord',
   copy: 'Kopiëren',
   copied: 'Gekopieerd',
-  expires: (at) => `Verloopt ${at}.`,
+  expires: (at) => `Verloopt op ${at}.`,
   notShownAgain:
     'Dit wachtwoord wordt niet opnieuw weergegeven. Kopieer het nu en geef het op een veilige manier aan de gebruiker.',
   mustChangeNote: 'De gebruiker moet bij de eerste aanmelding een nieuw wachtwoord kiezen.',
@@ -178,6 +178,7 @@ export const nl = {
   },
   issuedAt: 'Uitgegeven',
   issuedBy: 'Uitgegeven door',
+  expiresLabel: 'Verloopt op',
   usedAt: 'Gebruikt',
   auditTrail: 'Audittrail',
   requestsTitle: navRequests,

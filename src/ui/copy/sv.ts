@@ -175,6 +175,7 @@ export const sv = {
   },
   issuedAt: 'Utfärdat',
   issuedBy: 'Utfärdat av',
+  expiresLabel: 'Går ut',
   usedAt: 'Använt',
   auditTrail: 'Granskningsspår',
   requestsTitle: navRequests,

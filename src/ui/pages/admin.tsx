@@ -654,7 +654,7 @@ function ResetFacts(props: { reset: ResetStatusProps }) {
       <dd>{formatTime(lang, reset.issuedAt)}</dd>
       <dt>{t.issuedBy}</dt>
       <dd>{reset.issuedBy ?? t.byOperator}</dd>
-      <dt>{t.expires('').replace(/[.:]?\s*$/, '')}</dt>
+      <dt>{t.expiresLabel}</dt>
       <dd>{formatTime(lang, reset.expiresAt)}</dd>
       {reset.usedAt ? (
         <>
