@@ -108,6 +108,17 @@ describe('the reset pane with a mail transport', () => {
     expect(outbox.html).toContain('No mail transport is configured')
     expect(outbox.html).toContain('The password was changed')
     expect(outbox.html).toContain('<td>bob@example.com</td>')
+    expect(outbox.html).not.toContain('Last attempt')
+    // A notice a mail server refused (recorded as the sender records it) says why, in words.
+    await t.run(
+      "update outbox set attempts = 2, last_error = 'SMTP_550' where recipient = ?",
+      user.email,
+    )
+    const refused = await open(browser, '/admin/outbox')
+    expect(refused.html).toContain(
+      '<div class="muted">Last attempt: The mail server refused the message (reply 550).</div>',
+    )
+    expect(refused.html).not.toContain('SMTP_550')
     const user2 = await signInAs(user.email, user.password)
     expect((await open(user2, '/admin/outbox')).response.status).toBe(403)
   })

@@ -264,7 +264,8 @@ describe('the audit and outbox pages in Dutch', () => {
     expect(html).toContain(`<td>${t.audit.events.password_reset_issued}</td>`)
   })
 
-  it('the outbox shows what each notice is about in words', async () => {
+  it('the outbox shows what each notice is about, and why a send failed, in words', async () => {
+    const failures = [null, 'SMTP_550', 'ECONNREFUSED', 'FUTURE_REASON']
     const html = await renderPage(page('/admin/outbox'), OutboxPage, {
       mailConfigured: false,
       items: [...noticeKinds, 'future_notice'].map((kind, i) => ({
@@ -274,10 +275,15 @@ describe('the audit and outbox pages in Dutch', () => {
         createdAt: at,
         sentAt: i % 2 ? at : null,
         attempts: i,
+        lastError: i % 2 ? null : failures[(i / 2) % failures.length]!,
       })),
     })
     expectNoRawCode(html)
     expect(html).toContain(`<td>${t.outbox.kinds.forgot_password_request}</td>`)
     expect(html).toContain(`<td>${t.outbox.otherKind}</td>`)
+    for (const reason of ['SMTP_550', 'ECONNREFUSED', 'FUTURE_REASON']) {
+      const words = t.outbox.lastError(describeReason(t, reason))
+      expect(html).toContain(`<div class="muted">${words}</div>`)
+    }
   })
 })

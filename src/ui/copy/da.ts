@@ -28,6 +28,7 @@ export const da = {
     kind: 'Emne',
     state: 'Sendt',
     waiting: (attempts: number) => (attempts ? `ikke endnu (${attempts} forsøg)` : 'ikke endnu'),
+    lastError: (reason: string) => `Seneste forsøg: ${reason}`,
     otherKind: 'En anden notifikation',
     kinds: {
       password_reset_by_admin: 'En administrator har nulstillet adgangskoden',

@@ -39,6 +39,7 @@ export const en = {
     kind: 'About',
     state: 'Sent',
     waiting: (attempts: number) => (attempts ? `not yet (${attempts} attempts)` : 'not yet'),
+    lastError: (reason: string) => `Last attempt: ${reason}`,
     otherKind: 'Another notification',
     kinds: {
       password_reset_by_admin: 'An admin reset the password',

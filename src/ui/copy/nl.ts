@@ -28,6 +28,7 @@ export const nl = {
     kind: 'Onderwerp',
     state: 'Verzonden',
     waiting: (attempts: number) => (attempts ? `nog niet (${attempts} pogingen)` : 'nog niet'),
+    lastError: (reason: string) => `Laatste poging: ${reason}`,
     otherKind: 'Een andere melding',
     kinds: {
       password_reset_by_admin: 'Een beheerder heeft het wachtwoord opnieuw ingesteld',

@@ -28,6 +28,7 @@ export const sv = {
     kind: 'Ämne',
     state: 'Skickad',
     waiting: (attempts: number) => (attempts ? `inte än (${attempts} försök)` : 'inte än'),
+    lastError: (reason: string) => `Senaste försöket: ${reason}`,
     otherKind: 'En annan avisering',
     kinds: {
       password_reset_by_admin: 'En administratör har återställt lösenordet',

@@ -794,6 +794,8 @@ export interface OutboxRowProps {
   createdAt: string
   sentAt: string | null
   attempts: number
+  /** Why the last send failed (an SMTP reply or a send code), until one succeeds. */
+  lastError: string | null
 }
 
 /** The tenant's notifications: sent or waiting; none carries a secret. */
@@ -813,12 +815,28 @@ export function OutboxPage(props: { mailConfigured: boolean; items: OutboxRowPro
               <td>{formatTime(lang, item.createdAt)}</td>
               <td>{describeNoticeKind(t, item.kind)}</td>
               <td>{item.recipient}</td>
-              <td>{item.sentAt ? formatTime(lang, item.sentAt) : o.waiting(item.attempts)}</td>
+              <td>
+                <SendState item={item} />
+              </td>
             </tr>
           ))}
         </DataTable>
       )}
     </Layout>
+  )
+}
+
+/** When the notice was sent, or how often it was tried and why the last try failed. */
+function SendState(props: { item: OutboxRowProps }) {
+  const { t, lang } = usePage()
+  const { item } = props
+  return (
+    <>
+      {item.sentAt ? formatTime(lang, item.sentAt) : t.outbox.waiting(item.attempts)}
+      {item.lastError ? (
+        <div class="muted">{t.outbox.lastError(describeReason(t, item.lastError))}</div>
+      ) : null}
+    </>
   )
 }
 
