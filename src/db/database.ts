@@ -1,10 +1,16 @@
-import { getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
 import {
   type BaseSQLiteDatabase,
   SQLiteSyncDialect,
   type SQLiteTable,
 } from 'drizzle-orm/sqlite-core'
 import { type schema, users } from './schema.ts'
+
+/** A statement of an atomic write, as the port takes it: a drizzle query or raw SQL. */
+export type Statement = SQLWrapper
+
+/** A condition evaluated inside an atomic write, where no code runs between the statements. */
+export type Guard = SQL
 
 /** The drizzle handle services query with; the same schema on better-sqlite3 and on D1. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the run-result type differs per driver and is unused
@@ -20,7 +26,7 @@ export type AppDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>
 export interface Database {
   db: AppDb
   /** Runs the statements in order as one transaction; resolves to the rows each one changed. */
-  writeAtomically(statements: SQLWrapper[]): Promise<number[]>
+  writeAtomically(statements: Statement[]): Promise<number[]>
 }
 
 /**
@@ -33,7 +39,7 @@ export interface Database {
 export function insertWhere<T extends SQLiteTable>(
   table: T,
   values: T['$inferInsert'],
-  guard: SQL,
+  guard: Guard,
 ): SQL {
   const columns = getTableColumns(table)
   const keys: string[] = []
@@ -76,12 +82,22 @@ function insertHead(table: SQLiteTable, keys: string[]): SQL {
  * Holds only after this batch's first statement gave the user `credentialId`: ids are random
  * and fresh per write, so a lost race (the first statement changed nothing) voids every guard.
  */
-export function userCredentialIs(userId: string, credentialId: string): SQL {
+export function userCredentialIs(userId: string, credentialId: string): Guard {
   return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.credentialId} = ${credentialId})`
 }
 
 /** An always-true guard, for inserts that need none. */
-export const always: SQL = sql`1 = 1`
+export const always: Guard = sql`1 = 1`
+
+/** An always-false guard: the statement changes nothing. */
+export const never: Guard = sql`0 = 1`
+
+/** Holds when every guard given holds; undefined ones are left out. */
+export function allOf(first: Guard, ...rest: (Guard | undefined)[]): Guard
+export function allOf(...guards: (Guard | undefined)[]): Guard | undefined
+export function allOf(...guards: (Guard | undefined)[]): Guard | undefined {
+  return and(...guards)
+}
 
 const preparedQueries = new WeakMap<AppDb, Map<string, unknown>>()
 

@@ -1,5 +1,4 @@
-import { and, count, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { and, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
@@ -8,16 +7,15 @@ import { randomId } from '../core/random.ts'
 import { type SealedSecret, sealWithFreshKey } from '../core/reveal-crypto.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { hashToken } from '../core/tokens.ts'
-import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import {
-  auditEvents,
-  idempotencyKeys,
-  passwordResets,
-  revealLinks,
-  sessions,
-  users,
-} from '../db/schema.ts'
+  countResetsByActorSince,
+  countResetsOfTargetSince,
+  resetsByActorBelow,
+  resetsOfTargetBelow,
+} from '../db/audit-events.ts'
+import { isUniqueViolation } from '../db/constraint-errors.ts'
+import { allOf, insertWhere } from '../db/database.ts'
+import { idempotencyKeys, passwordResets, revealLinks, sessions, users } from '../db/schema.ts'
 import { toIsoTime as iso } from '../db/time.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
@@ -603,29 +601,6 @@ async function assertKeyUnused(
   throw new AppError('RESET_ALREADY_ISSUED', { extra: { resetId: existing.resetId } })
 }
 
-// Resets issued in a time window, by actor or by target, counting at most `cap` rows: the check
-// only needs to know whether the limit is reached, so its cost never grows past the limit.
-const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
-  prepared(db, `resets-issued-by-${column}`, (db) => {
-    const recent = db
-      .select({ one: sql`1` })
-      .from(auditEvents)
-      .where(
-        and(
-          // A literal, as in the partial indexes' condition, so the planner can use them.
-          sql`${auditEvents.event} = 'password_reset_issued'`,
-          eq(
-            column === 'actor' ? auditEvents.actorId : auditEvents.targetId,
-            sql.placeholder('id'),
-          ),
-          gt(auditEvents.at, sql.placeholder('since')),
-        ),
-      )
-      .limit(sql.placeholder('cap'))
-      .as('recent')
-    return db.select({ n: count() }).from(recent).prepare()
-  })
-
 /**
  * The admin-reset rate limits, per admin and per target, counted from the audit trail itself (no
  * extra state to keep in step): `assert` refuses early, before any hashing; `guard` holds the same
@@ -634,20 +609,18 @@ const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
 function resetRateLimits(deps: Deps, actorId: string, targetId: string) {
   const since = deps.clock.now() - 60_000
   const { perAdminPerMinute, perTargetPerMinute } = deps.settings.resetRateLimit
-  const below = (column: SQLiteColumn, id: string, cap: number) =>
-    sql`(select count(*) from (select 1 from ${auditEvents} where ${auditEvents.event} = 'password_reset_issued' and ${column} = ${id} and ${auditEvents.at} > ${since} limit ${cap})) < ${cap}`
   return {
-    guard: and(
-      below(auditEvents.actorId, actorId, perAdminPerMinute),
-      below(auditEvents.targetId, targetId, perTargetPerMinute),
+    guard: allOf(
+      resetsByActorBelow(actorId, since, perAdminPerMinute),
+      resetsOfTargetBelow(targetId, since, perTargetPerMinute),
     ),
     async assert(): Promise<void> {
       const { db } = deps.database
-      const [[byActor], [byTarget]] = await Promise.all([
-        resetsIssuedBy(db, 'actor').all({ id: actorId, since, cap: perAdminPerMinute }),
-        resetsIssuedBy(db, 'target').all({ id: targetId, since, cap: perTargetPerMinute }),
+      const [byActor, byTarget] = await Promise.all([
+        countResetsByActorSince(db, actorId, since, perAdminPerMinute),
+        countResetsOfTargetSince(db, targetId, since, perTargetPerMinute),
       ])
-      if ((byActor?.n ?? 0) >= perAdminPerMinute || (byTarget?.n ?? 0) >= perTargetPerMinute) {
+      if (byActor >= perAdminPerMinute || byTarget >= perTargetPerMinute) {
         throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
       }
     },

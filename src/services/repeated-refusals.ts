@@ -1,5 +1,6 @@
-import { and, type SQL } from 'drizzle-orm'
+import { and } from 'drizzle-orm'
 import { clientNetwork } from '../core/client-network.ts'
+import type { Statement } from '../db/database.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -51,7 +52,7 @@ export function refusalAuditStatements(
   meta: RequestMeta,
   subject: string,
   input: AuditInput,
-): SQL[] {
+): Statement[] {
   const keys = windowKeys(deps, input, subject, actorKeyOf(input, meta))
   const newKind = noLiveWindow(deps, keys.kind)
   return [
