@@ -3,14 +3,14 @@ import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
-import { insertWhere } from '../db/database.ts'
+import { allOf, insertWhere } from '../db/database.ts'
+import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
 import { passwordResetRequests, users } from '../db/schema.ts'
 import { toIsoTime } from '../db/time.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { adminsNoticeStatement } from './outbox.ts'
-import { countHit, hitsAtMost, liveHits, pruneRateLimits } from './rate-limits.ts'
 import { assertAdmin } from './users.ts'
 
 /**
@@ -34,13 +34,14 @@ export async function requestPasswordReset(
   const ipKey = `forgot-password:ip:${digest(clientNetwork(meta.ip ?? ''))}`
   const [[user], hits] = await Promise.all([
     deps.database.db.select().from(users).where(eq(users.email, normalized)),
-    liveHits(deps, [ipKey, emailKey]),
+    findLiveHits(deps.database.db, [ipKey, emailKey], deps.clock.now()),
   ])
   if ((hits.get(ipKey) ?? 0) >= limit.perIp || (hits.get(emailKey) ?? 0) >= limit.perEmail) return
 
   // Checked again inside the write, after counting: parallel requests all read the same counts.
-  const ipAllows = hitsAtMost(deps, ipKey, limit.perIp)
-  const withinLimits = and(ipAllows, hitsAtMost(deps, emailKey, limit.perEmail))!
+  const now = deps.clock.now()
+  const ipAllows = hitsAtMost(ipKey, now, limit.perIp)
+  const withinLimits = allOf(ipAllows, hitsAtMost(emailKey, now, limit.perEmail))
   const id = randomId(deps.random)
   const request = {
     id,
@@ -52,9 +53,9 @@ export async function requestPasswordReset(
   const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${request.userId} and ${passwordResetRequests.closedAt} is null)`
   const inserted = sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`
   const [, , , created] = await deps.database.writeAtomically([
-    pruneRateLimits(deps),
-    countHit(deps, ipKey, windowMs),
-    countHit(deps, emailKey, windowMs, ipAllows),
+    pruneRateLimits(now),
+    countHit(ipKey, now, windowMs),
+    countHit(emailKey, now, windowMs, ipAllows),
     insertWhere(passwordResetRequests, request, user ? and(noOpenRequest, withinLimits)! : never),
     auditStatement(
       deps,
@@ -74,7 +75,7 @@ export async function requestPasswordReset(
             reason: 'UNKNOWN_ACCOUNT',
           },
       // An unknown email is recorded once per window (its first request), as at sign-in.
-      user ? inserted : and(withinLimits, hitsAtMost(deps, emailKey, 1))!,
+      user ? inserted : allOf(withinLimits, hitsAtMost(emailKey, now, 1)),
     ),
     // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
     adminsNoticeStatement(
