@@ -1,7 +1,9 @@
-import { and, eq, isNull, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, eq, isNull, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { randomId } from '../core/random.ts'
+import { computeDetails } from '../db/audit-events.ts'
 import { userCredentialIs } from '../db/database.ts'
-import { passwordResetRequests, sessions, users } from '../db/schema.ts'
+import { passwordResetRequests, users } from '../db/schema.ts'
+import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -51,7 +53,6 @@ export function sessionsRevokedAudit(
   revokeReason: string,
   reason: string,
 ): AuditInput {
-  const ended = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
   return {
     tenantId: target.tenantId,
     event: 'authn_token_revoked',
@@ -59,7 +60,7 @@ export function sessionsRevokedAudit(
     targetId: target.id,
     outcome: 'success',
     reason,
-    details: sql`json_object('sessionsRevoked', ${ended})`,
+    details: computeDetails({ sessionsRevoked: countRevokedSessions(target.id, revokeReason) }),
   }
 }
 
@@ -78,7 +79,11 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
   const now = deps.clock.now()
   return [
     userUpdateStatement(deps, change),
-    sessionsRevocationStatement(deps, change, now),
+    revokeUserSessions(deps.database.db, user.id, {
+      ...change.revokeSessions,
+      now,
+      guard: credential.guard,
+    }),
     ...(change.closeRequests === null
       ? []
       : [requestsClosingStatement(deps, user.id, change.closeRequests, credential.guard, now)]),
@@ -100,25 +105,6 @@ function userUpdateStatement(deps: Deps, change: CredentialChange): SQLWrapper {
       credentialId: change.credential.id,
     })
     .where(and(eq(users.id, change.user.id), change.unchanged))
-}
-
-function sessionsRevocationStatement(
-  deps: Deps,
-  change: CredentialChange,
-  now: number,
-): SQLWrapper {
-  const { reason, keep } = change.revokeSessions
-  return deps.database.db
-    .update(sessions)
-    .set({ revokedAt: now, revokeReason: reason })
-    .where(
-      and(
-        eq(sessions.userId, change.user.id),
-        keep === undefined ? undefined : ne(sessions.id, keep),
-        isNull(sessions.revokedAt),
-        change.credential.guard,
-      ),
-    )
 }
 
 function requestsClosingStatement(

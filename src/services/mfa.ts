@@ -12,7 +12,8 @@ import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
 import { type AppDb, insertWhere, prepared } from '../db/database.ts'
-import { recoveryCodes, sessions, users } from '../db/schema.ts'
+import { recoveryCodes, users } from '../db/schema.ts'
+import { markSessionVerified, revokeUserSessions } from '../db/sessions.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
@@ -168,7 +169,7 @@ export async function confirmTotpEnrollment(
         ),
       ),
     ...replaceRecoveryCodes(deps, user.id, codes, guard),
-    markSessionVerified(deps, actor.sessionId, guard),
+    markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), guard),
     factorNotice(deps, user, meta, 'mfa_enrolled', guard),
     auditStatement(
       deps,
@@ -245,7 +246,7 @@ export async function verifyStepUp(
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
   const [changed] = await deps.database.writeAtomically([
     accepted.statement,
-    markSessionVerified(deps, actor.sessionId, accepted.guard),
+    markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), accepted.guard),
     auditStatement(
       deps,
       meta,
@@ -300,10 +301,7 @@ export async function resetMfa(
   await deps.database.writeAtomically([
     deps.database.db.update(users).set(NO_SECOND_FACTOR).where(eq(users.id, target.id)),
     deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
-    deps.database.db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason })
-      .where(and(eq(sessions.userId, target.id), isNull(sessions.revokedAt))),
+    revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
     auditStatement(deps, meta, {
       tenantId: target.tenantId,
       event: 'mfa_reset',
@@ -481,11 +479,4 @@ function replaceRecoveryCodes(deps: Deps, userId: string, codes: string[], guard
       ),
     ),
   ]
-}
-
-export function markSessionVerified(deps: Deps, sessionId: string, guard: SQL): SQLWrapper {
-  return deps.database.db
-    .update(sessions)
-    .set({ mfaVerifiedAt: deps.clock.now() })
-    .where(and(eq(sessions.id, sessionId), guard))
 }

@@ -11,7 +11,8 @@ import {
 import { randomId } from '../core/random.ts'
 import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
 import { insertWhere } from '../db/database.ts'
-import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
+import { passwordHistory, passwordResets, users } from '../db/schema.ts'
+import { moveSessionToCredential } from '../db/sessions.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
@@ -323,10 +324,12 @@ async function commitOwnChange(
       statements: [
         ...historyStatements(deps, user.id, passwordHash, credential.guard),
         // The session that made the change moves to the new credential version and stays valid.
-        deps.database.db
-          .update(sessions)
-          .set({ credentialVersion: credential.version })
-          .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
+        moveSessionToCredential(
+          deps.database.db,
+          actor.sessionId,
+          credential.version,
+          credential.guard,
+        ),
         passwordChangedNotice(deps, user, meta, now, credential.guard),
       ],
       audit: [

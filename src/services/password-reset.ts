@@ -8,6 +8,7 @@ import { type SealedSecret, sealWithFreshKey } from '../core/reveal-crypto.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { hashToken } from '../core/tokens.ts'
 import {
+  computeDetails,
   countResetsByActorSince,
   countResetsOfTargetSince,
   resetsByActorBelow,
@@ -15,7 +16,8 @@ import {
 } from '../db/audit-events.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { allOf, insertWhere } from '../db/database.ts'
-import { idempotencyKeys, passwordResets, revealLinks, sessions, users } from '../db/schema.ts'
+import { idempotencyKeys, passwordResets, revealLinks, users } from '../db/schema.ts'
+import { countRevokedSessions } from '../db/sessions.ts'
 import { toIsoTime as iso } from '../db/time.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
@@ -566,8 +568,10 @@ function resetAuditEntries(
   requireChange: boolean,
 ): AuditInput[] {
   // Counted inside the write, after the revocation.
-  const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
-  const details = sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`
+  const details = computeDetails({
+    resetId,
+    sessionsRevoked: countRevokedSessions(target.id, revokeReason),
+  })
   const entry = { tenantId: target.tenantId, actor: issuer, targetId: target.id, details }
   return [
     { ...entry, event: 'authn_token_revoked', outcome: 'success', reason: 'PASSWORD_RESET' },
