@@ -1,9 +1,10 @@
 import { and, eq, isNull, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { randomId } from '../core/random.ts'
 import { computeDetails } from '../db/audit-events.ts'
-import { userCredentialIs } from '../db/database.ts'
-import { passwordResetRequests, users } from '../db/schema.ts'
+import { type Guard, type Statement, userCredentialIs } from '../db/database.ts'
+import { passwordResetRequests } from '../db/schema.ts'
 import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
+import { updateUserCredential, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -30,9 +31,9 @@ export interface CredentialChange {
   credential: NewCredential
   passwordHash: string
   /** Further columns of the user row that change with the password. */
-  set?: Partial<typeof users.$inferInsert>
+  set?: Partial<UserRow>
   /** What must still hold of the user row as read; otherwise the whole write changes nothing. */
-  unchanged: SQL | undefined
+  unchanged: Guard | undefined
   /** Why the user's sessions end; `keep` is one that carries on (the caller's own). */
   revokeSessions: { reason: string; keep?: string }
   /** The reason to close the user's open forgot-password requests with, or null to leave them. */
@@ -95,16 +96,14 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
   ]
 }
 
-function userUpdateStatement(deps: Deps, change: CredentialChange): SQLWrapper {
-  return deps.database.db
-    .update(users)
-    .set({
-      ...change.set,
-      passwordHash: change.passwordHash,
-      credentialVersion: change.credential.version,
-      credentialId: change.credential.id,
-    })
-    .where(and(eq(users.id, change.user.id), change.unchanged))
+function userUpdateStatement(deps: Deps, change: CredentialChange): Statement {
+  const values = {
+    ...change.set,
+    passwordHash: change.passwordHash,
+    credentialVersion: change.credential.version,
+    credentialId: change.credential.id,
+  }
+  return updateUserCredential(deps.database.db, change.user.id, values, change.unchanged)
 }
 
 function requestsClosingStatement(

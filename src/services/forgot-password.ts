@@ -7,6 +7,7 @@ import { allOf, insertWhere } from '../db/database.ts'
 import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
 import { passwordResetRequests, users } from '../db/schema.ts'
 import { toIsoTime } from '../db/time.ts'
+import { findUserByEmail } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -32,8 +33,8 @@ export async function requestPasswordReset(
   const emailKey = `forgot-password:email:${digest(normalized)}`
   // Requests without a known client IP share one bucket rather than escaping the limit.
   const ipKey = `forgot-password:ip:${digest(clientNetwork(meta.ip ?? ''))}`
-  const [[user], hits] = await Promise.all([
-    deps.database.db.select().from(users).where(eq(users.email, normalized)),
+  const [user, hits] = await Promise.all([
+    findUserByEmail(deps.database.db, normalized),
     findLiveHits(deps.database.db, [ipKey, emailKey], deps.clock.now()),
   ])
   if ((hits.get(ipKey) ?? 0) >= limit.perIp || (hits.get(emailKey) ?? 0) >= limit.perEmail) return

@@ -1,8 +1,7 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { verifyMfaToken } from '../core/tokens.ts'
-import { users } from '../db/schema.ts'
+import { clearMfaChallenge, findUserById, mfaChallengeIs } from '../db/users.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { acceptRecoveryCode, acceptTotpCode, hasTotp, refuseReplay } from './mfa.ts'
@@ -32,7 +31,7 @@ export async function completeMfaSignIn(
   const now = deps.clock.now()
   const claims = await verifyMfaToken(deps.tokens, input.mfaToken, now)
   if (!claims) throw new AppError('INVALID_MFA_TOKEN')
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
+  const user = await findUserById(deps.database.db, claims.sub)
   if (
     !user ||
     !hasTotp(user) ||
@@ -46,19 +45,13 @@ export async function completeMfaSignIn(
   await assertNotThrottled(deps, keys)
 
   // Only while this sign-in's MFA step is still the user's; the accepting write ends it.
-  const stepHeld: SQL = sql`exists (select 1 from ${users} where ${users.id} = ${user.id} and ${users.mfaChallengeId} = ${claims.jti})`
+  const stepHeld = mfaChallengeIs(user.id, claims.jti)
   const accepted =
     'recoveryCode' in input
       ? await acceptRecoveryCode(deps, user, input.recoveryCode, meta, stepHeld)
       : await acceptTotpCode(deps, user, input.code, meta, stepHeld)
   const proof: SecondFactorProof = {
-    statements: [
-      accepted.statement,
-      deps.database.db
-        .update(users)
-        .set({ mfaChallengeId: null })
-        .where(and(eq(users.id, user.id), accepted.guard)),
-    ],
+    statements: [accepted.statement, clearMfaChallenge(deps.database.db, user.id, accepted.guard)],
     guard: accepted.guard,
   }
   try {

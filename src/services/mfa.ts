@@ -11,9 +11,20 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import { type AppDb, insertWhere, prepared } from '../db/database.ts'
-import { recoveryCodes, users } from '../db/schema.ts'
+import { insertWhere } from '../db/database.ts'
+import { recoveryCodes } from '../db/schema.ts'
 import { markSessionVerified, revokeUserSessions } from '../db/sessions.ts'
+import {
+  acceptTotpStep,
+  clearSecondFactor,
+  confirmPendingTotp,
+  findTotpConfirmation,
+  findUserById,
+  findUserInTenant,
+  mfaWriteIs,
+  storePendingTotp,
+  type UserRow,
+} from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
@@ -27,7 +38,6 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { assertAdminStepUp } from './step-up.ts'
-import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
 export interface TotpEnrollment {
   secret: string
@@ -43,19 +53,9 @@ export function hasTotp(user: Pick<UserRow, 'totpConfirmedAt'>): boolean {
 
 /** Whether the user has a confirmed authenticator (for `GET /me`). */
 export async function hasTotpEnrolled(deps: Deps, userId: string): Promise<boolean> {
-  // Prepared once per database: `GET /me` is among the hottest paths.
-  const [row] = await totpConfirmedQuery(deps.database.db).all({ userId })
+  const row = await findTotpConfirmation(deps.database.db, userId)
   return row !== undefined && hasTotp(row)
 }
-
-const totpConfirmedQuery = (db: AppDb) =>
-  prepared(db, 'user-totp-confirmed', (db) =>
-    db
-      .select({ totpConfirmedAt: users.totpConfirmedAt })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('userId')))
-      .prepare(),
-  )
 
 function keyring(deps: Deps): Keyring {
   // Only the operator CLI runs without keys, and it never touches a second factor.
@@ -64,7 +64,7 @@ function keyring(deps: Deps): Keyring {
 }
 
 async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
+  const user = await findUserById(deps.database.db, actor.id)
   if (!user) throw new AppError('UNAUTHENTICATED')
   return user
 }
@@ -84,10 +84,7 @@ export async function startTotpEnrollment(
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
   const [started] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({ totpSecret: sealed, totpPendingExpiresAt: expiresAt, totpLastStep: null })
-      .where(and(eq(users.id, user.id), isNull(users.totpConfirmedAt))),
+    storePendingTotp(deps.database.db, user.id, sealed, expiresAt),
     auditStatement(deps, meta, {
       tenantId: user.tenantId,
       event: 'mfa_enrollment_started',
@@ -153,21 +150,7 @@ export async function confirmTotpEnrollment(
   const guard = mfaWriteIs(user.id, writeId)
   const codes = generateRecoveryCodes(deps.random)
   const [confirmed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({
-        totpConfirmedAt: now,
-        totpPendingExpiresAt: null,
-        totpLastStep: step,
-        mfaWriteId: writeId,
-      })
-      .where(
-        and(
-          eq(users.id, user.id),
-          isNull(users.totpConfirmedAt),
-          eq(users.totpSecret, user.totpSecret),
-        ),
-      ),
+    confirmPendingTotp(deps.database.db, user.id, user.totpSecret, { now, step, writeId }),
     ...replaceRecoveryCodes(deps, user.id, codes, guard),
     markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), guard),
     factorNotice(deps, user, meta, 'mfa_enrolled', guard),
@@ -222,10 +205,7 @@ export async function disableTotp(
     ),
     factorNotice(deps, user, meta, 'mfa_disabled', accepted.guard),
     // Last: it clears the write id the statements above are guarded on.
-    deps.database.db
-      .update(users)
-      .set(NO_SECOND_FACTOR)
-      .where(and(eq(users.id, user.id), accepted.guard)),
+    clearSecondFactor(deps.database.db, user.id, accepted.guard),
   ])
   if (changed === 0) await refuseReplay(deps, user, meta)
 }
@@ -291,7 +271,7 @@ export async function resetMfa(
   await assertAdminStepUp(deps, actor).catch((error: unknown) =>
     error instanceof AppError ? deny(error) : Promise.reject(error),
   )
-  const target = await lookupTenantUser(deps, actor.tenantId, userId)
+  const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
@@ -299,7 +279,7 @@ export async function resetMfa(
   const now = deps.clock.now()
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
   await deps.database.writeAtomically([
-    deps.database.db.update(users).set(NO_SECOND_FACTOR).where(eq(users.id, target.id)),
+    clearSecondFactor(deps.database.db, target.id),
     deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
     revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
     auditStatement(deps, meta, {
@@ -362,21 +342,11 @@ export async function acceptTotpCode(
   if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta)
   const writeId = randomId(deps.random)
   // After a key rotation, each seed moves to the current key the next time it is used.
-  const resealed = needsResealing(keyring(deps), user.totpSecret!)
-    ? { totpSecret: await sealSecret(keyring(deps), seed, user.id, deps.random) }
-    : {}
+  const totpSecret = needsResealing(keyring(deps), user.totpSecret!)
+    ? await sealSecret(keyring(deps), seed, user.id, deps.random)
+    : undefined
   return {
-    statement: deps.database.db
-      .update(users)
-      .set({ totpLastStep: step, mfaWriteId: writeId, ...resealed })
-      .where(
-        and(
-          eq(users.id, user.id),
-          sql`coalesce(${users.totpLastStep}, -1) < ${step}`,
-          sql`${users.totpConfirmedAt} is not null`,
-          condition,
-        ),
-      ),
+    statement: acceptTotpStep(deps.database.db, user.id, { step, writeId, totpSecret }, condition),
     guard: mfaWriteIs(user.id, writeId),
   }
 }
@@ -460,11 +430,6 @@ async function openSeed(deps: Deps, user: UserRow, sealed: string): Promise<Uint
   // Not the user's fault: a key missing from the ring, or a damaged row. A 500, and a log line.
   if (!seed) throw new Error(`the TOTP seed of user ${user.id} cannot be decrypted`)
   return seed
-}
-
-/** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
-function mfaWriteIs(userId: string, writeId: string): SQL {
-  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
 }
 
 function replaceRecoveryCodes(deps: Deps, userId: string, codes: string[], guard: SQL): SQL[] {

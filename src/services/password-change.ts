@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
@@ -11,8 +11,9 @@ import {
 import { randomId } from '../core/random.ts'
 import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
 import { insertWhere } from '../db/database.ts'
-import { passwordHistory, passwordResets, users } from '../db/schema.ts'
+import { passwordHistory, passwordResets } from '../db/schema.ts'
 import { moveSessionToCredential } from '../db/sessions.ts'
+import { changeChallengeIs, credentialIdIs, findUserById, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
@@ -25,7 +26,6 @@ import type { Deps } from './deps.ts'
 import { outboxStatement } from './outbox.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import { assertNotThrottled, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
-import type { UserRow } from './users.ts'
 
 /**
  * Every rule a new user-chosen password must pass, as one list of violations: the stateless
@@ -162,7 +162,7 @@ async function findChallengedUser(
 ): Promise<{ user: UserRow; claims: ChallengeClaims }> {
   const claims = await verifyChallengeToken(deps.tokens, challengeToken, now)
   if (!claims) throw new AppError('INVALID_CHALLENGE')
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
+  const user = await findUserById(deps.database.db, claims.sub)
   if (
     !user?.mustChangePassword ||
     user.challengeId !== claims.jti ||
@@ -235,11 +235,7 @@ function forcedChangeStatements(
       passwordChangedAt: now,
     },
     // Still the challenge we checked, on its credential, before its temporary password expires.
-    unchanged: and(
-      eq(users.challengeId, claims.jti),
-      eq(users.credentialVersion, claims.ver),
-      or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
-    ),
+    unchanged: changeChallengeIs(claims.jti, claims.ver, now),
     revokeSessions: { reason: 'password_change' },
     closeRequests: null,
     statements: [
@@ -286,7 +282,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
+  const user = await findUserById(deps.database.db, actor.id)
   if (!user) throw new AppError('UNAUTHENTICATED')
   // A stolen access token must not become a way to guess the password without limit.
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
@@ -318,7 +314,7 @@ async function commitOwnChange(
       credential,
       passwordHash,
       set: { passwordChangedAt: now },
-      unchanged: eq(users.credentialId, user.credentialId),
+      unchanged: credentialIdIs(user.credentialId),
       revokeSessions: { reason: revokeReason, keep: actor.sessionId },
       closeRequests: null,
       statements: [

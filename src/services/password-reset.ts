@@ -16,9 +16,10 @@ import {
 } from '../db/audit-events.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { allOf, insertWhere } from '../db/database.ts'
-import { idempotencyKeys, passwordResets, revealLinks, users } from '../db/schema.ts'
+import { idempotencyKeys, passwordResets, revealLinks } from '../db/schema.ts'
 import { countRevokedSessions } from '../db/sessions.ts'
 import { toIsoTime as iso } from '../db/time.ts'
+import { credentialVersionIs, findUserInTenant, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
@@ -31,7 +32,7 @@ import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
-import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
+import { assertAdmin, findTenantUser } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -295,7 +296,7 @@ async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Prom
   // A non-admin gets the same 403 whether or not the target exists.
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
   await assertAdminStepUp(deps, actor)
-  const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
+  const target = await findUserInTenant(deps.database.db, actor.tenantId, input.userId)
   if (!target) throw new AppError('NOT_FOUND')
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') throw new AppError(decision)
@@ -424,7 +425,7 @@ function resetStatements(
       lastResetBy: issuer.id,
     },
     // Guarded on the version we read, and on the caller's guard (an admin's rate limits).
-    unchanged: and(eq(users.credentialVersion, target.credentialVersion), options.guard),
+    unchanged: allOf(credentialVersionIs(target.credentialVersion), options.guard),
     revokeSessions: { reason: revokeReason },
     closeRequests: 'password_reset',
     statements: [

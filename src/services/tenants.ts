@@ -1,11 +1,12 @@
-import { count, eq, sql } from 'drizzle-orm'
+import { count, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { isForeignKeyViolation } from '../db/constraint-errors.ts'
 import { insertWhere } from '../db/database.ts'
-import { tenants, users } from '../db/schema.ts'
+import { tenants } from '../db/schema.ts'
+import { findUserByEmail } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -118,10 +119,7 @@ export async function setUpFirstTenant(
  * admins' rate limits do not apply; the audit trail records the actor as `operator`.
  */
 export async function operatorResetPassword(deps: Deps, email: string): Promise<OperatorIssued> {
-  const [user] = await deps.database.db
-    .select()
-    .from(users)
-    .where(eq(users.email, normalizeEmail(email)))
+  const user = await findUserByEmail(deps.database.db, normalizeEmail(email))
   if (!user) throw new AppError('NOT_FOUND')
   const credential = await prepareTemporaryCredential(deps, user.email)
   const reset = await commitReset(deps, OPERATOR, user, credential, {
