@@ -1,4 +1,3 @@
-import { and, eq, inArray, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { verifyPassword } from '../core/password-hasher.ts'
 import { renderQrSvg } from '../core/qr-code.ts'
@@ -11,8 +10,14 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import { insertWhere } from '../db/database.ts'
-import { recoveryCodes } from '../db/schema.ts'
+import type { Guard, Statement } from '../db/database.ts'
+import {
+  deleteUserRecoveryCodes,
+  findRecoveryCode,
+  insertRecoveryCode,
+  markRecoveryCodeUsed,
+  recoveryCodeUsedBy,
+} from '../db/recovery-codes.ts'
 import { markSessionVerified, revokeUserSessions } from '../db/sessions.ts'
 import {
   acceptTotpStep,
@@ -188,9 +193,7 @@ export async function disableTotp(
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
   const [changed] = await deps.database.writeAtomically([
     accepted.statement,
-    deps.database.db
-      .delete(recoveryCodes)
-      .where(and(eq(recoveryCodes.userId, user.id), accepted.guard)),
+    deleteUserRecoveryCodes(deps.database.db, user.id, accepted.guard),
     auditStatement(
       deps,
       meta,
@@ -280,7 +283,7 @@ export async function resetMfa(
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
   await deps.database.writeAtomically([
     clearSecondFactor(deps.database.db, target.id),
-    deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
+    deleteUserRecoveryCodes(deps.database.db, target.id),
     revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
     auditStatement(deps, meta, {
       tenantId: target.tenantId,
@@ -312,8 +315,8 @@ function factorNotice(
   user: UserRow,
   meta: RequestMeta,
   kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed',
-  guard?: SQL,
-): SQLWrapper {
+  guard?: Guard,
+): Statement {
   const notice = { kind, to: user.email, language: meta.language, at: deps.clock.now() }
   return outboxStatement(deps, user.tenantId, notice, guard)
 }
@@ -330,8 +333,8 @@ export async function acceptTotpCode(
   user: UserRow,
   code: string,
   meta: RequestMeta,
-  condition?: SQL,
-): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  condition?: Guard,
+): Promise<{ statement: Statement; guard: Guard }> {
   const now = deps.clock.now()
   const seed = user.totpSecret ? await openSeed(deps, user, user.totpSecret) : null
   const step = seed ? verifyTotpCode(seed, code, now) : null
@@ -361,15 +364,12 @@ export async function acceptRecoveryCode(
   user: UserRow,
   input: string,
   meta: RequestMeta,
-  condition?: SQL,
-): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  condition?: Guard,
+): Promise<{ statement: Statement; guard: Guard }> {
   const candidates = recoveryCodeCandidates(keyring(deps), input)
-  const [match] = candidates.length
-    ? await deps.database.db
-        .select({ codeHash: recoveryCodes.codeHash, usedAt: recoveryCodes.usedAt })
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, user.id), inArray(recoveryCodes.codeHash, candidates)))
-    : []
+  const match = candidates.length
+    ? await findRecoveryCode(deps.database.db, user.id, candidates)
+    : undefined
   if (!match) {
     await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
     throw new AppError('INVALID_MFA_CODE')
@@ -377,13 +377,13 @@ export async function acceptRecoveryCode(
   if (match.usedAt !== null) await refuseReplay(deps, user, meta)
   const writeId = randomId(deps.random)
   return {
-    statement: deps.database.db
-      .update(recoveryCodes)
-      .set({ usedAt: deps.clock.now(), usedWriteId: writeId })
-      .where(
-        and(eq(recoveryCodes.codeHash, match.codeHash), isNull(recoveryCodes.usedAt), condition),
-      ),
-    guard: sql`exists (select 1 from ${recoveryCodes} where ${recoveryCodes.codeHash} = ${match.codeHash} and ${recoveryCodes.usedWriteId} = ${writeId})`,
+    statement: markRecoveryCodeUsed(
+      deps.database.db,
+      match.codeHash,
+      { now: deps.clock.now(), writeId },
+      condition,
+    ),
+    guard: recoveryCodeUsedBy(match.codeHash, writeId),
   }
 }
 
@@ -432,13 +432,17 @@ async function openSeed(deps: Deps, user: UserRow, sealed: string): Promise<Uint
   return seed
 }
 
-function replaceRecoveryCodes(deps: Deps, userId: string, codes: string[], guard: SQL): SQL[] {
+function replaceRecoveryCodes(
+  deps: Deps,
+  userId: string,
+  codes: string[],
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
   return [
-    sql`delete from ${recoveryCodes} where ${recoveryCodes.userId} = ${userId} and ${guard}`,
+    deleteUserRecoveryCodes(deps.database.db, userId, guard),
     ...codes.map((code) =>
-      insertWhere(
-        recoveryCodes,
+      insertRecoveryCode(
         { codeHash: hashRecoveryCode(keyring(deps), code), userId, createdAt: now },
         guard,
       ),
