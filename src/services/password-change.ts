@@ -1,4 +1,3 @@
-import { and, desc, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
@@ -10,8 +9,13 @@ import {
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
 import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
-import { insertWhere } from '../db/database.ts'
-import { passwordHistory, passwordResets } from '../db/schema.ts'
+import type { Guard, Statement } from '../db/database.ts'
+import {
+  insertPasswordHistory,
+  listRecentPasswordHashes,
+  trimPasswordHistory,
+} from '../db/password-history.ts'
+import { markPendingResetUsed } from '../db/resets.ts'
 import { moveSessionToCredential } from '../db/sessions.ts'
 import { changeChallengeIs, credentialIdIs, findUserById, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
@@ -52,14 +56,13 @@ async function findViolations(
   ) {
     return [{ code: 'RECENTLY_USED', message: policyMessages.RECENTLY_USED }]
   }
-  const history = await deps.database.db
-    .select({ passwordHash: passwordHistory.passwordHash })
-    .from(passwordHistory)
-    .where(eq(passwordHistory.userId, user.id))
-    .orderBy(desc(passwordHistory.createdAt))
-    .limit(deps.settings.passwordPolicy.historySize)
-  for (const entry of history) {
-    if (await verifyPassword(deps.hasher, entry.passwordHash, newPassword)) {
+  const history = await listRecentPasswordHashes(
+    deps.database.db,
+    user.id,
+    deps.settings.passwordPolicy.historySize,
+  )
+  for (const passwordHash of history) {
+    if (await verifyPassword(deps.hasher, passwordHash, newPassword)) {
       return [{ code: 'RECENTLY_USED', message: policyMessages.RECENTLY_USED }]
     }
   }
@@ -111,8 +114,8 @@ function passwordChangedNotice(
   user: UserRow,
   meta: RequestMeta,
   now: number,
-  guard: SQL,
-): SQLWrapper {
+  guard: Guard,
+): Statement {
   return outboxStatement(
     deps,
     user.tenantId,
@@ -122,15 +125,14 @@ function passwordChangedNotice(
 }
 
 /** Remember the new hash and keep only the last `historySize` of them. */
-function historyStatements(deps: Deps, userId: string, hash: string, guard: SQL): SQL[] {
+function historyStatements(deps: Deps, userId: string, hash: string, guard: Guard): Statement[] {
   const keep = deps.settings.passwordPolicy.historySize
   return [
-    insertWhere(
-      passwordHistory,
+    insertPasswordHistory(
       { id: randomId(deps.random), userId, passwordHash: hash, createdAt: deps.clock.now() },
       guard,
     ),
-    sql`delete from ${passwordHistory} where ${passwordHistory.userId} = ${userId} and ${guard} and ${passwordHistory.id} not in (select ${passwordHistory.id} from ${passwordHistory} where ${passwordHistory.userId} = ${userId} order by ${passwordHistory.createdAt} desc, rowid desc limit ${keep})`,
+    trimPasswordHistory(userId, keep, guard),
   ]
 }
 
@@ -218,11 +220,11 @@ function forcedChangeStatements(
     claims: ChallengeClaims
     passwordHash: string
     credential: NewCredential
-    session: { statements: SQLWrapper[] }
+    session: { statements: Statement[] }
     meta: RequestMeta
     now: number
   },
-): SQLWrapper[] {
+): Statement[] {
   const { user, claims, passwordHash, credential, now } = change
   return credentialChangedStatements(deps, {
     user,
@@ -240,7 +242,7 @@ function forcedChangeStatements(
     closeRequests: null,
     statements: [
       ...historyStatements(deps, user.id, passwordHash, credential.guard),
-      markResetUsedStatement(deps, user.id, now, credential.guard),
+      markPendingResetUsed(deps.database.db, user.id, now, credential.guard),
       passwordChangedNotice(deps, user, change.meta, now, credential.guard),
       // After the revocation, which would otherwise end this new session too.
       ...change.session.statements,
@@ -248,13 +250,6 @@ function forcedChangeStatements(
     audit: [ownChangeAudit(user, { id: user.id, role: user.role }, 'FORCED_CHANGE')],
     meta: change.meta,
   })
-}
-
-function markResetUsedStatement(deps: Deps, userId: string, now: number, guard: SQL) {
-  return deps.database.db
-    .update(passwordResets)
-    .set({ status: 'used', usedAt: now })
-    .where(and(eq(passwordResets.userId, userId), eq(passwordResets.status, 'pending'), guard))
 }
 
 function ownChangeAudit(

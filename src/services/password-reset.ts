@@ -1,4 +1,3 @@
-import { and, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
@@ -15,8 +14,23 @@ import {
   resetsOfTargetBelow,
 } from '../db/audit-events.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { allOf, insertWhere } from '../db/database.ts'
-import { idempotencyKeys, passwordResets, revealLinks } from '../db/schema.ts'
+import { allOf, type Guard, type Statement } from '../db/database.ts'
+import {
+  deleteExpiredIdempotencyKey,
+  findLatestReset,
+  findLiveIdempotencyKey,
+  insertIdempotencyKey,
+  insertReset,
+  type ResetRow,
+  supersedePendingResets,
+} from '../db/resets.ts'
+import {
+  burnUserRevealLinks,
+  insertRevealLink,
+  listResetRevealLinks,
+  markRevealLinkSendFailed,
+  markRevealLinkSent,
+} from '../db/reveal-links.ts'
 import { countRevokedSessions } from '../db/sessions.ts'
 import { toIsoTime as iso } from '../db/time.ts'
 import { credentialVersionIs, findUserInTenant, type UserRow } from '../db/users.ts'
@@ -80,7 +94,7 @@ interface ResetWriteOptions {
   /** Named in the user's notice: the admin's display name (the operator's is a fixed word). */
   adminName?: string
   /** A condition the user's update must also meet at write time, or the write changes nothing. */
-  guard?: SQL
+  guard?: Guard
 }
 
 type ResetInput = {
@@ -238,17 +252,13 @@ async function sendRevealLinks(
   )
   const now = deps.clock.now()
   const failed: string[] = []
-  const statements: SQLWrapper[] = []
+  const statements: Statement[] = []
   outcomes.forEach((outcome, index) => {
     const link = links[index]!
     const ok = outcome.status === 'fulfilled'
     if (!ok) failed.push(link.recipient)
-    statements.push(
-      deps.database.db
-        .update(revealLinks)
-        .set(ok ? { sentAt: now } : { sendFailedAt: now })
-        .where(eq(revealLinks.id, link.id)),
-    )
+    const mark = ok ? markRevealLinkSent : markRevealLinkSendFailed
+    statements.push(mark(deps.database.db, link.id, now))
     if (!ok) {
       const error = sendErrorCode(outcome.reason)
       deps.logger.warn('reveal_mail_failed', {
@@ -409,7 +419,7 @@ function resetStatements(
   credential: { hash: string; expiresAt: number },
   resetId: string,
   options: ResetWriteOptions,
-): SQLWrapper[] {
+): Statement[] {
   const { requireChange } = options
   const next = newCredential(deps, target)
   const revokeReason = `password_reset:${resetId}`
@@ -458,21 +468,13 @@ function resetRecordStatements(
   credential: { expiresAt: number },
   resetId: string,
   { requireChange, links }: ResetWriteOptions,
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
-  const statements: SQLWrapper[] = [
-    deps.database.db
-      .update(passwordResets)
-      .set({ status: 'superseded', supersededAt: now })
-      .where(
-        and(eq(passwordResets.userId, target.id), eq(passwordResets.status, 'pending'), guard),
-      ),
-  ]
+  const statements = [supersedePendingResets(deps.database.db, target.id, now, guard)]
   if (requireChange) {
     statements.push(
-      insertWhere(
-        passwordResets,
+      insertReset(
         {
           id: resetId,
           tenantId: target.tenantId,
@@ -498,17 +500,13 @@ function revealLinkStatements(
   credential: { expiresAt: number },
   resetId: string,
   links: PreparedLink[],
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
   return [
-    deps.database.db
-      .update(revealLinks)
-      .set({ burnedAt: now, burnReason: 'superseded', ciphertext: null, iv: null })
-      .where(and(eq(revealLinks.userId, target.id), isNull(revealLinks.burnedAt), guard)),
+    burnUserRevealLinks(deps.database.db, target.id, now, guard),
     ...links.map((link) =>
-      insertWhere(
-        revealLinks,
+      insertRevealLink(
         {
           id: link.id,
           tenantId: target.tenantId,
@@ -533,21 +531,15 @@ function idempotencyStatements(
   issuer: ResetIssuer,
   resetId: string,
   idempotency: IdempotencyRecord | null,
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   if (!idempotency || !issuer.id) return []
   const now = deps.clock.now()
-  const sameKey = and(
-    eq(idempotencyKeys.actorId, issuer.id),
-    eq(idempotencyKeys.keyHash, idempotency.keyHash),
-  )
+  const key = { actorId: issuer.id, keyHash: idempotency.keyHash }
   return [
     // An expired record of the same key makes way for the new one.
-    deps.database.db
-      .delete(idempotencyKeys)
-      .where(and(sameKey, lte(idempotencyKeys.expiresAt, now), guard)),
-    insertWhere(
-      idempotencyKeys,
+    deleteExpiredIdempotencyKey(deps.database.db, key, now, guard),
+    insertIdempotencyKey(
       {
         actorId: issuer.id,
         keyHash: idempotency.keyHash,
@@ -591,16 +583,12 @@ async function assertKeyUnused(
   actor: Actor,
   idempotency: IdempotencyRecord,
 ): Promise<void> {
-  const [existing] = await deps.database.db
-    .select()
-    .from(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.actorId, actor.id),
-        eq(idempotencyKeys.keyHash, idempotency.keyHash),
-        gt(idempotencyKeys.expiresAt, deps.clock.now()),
-      ),
-    )
+  const existing = await findLiveIdempotencyKey(
+    deps.database.db,
+    actor.id,
+    idempotency.keyHash,
+    deps.clock.now(),
+  )
   if (!existing) return
   if (existing.requestHash !== idempotency.requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED')
   throw new AppError('RESET_ALREADY_ISSUED', { extra: { resetId: existing.resetId } })
@@ -662,12 +650,7 @@ export async function getResetStatus(
 ): Promise<ResetStatusView> {
   assertAdmin(actor)
   const target = await findTenantUser(deps, actor.tenantId, userId)
-  const [latest] = await deps.database.db
-    .select()
-    .from(passwordResets)
-    .where(eq(passwordResets.userId, target.id))
-    .orderBy(desc(passwordResets.issuedAt), desc(sql`rowid`))
-    .limit(1)
+  const latest = await findLatestReset(deps.database.db, target.id)
   if (!latest) {
     return {
       status: 'none',
@@ -693,18 +676,11 @@ export async function getResetStatus(
   }
 }
 
-async function deliveryOf(
-  deps: Deps,
-  reset: typeof passwordResets.$inferSelect,
-): Promise<DeliveryView> {
+async function deliveryOf(deps: Deps, reset: ResetRow): Promise<DeliveryView> {
   if (reset.deliveryMethod !== 'link') {
     return { method: 'display', recipients: [], sentAt: null, openedAt: null, failed: [] }
   }
-  const links = await deps.database.db
-    .select()
-    .from(revealLinks)
-    .where(eq(revealLinks.resetId, reset.id))
-    .orderBy(sql`rowid`)
+  const links = await listResetRevealLinks(deps.database.db, reset.id)
   const earliest = (times: Array<number | null>) => {
     const known = times.filter((t): t is number => t !== null)
     return known.length ? new Date(Math.min(...known)).toISOString() : null

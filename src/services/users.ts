@@ -6,7 +6,7 @@ import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import type { Statement } from '../db/database.ts'
-import { passwordResets } from '../db/schema.ts'
+import { insertFirstReset } from '../db/resets.ts'
 import { toIsoTime } from '../db/time.ts'
 import {
   findUserInTenant,
@@ -152,7 +152,7 @@ export async function prepareNewUser(
   const resetId = randomId(deps.random)
   const statements = [
     insertUser(deps.database.db, row),
-    deps.database.db.insert(passwordResets).values({
+    insertFirstReset(deps.database.db, {
       id: resetId,
       tenantId: input.tenantId,
       userId: row.id,
