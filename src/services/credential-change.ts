@@ -1,8 +1,7 @@
-import { and, eq, isNull, type SQL, type SQLWrapper } from 'drizzle-orm'
 import { randomId } from '../core/random.ts'
 import { computeDetails } from '../db/audit-events.ts'
 import { type Guard, type Statement, userCredentialIs } from '../db/database.ts'
-import { passwordResetRequests } from '../db/schema.ts'
+import { closeOpenResetRequests } from '../db/reset-requests.ts'
 import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
 import { updateUserCredential, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
@@ -15,7 +14,7 @@ export interface NewCredential {
   id: string
   version: number
   /** True only once the user's update has committed: see `userCredentialIs`. */
-  guard: SQL
+  guard: Guard
 }
 
 export function newCredential(
@@ -39,7 +38,7 @@ export interface CredentialChange {
   /** The reason to close the user's open forgot-password requests with, or null to leave them. */
   closeRequests: string | null
   /** The use case's own statements, guarded on `credential.guard`; they run after the revocation. */
-  statements?: SQLWrapper[]
+  statements?: Statement[]
   audit: AuditInput[]
   meta: RequestMeta
 }
@@ -75,7 +74,7 @@ export const SESSIONS_REVOKED = 1
  * as read; everything after it is guarded on the new credential, so a write that lost a race to
  * another change changes nothing at all.
  */
-export function credentialChangedStatements(deps: Deps, change: CredentialChange): SQLWrapper[] {
+export function credentialChangedStatements(deps: Deps, change: CredentialChange): Statement[] {
   const { user, credential } = change
   const now = deps.clock.now()
   return [
@@ -87,7 +86,14 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
     }),
     ...(change.closeRequests === null
       ? []
-      : [requestsClosingStatement(deps, user.id, change.closeRequests, credential.guard, now)]),
+      : [
+          closeOpenResetRequests(
+            deps.database.db,
+            user.id,
+            { reason: change.closeRequests, now },
+            credential.guard,
+          ),
+        ]),
     // Whoever changed the password has proven their right to the account: its failure count
     // starts over, and an admin's reset is never left unusable behind a lock.
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, credential.guard),
@@ -104,19 +110,4 @@ function userUpdateStatement(deps: Deps, change: CredentialChange): Statement {
     credentialId: change.credential.id,
   }
   return updateUserCredential(deps.database.db, change.user.id, values, change.unchanged)
-}
-
-function requestsClosingStatement(
-  deps: Deps,
-  userId: string,
-  reason: string,
-  guard: SQL,
-  now: number,
-): SQLWrapper {
-  return deps.database.db
-    .update(passwordResetRequests)
-    .set({ closedAt: now, closedReason: reason })
-    .where(
-      and(eq(passwordResetRequests.userId, userId), isNull(passwordResetRequests.closedAt), guard),
-    )
 }

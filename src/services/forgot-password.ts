@@ -1,11 +1,15 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
-import { allOf, insertWhere } from '../db/database.ts'
+import { allOf, never } from '../db/database.ts'
 import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
-import { passwordResetRequests, users } from '../db/schema.ts'
+import {
+  insertResetRequest,
+  listOpenResetRequests,
+  noOpenResetRequest,
+  resetRequestExists,
+} from '../db/reset-requests.ts'
 import { toIsoTime } from '../db/time.ts'
 import { findUserByEmail } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
@@ -51,13 +55,15 @@ export async function requestPasswordReset(
     createdAt: deps.clock.now(),
     ip: meta.ip,
   }
-  const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${request.userId} and ${passwordResetRequests.closedAt} is null)`
-  const inserted = sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`
+  const inserted = resetRequestExists(id)
   const [, , , created] = await deps.database.writeAtomically([
     pruneRateLimits(now),
     countHit(ipKey, now, windowMs),
     countHit(emailKey, now, windowMs, ipAllows),
-    insertWhere(passwordResetRequests, request, user ? and(noOpenRequest, withinLimits)! : never),
+    insertResetRequest(
+      request,
+      user ? allOf(noOpenResetRequest(request.userId), withinLimits) : never,
+    ),
     auditStatement(
       deps,
       meta,
@@ -92,30 +98,10 @@ export async function requestPasswordReset(
   }
 }
 
-const never = sql`0 = 1`
-
 /** The tenant's open forgot-password requests, oldest first. */
 export async function listResetRequests(deps: Deps, actor: Actor) {
   assertAdmin(actor)
-  const rows = await deps.database.db
-    .select({
-      id: passwordResetRequests.id,
-      userId: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      createdAt: passwordResetRequests.createdAt,
-    })
-    .from(passwordResetRequests)
-    .innerJoin(users, eq(users.id, passwordResetRequests.userId))
-    .where(
-      and(
-        eq(passwordResetRequests.tenantId, actor.tenantId),
-        isNull(passwordResetRequests.closedAt),
-      ),
-    )
-    .orderBy(asc(passwordResetRequests.createdAt))
-    .limit(500)
+  const rows = await listOpenResetRequests(deps.database.db, actor.tenantId)
   return {
     items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),
   }
