@@ -29,6 +29,51 @@ export interface Database {
   writeAtomically(statements: Statement[]): Promise<number[]>
 }
 
+/** A statement whose changed-row count the service reads back, by name (see `writeSteps`). */
+export class NamedStep<N extends string> {
+  constructor(
+    readonly name: N,
+    readonly statement: Statement,
+  ) {}
+}
+
+/** A step of an atomic write: a statement, or a named one whose changed-row count is read back. */
+export type Step<N extends string = never> = Statement | NamedStep<N>
+
+/** Names a statement of an atomic write, so that `writeSteps` returns its change count by name. */
+export function named<N extends string>(name: N, statement: Statement): NamedStep<N> {
+  return new NamedStep(name, statement)
+}
+
+/**
+ * Runs the steps in order as one atomic write (`Database.writeAtomically`) and returns the rows
+ * each named step changed, by name: no service reads a change count by its position in a batch.
+ *
+ * @example
+ * const { user } = await writeSteps(deps.database, [named('user', update), audit])
+ * if (user === 0) throw new AppError('CONFLICT')
+ */
+export async function writeSteps<N extends string = never>(
+  database: Database,
+  steps: readonly Step<N>[],
+): Promise<Record<N, number>> {
+  const statements: Statement[] = []
+  const positions = new Map<N, number>()
+  for (const step of steps) {
+    if (step instanceof NamedStep) {
+      if (positions.has(step.name)) throw new Error(`two steps named ${step.name} in one write`)
+      positions.set(step.name, statements.length)
+      statements.push(step.statement)
+    } else {
+      statements.push(step)
+    }
+  }
+  const changes = await database.writeAtomically(statements)
+  const byName = {} as Record<N, number>
+  for (const [name, position] of positions) byName[name] = changes[position] ?? 0
+  return byName
+}
+
 /**
  * `INSERT … SELECT … WHERE guard`: inserts the row only if the guard holds at that moment in the
  * transaction. Values go through each column's driver mapping, as drizzle's own insert does.

@@ -1,6 +1,6 @@
 import { randomId } from '../core/random.ts'
 import { computeDetails } from '../db/audit-events.ts'
-import { type Guard, type Statement, userCredentialIs } from '../db/database.ts'
+import { type Guard, named, type Statement, type Step, userCredentialIs } from '../db/database.ts'
 import { closeOpenResetRequests } from '../db/reset-requests.ts'
 import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
 import { updateUserCredential, type UserRow } from '../db/users.ts'
@@ -25,7 +25,7 @@ export function newCredential(
   return { id, version: user.credentialVersion + 1, guard: userCredentialIs(user.id, id) }
 }
 
-export interface CredentialChange {
+export interface CredentialChange<N extends string = never> {
   user: { id: string; email: string }
   credential: NewCredential
   passwordHash: string
@@ -37,8 +37,8 @@ export interface CredentialChange {
   revokeSessions: { reason: string; keep?: string }
   /** The reason to close the user's open forgot-password requests with, or null to leave them. */
   closeRequests: string | null
-  /** The use case's own statements, guarded on `credential.guard`; they run after the revocation. */
-  statements?: Statement[]
+  /** The use case's own steps, guarded on `credential.guard`; they run after the revocation. */
+  statements?: readonly Step<N>[]
   audit: AuditInput[]
   meta: RequestMeta
 }
@@ -64,26 +64,30 @@ export function sessionsRevokedAudit(
   }
 }
 
-/** Where the sessions' revocation sits in the write: its change count is the sessions ended. */
-export const SESSIONS_REVOKED = 1
-
 /**
  * The one atomic write of a password change, whoever makes it (an admin's reset, the forced
  * change, the user's own change): the user's new hash and credential version, their sessions
- * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit. The user's update comes first, guarded on the row
- * as read; everything after it is guarded on the new credential, so a write that lost a race to
- * another change changes nothing at all.
+ * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit.
+ * The user's update comes first, guarded on the row as read; everything after it is guarded on the
+ * new credential, so a write that lost a race to another change changes nothing at all. Its steps
+ * `user` (1, or 0 for a lost race) and `sessionsRevoked` (the sessions ended) are named.
  */
-export function credentialChangedStatements(deps: Deps, change: CredentialChange): Statement[] {
+export function credentialChangedStatements<N extends string = never>(
+  deps: Deps,
+  change: CredentialChange<N>,
+): Step<N | 'user' | 'sessionsRevoked'>[] {
   const { user, credential } = change
   const now = deps.clock.now()
   return [
-    userUpdateStatement(deps, change),
-    revokeUserSessions(deps.database.db, user.id, {
-      ...change.revokeSessions,
-      now,
-      guard: credential.guard,
-    }),
+    named('user', userUpdateStatement(deps, change)),
+    named(
+      'sessionsRevoked',
+      revokeUserSessions(deps.database.db, user.id, {
+        ...change.revokeSessions,
+        now,
+        guard: credential.guard,
+      }),
+    ),
     ...(change.closeRequests === null
       ? []
       : [
@@ -102,7 +106,7 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
   ]
 }
 
-function userUpdateStatement(deps: Deps, change: CredentialChange): Statement {
+function userUpdateStatement(deps: Deps, change: CredentialChange<string>): Statement {
   const values = {
     ...change.set,
     passwordHash: change.passwordHash,

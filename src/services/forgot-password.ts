@@ -2,7 +2,7 @@ import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
-import { allOf, never } from '../db/database.ts'
+import { allOf, named, never, writeSteps } from '../db/database.ts'
 import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
 import {
   insertResetRequest,
@@ -56,13 +56,16 @@ export async function requestPasswordReset(
     ip: meta.ip,
   }
   const inserted = resetRequestExists(id)
-  const [, , , created] = await deps.database.writeAtomically([
+  const { created } = await writeSteps(deps.database, [
     pruneRateLimits(now),
     countHit(ipKey, now, windowMs),
     countHit(emailKey, now, windowMs, ipAllows),
-    insertResetRequest(
-      request,
-      user ? allOf(noOpenResetRequest(request.userId), withinLimits) : never,
+    named(
+      'created',
+      insertResetRequest(
+        request,
+        user ? allOf(noOpenResetRequest(request.userId), withinLimits) : never,
+      ),
     ),
     auditStatement(
       deps,

@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { verifyMfaToken } from '../core/tokens.ts'
+import { named } from '../db/database.ts'
 import { clearMfaChallenge, findUserById, mfaChallengeIs } from '../db/users.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -51,7 +52,10 @@ export async function completeMfaSignIn(
       ? await acceptRecoveryCode(deps, user, input.recoveryCode, meta, stepHeld)
       : await acceptTotpCode(deps, user, input.code, meta, stepHeld)
   const proof: SecondFactorProof = {
-    statements: [accepted.statement, clearMfaChallenge(deps.database.db, user.id, accepted.guard)],
+    statements: [
+      named('secondFactor', accepted.statement),
+      clearMfaChallenge(deps.database.db, user.id, accepted.guard),
+    ],
     guard: accepted.guard,
   }
   try {

@@ -10,7 +10,7 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import type { Guard, Statement } from '../db/database.ts'
+import { type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
   deleteUserRecoveryCodes,
   findRecoveryCode,
@@ -88,8 +88,8 @@ export async function startTotpEnrollment(
   const secret = generateTotpSecret(deps.random)
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
-  const [started] = await deps.database.writeAtomically([
-    storePendingTotp(deps.database.db, user.id, sealed, expiresAt),
+  const { started } = await writeSteps(deps.database, [
+    named('started', storePendingTotp(deps.database.db, user.id, sealed, expiresAt)),
     auditStatement(deps, meta, {
       tenantId: user.tenantId,
       event: 'mfa_enrollment_started',
@@ -154,8 +154,11 @@ export async function confirmTotpEnrollment(
   const writeId = randomId(deps.random)
   const guard = mfaWriteIs(user.id, writeId)
   const codes = generateRecoveryCodes(deps.random)
-  const [confirmed] = await deps.database.writeAtomically([
-    confirmPendingTotp(deps.database.db, user.id, user.totpSecret, { now, step, writeId }),
+  const { confirmed } = await writeSteps(deps.database, [
+    named(
+      'confirmed',
+      confirmPendingTotp(deps.database.db, user.id, user.totpSecret, { now, step, writeId }),
+    ),
     ...replaceRecoveryCodes(deps, user.id, codes, guard),
     markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), guard),
     factorNotice(deps, user, meta, 'mfa_enrolled', guard),
@@ -191,8 +194,8 @@ export async function disableTotp(
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
-  const [changed] = await deps.database.writeAtomically([
-    accepted.statement,
+  const { codeTaken } = await writeSteps(deps.database, [
+    named('codeTaken', accepted.statement),
     deleteUserRecoveryCodes(deps.database.db, user.id, accepted.guard),
     auditStatement(
       deps,
@@ -210,7 +213,7 @@ export async function disableTotp(
     // Last: it clears the write id the statements above are guarded on.
     clearSecondFactor(deps.database.db, user.id, accepted.guard),
   ])
-  if (changed === 0) await refuseReplay(deps, user, meta)
+  if (codeTaken === 0) await refuseReplay(deps, user, meta)
 }
 
 /**
@@ -227,8 +230,8 @@ export async function verifyStepUp(
   if (!hasTotp(user)) throw new AppError('MFA_NOT_ENROLLED')
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
-  const [changed] = await deps.database.writeAtomically([
-    accepted.statement,
+  const { codeTaken } = await writeSteps(deps.database, [
+    named('codeTaken', accepted.statement),
     markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), accepted.guard),
     auditStatement(
       deps,
@@ -243,7 +246,7 @@ export async function verifyStepUp(
       accepted.guard,
     ),
   ])
-  if (changed === 0) await refuseReplay(deps, user, meta)
+  if (codeTaken === 0) await refuseReplay(deps, user, meta)
 }
 
 /**

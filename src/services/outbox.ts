@@ -1,6 +1,6 @@
 import type { OutboxNotice } from '../core/mail.ts'
 import { randomId } from '../core/random.ts'
-import { always, type Guard, type Statement } from '../db/database.ts'
+import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
   claimNotice,
   insertAdminsResetRequestNotice,
@@ -74,8 +74,8 @@ export async function deliverOutbox(
   const { db } = deps.database
   const due = await listDueNotices(db, now, MAX_SEND_ATTEMPTS, limit)
   for (const row of due) {
-    const [claimed] = await deps.database.writeAtomically([
-      claimNotice(db, row, now + backoff(row.attempts)),
+    const { claimed } = await writeSteps(deps.database, [
+      named('claimed', claimNotice(db, row, now + backoff(row.attempts))),
     ])
     if (claimed !== 1) continue
     try {

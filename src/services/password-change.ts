@@ -9,7 +9,7 @@ import {
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
 import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
-import type { Guard, Statement } from '../db/database.ts'
+import { type Guard, type Statement, type Step, writeSteps } from '../db/database.ts'
 import {
   insertPasswordHistory,
   listRecentPasswordHashes,
@@ -206,10 +206,11 @@ async function commitForcedChange(
     meta,
     credential.guard,
   )
-  const [changed] = await deps.database.writeAtomically(
+  const changes = await writeSteps(
+    deps.database,
     forcedChangeStatements(deps, { user, claims, passwordHash, credential, session, meta, now }),
   )
-  if (changed === 0) throw new AppError('INVALID_CHALLENGE')
+  if (changes.user === 0) throw new AppError('INVALID_CHALLENGE')
   return session.result
 }
 
@@ -220,11 +221,11 @@ function forcedChangeStatements(
     claims: ChallengeClaims
     passwordHash: string
     credential: NewCredential
-    session: { statements: Statement[] }
+    session: { statements: readonly Step<'session'>[] }
     meta: RequestMeta
     now: number
   },
-): Statement[] {
+): Step<'user' | 'sessionsRevoked' | 'session'>[] {
   const { user, claims, passwordHash, credential, now } = change
   return credentialChangedStatements(deps, {
     user,
@@ -303,7 +304,8 @@ async function commitOwnChange(
   const passwordHash = await hashPassword(deps.hasher, newPassword)
   const credential = newCredential(deps, user)
   const revokeReason = `password_change:${credential.id}`
-  const [changed] = await deps.database.writeAtomically(
+  const changes = await writeSteps(
+    deps.database,
     credentialChangedStatements(deps, {
       user,
       credential,
@@ -330,5 +332,5 @@ async function commitOwnChange(
       meta,
     }),
   )
-  if (changed === 0) throw new AppError('CONFLICT')
+  if (changes.user === 0) throw new AppError('CONFLICT')
 }

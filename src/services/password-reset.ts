@@ -14,7 +14,7 @@ import {
   resetsOfTargetBelow,
 } from '../db/audit-events.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { allOf, type Guard, type Statement } from '../db/database.ts'
+import { allOf, type Guard, type Statement, type Step, writeSteps } from '../db/database.ts'
 import {
   deleteExpiredIdempotencyKey,
   findLatestReset,
@@ -36,11 +36,7 @@ import { toIsoTime as iso } from '../db/time.ts'
 import { credentialVersionIs, findUserInTenant, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
-import {
-  credentialChangedStatements,
-  newCredential,
-  SESSIONS_REVOKED,
-} from './credential-change.ts'
+import { credentialChangedStatements, newCredential } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
@@ -389,8 +385,8 @@ export async function commitReset(
   for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
     const resetId = randomId(deps.random)
     const statements = resetStatements(deps, issuer, current, credential, resetId, options)
-    const changes = await deps.database.writeAtomically(statements)
-    if (changes[0] === 1) {
+    const changes = await writeSteps(deps.database, statements)
+    if (changes.user === 1) {
       deps.logger.info('password_reset_issued', {
         requestId: options.meta.requestId,
         resetId,
@@ -402,7 +398,7 @@ export async function commitReset(
         temporaryPassword: credential.password,
         requireChange: options.requireChange,
         expiresAt: options.requireChange ? new Date(credential.expiresAt).toISOString() : null,
-        sessionsRevoked: changes[SESSIONS_REVOKED] ?? 0,
+        sessionsRevoked: changes.sessionsRevoked,
       }
     }
     await options.beforeRetry?.()
@@ -419,7 +415,7 @@ function resetStatements(
   credential: { hash: string; expiresAt: number },
   resetId: string,
   options: ResetWriteOptions,
-): Statement[] {
+): Step<'user' | 'sessionsRevoked'>[] {
   const { requireChange } = options
   const next = newCredential(deps, target)
   const revokeReason = `password_reset:${resetId}`

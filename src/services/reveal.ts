@@ -1,6 +1,7 @@
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import type { SealedSecret } from '../core/reveal-crypto.ts'
+import { named, writeSteps } from '../db/database.ts'
 import {
   burnResetRevealLinks,
   countFailedRevealAttempt,
@@ -57,8 +58,8 @@ export async function revealSecret(
     throw new AppError('NOT_FOUND')
   }
   const { db } = deps.database
-  const [changed] = await deps.database.writeAtomically([
-    openRevealLink(db, link.id, now),
+  const { opened } = await writeSteps(deps.database, [
+    named('opened', openRevealLink(db, link.id, now)),
     burnResetRevealLinks(
       db,
       link.resetId,
@@ -72,7 +73,7 @@ export async function revealSecret(
       revealLinkOpened(link.id, now),
     ),
   ])
-  if (changed !== 1) throw new AppError('REVEAL_GONE')
+  if (opened !== 1) throw new AppError('REVEAL_GONE')
   return { ciphertext: link.ciphertext!, iv: link.iv! }
 }
 

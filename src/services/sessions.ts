@@ -7,7 +7,7 @@ import {
   verifyAccessToken,
   verifyChallengeToken,
 } from '../core/tokens.ts'
-import { always, type Guard, type Statement } from '../db/database.ts'
+import { always, type Guard, named, type Statement, type Step, writeSteps } from '../db/database.ts'
 import {
   findRefreshTokenSession,
   findRefreshTokenWithSession,
@@ -53,23 +53,26 @@ export async function prepareSession(
   meta: RequestMeta,
   guard: Guard = always,
   proofs: { mfaVerifiedAt?: number | null } = {},
-): Promise<{ statements: Statement[]; result: SignedIn }> {
+): Promise<{ statements: Step<'session'>[]; result: SignedIn }> {
   const now = deps.clock.now()
   const { settings } = deps
   const sessionId = randomId(deps.random)
   const refreshToken = randomToken(deps.random)
   const statements = [
-    insertSession(
-      {
-        id: sessionId,
-        userId: user.id,
-        credentialVersion: user.credentialVersion,
-        createdAt: now,
-        expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
-        ip: meta.ip,
-        mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
-      },
-      guard,
+    named(
+      'session',
+      insertSession(
+        {
+          id: sessionId,
+          userId: user.id,
+          credentialVersion: user.credentialVersion,
+          createdAt: now,
+          expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
+          ip: meta.ip,
+          mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
+        },
+        guard,
+      ),
     ),
     insertRefreshToken(
       {
@@ -166,8 +169,8 @@ async function rotateRefreshToken(
 ): Promise<string> {
   const nextToken = randomToken(deps.random)
   const nextHash = hashToken(nextToken)
-  const [changed] = await deps.database.writeAtomically([
-    markRefreshTokenRotated(deps.database.db, tokenHash, nextHash, now),
+  const { rotated } = await writeSteps(deps.database, [
+    named('rotated', markRefreshTokenRotated(deps.database.db, tokenHash, nextHash, now)),
     insertRefreshToken(
       {
         tokenHash: nextHash,
@@ -178,7 +181,7 @@ async function rotateRefreshToken(
       refreshTokenReplacedBy(tokenHash, nextHash),
     ),
   ])
-  if (changed === 0) {
+  if (rotated === 0) {
     // Another request rotated this token first: two holders of one token means one is a thief.
     await revokeForReuse(deps, row, meta)
     throw new AppError('INVALID_REFRESH_TOKEN')

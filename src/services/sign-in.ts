@@ -10,7 +10,15 @@ import {
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { signChallengeToken, signMfaToken } from '../core/tokens.ts'
-import { allOf, type Guard, type Statement, userCredentialIs } from '../db/database.ts'
+import {
+  allOf,
+  type Guard,
+  named,
+  type Statement,
+  type Step,
+  userCredentialIs,
+  writeSteps,
+} from '../db/database.ts'
 import {
   findUserByEmail,
   setChangeChallenge,
@@ -47,12 +55,12 @@ export interface MfaRequired {
 }
 
 /**
- * A second factor accepted in this batch: its writes go first (the first one guarded so that a
- * code is taken once), and every other statement of the batch holds only if that write happened
- * (see services/mfa.ts).
+ * A second factor accepted in this batch: its writes go first (the first one, `secondFactor`,
+ * guarded so that a code is taken once), and every other statement of the batch holds only if
+ * that write happened (see services/mfa.ts).
  */
 export interface SecondFactorProof {
-  statements: Statement[]
+  statements: Step<'secondFactor'>[]
   guard: Guard
 }
 
@@ -171,12 +179,12 @@ export async function issueChangeChallenge(
 ): Promise<PasswordChangeRequired> {
   const challengeId = randomId(deps.random)
   const guard = allOf(stillCurrent(user), proof?.guard)
-  const changes = await deps.database.writeAtomically([
+  const changes = await writeSteps(deps.database, [
     ...(proof?.statements ?? []),
-    setChangeChallenge(deps.database.db, user, challengeId, proof?.guard),
+    named('challenge', setChangeChallenge(deps.database.db, user, challengeId, proof?.guard)),
     ...signInSucceededStatements(deps, user, keys, meta, 'authn_password_change_required', guard),
   ])
-  assertCommitted(changes, proof)
+  assertCommitted(changes.secondFactor, changes.challenge, proof)
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.challengeTtlSeconds,
@@ -218,7 +226,8 @@ export async function openSession(
     ...signInSucceededStatements(deps, user, keys, meta, 'authn_login_success', guard),
   ]
   statements.push(...(await rehashStatements(deps, user, options.password)))
-  assertCommitted(await deps.database.writeAtomically(statements), proof)
+  const changes = await writeSteps(deps.database, statements)
+  assertCommitted(changes.secondFactor, changes.session, proof)
   return session.result
 }
 
@@ -238,7 +247,7 @@ async function requireSecondFactor(
   const mfaChallengeId = randomId(deps.random)
   const guard = stillCurrent(user)
   const statements = [
-    setMfaChallenge(deps.database.db, user, mfaChallengeId),
+    named('mfaChallenge', setMfaChallenge(deps.database.db, user, mfaChallengeId)),
     auditStatement(
       deps,
       meta,
@@ -253,8 +262,8 @@ async function requireSecondFactor(
     ),
   ]
   statements.push(...(await rehashStatements(deps, user, password)))
-  const [changed] = await deps.database.writeAtomically(statements)
-  if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+  const { mfaChallenge } = await writeSteps(deps.database, statements)
+  if (mfaChallenge === 0) throw new AppError('INVALID_CREDENTIALS')
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.mfa.tokenTtlSeconds,
@@ -289,13 +298,18 @@ async function rehashStatements(
 }
 
 /**
- * The batch's first write changed nothing: with a second factor, that code or recovery code was
- * taken by a concurrent request (a replay); otherwise the password was changed or reset while we
- * verified it, and the old one no longer signs in.
+ * Refuses a sign-in whose write changed nothing: with a second factor whose write took no code,
+ * that code or recovery code was taken by a concurrent request (a replay); otherwise, when the
+ * challenge or session was not written, the password was changed or reset while we verified it,
+ * and the old one no longer signs in.
  */
-function assertCommitted(changes: number[], proof: SecondFactorProof | undefined): void {
-  if (proof && changes[0] === 0) throw new AppError('INVALID_MFA_CODE')
-  if (changes[proof?.statements.length ?? 0] === 0) {
+function assertCommitted(
+  secondFactor: number | undefined,
+  signedIn: number,
+  proof: SecondFactorProof | undefined,
+): void {
+  if (proof && secondFactor === 0) throw new AppError('INVALID_MFA_CODE')
+  if (signedIn === 0) {
     throw new AppError(proof ? 'INVALID_MFA_TOKEN' : 'INVALID_CREDENTIALS')
   }
 }
