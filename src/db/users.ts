@@ -106,7 +106,8 @@ export function findTenantUserEmails(db: AppDb, tenantId: string, ids: string[])
     .where(
       and(
         sql`${users.id} in (select value from json_each(${JSON.stringify(ids)}))`,
-        eq(users.tenantId, tenantId),
+        // Unary + keeps the planner on the ids' primary key, off a scan of the whole tenant.
+        sql`+${users.tenantId} = ${tenantId}`,
       ),
     )
 }

@@ -9,6 +9,7 @@ import type { Statement } from '../db/database.ts'
 import { insertFirstReset } from '../db/resets.ts'
 import { toIsoTime } from '../db/time.ts'
 import {
+  findTenantUserEmails,
   findUserInTenant,
   insertUser,
   isEmailTaken,
@@ -82,6 +83,25 @@ export async function findTenantUser(
 export async function getUser(deps: Deps, actor: Actor, userId: string): Promise<UserView> {
   assertAdmin(actor)
   return toUserView(await findTenantUser(deps, actor.tenantId, userId))
+}
+
+/**
+ * The emails of the users a page mentions, by id, in one query: ids of another tenant's users,
+ * unknown ids and nulls are left out (the page shows those as they are).
+ *
+ * @example
+ * const names = await nameTenantUsers(deps, actor, events.flatMap((e) => [e.actorId, e.targetId]))
+ */
+export async function nameTenantUsers(
+  deps: Deps,
+  actor: Actor,
+  ids: readonly (string | null)[],
+): Promise<Map<string, string>> {
+  assertAdmin(actor)
+  const unique = [...new Set(ids.filter((id): id is string => id !== null))]
+  if (unique.length === 0) return new Map()
+  const rows = await findTenantUserEmails(deps.database.db, actor.tenantId, unique)
+  return new Map(rows.map((row) => [row.id, row.email]))
 }
 
 /**
