@@ -90,13 +90,7 @@ export async function startTotpEnrollment(
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
   const { started } = await writeSteps(deps.database, [
     named('started', storePendingTotp(deps.database.db, user.id, sealed, expiresAt)),
-    auditStatement(deps, meta, {
-      tenantId: user.tenantId,
-      event: 'mfa_enrollment_started',
-      actor,
-      targetId: user.id,
-      outcome: 'success',
-    }),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_enrollment_started'),
   ])
   if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
   return describeEnrollment(deps, user, secret, expiresAt)
@@ -162,18 +156,7 @@ export async function confirmTotpEnrollment(
     ...replaceRecoveryCodes(deps, user.id, codes, guard),
     markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), guard),
     factorNotice(deps, user, meta, 'mfa_enrolled', guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'mfa_enrolled',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      guard,
-    ),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_enrolled', guard),
   ])
   if (confirmed === 0) throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
   return { recoveryCodes: codes }
@@ -197,18 +180,7 @@ export async function disableTotp(
   const { codeTaken } = await writeSteps(deps.database, [
     named('codeTaken', accepted.statement),
     deleteUserRecoveryCodes(deps.database.db, user.id, accepted.guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'mfa_disabled',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      accepted.guard,
-    ),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_disabled', accepted.guard),
     factorNotice(deps, user, meta, 'mfa_disabled', accepted.guard),
     // Last: it clears the write id the statements above are guarded on.
     clearSecondFactor(deps.database.db, user.id, accepted.guard),
@@ -233,18 +205,7 @@ export async function verifyStepUp(
   const { codeTaken } = await writeSteps(deps.database, [
     named('codeTaken', accepted.statement),
     markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), accepted.guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'authn_mfa_step_up',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      accepted.guard,
-    ),
+    ownFactorAudit(deps, meta, actor, user, 'authn_mfa_step_up', accepted.guard),
   ])
   if (codeTaken === 0) await refuseReplay(deps, user, meta)
 }
@@ -281,10 +242,19 @@ export async function resetMfa(
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
+  await deps.database.writeAtomically(mfaResetStatements(deps, actor, target, meta))
+}
 
+/** The factor, the recovery codes and every session go in one write, audited; the user is told. */
+function mfaResetStatements(
+  deps: Deps,
+  actor: Actor,
+  target: UserRow,
+  meta: RequestMeta,
+): Statement[] {
   const now = deps.clock.now()
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
-  await deps.database.writeAtomically([
+  return [
     clearSecondFactor(deps.database.db, target.id),
     deleteUserRecoveryCodes(deps.database.db, target.id),
     revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
@@ -309,7 +279,24 @@ export async function resetMfa(
           }),
         ]
       : []),
-  ])
+  ]
+}
+
+/** The audit row of a change the caller made to their own second factor. */
+function ownFactorAudit(
+  deps: Deps,
+  meta: RequestMeta,
+  actor: Actor,
+  user: UserRow,
+  event: 'mfa_enrollment_started' | 'mfa_enrolled' | 'mfa_disabled' | 'authn_mfa_step_up',
+  guard?: Guard,
+): Statement {
+  return auditStatement(
+    deps,
+    meta,
+    { tenantId: user.tenantId, event, actor, targetId: user.id, outcome: 'success' },
+    guard,
+  )
 }
 
 /** The user is told, at their account's email, that their second factor changed (no secret). */

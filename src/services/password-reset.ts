@@ -246,6 +246,18 @@ async function sendRevealLinks(
       }),
     ),
   )
+  return recordSends(deps, actor, result, links, outcomes, meta)
+}
+
+/** Records each link as sent or failed in one write (a failure audited); returns the failed. */
+async function recordSends(
+  deps: Deps,
+  actor: Actor,
+  result: ResetResult,
+  links: PreparedLink[],
+  outcomes: PromiseSettledResult<unknown>[],
+  meta: RequestMeta,
+): Promise<string[]> {
   const now = deps.clock.now()
   const failed: string[] = []
   const statements: Statement[] = []
@@ -438,22 +450,32 @@ function resetStatements(
       ...resetRecordStatements(deps, issuer, target, credential, resetId, options, next.guard),
       ...revealLinkStatements(deps, target, credential, resetId, options.links ?? [], next.guard),
       ...idempotencyStatements(deps, issuer, resetId, options.idempotency, next.guard),
-      outboxStatement(
-        deps,
-        target.tenantId,
-        {
-          kind: 'password_reset_by_admin',
-          to: target.email,
-          language: options.meta.language,
-          at: deps.clock.now(),
-          adminName: options.adminName ?? 'The operator',
-        },
-        next.guard,
-      ),
+      resetNotice(deps, target, options, next.guard),
     ],
     audit: resetAuditEntries(issuer, target, resetId, revokeReason, requireChange),
     meta: options.meta,
   })
+}
+
+/** The user is told, in the caller's language, that an admin (or the operator) reset them. */
+function resetNotice(
+  deps: Deps,
+  target: UserRow,
+  options: ResetWriteOptions,
+  guard: Guard,
+): Statement {
+  return outboxStatement(
+    deps,
+    target.tenantId,
+    {
+      kind: 'password_reset_by_admin',
+      to: target.email,
+      language: options.meta.language,
+      at: deps.clock.now(),
+      adminName: options.adminName ?? 'The operator',
+    },
+    guard,
+  )
 }
 
 /** The older temporary password is superseded; a temporary one is recorded as pending. */

@@ -57,6 +57,19 @@ export async function revealSecret(
     await recordWrongEmail(deps, link, meta, entry)
     throw new AppError('NOT_FOUND')
   }
+  return openLink(deps, link, meta, entry, now)
+}
+
+type AuditEntry = { tenantId: string; targetId: string; details: Record<string, unknown> }
+
+/** Opens the link and burns every link of its reset, audited, if no other request did first. */
+async function openLink(
+  deps: Deps,
+  link: RevealLinkRow,
+  meta: RequestMeta,
+  entry: AuditEntry,
+  now: number,
+): Promise<SealedSecret> {
   const { db } = deps.database
   const { opened } = await writeSteps(deps.database, [
     named('opened', openRevealLink(db, link.id, now)),
@@ -81,7 +94,7 @@ async function recordWrongEmail(
   deps: Deps,
   link: RevealLinkRow,
   meta: RequestMeta,
-  entry: { tenantId: string; targetId: string; details: Record<string, unknown> },
+  entry: AuditEntry,
 ): Promise<void> {
   const now = deps.clock.now()
   const { db } = deps.database

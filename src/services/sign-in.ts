@@ -264,6 +264,16 @@ async function requireSecondFactor(
   statements.push(...(await rehashStatements(deps, user, password)))
   const { mfaChallenge } = await writeSteps(deps.database, statements)
   if (mfaChallenge === 0) throw new AppError('INVALID_CREDENTIALS')
+  return mfaRequired(deps, user, mfaChallengeId, now)
+}
+
+/** The MFA token of the sign-in step `mfaChallengeId`, with where to send it. */
+async function mfaRequired(
+  deps: Deps,
+  user: UserRow,
+  mfaChallengeId: string,
+  now: number,
+): Promise<MfaRequired> {
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.mfa.tokenTtlSeconds,

@@ -22,7 +22,7 @@ import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { assertAdminStepUp } from './step-up.ts'
-import { prepareTemporaryCredential } from './temporary-credential.ts'
+import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 
 // The search's bounds, for tests that build tenants around them.
 export { SEARCH_HITS_SORTED, SEARCH_ROWS_READ } from '../db/users.ts'
@@ -151,24 +151,7 @@ export async function prepareNewUser(
   const email = normalizeEmail(input.email)
   const now = deps.clock.now()
   const credential = await prepareTemporaryCredential(deps, email)
-  const row: UserRow = {
-    id: randomId(deps.random),
-    tenantId: input.tenantId,
-    email,
-    displayName: input.displayName,
-    role: input.role,
-    passwordHash: credential.hash,
-    credentialVersion: 1,
-    credentialId: randomId(deps.random),
-    mustChangePassword: true,
-    temporaryExpiresAt: credential.expiresAt,
-    challengeId: null,
-    passwordChangedAt: null,
-    lastResetAt: now,
-    lastResetBy: actor?.id ?? null,
-    createdAt: now,
-    ...NO_SECOND_FACTOR,
-  }
+  const row = newUserRow(deps, { ...input, email }, credential, actor, now)
   const resetId = randomId(deps.random)
   const statements = [
     insertUser(deps.database.db, row),
@@ -198,6 +181,34 @@ export async function prepareNewUser(
       temporaryPassword: credential.password,
       expiresAt: toIsoTime(credential.expiresAt),
     }),
+  }
+}
+
+/** A new user's row: a temporary password to change at first sign-in, no second factor. */
+function newUserRow(
+  deps: Deps,
+  input: { tenantId: string; email: string; displayName: string; role: Role },
+  credential: TemporaryCredential,
+  actor: { id: string } | null,
+  now: number,
+): UserRow {
+  return {
+    id: randomId(deps.random),
+    tenantId: input.tenantId,
+    email: input.email,
+    displayName: input.displayName,
+    role: input.role,
+    passwordHash: credential.hash,
+    credentialVersion: 1,
+    credentialId: randomId(deps.random),
+    mustChangePassword: true,
+    temporaryExpiresAt: credential.expiresAt,
+    challengeId: null,
+    passwordChangedAt: null,
+    lastResetAt: now,
+    lastResetBy: actor?.id ?? null,
+    createdAt: now,
+    ...NO_SECOND_FACTOR,
   }
 }
 
