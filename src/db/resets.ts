@@ -13,10 +13,7 @@ export function supersedePendingResets(
   now: number,
   guard: Guard,
 ): Statement {
-  return db
-    .update(passwordResets)
-    .set({ status: 'superseded', supersededAt: now })
-    .where(and(eq(passwordResets.userId, userId), eq(passwordResets.status, 'pending'), guard))
+  return updatePendingResets(db, userId, { status: 'superseded', supersededAt: now }, guard)
 }
 
 /** Marks the user's pending temporary password used, if `guard` holds. */
@@ -26,9 +23,18 @@ export function markPendingResetUsed(
   now: number,
   guard: Guard,
 ): Statement {
+  return updatePendingResets(db, userId, { status: 'used', usedAt: now }, guard)
+}
+
+function updatePendingResets(
+  db: AppDb,
+  userId: string,
+  values: Partial<ResetRow>,
+  guard: Guard,
+): Statement {
   return db
     .update(passwordResets)
-    .set({ status: 'used', usedAt: now })
+    .set(values)
     .where(and(eq(passwordResets.userId, userId), eq(passwordResets.status, 'pending'), guard))
 }
 

@@ -302,26 +302,20 @@ export function changeChallengeIs(challengeId: string, version: number, now: num
 /** Gives the user a new password-change challenge, while its credential is the one read. */
 export function setChangeChallenge(
   db: AppDb,
-  user: { id: string; credentialId: string },
+  user: CredentialRead,
   challengeId: string,
   guard?: Guard,
 ): Statement {
-  return db
-    .update(users)
-    .set({ challengeId })
-    .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId), guard))
+  return updateOnCredential(db, user, { challengeId }, guard)
 }
 
 /** Gives the user a new MFA sign-in step, while its credential is the one read. */
 export function setMfaChallenge(
   db: AppDb,
-  user: { id: string; credentialId: string },
+  user: CredentialRead,
   mfaChallengeId: string,
 ): Statement {
-  return db
-    .update(users)
-    .set({ mfaChallengeId })
-    .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId)))
+  return updateOnCredential(db, user, { mfaChallengeId })
 }
 
 /** Ends the user's MFA sign-in step. */
@@ -340,13 +334,25 @@ export function mfaChallengeIs(userId: string, mfaChallengeId: string): Guard {
 /** Stores a stronger hash of the same password: the credential version stays. */
 export function upgradePasswordHash(
   db: AppDb,
-  user: { id: string; credentialId: string },
+  user: CredentialRead,
   passwordHash: string,
+): Statement {
+  return updateOnCredential(db, user, { passwordHash })
+}
+
+/** The user as read: its id and the credential the update must still find. */
+type CredentialRead = { id: string; credentialId: string }
+
+function updateOnCredential(
+  db: AppDb,
+  user: CredentialRead,
+  values: Partial<UserRow>,
+  guard?: Guard,
 ): Statement {
   return db
     .update(users)
-    .set({ passwordHash })
-    .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId)))
+    .set(values)
+    .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId), guard))
 }
 
 /** Stores a sealed TOTP seed waiting for its first code, unless a factor is confirmed. */
