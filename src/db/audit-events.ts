@@ -15,6 +15,7 @@ import { auditEvents } from './schema.ts'
 /** Non-secret facts of an event: ids and counts, or an SQL expression computed inside the write. */
 export type AuditDetails = Record<string, unknown> | SQL
 
+/** An audit row to insert, its details not yet encoded. */
 export type AuditEventRow = Omit<typeof auditEvents.$inferInsert, 'details'> & {
   details: AuditDetails | null
 }

@@ -4,6 +4,7 @@ import { outbox, users } from './schema.ts'
 
 // Notices written with the change they report and sent after commit (services/outbox.ts).
 
+/** A notice as stored. */
 export type NoticeRow = typeof outbox.$inferSelect
 
 /** The insert of one notice, if `guard` holds. */

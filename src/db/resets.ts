@@ -4,6 +4,7 @@ import { idempotencyKeys, passwordResets } from './schema.ts'
 
 // Temporary passwords issued (password_resets) and the admins' idempotency keys that produced them.
 
+/** A reset record as stored. */
 export type ResetRow = typeof passwordResets.$inferSelect
 
 /** Marks the user's pending temporary password superseded, if `guard` holds. */

@@ -4,6 +4,7 @@ import { passwordResets, revealLinks, users } from './schema.ts'
 
 // One-time reveal links of resets: ciphertexts only, cleared when a link burns.
 
+/** A reveal link as stored. */
 export type RevealLinkRow = typeof revealLinks.$inferSelect
 
 /** The insert of a sealed link, if `guard` holds. */

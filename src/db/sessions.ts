@@ -79,6 +79,7 @@ export async function findRefreshTokenWithSession(db: AppDb, tokenHash: string) 
   return row
 }
 
+/** A refresh token with its session and user (see `findRefreshTokenWithSession`). */
 export type RefreshTokenWithSession = NonNullable<
   Awaited<ReturnType<typeof findRefreshTokenWithSession>>
 >

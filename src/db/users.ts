@@ -17,6 +17,7 @@ import { users } from './schema.ts'
 
 // The users table: the account, its credential (hash, version, random id) and second factor.
 
+/** A user as stored. */
 export type UserRow = typeof users.$inferSelect
 
 /** The second-factor columns of a user without one. */
