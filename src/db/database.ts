@@ -1,10 +1,16 @@
-import { getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
 import {
   type BaseSQLiteDatabase,
   SQLiteSyncDialect,
   type SQLiteTable,
 } from 'drizzle-orm/sqlite-core'
 import { type schema, users } from './schema.ts'
+
+/** A statement of an atomic write, as the port takes it: a drizzle query or raw SQL. */
+export type Statement = SQLWrapper
+
+/** A condition evaluated inside an atomic write, where no code runs between the statements. */
+export type Guard = SQL
 
 /** The drizzle handle services query with; the same schema on better-sqlite3 and on D1. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the run-result type differs per driver and is unused
@@ -20,7 +26,52 @@ export type AppDb = BaseSQLiteDatabase<'sync' | 'async', any, typeof schema>
 export interface Database {
   db: AppDb
   /** Runs the statements in order as one transaction; resolves to the rows each one changed. */
-  writeAtomically(statements: SQLWrapper[]): Promise<number[]>
+  writeAtomically(statements: Statement[]): Promise<number[]>
+}
+
+/** A statement whose changed-row count the service reads back, by name (see `writeSteps`). */
+export class NamedStep<N extends string> {
+  constructor(
+    readonly name: N,
+    readonly statement: Statement,
+  ) {}
+}
+
+/** A step of an atomic write: a statement, or a named one whose changed-row count is read back. */
+export type Step<N extends string = never> = Statement | NamedStep<N>
+
+/** Names a statement of an atomic write, so that `writeSteps` returns its change count by name. */
+export function named<N extends string>(name: N, statement: Statement): NamedStep<N> {
+  return new NamedStep(name, statement)
+}
+
+/**
+ * Runs the steps in order as one atomic write (`Database.writeAtomically`) and returns the rows
+ * each named step changed, by name: no service reads a change count by its position in a batch.
+ *
+ * @example
+ * const { user } = await writeSteps(deps.database, [named('user', update), audit])
+ * if (user === 0) throw new AppError('CONFLICT')
+ */
+export async function writeSteps<N extends string = never>(
+  database: Database,
+  steps: readonly Step<N>[],
+): Promise<Record<N, number>> {
+  const statements: Statement[] = []
+  const positions = new Map<N, number>()
+  for (const step of steps) {
+    if (step instanceof NamedStep) {
+      if (positions.has(step.name)) throw new Error(`two steps named ${step.name} in one write`)
+      positions.set(step.name, statements.length)
+      statements.push(step.statement)
+    } else {
+      statements.push(step)
+    }
+  }
+  const changes = await database.writeAtomically(statements)
+  const byName = {} as Record<N, number>
+  for (const [name, position] of positions) byName[name] = changes[position] ?? 0
+  return byName
 }
 
 /**
@@ -33,7 +84,7 @@ export interface Database {
 export function insertWhere<T extends SQLiteTable>(
   table: T,
   values: T['$inferInsert'],
-  guard: SQL,
+  guard: Guard,
 ): SQL {
   const columns = getTableColumns(table)
   const keys: string[] = []
@@ -76,12 +127,22 @@ function insertHead(table: SQLiteTable, keys: string[]): SQL {
  * Holds only after this batch's first statement gave the user `credentialId`: ids are random
  * and fresh per write, so a lost race (the first statement changed nothing) voids every guard.
  */
-export function userCredentialIs(userId: string, credentialId: string): SQL {
+export function userCredentialIs(userId: string, credentialId: string): Guard {
   return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.credentialId} = ${credentialId})`
 }
 
 /** An always-true guard, for inserts that need none. */
-export const always: SQL = sql`1 = 1`
+export const always: Guard = sql`1 = 1`
+
+/** An always-false guard: the statement changes nothing. */
+export const never: Guard = sql`0 = 1`
+
+/** Holds when every guard given holds; undefined ones are left out. */
+export function allOf(first: Guard, ...rest: (Guard | undefined)[]): Guard
+export function allOf(...guards: (Guard | undefined)[]): Guard | undefined
+export function allOf(...guards: (Guard | undefined)[]): Guard | undefined {
+  return and(...guards)
+}
 
 const preparedQueries = new WeakMap<AppDb, Map<string, unknown>>()
 

@@ -1,11 +1,15 @@
-import { and, desc, eq, is, lt, or, SQL } from 'drizzle-orm'
 import type { AuditEventName, AuditOutcome } from '../core/audit-codes.ts'
 import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
 import { isAdminRole } from '../core/roles.ts'
 import { decodeCursor, encodeCursor } from '../core/cursor.ts'
-import { always, insertWhere } from '../db/database.ts'
-import { auditEvents } from '../db/schema.ts'
+import {
+  type AuditDetails,
+  type AuditEventRow,
+  insertAuditEvent,
+  listTenantAuditEvents,
+} from '../db/audit-events.ts'
+import { always, type Guard, type Statement } from '../db/database.ts'
 import { toIsoTime } from '../db/time.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -21,18 +25,14 @@ export interface AuditInput {
   outcome: AuditOutcome
   reason?: string | null
   /** Non-secret facts only: ids and counts. */
-  details?: Record<string, unknown> | SQL
+  details?: AuditDetails
 }
 
 /**
  * One audit row, ready to insert in the same atomic write as the change it records.
  * Nothing secret goes in: the callers pass ids, codes and counts, never passwords or tokens.
  */
-function auditRow(
-  deps: Deps,
-  meta: RequestMeta,
-  input: AuditInput,
-): typeof auditEvents.$inferInsert {
+function auditRow(deps: Deps, meta: RequestMeta, input: AuditInput): AuditEventRow {
   return {
     id: randomId(deps.random),
     tenantId: input.tenantId,
@@ -45,13 +45,7 @@ function auditRow(
     reason: input.reason ?? null,
     requestId: meta.requestId,
     ip: meta.ip,
-    // An SQL expression lets a batch record what it did, e.g. how many sessions it revoked.
-    details:
-      input.details === undefined
-        ? null
-        : is(input.details, SQL)
-          ? (input.details as unknown as string)
-          : JSON.stringify(input.details),
+    details: input.details ?? null,
   }
 }
 
@@ -66,9 +60,9 @@ export function auditStatement(
   deps: Deps,
   meta: RequestMeta,
   input: AuditInput,
-  guard: SQL = always,
-): SQL {
-  return insertWhere(auditEvents, auditRow(deps, meta, input), guard)
+  guard: Guard = always,
+): Statement {
+  return insertAuditEvent(auditRow(deps, meta, input), guard)
 }
 
 /** Writes a single audit row on its own (for outcomes that change nothing else). */
@@ -97,26 +91,11 @@ export async function listAuditEvents(
   query: { userId?: string; cursor?: string; limit: number },
 ): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
-  const position = query.cursor ? decodeCursor(query.cursor, isAuditPosition) : null
-  const rows = await deps.database.db
-    .select()
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.tenantId, actor.tenantId),
-        query.userId
-          ? or(eq(auditEvents.targetId, query.userId), eq(auditEvents.actorId, query.userId))
-          : undefined,
-        position
-          ? or(
-              lt(auditEvents.at, position.at),
-              and(eq(auditEvents.at, position.at), lt(auditEvents.id, position.id)),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(query.limit + 1)
+  const rows = await listTenantAuditEvents(deps.database.db, actor.tenantId, {
+    userId: query.userId,
+    before: query.cursor ? decodeCursor(query.cursor, isAuditPosition) : null,
+    take: query.limit + 1,
+  })
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {

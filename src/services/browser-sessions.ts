@@ -1,11 +1,14 @@
-import { and, eq, isNull } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { hashToken } from '../core/tokens.ts'
-import { refreshTokens, sessions } from '../db/schema.ts'
+import {
+  extendRefreshToken,
+  findRefreshTokenWithSession,
+  revokeUserSessions,
+} from '../db/sessions.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { findRefreshToken, isRefreshable } from './sessions.ts'
+import { isRefreshable } from './sessions.ts'
 
 /**
  * Resolves a browser's session cookie to the caller. The cookie holds the refresh token that
@@ -17,7 +20,7 @@ import { findRefreshToken, isRefreshable } from './sessions.ts'
 export async function authenticateBrowserSession(deps: Deps, token: string): Promise<Actor> {
   const now = deps.clock.now()
   const tokenHash = hashToken(token)
-  const row = await findRefreshToken(deps, tokenHash)
+  const row = await findRefreshTokenWithSession(deps.database.db, tokenHash)
   // A token exchanged at the API's refresh endpoint no longer stands for the session.
   if (!row || row.rotatedAt !== null || !isRefreshable(row, now)) {
     throw new AppError('UNAUTHENTICATED')
@@ -26,10 +29,7 @@ export async function authenticateBrowserSession(deps: Deps, token: string): Pro
   // Slide the idle timeout at most once per half-window, not on every page.
   if (row.tokenExpiresAt - now < idleMs / 2) {
     await deps.database.writeAtomically([
-      deps.database.db
-        .update(refreshTokens)
-        .set({ expiresAt: Math.min(now + idleMs, row.sessionExpiresAt) })
-        .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt))),
+      extendRefreshToken(deps.database.db, tokenHash, Math.min(now + idleMs, row.sessionExpiresAt)),
     ])
   }
   return {
@@ -49,10 +49,10 @@ export async function signOutEverywhere(
   meta: RequestMeta,
 ): Promise<void> {
   await deps.database.writeAtomically([
-    deps.database.db
-      .update(sessions)
-      .set({ revokedAt: deps.clock.now(), revokeReason: 'sign_out_everywhere' })
-      .where(and(eq(sessions.userId, actor.id), isNull(sessions.revokedAt))),
+    revokeUserSessions(deps.database.db, actor.id, {
+      reason: 'sign_out_everywhere',
+      now: deps.clock.now(),
+    }),
     auditStatement(deps, meta, {
       tenantId: actor.tenantId,
       event: 'authn_token_revoked',

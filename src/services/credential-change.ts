@@ -1,7 +1,9 @@
-import { and, eq, isNull, ne, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { randomId } from '../core/random.ts'
-import { userCredentialIs } from '../db/database.ts'
-import { passwordResetRequests, sessions, users } from '../db/schema.ts'
+import { computeDetails } from '../db/audit-events.ts'
+import { type Guard, named, type Statement, type Step, userCredentialIs } from '../db/database.ts'
+import { closeOpenResetRequests } from '../db/reset-requests.ts'
+import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
+import { updateUserCredential, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -12,7 +14,7 @@ export interface NewCredential {
   id: string
   version: number
   /** True only once the user's update has committed: see `userCredentialIs`. */
-  guard: SQL
+  guard: Guard
 }
 
 export function newCredential(
@@ -23,20 +25,20 @@ export function newCredential(
   return { id, version: user.credentialVersion + 1, guard: userCredentialIs(user.id, id) }
 }
 
-export interface CredentialChange {
+export interface CredentialChange<N extends string = never> {
   user: { id: string; email: string }
   credential: NewCredential
   passwordHash: string
   /** Further columns of the user row that change with the password. */
-  set?: Partial<typeof users.$inferInsert>
+  set?: Partial<UserRow>
   /** What must still hold of the user row as read; otherwise the whole write changes nothing. */
-  unchanged: SQL | undefined
+  unchanged: Guard | undefined
   /** Why the user's sessions end; `keep` is one that carries on (the caller's own). */
   revokeSessions: { reason: string; keep?: string }
   /** The reason to close the user's open forgot-password requests with, or null to leave them. */
   closeRequests: string | null
-  /** The use case's own statements, guarded on `credential.guard`; they run after the revocation. */
-  statements?: SQLWrapper[]
+  /** The use case's own steps, guarded on `credential.guard`; they run after the revocation. */
+  statements?: readonly Step<N>[]
   audit: AuditInput[]
   meta: RequestMeta
 }
@@ -51,7 +53,6 @@ export function sessionsRevokedAudit(
   revokeReason: string,
   reason: string,
 ): AuditInput {
-  const ended = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
   return {
     tenantId: target.tenantId,
     event: 'authn_token_revoked',
@@ -59,29 +60,44 @@ export function sessionsRevokedAudit(
     targetId: target.id,
     outcome: 'success',
     reason,
-    details: sql`json_object('sessionsRevoked', ${ended})`,
+    details: computeDetails({ sessionsRevoked: countRevokedSessions(target.id, revokeReason) }),
   }
 }
-
-/** Where the sessions' revocation sits in the write: its change count is the sessions ended. */
-export const SESSIONS_REVOKED = 1
 
 /**
  * The one atomic write of a password change, whoever makes it (an admin's reset, the forced
  * change, the user's own change): the user's new hash and credential version, their sessions
- * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit. The user's update comes first, guarded on the row
- * as read; everything after it is guarded on the new credential, so a write that lost a race to
- * another change changes nothing at all.
+ * revoked, their open forgot-password requests closed if asked, the sign-in lock cleared, audit.
+ * The user's update comes first, guarded on the row as read; everything after it is guarded on the
+ * new credential, so a write that lost a race to another change changes nothing at all. Its steps
+ * `user` (1, or 0 for a lost race) and `sessionsRevoked` (the sessions ended) are named.
  */
-export function credentialChangedStatements(deps: Deps, change: CredentialChange): SQLWrapper[] {
+export function credentialChangedStatements<N extends string = never>(
+  deps: Deps,
+  change: CredentialChange<N>,
+): Step<N | 'user' | 'sessionsRevoked'>[] {
   const { user, credential } = change
   const now = deps.clock.now()
   return [
-    userUpdateStatement(deps, change),
-    sessionsRevocationStatement(deps, change, now),
+    named('user', userUpdateStatement(deps, change)),
+    named(
+      'sessionsRevoked',
+      revokeUserSessions(deps.database.db, user.id, {
+        ...change.revokeSessions,
+        now,
+        guard: credential.guard,
+      }),
+    ),
     ...(change.closeRequests === null
       ? []
-      : [requestsClosingStatement(deps, user.id, change.closeRequests, credential.guard, now)]),
+      : [
+          closeOpenResetRequests(
+            deps.database.db,
+            user.id,
+            { reason: change.closeRequests, now },
+            credential.guard,
+          ),
+        ]),
     // Whoever changed the password has proven their right to the account: its failure count
     // starts over, and an admin's reset is never left unusable behind a lock.
     clearAccountThrottle(deps, throttleKeys(user.email, null).account, credential.guard),
@@ -90,48 +106,12 @@ export function credentialChangedStatements(deps: Deps, change: CredentialChange
   ]
 }
 
-function userUpdateStatement(deps: Deps, change: CredentialChange): SQLWrapper {
-  return deps.database.db
-    .update(users)
-    .set({
-      ...change.set,
-      passwordHash: change.passwordHash,
-      credentialVersion: change.credential.version,
-      credentialId: change.credential.id,
-    })
-    .where(and(eq(users.id, change.user.id), change.unchanged))
-}
-
-function sessionsRevocationStatement(
-  deps: Deps,
-  change: CredentialChange,
-  now: number,
-): SQLWrapper {
-  const { reason, keep } = change.revokeSessions
-  return deps.database.db
-    .update(sessions)
-    .set({ revokedAt: now, revokeReason: reason })
-    .where(
-      and(
-        eq(sessions.userId, change.user.id),
-        keep === undefined ? undefined : ne(sessions.id, keep),
-        isNull(sessions.revokedAt),
-        change.credential.guard,
-      ),
-    )
-}
-
-function requestsClosingStatement(
-  deps: Deps,
-  userId: string,
-  reason: string,
-  guard: SQL,
-  now: number,
-): SQLWrapper {
-  return deps.database.db
-    .update(passwordResetRequests)
-    .set({ closedAt: now, closedReason: reason })
-    .where(
-      and(eq(passwordResetRequests.userId, userId), isNull(passwordResetRequests.closedAt), guard),
-    )
+function userUpdateStatement(deps: Deps, change: CredentialChange<string>): Statement {
+  const values = {
+    ...change.set,
+    passwordHash: change.passwordHash,
+    credentialVersion: change.credential.version,
+    credentialId: change.credential.id,
+  }
+  return updateUserCredential(deps.database.db, change.user.id, values, change.unchanged)
 }

@@ -1,16 +1,21 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
-import { insertWhere } from '../db/database.ts'
-import { passwordResetRequests, users } from '../db/schema.ts'
+import { allOf, named, never, type Step, writeSteps } from '../db/database.ts'
+import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
+import {
+  insertResetRequest,
+  listOpenResetRequests,
+  noOpenResetRequest,
+  resetRequestExists,
+} from '../db/reset-requests.ts'
 import { toIsoTime } from '../db/time.ts'
-import { auditStatement } from './audit.ts'
+import { findUserByEmail, type UserRow } from '../db/users.ts'
+import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { adminsNoticeStatement } from './outbox.ts'
-import { countHit, hitsAtMost, liveHits, pruneRateLimits } from './rate-limits.ts'
 import { assertAdmin } from './users.ts'
 
 /**
@@ -26,94 +31,103 @@ export async function requestPasswordReset(
   meta: RequestMeta,
 ): Promise<void> {
   const limit = deps.settings.forgotPasswordLimit
-  const windowMs = limit.windowSeconds * 1000
-  const digest = (text: string) => keyedDigest(deps.tokens.signingKey, 'forgot-password', text)
   const normalized = normalizeEmail(email)
-  const emailKey = `forgot-password:email:${digest(normalized)}`
-  // Requests without a known client IP share one bucket rather than escaping the limit.
-  const ipKey = `forgot-password:ip:${digest(clientNetwork(meta.ip ?? ''))}`
-  const [[user], hits] = await Promise.all([
-    deps.database.db.select().from(users).where(eq(users.email, normalized)),
-    liveHits(deps, [ipKey, emailKey]),
+  const keys = limitKeys(deps, normalized, meta)
+  const [user, hits] = await Promise.all([
+    findUserByEmail(deps.database.db, normalized),
+    findLiveHits(deps.database.db, [keys.ip, keys.email], deps.clock.now()),
   ])
-  if ((hits.get(ipKey) ?? 0) >= limit.perIp || (hits.get(emailKey) ?? 0) >= limit.perEmail) return
-
-  // Checked again inside the write, after counting: parallel requests all read the same counts.
-  const ipAllows = hitsAtMost(deps, ipKey, limit.perIp)
-  const withinLimits = and(ipAllows, hitsAtMost(deps, emailKey, limit.perEmail))!
-  const id = randomId(deps.random)
-  const request = {
-    id,
-    tenantId: user?.tenantId ?? '',
-    userId: user?.id ?? '',
-    createdAt: deps.clock.now(),
-    ip: meta.ip,
+  if ((hits.get(keys.ip) ?? 0) >= limit.perIp || (hits.get(keys.email) ?? 0) >= limit.perEmail) {
+    return
   }
-  const noOpenRequest = sql`not exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.userId} = ${request.userId} and ${passwordResetRequests.closedAt} is null)`
-  const inserted = sql`exists (select 1 from ${passwordResetRequests} where ${passwordResetRequests.id} = ${id})`
-  const [, , , created] = await deps.database.writeAtomically([
-    pruneRateLimits(deps),
-    countHit(deps, ipKey, windowMs),
-    countHit(deps, emailKey, windowMs, ipAllows),
-    insertWhere(passwordResetRequests, request, user ? and(noOpenRequest, withinLimits)! : never),
-    auditStatement(
-      deps,
-      meta,
-      user
-        ? {
-            tenantId: user.tenantId,
-            event: 'password_reset_requested',
-            actor: { id: user.id, role: user.role },
-            targetId: user.id,
-            outcome: 'success',
-          }
-        : {
-            tenantId: null,
-            event: 'password_reset_requested',
-            outcome: 'failure',
-            reason: 'UNKNOWN_ACCOUNT',
-          },
-      // An unknown email is recorded once per window (its first request), as at sign-in.
-      user ? inserted : and(withinLimits, hitsAtMost(deps, emailKey, 1))!,
-    ),
-    // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
-    adminsNoticeStatement(
-      deps,
-      request.tenantId,
-      normalized,
-      meta.language,
-      user ? inserted : never,
-    ),
-  ])
+  const { created } = await writeSteps(
+    deps.database,
+    requestStatements(deps, { user, email: normalized, keys }, meta),
+  )
   if (created === 1) {
     deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })
   }
 }
 
-const never = sql`0 = 1`
+/** The rate-limit keys of a request: digests of the email and of the client's network. */
+function limitKeys(deps: Deps, normalizedEmail: string, meta: RequestMeta) {
+  const digest = (text: string) => keyedDigest(deps.tokens.signingKey, 'forgot-password', text)
+  return {
+    email: `forgot-password:email:${digest(normalizedEmail)}`,
+    // Requests without a known client IP share one bucket rather than escaping the limit.
+    ip: `forgot-password:ip:${digest(clientNetwork(meta.ip ?? ''))}`,
+  }
+}
+
+/**
+ * The request's one write: both hits counted, the request queued (a known user's first open one),
+ * its audit row and the admins' notices, all held to the limits at write time.
+ */
+function requestStatements(
+  deps: Deps,
+  asked: { user: UserRow | undefined; email: string; keys: { email: string; ip: string } },
+  meta: RequestMeta,
+): Step<'created'>[] {
+  const { user, keys } = asked
+  const limit = deps.settings.forgotPasswordLimit
+  const windowMs = limit.windowSeconds * 1000
+  // Checked again inside the write, after counting: parallel requests all read the same counts.
+  const now = deps.clock.now()
+  const ipAllows = hitsAtMost(keys.ip, now, limit.perIp)
+  const withinLimits = allOf(ipAllows, hitsAtMost(keys.email, now, limit.perEmail))
+  const request = {
+    id: randomId(deps.random),
+    tenantId: user?.tenantId ?? '',
+    userId: user?.id ?? '',
+    createdAt: deps.clock.now(),
+    ip: meta.ip,
+  }
+  const queued = user ? allOf(noOpenResetRequest(request.userId), withinLimits) : never
+  const inserted = resetRequestExists(request.id)
+  return [
+    pruneRateLimits(now),
+    countHit(keys.ip, now, windowMs),
+    countHit(keys.email, now, windowMs, ipAllows),
+    named('created', insertResetRequest(request, queued)),
+    auditStatement(
+      deps,
+      meta,
+      requestAudit(user),
+      // An unknown email is recorded once per window (its first request), as at sign-in.
+      user ? inserted : allOf(withinLimits, hitsAtMost(keys.email, now, 1)),
+    ),
+    // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
+    adminsNoticeStatement(
+      deps,
+      request.tenantId,
+      asked.email,
+      meta.language,
+      user ? inserted : never,
+    ),
+  ]
+}
+
+function requestAudit(user: UserRow | undefined): AuditInput {
+  return user
+    ? {
+        tenantId: user.tenantId,
+        event: 'password_reset_requested',
+        actor: { id: user.id, role: user.role },
+        targetId: user.id,
+        outcome: 'success',
+      }
+    : {
+        tenantId: null,
+        event: 'password_reset_requested',
+        outcome: 'failure',
+        reason: 'UNKNOWN_ACCOUNT',
+      }
+}
 
 /** The tenant's open forgot-password requests, oldest first. */
 export async function listResetRequests(deps: Deps, actor: Actor) {
   assertAdmin(actor)
-  const rows = await deps.database.db
-    .select({
-      id: passwordResetRequests.id,
-      userId: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      role: users.role,
-      createdAt: passwordResetRequests.createdAt,
-    })
-    .from(passwordResetRequests)
-    .innerJoin(users, eq(users.id, passwordResetRequests.userId))
-    .where(
-      and(
-        eq(passwordResetRequests.tenantId, actor.tenantId),
-        isNull(passwordResetRequests.closedAt),
-      ),
-    )
-    .orderBy(asc(passwordResetRequests.createdAt))
-    .limit(500)
+  const rows = await listOpenResetRequests(deps.database.db, actor.tenantId)
   return {
     items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),
   }

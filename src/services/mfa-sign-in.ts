@@ -1,8 +1,8 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { verifyMfaToken } from '../core/tokens.ts'
-import { users } from '../db/schema.ts'
+import { named } from '../db/database.ts'
+import { clearMfaChallenge, findUserById, mfaChallengeIs, type UserRow } from '../db/users.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { acceptRecoveryCode, acceptTotpCode, hasTotp, refuseReplay } from './mfa.ts'
@@ -30,37 +30,10 @@ export async function completeMfaSignIn(
   meta: RequestMeta,
 ): Promise<SignedIn | PasswordChangeRequired> {
   const now = deps.clock.now()
-  const claims = await verifyMfaToken(deps.tokens, input.mfaToken, now)
-  if (!claims) throw new AppError('INVALID_MFA_TOKEN')
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
-  if (
-    !user ||
-    !hasTotp(user) ||
-    user.mfaChallengeId !== claims.jti ||
-    user.credentialVersion !== claims.ver ||
-    isTemporaryPasswordExpired(user, now)
-  ) {
-    throw new AppError('INVALID_MFA_TOKEN')
-  }
+  const { user, stepId } = await findSteppingUser(deps, input.mfaToken, now)
   const keys = throttleKeys(user.email, meta.ip)
   await assertNotThrottled(deps, keys)
-
-  // Only while this sign-in's MFA step is still the user's; the accepting write ends it.
-  const stepHeld: SQL = sql`exists (select 1 from ${users} where ${users.id} = ${user.id} and ${users.mfaChallengeId} = ${claims.jti})`
-  const accepted =
-    'recoveryCode' in input
-      ? await acceptRecoveryCode(deps, user, input.recoveryCode, meta, stepHeld)
-      : await acceptTotpCode(deps, user, input.code, meta, stepHeld)
-  const proof: SecondFactorProof = {
-    statements: [
-      accepted.statement,
-      deps.database.db
-        .update(users)
-        .set({ mfaChallengeId: null })
-        .where(and(eq(users.id, user.id), accepted.guard)),
-    ],
-    guard: accepted.guard,
-  }
+  const proof = await proveSecondFactor(deps, user, input, meta, stepId)
   try {
     return user.mustChangePassword
       ? await issueChangeChallenge(deps, user, keys, meta, now, proof)
@@ -71,5 +44,49 @@ export async function completeMfaSignIn(
       await refuseReplay(deps, user, meta)
     }
     throw error
+  }
+}
+
+/** The user whose MFA step the token stands for, while it is their latest on this credential. */
+async function findSteppingUser(
+  deps: Deps,
+  mfaToken: string,
+  now: number,
+): Promise<{ user: UserRow; stepId: string }> {
+  const claims = await verifyMfaToken(deps.tokens, mfaToken, now)
+  if (!claims) throw new AppError('INVALID_MFA_TOKEN')
+  const user = await findUserById(deps.database.db, claims.sub)
+  if (
+    !user ||
+    !hasTotp(user) ||
+    user.mfaChallengeId !== claims.jti ||
+    user.credentialVersion !== claims.ver ||
+    isTemporaryPasswordExpired(user, now)
+  ) {
+    throw new AppError('INVALID_MFA_TOKEN')
+  }
+  return { user, stepId: claims.jti }
+}
+
+/** The code's (or recovery code's) guarded write, which also ends this MFA step. */
+async function proveSecondFactor(
+  deps: Deps,
+  user: UserRow,
+  input: MfaInput,
+  meta: RequestMeta,
+  stepId: string,
+): Promise<SecondFactorProof> {
+  // Only while this sign-in's MFA step is still the user's; the accepting write ends it.
+  const stepHeld = mfaChallengeIs(user.id, stepId)
+  const accepted =
+    'recoveryCode' in input
+      ? await acceptRecoveryCode(deps, user, input.recoveryCode, meta, stepHeld)
+      : await acceptTotpCode(deps, user, input.code, meta, stepHeld)
+  return {
+    statements: [
+      named('secondFactor', accepted.statement),
+      clearMfaChallenge(deps.database.db, user.id, accepted.guard),
+    ],
+    guard: accepted.guard,
   }
 }

@@ -1,4 +1,3 @@
-import { and, eq, inArray, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { verifyPassword } from '../core/password-hasher.ts'
 import { renderQrSvg } from '../core/qr-code.ts'
@@ -11,8 +10,26 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import { type AppDb, insertWhere, prepared } from '../db/database.ts'
-import { recoveryCodes, sessions, users } from '../db/schema.ts'
+import { type Guard, named, type Statement, writeSteps } from '../db/database.ts'
+import {
+  deleteUserRecoveryCodes,
+  findRecoveryCode,
+  insertRecoveryCode,
+  markRecoveryCodeUsed,
+  recoveryCodeUsedBy,
+} from '../db/recovery-codes.ts'
+import { markSessionVerified, revokeUserSessions } from '../db/sessions.ts'
+import {
+  acceptTotpStep,
+  clearSecondFactor,
+  confirmPendingTotp,
+  findTotpConfirmation,
+  findUserById,
+  findUserInTenant,
+  mfaWriteIs,
+  storePendingTotp,
+  type UserRow,
+} from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
@@ -26,7 +43,6 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { assertAdminStepUp } from './step-up.ts'
-import { lookupTenantUser, NO_SECOND_FACTOR, type UserRow } from './users.ts'
 
 export interface TotpEnrollment {
   secret: string
@@ -42,19 +58,9 @@ export function hasTotp(user: Pick<UserRow, 'totpConfirmedAt'>): boolean {
 
 /** Whether the user has a confirmed authenticator (for `GET /me`). */
 export async function hasTotpEnrolled(deps: Deps, userId: string): Promise<boolean> {
-  // Prepared once per database: `GET /me` is among the hottest paths.
-  const [row] = await totpConfirmedQuery(deps.database.db).all({ userId })
+  const row = await findTotpConfirmation(deps.database.db, userId)
   return row !== undefined && hasTotp(row)
 }
-
-const totpConfirmedQuery = (db: AppDb) =>
-  prepared(db, 'user-totp-confirmed', (db) =>
-    db
-      .select({ totpConfirmedAt: users.totpConfirmedAt })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('userId')))
-      .prepare(),
-  )
 
 function keyring(deps: Deps): Keyring {
   // Only the operator CLI runs without keys, and it never touches a second factor.
@@ -63,7 +69,7 @@ function keyring(deps: Deps): Keyring {
 }
 
 async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
+  const user = await findUserById(deps.database.db, actor.id)
   if (!user) throw new AppError('UNAUTHENTICATED')
   return user
 }
@@ -82,18 +88,9 @@ export async function startTotpEnrollment(
   const secret = generateTotpSecret(deps.random)
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
-  const [started] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({ totpSecret: sealed, totpPendingExpiresAt: expiresAt, totpLastStep: null })
-      .where(and(eq(users.id, user.id), isNull(users.totpConfirmedAt))),
-    auditStatement(deps, meta, {
-      tenantId: user.tenantId,
-      event: 'mfa_enrollment_started',
-      actor,
-      targetId: user.id,
-      outcome: 'success',
-    }),
+  const { started } = await writeSteps(deps.database, [
+    named('started', storePendingTotp(deps.database.db, user.id, sealed, expiresAt)),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_enrollment_started'),
   ])
   if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
   return describeEnrollment(deps, user, secret, expiresAt)
@@ -151,37 +148,15 @@ export async function confirmTotpEnrollment(
   const writeId = randomId(deps.random)
   const guard = mfaWriteIs(user.id, writeId)
   const codes = generateRecoveryCodes(deps.random)
-  const [confirmed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(users)
-      .set({
-        totpConfirmedAt: now,
-        totpPendingExpiresAt: null,
-        totpLastStep: step,
-        mfaWriteId: writeId,
-      })
-      .where(
-        and(
-          eq(users.id, user.id),
-          isNull(users.totpConfirmedAt),
-          eq(users.totpSecret, user.totpSecret),
-        ),
-      ),
-    ...replaceRecoveryCodes(deps, user.id, codes, guard),
-    markSessionVerified(deps, actor.sessionId, guard),
-    factorNotice(deps, user, meta, 'mfa_enrolled', guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'mfa_enrolled',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      guard,
+  const { confirmed } = await writeSteps(deps.database, [
+    named(
+      'confirmed',
+      confirmPendingTotp(deps.database.db, user.id, user.totpSecret, { now, step, writeId }),
     ),
+    ...replaceRecoveryCodes(deps, user.id, codes, guard),
+    markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), guard),
+    factorNotice(deps, user, meta, 'mfa_enrolled', guard),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_enrolled', guard),
   ])
   if (confirmed === 0) throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
   return { recoveryCodes: codes }
@@ -202,31 +177,15 @@ export async function disableTotp(
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
-  const [changed] = await deps.database.writeAtomically([
-    accepted.statement,
-    deps.database.db
-      .delete(recoveryCodes)
-      .where(and(eq(recoveryCodes.userId, user.id), accepted.guard)),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'mfa_disabled',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      accepted.guard,
-    ),
+  const { codeTaken } = await writeSteps(deps.database, [
+    named('codeTaken', accepted.statement),
+    deleteUserRecoveryCodes(deps.database.db, user.id, accepted.guard),
+    ownFactorAudit(deps, meta, actor, user, 'mfa_disabled', accepted.guard),
     factorNotice(deps, user, meta, 'mfa_disabled', accepted.guard),
     // Last: it clears the write id the statements above are guarded on.
-    deps.database.db
-      .update(users)
-      .set(NO_SECOND_FACTOR)
-      .where(and(eq(users.id, user.id), accepted.guard)),
+    clearSecondFactor(deps.database.db, user.id, accepted.guard),
   ])
-  if (changed === 0) await refuseReplay(deps, user, meta)
+  if (codeTaken === 0) await refuseReplay(deps, user, meta)
 }
 
 /**
@@ -243,23 +202,12 @@ export async function verifyStepUp(
   if (!hasTotp(user)) throw new AppError('MFA_NOT_ENROLLED')
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
-  const [changed] = await deps.database.writeAtomically([
-    accepted.statement,
-    markSessionVerified(deps, actor.sessionId, accepted.guard),
-    auditStatement(
-      deps,
-      meta,
-      {
-        tenantId: user.tenantId,
-        event: 'authn_mfa_step_up',
-        actor,
-        targetId: user.id,
-        outcome: 'success',
-      },
-      accepted.guard,
-    ),
+  const { codeTaken } = await writeSteps(deps.database, [
+    named('codeTaken', accepted.statement),
+    markSessionVerified(deps.database.db, actor.sessionId, deps.clock.now(), accepted.guard),
+    ownFactorAudit(deps, meta, actor, user, 'authn_mfa_step_up', accepted.guard),
   ])
-  if (changed === 0) await refuseReplay(deps, user, meta)
+  if (codeTaken === 0) await refuseReplay(deps, user, meta)
 }
 
 /**
@@ -290,20 +238,26 @@ export async function resetMfa(
   await assertAdminStepUp(deps, actor).catch((error: unknown) =>
     error instanceof AppError ? deny(error) : Promise.reject(error),
   )
-  const target = await lookupTenantUser(deps, actor.tenantId, userId)
+  const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
+  await deps.database.writeAtomically(mfaResetStatements(deps, actor, target, meta))
+}
 
+/** The factor, the recovery codes and every session go in one write, audited; the user is told. */
+function mfaResetStatements(
+  deps: Deps,
+  actor: Actor,
+  target: UserRow,
+  meta: RequestMeta,
+): Statement[] {
   const now = deps.clock.now()
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
-  await deps.database.writeAtomically([
-    deps.database.db.update(users).set(NO_SECOND_FACTOR).where(eq(users.id, target.id)),
-    deps.database.db.delete(recoveryCodes).where(eq(recoveryCodes.userId, target.id)),
-    deps.database.db
-      .update(sessions)
-      .set({ revokedAt: now, revokeReason })
-      .where(and(eq(sessions.userId, target.id), isNull(sessions.revokedAt))),
+  return [
+    clearSecondFactor(deps.database.db, target.id),
+    deleteUserRecoveryCodes(deps.database.db, target.id),
+    revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
     auditStatement(deps, meta, {
       tenantId: target.tenantId,
       event: 'mfa_reset',
@@ -325,7 +279,24 @@ export async function resetMfa(
           }),
         ]
       : []),
-  ])
+  ]
+}
+
+/** The audit row of a change the caller made to their own second factor. */
+function ownFactorAudit(
+  deps: Deps,
+  meta: RequestMeta,
+  actor: Actor,
+  user: UserRow,
+  event: 'mfa_enrollment_started' | 'mfa_enrolled' | 'mfa_disabled' | 'authn_mfa_step_up',
+  guard?: Guard,
+): Statement {
+  return auditStatement(
+    deps,
+    meta,
+    { tenantId: user.tenantId, event, actor, targetId: user.id, outcome: 'success' },
+    guard,
+  )
 }
 
 /** The user is told, at their account's email, that their second factor changed (no secret). */
@@ -334,8 +305,8 @@ function factorNotice(
   user: UserRow,
   meta: RequestMeta,
   kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed',
-  guard?: SQL,
-): SQLWrapper {
+  guard?: Guard,
+): Statement {
   const notice = { kind, to: user.email, language: meta.language, at: deps.clock.now() }
   return outboxStatement(deps, user.tenantId, notice, guard)
 }
@@ -352,8 +323,8 @@ export async function acceptTotpCode(
   user: UserRow,
   code: string,
   meta: RequestMeta,
-  condition?: SQL,
-): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  condition?: Guard,
+): Promise<{ statement: Statement; guard: Guard }> {
   const now = deps.clock.now()
   const seed = user.totpSecret ? await openSeed(deps, user, user.totpSecret) : null
   const step = seed ? verifyTotpCode(seed, code, now) : null
@@ -364,21 +335,11 @@ export async function acceptTotpCode(
   if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta)
   const writeId = randomId(deps.random)
   // After a key rotation, each seed moves to the current key the next time it is used.
-  const resealed = needsResealing(keyring(deps), user.totpSecret!)
-    ? { totpSecret: await sealSecret(keyring(deps), seed, user.id, deps.random) }
-    : {}
+  const totpSecret = needsResealing(keyring(deps), user.totpSecret!)
+    ? await sealSecret(keyring(deps), seed, user.id, deps.random)
+    : undefined
   return {
-    statement: deps.database.db
-      .update(users)
-      .set({ totpLastStep: step, mfaWriteId: writeId, ...resealed })
-      .where(
-        and(
-          eq(users.id, user.id),
-          sql`coalesce(${users.totpLastStep}, -1) < ${step}`,
-          sql`${users.totpConfirmedAt} is not null`,
-          condition,
-        ),
-      ),
+    statement: acceptTotpStep(deps.database.db, user.id, { step, writeId, totpSecret }, condition),
     guard: mfaWriteIs(user.id, writeId),
   }
 }
@@ -393,15 +354,12 @@ export async function acceptRecoveryCode(
   user: UserRow,
   input: string,
   meta: RequestMeta,
-  condition?: SQL,
-): Promise<{ statement: SQLWrapper; guard: SQL }> {
+  condition?: Guard,
+): Promise<{ statement: Statement; guard: Guard }> {
   const candidates = recoveryCodeCandidates(keyring(deps), input)
-  const [match] = candidates.length
-    ? await deps.database.db
-        .select({ codeHash: recoveryCodes.codeHash, usedAt: recoveryCodes.usedAt })
-        .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.userId, user.id), inArray(recoveryCodes.codeHash, candidates)))
-    : []
+  const match = candidates.length
+    ? await findRecoveryCode(deps.database.db, user.id, candidates)
+    : undefined
   if (!match) {
     await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
     throw new AppError('INVALID_MFA_CODE')
@@ -409,13 +367,13 @@ export async function acceptRecoveryCode(
   if (match.usedAt !== null) await refuseReplay(deps, user, meta)
   const writeId = randomId(deps.random)
   return {
-    statement: deps.database.db
-      .update(recoveryCodes)
-      .set({ usedAt: deps.clock.now(), usedWriteId: writeId })
-      .where(
-        and(eq(recoveryCodes.codeHash, match.codeHash), isNull(recoveryCodes.usedAt), condition),
-      ),
-    guard: sql`exists (select 1 from ${recoveryCodes} where ${recoveryCodes.codeHash} = ${match.codeHash} and ${recoveryCodes.usedWriteId} = ${writeId})`,
+    statement: markRecoveryCodeUsed(
+      deps.database.db,
+      match.codeHash,
+      { now: deps.clock.now(), writeId },
+      condition,
+    ),
+    guard: recoveryCodeUsedBy(match.codeHash, writeId),
   }
 }
 
@@ -464,28 +422,20 @@ async function openSeed(deps: Deps, user: UserRow, sealed: string): Promise<Uint
   return seed
 }
 
-/** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
-function mfaWriteIs(userId: string, writeId: string): SQL {
-  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
-}
-
-function replaceRecoveryCodes(deps: Deps, userId: string, codes: string[], guard: SQL): SQL[] {
+function replaceRecoveryCodes(
+  deps: Deps,
+  userId: string,
+  codes: string[],
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
   return [
-    sql`delete from ${recoveryCodes} where ${recoveryCodes.userId} = ${userId} and ${guard}`,
+    deleteUserRecoveryCodes(deps.database.db, userId, guard),
     ...codes.map((code) =>
-      insertWhere(
-        recoveryCodes,
+      insertRecoveryCode(
         { codeHash: hashRecoveryCode(keyring(deps), code), userId, createdAt: now },
         guard,
       ),
     ),
   ]
-}
-
-export function markSessionVerified(deps: Deps, sessionId: string, guard: SQL): SQLWrapper {
-  return deps.database.db
-    .update(sessions)
-    .set({ mfaVerifiedAt: deps.clock.now() })
-    .where(and(eq(sessions.id, sessionId), guard))
 }

@@ -1,8 +1,15 @@
-import { and, desc, eq, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { OutboxNotice } from '../core/mail.ts'
 import { randomId } from '../core/random.ts'
-import { insertWhere } from '../db/database.ts'
-import { outbox, users } from '../db/schema.ts'
+import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
+import {
+  claimNotice,
+  insertAdminsResetRequestNotice,
+  insertNotice,
+  listDueNotices,
+  listTenantNotices,
+  markNoticeSent,
+  recordNoticeError,
+} from '../db/outbox.ts'
 import { toIsoTime } from '../db/time.ts'
 import type { Actor } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -18,11 +25,10 @@ export function outboxStatement(
   tenantId: string,
   notice: OutboxNotice,
   // Without a guard, the notice is written whenever its write commits.
-  guard: SQL = sql`1`,
-): SQLWrapper {
+  guard: Guard = always,
+): Statement {
   const now = deps.clock.now()
-  return insertWhere(
-    outbox,
+  return insertNotice(
     {
       id: randomId(deps.random),
       tenantId,
@@ -45,14 +51,10 @@ export function adminsNoticeStatement(
   tenantId: string,
   accountEmail: string,
   language: string,
-  guard: SQL,
-): SQLWrapper {
+  guard: Guard,
+): Statement {
   const now = deps.clock.now()
-  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${language}, 'at', ${now}, 'accountEmail', ${accountEmail})`
-  return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
-    select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${now}
-    from ${users}
-    where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin') and ${guard}`
+  return insertAdminsResetRequestNotice(tenantId, { accountEmail, language, now }, guard)
 }
 
 /** Waits 1, 2, 4 … minutes between attempts, at most 6 hours. */
@@ -69,42 +71,20 @@ export async function deliverOutbox(
   const result = { sent: 0, failed: 0 }
   if (!deps.mailer) return result
   const now = deps.clock.now()
-  const due = await deps.database.db
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        isNull(outbox.sentAt),
-        lte(outbox.nextAttemptAt, now),
-        sql`${outbox.attempts} < ${MAX_SEND_ATTEMPTS}`,
-      ),
-    )
-    .orderBy(outbox.nextAttemptAt)
-    .limit(limit)
+  const { db } = deps.database
+  const due = await listDueNotices(db, now, MAX_SEND_ATTEMPTS, limit)
   for (const row of due) {
-    const [claimed] = await deps.database.writeAtomically([
-      deps.database.db
-        .update(outbox)
-        .set({ attempts: row.attempts + 1, nextAttemptAt: now + backoff(row.attempts) })
-        .where(
-          and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), isNull(outbox.sentAt)),
-        ),
+    const { claimed } = await writeSteps(deps.database, [
+      named('claimed', claimNotice(db, row, now + backoff(row.attempts))),
     ])
     if (claimed !== 1) continue
     try {
       await deps.mailer.send(JSON.parse(row.payload) as OutboxNotice)
-      await deps.database.writeAtomically([
-        deps.database.db
-          .update(outbox)
-          .set({ sentAt: deps.clock.now(), lastError: null })
-          .where(eq(outbox.id, row.id)),
-      ])
+      await deps.database.writeAtomically([markNoticeSent(db, row.id, deps.clock.now())])
       result.sent++
     } catch (error) {
       const code = sendErrorCode(error)
-      await deps.database.writeAtomically([
-        deps.database.db.update(outbox).set({ lastError: code }).where(eq(outbox.id, row.id)),
-      ])
+      await deps.database.writeAtomically([recordNoticeError(db, row.id, code)])
       deps.logger.warn('outbox_send_failed', { noticeId: row.id, kind: row.kind, error: code })
       result.failed++
     }
@@ -126,12 +106,7 @@ export function sendErrorCode(error: unknown): string {
 /** The tenant's notices, newest first: for admins, whether or not mail is configured. */
 export async function listOutbox(deps: Deps, actor: Actor) {
   assertAdmin(actor)
-  const rows = await deps.database.db
-    .select()
-    .from(outbox)
-    .where(eq(outbox.tenantId, actor.tenantId))
-    .orderBy(desc(outbox.createdAt), desc(sql`rowid`))
-    .limit(200)
+  const rows = await listTenantNotices(deps.database.db, actor.tenantId, 200)
   return {
     mailConfigured: deps.mailer !== undefined,
     items: rows.map((row) => {

@@ -1,4 +1,3 @@
-import { and, desc, eq, gt, isNull, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { isTemporaryPasswordExpired } from '../core/expiry.ts'
 import { hashPassword, verifyPassword } from '../core/password-hasher.ts'
@@ -10,8 +9,15 @@ import {
 } from '../core/password-policy.ts'
 import { randomId } from '../core/random.ts'
 import { type ChallengeClaims, verifyChallengeToken } from '../core/tokens.ts'
-import { insertWhere } from '../db/database.ts'
-import { passwordHistory, passwordResets, sessions, users } from '../db/schema.ts'
+import { type Guard, type Statement, type Step, writeSteps } from '../db/database.ts'
+import {
+  insertPasswordHistory,
+  listRecentPasswordHashes,
+  trimPasswordHistory,
+} from '../db/password-history.ts'
+import { markPendingResetUsed } from '../db/resets.ts'
+import { moveSessionToCredential } from '../db/sessions.ts'
+import { changeChallengeIs, credentialIdIs, findUserById, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import {
@@ -24,7 +30,6 @@ import type { Deps } from './deps.ts'
 import { outboxStatement } from './outbox.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import { assertNotThrottled, signInFailureStatements, throttleKeys } from './sign-in-throttle.ts'
-import type { UserRow } from './users.ts'
 
 /**
  * Every rule a new user-chosen password must pass, as one list of violations: the stateless
@@ -51,14 +56,13 @@ async function findViolations(
   ) {
     return [{ code: 'RECENTLY_USED', message: policyMessages.RECENTLY_USED }]
   }
-  const history = await deps.database.db
-    .select({ passwordHash: passwordHistory.passwordHash })
-    .from(passwordHistory)
-    .where(eq(passwordHistory.userId, user.id))
-    .orderBy(desc(passwordHistory.createdAt))
-    .limit(deps.settings.passwordPolicy.historySize)
-  for (const entry of history) {
-    if (await verifyPassword(deps.hasher, entry.passwordHash, newPassword)) {
+  const history = await listRecentPasswordHashes(
+    deps.database.db,
+    user.id,
+    deps.settings.passwordPolicy.historySize,
+  )
+  for (const passwordHash of history) {
+    if (await verifyPassword(deps.hasher, passwordHash, newPassword)) {
       return [{ code: 'RECENTLY_USED', message: policyMessages.RECENTLY_USED }]
     }
   }
@@ -110,8 +114,8 @@ function passwordChangedNotice(
   user: UserRow,
   meta: RequestMeta,
   now: number,
-  guard: SQL,
-): SQLWrapper {
+  guard: Guard,
+): Statement {
   return outboxStatement(
     deps,
     user.tenantId,
@@ -121,15 +125,14 @@ function passwordChangedNotice(
 }
 
 /** Remember the new hash and keep only the last `historySize` of them. */
-function historyStatements(deps: Deps, userId: string, hash: string, guard: SQL): SQL[] {
+function historyStatements(deps: Deps, userId: string, hash: string, guard: Guard): Statement[] {
   const keep = deps.settings.passwordPolicy.historySize
   return [
-    insertWhere(
-      passwordHistory,
+    insertPasswordHistory(
       { id: randomId(deps.random), userId, passwordHash: hash, createdAt: deps.clock.now() },
       guard,
     ),
-    sql`delete from ${passwordHistory} where ${passwordHistory.userId} = ${userId} and ${guard} and ${passwordHistory.id} not in (select ${passwordHistory.id} from ${passwordHistory} where ${passwordHistory.userId} = ${userId} order by ${passwordHistory.createdAt} desc, rowid desc limit ${keep})`,
+    trimPasswordHistory(userId, keep, guard),
   ]
 }
 
@@ -161,7 +164,7 @@ async function findChallengedUser(
 ): Promise<{ user: UserRow; claims: ChallengeClaims }> {
   const claims = await verifyChallengeToken(deps.tokens, challengeToken, now)
   if (!claims) throw new AppError('INVALID_CHALLENGE')
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, claims.sub))
+  const user = await findUserById(deps.database.db, claims.sub)
   if (
     !user?.mustChangePassword ||
     user.challengeId !== claims.jti ||
@@ -203,10 +206,11 @@ async function commitForcedChange(
     meta,
     credential.guard,
   )
-  const [changed] = await deps.database.writeAtomically(
+  const changes = await writeSteps(
+    deps.database,
     forcedChangeStatements(deps, { user, claims, passwordHash, credential, session, meta, now }),
   )
-  if (changed === 0) throw new AppError('INVALID_CHALLENGE')
+  if (changes.user === 0) throw new AppError('INVALID_CHALLENGE')
   return session.result
 }
 
@@ -217,11 +221,11 @@ function forcedChangeStatements(
     claims: ChallengeClaims
     passwordHash: string
     credential: NewCredential
-    session: { statements: SQLWrapper[] }
+    session: { statements: readonly Step<'session'>[] }
     meta: RequestMeta
     now: number
   },
-): SQLWrapper[] {
+): Step<'user' | 'sessionsRevoked' | 'session'>[] {
   const { user, claims, passwordHash, credential, now } = change
   return credentialChangedStatements(deps, {
     user,
@@ -234,16 +238,12 @@ function forcedChangeStatements(
       passwordChangedAt: now,
     },
     // Still the challenge we checked, on its credential, before its temporary password expires.
-    unchanged: and(
-      eq(users.challengeId, claims.jti),
-      eq(users.credentialVersion, claims.ver),
-      or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
-    ),
+    unchanged: changeChallengeIs(claims.jti, claims.ver, now),
     revokeSessions: { reason: 'password_change' },
     closeRequests: null,
     statements: [
       ...historyStatements(deps, user.id, passwordHash, credential.guard),
-      markResetUsedStatement(deps, user.id, now, credential.guard),
+      markPendingResetUsed(deps.database.db, user.id, now, credential.guard),
       passwordChangedNotice(deps, user, change.meta, now, credential.guard),
       // After the revocation, which would otherwise end this new session too.
       ...change.session.statements,
@@ -251,13 +251,6 @@ function forcedChangeStatements(
     audit: [ownChangeAudit(user, { id: user.id, role: user.role }, 'FORCED_CHANGE')],
     meta: change.meta,
   })
-}
-
-function markResetUsedStatement(deps: Deps, userId: string, now: number, guard: SQL) {
-  return deps.database.db
-    .update(passwordResets)
-    .set({ status: 'used', usedAt: now })
-    .where(and(eq(passwordResets.userId, userId), eq(passwordResets.status, 'pending'), guard))
 }
 
 function ownChangeAudit(
@@ -285,7 +278,7 @@ export async function changeOwnPassword(
   input: { currentPassword: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const [user] = await deps.database.db.select().from(users).where(eq(users.id, actor.id))
+  const user = await findUserById(deps.database.db, actor.id)
   if (!user) throw new AppError('UNAUTHENTICATED')
   // A stolen access token must not become a way to guess the password without limit.
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
@@ -311,22 +304,25 @@ async function commitOwnChange(
   const passwordHash = await hashPassword(deps.hasher, newPassword)
   const credential = newCredential(deps, user)
   const revokeReason = `password_change:${credential.id}`
-  const [changed] = await deps.database.writeAtomically(
+  const changes = await writeSteps(
+    deps.database,
     credentialChangedStatements(deps, {
       user,
       credential,
       passwordHash,
       set: { passwordChangedAt: now },
-      unchanged: eq(users.credentialId, user.credentialId),
+      unchanged: credentialIdIs(user.credentialId),
       revokeSessions: { reason: revokeReason, keep: actor.sessionId },
       closeRequests: null,
       statements: [
         ...historyStatements(deps, user.id, passwordHash, credential.guard),
         // The session that made the change moves to the new credential version and stays valid.
-        deps.database.db
-          .update(sessions)
-          .set({ credentialVersion: credential.version })
-          .where(and(eq(sessions.id, actor.sessionId), credential.guard)),
+        moveSessionToCredential(
+          deps.database.db,
+          actor.sessionId,
+          credential.version,
+          credential.guard,
+        ),
         passwordChangedNotice(deps, user, meta, now, credential.guard),
       ],
       audit: [
@@ -336,5 +332,5 @@ async function commitOwnChange(
       meta,
     }),
   )
-  if (changed === 0) throw new AppError('CONFLICT')
+  if (changes.user === 0) throw new AppError('CONFLICT')
 }

@@ -1,5 +1,3 @@
-import { and, count, desc, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
@@ -8,30 +6,43 @@ import { randomId } from '../core/random.ts'
 import { type SealedSecret, sealWithFreshKey } from '../core/reveal-crypto.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { hashToken } from '../core/tokens.ts'
-import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { type AppDb, insertWhere, prepared } from '../db/database.ts'
 import {
-  auditEvents,
-  idempotencyKeys,
-  passwordResets,
-  revealLinks,
-  sessions,
-  users,
-} from '../db/schema.ts'
+  computeDetails,
+  countResetsByActorSince,
+  countResetsOfTargetSince,
+  resetsByActorBelow,
+  resetsOfTargetBelow,
+} from '../db/audit-events.ts'
+import { isUniqueViolation } from '../db/constraint-errors.ts'
+import { allOf, type Guard, type Statement, type Step, writeSteps } from '../db/database.ts'
+import {
+  deleteExpiredIdempotencyKey,
+  findLatestReset,
+  findLiveIdempotencyKey,
+  insertIdempotencyKey,
+  insertReset,
+  type ResetRow,
+  supersedePendingResets,
+} from '../db/resets.ts'
+import {
+  burnUserRevealLinks,
+  insertRevealLink,
+  listResetRevealLinks,
+  markRevealLinkSendFailed,
+  markRevealLinkSent,
+} from '../db/reveal-links.ts'
+import { countRevokedSessions } from '../db/sessions.ts'
 import { toIsoTime as iso } from '../db/time.ts'
+import { credentialVersionIs, findUserInTenant, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
-import {
-  credentialChangedStatements,
-  newCredential,
-  SESSIONS_REVOKED,
-} from './credential-change.ts'
+import { credentialChangedStatements, newCredential } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
-import { assertAdmin, findTenantUser, lookupTenantUser, type UserRow } from './users.ts'
+import { assertAdmin, findTenantUser } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -79,7 +90,7 @@ interface ResetWriteOptions {
   /** Named in the user's notice: the admin's display name (the operator's is a fixed word). */
   adminName?: string
   /** A condition the user's update must also meet at write time, or the write changes nothing. */
-  guard?: SQL
+  guard?: Guard
 }
 
 type ResetInput = {
@@ -235,19 +246,27 @@ async function sendRevealLinks(
       }),
     ),
   )
+  return recordSends(deps, actor, result, links, outcomes, meta)
+}
+
+/** Records each link as sent or failed in one write (a failure audited); returns the failed. */
+async function recordSends(
+  deps: Deps,
+  actor: Actor,
+  result: ResetResult,
+  links: PreparedLink[],
+  outcomes: PromiseSettledResult<unknown>[],
+  meta: RequestMeta,
+): Promise<string[]> {
   const now = deps.clock.now()
   const failed: string[] = []
-  const statements: SQLWrapper[] = []
+  const statements: Statement[] = []
   outcomes.forEach((outcome, index) => {
     const link = links[index]!
     const ok = outcome.status === 'fulfilled'
     if (!ok) failed.push(link.recipient)
-    statements.push(
-      deps.database.db
-        .update(revealLinks)
-        .set(ok ? { sentAt: now } : { sendFailedAt: now })
-        .where(eq(revealLinks.id, link.id)),
-    )
+    const mark = ok ? markRevealLinkSent : markRevealLinkSendFailed
+    statements.push(mark(deps.database.db, link.id, now))
     if (!ok) {
       const error = sendErrorCode(outcome.reason)
       deps.logger.warn('reveal_mail_failed', {
@@ -295,7 +314,7 @@ async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Prom
   // A non-admin gets the same 403 whether or not the target exists.
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
   await assertAdminStepUp(deps, actor)
-  const target = await lookupTenantUser(deps, actor.tenantId, input.userId)
+  const target = await findUserInTenant(deps.database.db, actor.tenantId, input.userId)
   if (!target) throw new AppError('NOT_FOUND')
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') throw new AppError(decision)
@@ -378,8 +397,8 @@ export async function commitReset(
   for (let attempt = 0; attempt < MAX_LOST_RACES; attempt++) {
     const resetId = randomId(deps.random)
     const statements = resetStatements(deps, issuer, current, credential, resetId, options)
-    const changes = await deps.database.writeAtomically(statements)
-    if (changes[0] === 1) {
+    const changes = await writeSteps(deps.database, statements)
+    if (changes.user === 1) {
       deps.logger.info('password_reset_issued', {
         requestId: options.meta.requestId,
         resetId,
@@ -391,7 +410,7 @@ export async function commitReset(
         temporaryPassword: credential.password,
         requireChange: options.requireChange,
         expiresAt: options.requireChange ? new Date(credential.expiresAt).toISOString() : null,
-        sessionsRevoked: changes[SESSIONS_REVOKED] ?? 0,
+        sessionsRevoked: changes.sessionsRevoked,
       }
     }
     await options.beforeRetry?.()
@@ -408,7 +427,7 @@ function resetStatements(
   credential: { hash: string; expiresAt: number },
   resetId: string,
   options: ResetWriteOptions,
-): SQLWrapper[] {
+): Step<'user' | 'sessionsRevoked'>[] {
   const { requireChange } = options
   const next = newCredential(deps, target)
   const revokeReason = `password_reset:${resetId}`
@@ -424,29 +443,39 @@ function resetStatements(
       lastResetBy: issuer.id,
     },
     // Guarded on the version we read, and on the caller's guard (an admin's rate limits).
-    unchanged: and(eq(users.credentialVersion, target.credentialVersion), options.guard),
+    unchanged: allOf(credentialVersionIs(target.credentialVersion), options.guard),
     revokeSessions: { reason: revokeReason },
     closeRequests: 'password_reset',
     statements: [
       ...resetRecordStatements(deps, issuer, target, credential, resetId, options, next.guard),
       ...revealLinkStatements(deps, target, credential, resetId, options.links ?? [], next.guard),
       ...idempotencyStatements(deps, issuer, resetId, options.idempotency, next.guard),
-      outboxStatement(
-        deps,
-        target.tenantId,
-        {
-          kind: 'password_reset_by_admin',
-          to: target.email,
-          language: options.meta.language,
-          at: deps.clock.now(),
-          adminName: options.adminName ?? 'The operator',
-        },
-        next.guard,
-      ),
+      resetNotice(deps, target, options, next.guard),
     ],
     audit: resetAuditEntries(issuer, target, resetId, revokeReason, requireChange),
     meta: options.meta,
   })
+}
+
+/** The user is told, in the caller's language, that an admin (or the operator) reset them. */
+function resetNotice(
+  deps: Deps,
+  target: UserRow,
+  options: ResetWriteOptions,
+  guard: Guard,
+): Statement {
+  return outboxStatement(
+    deps,
+    target.tenantId,
+    {
+      kind: 'password_reset_by_admin',
+      to: target.email,
+      language: options.meta.language,
+      at: deps.clock.now(),
+      adminName: options.adminName ?? 'The operator',
+    },
+    guard,
+  )
 }
 
 /** The older temporary password is superseded; a temporary one is recorded as pending. */
@@ -457,21 +486,13 @@ function resetRecordStatements(
   credential: { expiresAt: number },
   resetId: string,
   { requireChange, links }: ResetWriteOptions,
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
-  const statements: SQLWrapper[] = [
-    deps.database.db
-      .update(passwordResets)
-      .set({ status: 'superseded', supersededAt: now })
-      .where(
-        and(eq(passwordResets.userId, target.id), eq(passwordResets.status, 'pending'), guard),
-      ),
-  ]
+  const statements = [supersedePendingResets(deps.database.db, target.id, now, guard)]
   if (requireChange) {
     statements.push(
-      insertWhere(
-        passwordResets,
+      insertReset(
         {
           id: resetId,
           tenantId: target.tenantId,
@@ -497,17 +518,13 @@ function revealLinkStatements(
   credential: { expiresAt: number },
   resetId: string,
   links: PreparedLink[],
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   const now = deps.clock.now()
   return [
-    deps.database.db
-      .update(revealLinks)
-      .set({ burnedAt: now, burnReason: 'superseded', ciphertext: null, iv: null })
-      .where(and(eq(revealLinks.userId, target.id), isNull(revealLinks.burnedAt), guard)),
+    burnUserRevealLinks(deps.database.db, target.id, now, guard),
     ...links.map((link) =>
-      insertWhere(
-        revealLinks,
+      insertRevealLink(
         {
           id: link.id,
           tenantId: target.tenantId,
@@ -532,21 +549,15 @@ function idempotencyStatements(
   issuer: ResetIssuer,
   resetId: string,
   idempotency: IdempotencyRecord | null,
-  guard: SQL,
-): SQLWrapper[] {
+  guard: Guard,
+): Statement[] {
   if (!idempotency || !issuer.id) return []
   const now = deps.clock.now()
-  const sameKey = and(
-    eq(idempotencyKeys.actorId, issuer.id),
-    eq(idempotencyKeys.keyHash, idempotency.keyHash),
-  )
+  const key = { actorId: issuer.id, keyHash: idempotency.keyHash }
   return [
     // An expired record of the same key makes way for the new one.
-    deps.database.db
-      .delete(idempotencyKeys)
-      .where(and(sameKey, lte(idempotencyKeys.expiresAt, now), guard)),
-    insertWhere(
-      idempotencyKeys,
+    deleteExpiredIdempotencyKey(deps.database.db, key, now, guard),
+    insertIdempotencyKey(
       {
         actorId: issuer.id,
         keyHash: idempotency.keyHash,
@@ -568,8 +579,10 @@ function resetAuditEntries(
   requireChange: boolean,
 ): AuditInput[] {
   // Counted inside the write, after the revocation.
-  const revokedCount = sql`(select count(*) from ${sessions} where ${sessions.userId} = ${target.id} and ${sessions.revokeReason} = ${revokeReason})`
-  const details = sql`json_object('resetId', ${resetId}, 'sessionsRevoked', ${revokedCount})`
+  const details = computeDetails({
+    resetId,
+    sessionsRevoked: countRevokedSessions(target.id, revokeReason),
+  })
   const entry = { tenantId: target.tenantId, actor: issuer, targetId: target.id, details }
   return [
     { ...entry, event: 'authn_token_revoked', outcome: 'success', reason: 'PASSWORD_RESET' },
@@ -588,43 +601,16 @@ async function assertKeyUnused(
   actor: Actor,
   idempotency: IdempotencyRecord,
 ): Promise<void> {
-  const [existing] = await deps.database.db
-    .select()
-    .from(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.actorId, actor.id),
-        eq(idempotencyKeys.keyHash, idempotency.keyHash),
-        gt(idempotencyKeys.expiresAt, deps.clock.now()),
-      ),
-    )
+  const existing = await findLiveIdempotencyKey(
+    deps.database.db,
+    actor.id,
+    idempotency.keyHash,
+    deps.clock.now(),
+  )
   if (!existing) return
   if (existing.requestHash !== idempotency.requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED')
   throw new AppError('RESET_ALREADY_ISSUED', { extra: { resetId: existing.resetId } })
 }
-
-// Resets issued in a time window, by actor or by target, counting at most `cap` rows: the check
-// only needs to know whether the limit is reached, so its cost never grows past the limit.
-const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
-  prepared(db, `resets-issued-by-${column}`, (db) => {
-    const recent = db
-      .select({ one: sql`1` })
-      .from(auditEvents)
-      .where(
-        and(
-          // A literal, as in the partial indexes' condition, so the planner can use them.
-          sql`${auditEvents.event} = 'password_reset_issued'`,
-          eq(
-            column === 'actor' ? auditEvents.actorId : auditEvents.targetId,
-            sql.placeholder('id'),
-          ),
-          gt(auditEvents.at, sql.placeholder('since')),
-        ),
-      )
-      .limit(sql.placeholder('cap'))
-      .as('recent')
-    return db.select({ n: count() }).from(recent).prepare()
-  })
 
 /**
  * The admin-reset rate limits, per admin and per target, counted from the audit trail itself (no
@@ -634,20 +620,18 @@ const resetsIssuedBy = (db: AppDb, column: 'actor' | 'target') =>
 function resetRateLimits(deps: Deps, actorId: string, targetId: string) {
   const since = deps.clock.now() - 60_000
   const { perAdminPerMinute, perTargetPerMinute } = deps.settings.resetRateLimit
-  const below = (column: SQLiteColumn, id: string, cap: number) =>
-    sql`(select count(*) from (select 1 from ${auditEvents} where ${auditEvents.event} = 'password_reset_issued' and ${column} = ${id} and ${auditEvents.at} > ${since} limit ${cap})) < ${cap}`
   return {
-    guard: and(
-      below(auditEvents.actorId, actorId, perAdminPerMinute),
-      below(auditEvents.targetId, targetId, perTargetPerMinute),
+    guard: allOf(
+      resetsByActorBelow(actorId, since, perAdminPerMinute),
+      resetsOfTargetBelow(targetId, since, perTargetPerMinute),
     ),
     async assert(): Promise<void> {
       const { db } = deps.database
-      const [[byActor], [byTarget]] = await Promise.all([
-        resetsIssuedBy(db, 'actor').all({ id: actorId, since, cap: perAdminPerMinute }),
-        resetsIssuedBy(db, 'target').all({ id: targetId, since, cap: perTargetPerMinute }),
+      const [byActor, byTarget] = await Promise.all([
+        countResetsByActorSince(db, actorId, since, perAdminPerMinute),
+        countResetsOfTargetSince(db, targetId, since, perTargetPerMinute),
       ])
-      if ((byActor?.n ?? 0) >= perAdminPerMinute || (byTarget?.n ?? 0) >= perTargetPerMinute) {
+      if (byActor >= perAdminPerMinute || byTarget >= perTargetPerMinute) {
         throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
       }
     },
@@ -684,12 +668,7 @@ export async function getResetStatus(
 ): Promise<ResetStatusView> {
   assertAdmin(actor)
   const target = await findTenantUser(deps, actor.tenantId, userId)
-  const [latest] = await deps.database.db
-    .select()
-    .from(passwordResets)
-    .where(eq(passwordResets.userId, target.id))
-    .orderBy(desc(passwordResets.issuedAt), desc(sql`rowid`))
-    .limit(1)
+  const latest = await findLatestReset(deps.database.db, target.id)
   if (!latest) {
     return {
       status: 'none',
@@ -715,18 +694,11 @@ export async function getResetStatus(
   }
 }
 
-async function deliveryOf(
-  deps: Deps,
-  reset: typeof passwordResets.$inferSelect,
-): Promise<DeliveryView> {
+async function deliveryOf(deps: Deps, reset: ResetRow): Promise<DeliveryView> {
   if (reset.deliveryMethod !== 'link') {
     return { method: 'display', recipients: [], sentAt: null, openedAt: null, failed: [] }
   }
-  const links = await deps.database.db
-    .select()
-    .from(revealLinks)
-    .where(eq(revealLinks.resetId, reset.id))
-    .orderBy(sql`rowid`)
+  const links = await listResetRevealLinks(deps.database.db, reset.id)
   const earliest = (times: Array<number | null>) => {
     const known = times.filter((t): t is number => t !== null)
     return known.length ? new Date(Math.min(...known)).toISOString() : null

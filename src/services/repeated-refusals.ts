@@ -1,9 +1,15 @@
-import { and, type SQL } from 'drizzle-orm'
 import { clientNetwork } from '../core/client-network.ts'
+import { allOf, type Statement } from '../db/database.ts'
+import {
+  countHit,
+  findLiveHits,
+  hitsAtMost,
+  noLiveWindow,
+  pruneRateLimits,
+} from '../db/rate-limits.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { countHit, hitsAtMost, liveHits, noLiveWindow, pruneRateLimits } from './rate-limits.ts'
 
 // A refusal that is repeated (a replayed refresh token, a plain user posting resets) is audited
 // once per window per kind — event, reason and subject (the actor and target, or the token
@@ -35,7 +41,7 @@ export async function refusalRecordedRecently(
   meta: RequestMeta = { requestId: '', ip: null, language: 'en' },
 ): Promise<boolean> {
   const keys = windowKeys(deps, kind, subject, actorKeyOf(kind, meta))
-  const hits = await liveHits(deps, [keys.kind, keys.actor])
+  const hits = await findLiveHits(deps.database.db, [keys.kind, keys.actor], deps.clock.now())
   // Without the actor at hand, only the kind is checked here (the write still applies the cap).
   const capped = kind.actor !== undefined && (hits.get(keys.actor) ?? 0) >= REFUSALS_PER_ACTOR
   return hits.has(keys.kind) || capped
@@ -51,19 +57,20 @@ export function refusalAuditStatements(
   meta: RequestMeta,
   subject: string,
   input: AuditInput,
-): SQL[] {
+): Statement[] {
   const keys = windowKeys(deps, input, subject, actorKeyOf(input, meta))
-  const newKind = noLiveWindow(deps, keys.kind)
+  const now = deps.clock.now()
+  const newKind = noLiveWindow(keys.kind, now)
   return [
-    countHit(deps, keys.actor, keys.windowMs, newKind),
+    countHit(keys.actor, now, keys.windowMs, newKind),
     auditStatement(
       deps,
       meta,
       input,
-      and(newKind, hitsAtMost(deps, keys.actor, REFUSALS_PER_ACTOR))!,
+      allOf(newKind, hitsAtMost(keys.actor, now, REFUSALS_PER_ACTOR)),
     ),
-    countHit(deps, keys.kind, keys.windowMs),
-    pruneRateLimits(deps),
+    countHit(keys.kind, now, keys.windowMs),
+    pruneRateLimits(now),
   ]
 }
 

@@ -1,8 +1,17 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import type { SealedSecret } from '../core/reveal-crypto.ts'
-import { passwordResets, revealLinks, users } from '../db/schema.ts'
+import { named, writeSteps } from '../db/database.ts'
+import {
+  burnResetRevealLinks,
+  countFailedRevealAttempt,
+  findRevealLink,
+  openRevealLink,
+  revealAttemptCounted,
+  revealAttemptsReached,
+  revealLinkOpened,
+  type RevealLinkRow,
+} from '../db/reveal-links.ts'
 import { auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -25,12 +34,7 @@ export async function revealSecret(
 ): Promise<SealedSecret> {
   const { email } = input
   const now = deps.clock.now()
-  const [row] = await deps.database.db
-    .select({ link: revealLinks, userEmail: users.email, status: passwordResets.status })
-    .from(revealLinks)
-    .innerJoin(users, eq(users.id, revealLinks.userId))
-    .innerJoin(passwordResets, eq(passwordResets.id, revealLinks.resetId))
-    .where(eq(revealLinks.id, revealId))
+  const row = await findRevealLink(deps.database.db, revealId)
   if (!row) throw new AppError('NOT_FOUND')
   const { link } = row
   const live =
@@ -53,67 +57,61 @@ export async function revealSecret(
     await recordWrongEmail(deps, link, meta, entry)
     throw new AppError('NOT_FOUND')
   }
-  const opened = and(
-    eq(revealLinks.id, link.id),
-    eq(revealLinks.openedAt, now),
-    eq(revealLinks.burnReason, 'revealed'),
-  )
-  const [changed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(revealLinks)
-      .set({ openedAt: now, burnedAt: now, burnReason: 'revealed', ciphertext: null, iv: null })
-      .where(
-        and(
-          eq(revealLinks.id, link.id),
-          isNull(revealLinks.burnedAt),
-          gt(revealLinks.expiresAt, now),
-        ),
-      ),
-    deps.database.db
-      .update(revealLinks)
-      .set({ burnedAt: now, burnReason: 'revealed', ciphertext: null, iv: null })
-      .where(
-        and(
-          eq(revealLinks.resetId, link.resetId),
-          isNull(revealLinks.burnedAt),
-          sql`exists (select 1 from ${revealLinks} where ${opened})`,
-        ),
-      ),
+  return openLink(deps, link, meta, entry, now)
+}
+
+type AuditEntry = { tenantId: string; targetId: string; details: Record<string, unknown> }
+
+/** Opens the link and burns every link of its reset, audited, if no other request did first. */
+async function openLink(
+  deps: Deps,
+  link: RevealLinkRow,
+  meta: RequestMeta,
+  entry: AuditEntry,
+  now: number,
+): Promise<SealedSecret> {
+  const { db } = deps.database
+  const { opened } = await writeSteps(deps.database, [
+    named('opened', openRevealLink(db, link.id, now)),
+    burnResetRevealLinks(
+      db,
+      link.resetId,
+      { reason: 'revealed', now },
+      revealLinkOpened(link.id, now),
+    ),
     auditStatement(
       deps,
       meta,
       { ...entry, event: 'reveal_opened', outcome: 'success' },
-      sql`exists (select 1 from ${revealLinks} where ${opened})`,
+      revealLinkOpened(link.id, now),
     ),
   ])
-  if (changed !== 1) throw new AppError('REVEAL_GONE')
+  if (opened !== 1) throw new AppError('REVEAL_GONE')
   return { ciphertext: link.ciphertext!, iv: link.iv! }
 }
 
 async function recordWrongEmail(
   deps: Deps,
-  link: typeof revealLinks.$inferSelect,
+  link: RevealLinkRow,
   meta: RequestMeta,
-  entry: { tenantId: string; targetId: string; details: Record<string, unknown> },
+  entry: AuditEntry,
 ): Promise<void> {
   const now = deps.clock.now()
-  const atLimit = sql`(select ${revealLinks.failedAttempts} from ${revealLinks} where ${revealLinks.id} = ${link.id}) >= ${REVEAL_ATTEMPTS}`
-  const counted = sql`exists (select 1 from ${revealLinks} where ${revealLinks.id} = ${link.id} and ${revealLinks.failedAttempts} = ${link.failedAttempts + 1})`
+  const { db } = deps.database
   await deps.database.writeAtomically([
-    deps.database.db
-      .update(revealLinks)
-      .set({ failedAttempts: sql`${revealLinks.failedAttempts} + 1` })
-      .where(and(eq(revealLinks.id, link.id), isNull(revealLinks.burnedAt))),
-    deps.database.db
-      .update(revealLinks)
-      .set({ burnedAt: now, burnReason: 'attempts', ciphertext: null, iv: null })
-      .where(and(eq(revealLinks.resetId, link.resetId), isNull(revealLinks.burnedAt), atLimit)),
+    countFailedRevealAttempt(db, link.id),
+    burnResetRevealLinks(
+      db,
+      link.resetId,
+      { reason: 'attempts', now },
+      revealAttemptsReached(link.id, REVEAL_ATTEMPTS),
+    ),
     // One row per counted attempt: at most REVEAL_ATTEMPTS per link, then the links are gone.
     auditStatement(
       deps,
       meta,
       { ...entry, event: 'reveal_denied', outcome: 'denied', reason: 'WRONG_EMAIL' },
-      counted,
+      revealAttemptCounted(link.id, link.failedAttempts + 1),
     ),
   ])
 }

@@ -1,4 +1,3 @@
-import { and, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
 import { hasExpired } from '../core/expiry.ts'
 import { randomId, randomToken } from '../core/random.ts'
@@ -8,8 +7,18 @@ import {
   verifyAccessToken,
   verifyChallengeToken,
 } from '../core/tokens.ts'
-import { type AppDb, always, insertWhere, prepared } from '../db/database.ts'
-import { refreshTokens, sessions, users } from '../db/schema.ts'
+import { always, type Guard, named, type Statement, type Step, writeSteps } from '../db/database.ts'
+import {
+  findRefreshTokenSession,
+  findRefreshTokenWithSession,
+  findSessionWithUser,
+  insertRefreshToken,
+  insertSession,
+  markRefreshTokenRotated,
+  type RefreshTokenWithSession,
+  refreshTokenReplacedBy,
+  revokeSession,
+} from '../db/sessions.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -42,29 +51,30 @@ export async function prepareSession(
   deps: Deps,
   user: SessionUser,
   meta: RequestMeta,
-  guard: SQL = always,
+  guard: Guard = always,
   proofs: { mfaVerifiedAt?: number | null } = {},
-): Promise<{ statements: SQLWrapper[]; result: SignedIn }> {
+): Promise<{ statements: Step<'session'>[]; result: SignedIn }> {
   const now = deps.clock.now()
   const { settings } = deps
   const sessionId = randomId(deps.random)
   const refreshToken = randomToken(deps.random)
   const statements = [
-    insertWhere(
-      sessions,
-      {
-        id: sessionId,
-        userId: user.id,
-        credentialVersion: user.credentialVersion,
-        createdAt: now,
-        expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
-        ip: meta.ip,
-        mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
-      },
-      guard,
+    named(
+      'session',
+      insertSession(
+        {
+          id: sessionId,
+          userId: user.id,
+          credentialVersion: user.credentialVersion,
+          createdAt: now,
+          expiresAt: now + settings.sessionAbsoluteSeconds * 1000,
+          ip: meta.ip,
+          mfaVerifiedAt: proofs.mfaVerifiedAt ?? null,
+        },
+        guard,
+      ),
     ),
-    insertWhere(
-      refreshTokens,
+    insertRefreshToken(
       {
         tokenHash: hashToken(refreshToken),
         sessionId,
@@ -76,30 +86,6 @@ export async function prepareSession(
   ]
   return { statements, result: await signedIn(deps, user, sessionId, refreshToken, now) }
 }
-
-// The one query every authenticated request runs, prepared once.
-const sessionQuery = (db: AppDb) =>
-  prepared(db, 'session-with-user', (db) =>
-    db
-      .select({
-        id: users.id,
-        tenantId: users.tenantId,
-        role: users.role,
-        email: users.email,
-        displayName: users.displayName,
-        mustChangePassword: users.mustChangePassword,
-        userVersion: users.credentialVersion,
-        sessionVersion: sessions.credentialVersion,
-        revokedAt: sessions.revokedAt,
-        expiresAt: sessions.expiresAt,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(eq(sessions.id, sql.placeholder('sid')), eq(sessions.userId, sql.placeholder('sub'))),
-      )
-      .prepare(),
-  )
 
 /**
  * Resolves a bearer token to the caller, checking the database on every request: the session
@@ -117,7 +103,7 @@ export async function authenticate(deps: Deps, token: string): Promise<Actor> {
     }
     throw new AppError('UNAUTHENTICATED')
   }
-  const [row] = await sessionQuery(deps.database.db).all({ sid: claims.sid, sub: claims.sub })
+  const row = await findSessionWithUser(deps.database.db, claims.sid, claims.sub)
   if (
     !row ||
     row.revokedAt !== null ||
@@ -151,7 +137,7 @@ export async function refreshSession(
 ): Promise<SignedIn> {
   const now = deps.clock.now()
   const tokenHash = hashToken(refreshToken)
-  const row = await findRefreshToken(deps, tokenHash)
+  const row = await findRefreshTokenWithSession(deps.database.db, tokenHash)
   if (!row) throw new AppError('INVALID_REFRESH_TOKEN')
   if (row.rotatedAt !== null) {
     await revokeForReuse(deps, row, meta)
@@ -162,42 +148,8 @@ export async function refreshSession(
   return signedIn(deps, { id: row.userId, tenantId: row.tenantId }, row.sessionId, nextToken, now)
 }
 
-type RefreshTokenRow = NonNullable<Awaited<ReturnType<typeof findRefreshToken>>>
-
-// Every page a signed-in browser opens runs it (see browser-sessions.ts): prepared once.
-const refreshTokenQuery = (db: AppDb) =>
-  prepared(db, 'refresh-token-with-session', (db) =>
-    db
-      .select({
-        sessionId: sessions.id,
-        rotatedAt: refreshTokens.rotatedAt,
-        tokenExpiresAt: refreshTokens.expiresAt,
-        sessionExpiresAt: sessions.expiresAt,
-        revokedAt: sessions.revokedAt,
-        sessionVersion: sessions.credentialVersion,
-        userId: users.id,
-        tenantId: users.tenantId,
-        role: users.role,
-        email: users.email,
-        displayName: users.displayName,
-        userVersion: users.credentialVersion,
-        mustChangePassword: users.mustChangePassword,
-      })
-      .from(refreshTokens)
-      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(refreshTokens.tokenHash, sql.placeholder('tokenHash')))
-      .prepare(),
-  )
-
-/** The refresh token with its session and user, whatever their state. */
-export async function findRefreshToken(deps: Deps, tokenHash: string) {
-  const [row] = await refreshTokenQuery(deps.database.db).all({ tokenHash })
-  return row
-}
-
 /** A live token of a live session on the user's current credential (see `authenticate`). */
-export function isRefreshable(row: RefreshTokenRow, now: number): boolean {
+export function isRefreshable(row: RefreshTokenWithSession, now: number): boolean {
   return (
     row.revokedAt === null &&
     !hasExpired(row.tokenExpiresAt, now) &&
@@ -210,31 +162,26 @@ export function isRefreshable(row: RefreshTokenRow, now: number): boolean {
 /** Marks the token rotated and inserts its successor, in one write; returns the successor. */
 async function rotateRefreshToken(
   deps: Deps,
-  row: RefreshTokenRow,
+  row: RefreshTokenWithSession,
   tokenHash: string,
   meta: RequestMeta,
   now: number,
 ): Promise<string> {
   const nextToken = randomToken(deps.random)
   const nextHash = hashToken(nextToken)
-  const rotated = sql`exists (select 1 from ${refreshTokens} where ${refreshTokens.tokenHash} = ${tokenHash} and ${refreshTokens.replacedBy} = ${nextHash})`
-  const [changed] = await deps.database.writeAtomically([
-    deps.database.db
-      .update(refreshTokens)
-      .set({ rotatedAt: now, replacedBy: nextHash })
-      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt))),
-    insertWhere(
-      refreshTokens,
+  const { rotated } = await writeSteps(deps.database, [
+    named('rotated', markRefreshTokenRotated(deps.database.db, tokenHash, nextHash, now)),
+    insertRefreshToken(
       {
         tokenHash: nextHash,
         sessionId: row.sessionId,
         issuedAt: now,
         expiresAt: Math.min(now + deps.settings.refreshIdleSeconds * 1000, row.sessionExpiresAt),
       },
-      rotated,
+      refreshTokenReplacedBy(tokenHash, nextHash),
     ),
   ])
-  if (changed === 0) {
+  if (rotated === 0) {
     // Another request rotated this token first: two holders of one token means one is a thief.
     await revokeForReuse(deps, row, meta)
     throw new AppError('INVALID_REFRESH_TOKEN')
@@ -290,11 +237,8 @@ async function revokeForReuse(
   })
 }
 
-export function revokeSessionStatement(deps: Deps, sessionId: string, reason: string): SQLWrapper {
-  return deps.database.db
-    .update(sessions)
-    .set({ revokedAt: deps.clock.now(), revokeReason: reason })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+function revokeSessionStatement(deps: Deps, sessionId: string, reason: string): Statement {
+  return revokeSession(deps.database.db, sessionId, reason, deps.clock.now())
 }
 
 /** Ends the caller's session, and the session of `refreshToken` too if it is the caller's. */
@@ -306,11 +250,7 @@ export async function signOut(
 ) {
   const statements = [revokeSessionStatement(deps, actor.sessionId, 'sign_out')]
   if (refreshToken) {
-    const [other] = await deps.database.db
-      .select({ sessionId: refreshTokens.sessionId, userId: sessions.userId })
-      .from(refreshTokens)
-      .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
-      .where(eq(refreshTokens.tokenHash, hashToken(refreshToken)))
+    const other = await findRefreshTokenSession(deps.database.db, hashToken(refreshToken))
     if (other && other.userId === actor.id && other.sessionId !== actor.sessionId) {
       statements.push(revokeSessionStatement(deps, other.sessionId, 'sign_out'))
     }

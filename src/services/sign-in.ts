@@ -1,4 +1,3 @@
-import { and, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { challengeExpiresAt, isTemporaryPasswordExpired } from '../core/expiry.ts'
@@ -11,8 +10,22 @@ import {
 import { describePolicy } from '../core/password-policy.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { signChallengeToken, signMfaToken } from '../core/tokens.ts'
-import { type AppDb, prepared, userCredentialIs } from '../db/database.ts'
-import { users } from '../db/schema.ts'
+import {
+  allOf,
+  type Guard,
+  named,
+  type Statement,
+  type Step,
+  userCredentialIs,
+  writeSteps,
+} from '../db/database.ts'
+import {
+  findUserByEmail,
+  setChangeChallenge,
+  setMfaChallenge,
+  upgradePasswordHash,
+  type UserRow,
+} from '../db/users.ts'
 import { auditStatement, recordAudit } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -25,7 +38,6 @@ import {
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
-import type { UserRow } from './users.ts'
 
 export interface PasswordChangeRequired {
   status: 'password_change_required'
@@ -43,23 +55,14 @@ export interface MfaRequired {
 }
 
 /**
- * A second factor accepted in this batch: its writes go first (the first one guarded so that a
- * code is taken once), and every other statement of the batch holds only if that write happened
- * (see services/mfa.ts).
+ * A second factor accepted in this batch: its writes go first (the first one, `secondFactor`,
+ * guarded so that a code is taken once), and every other statement of the batch holds only if
+ * that write happened (see services/mfa.ts).
  */
 export interface SecondFactorProof {
-  statements: SQLWrapper[]
-  guard: SQL
+  statements: Step<'secondFactor'>[]
+  guard: Guard
 }
-
-const userByEmail = (db: AppDb) =>
-  prepared(db, 'user-by-email', (db) =>
-    db
-      .select()
-      .from(users)
-      .where(eq(users.email, sql.placeholder('email')))
-      .prepare(),
-  )
 
 // A hash with production parameters of a password nobody knows, verified for unknown emails so
 // that they cost the same argon2 work as known ones (no timing oracle for enumeration).
@@ -89,7 +92,7 @@ export async function signIn(
   const email = normalizeEmail(input.email)
   const keys = throttleKeys(email, meta.ip)
   await assertNotThrottled(deps, keys)
-  const account = await findAccount(deps, email)
+  const account = await findUserByEmail(deps.database.db, email)
   const user = await verifyCredentials(deps, account, input.password)
   if (!user) return recordSignInFailure(deps, account, keys, meta)
   const now = deps.clock.now()
@@ -97,11 +100,6 @@ export async function signIn(
   if (hasTotp(user)) return requireSecondFactor(deps, user, input.password, meta, now)
   if (user.mustChangePassword) return issueChangeChallenge(deps, user, keys, meta, now)
   return openSession(deps, user, keys, meta, { password: input.password })
-}
-
-async function findAccount(deps: Deps, email: string): Promise<UserRow | undefined> {
-  const [user] = await userByEmail(deps.database.db).all({ email })
-  return user
 }
 
 /**
@@ -180,22 +178,13 @@ export async function issueChangeChallenge(
   proof?: SecondFactorProof,
 ): Promise<PasswordChangeRequired> {
   const challengeId = randomId(deps.random)
-  const guard = proof ? and(stillCurrent(user), proof.guard)! : stillCurrent(user)
-  const changes = await deps.database.writeAtomically([
+  const guard = allOf(stillCurrent(user), proof?.guard)
+  const changes = await writeSteps(deps.database, [
     ...(proof?.statements ?? []),
-    deps.database.db
-      .update(users)
-      .set({ challengeId })
-      .where(
-        and(
-          eq(users.id, user.id),
-          eq(users.credentialId, user.credentialId),
-          proof ? proof.guard : undefined,
-        ),
-      ),
+    named('challenge', setChangeChallenge(deps.database.db, user, challengeId, proof?.guard)),
     ...signInSucceededStatements(deps, user, keys, meta, 'authn_password_change_required', guard),
   ])
-  assertCommitted(changes, proof)
+  assertCommitted(changes.secondFactor, changes.challenge, proof)
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.challengeTtlSeconds,
@@ -227,7 +216,7 @@ export async function openSession(
   options: { password?: string; proof?: SecondFactorProof },
 ): Promise<SignedIn> {
   const { proof } = options
-  const guard = proof ? and(stillCurrent(user), proof.guard)! : stillCurrent(user)
+  const guard = allOf(stillCurrent(user), proof?.guard)
   const session = await prepareSession(deps, user, meta, guard, {
     mfaVerifiedAt: proof ? deps.clock.now() : null,
   })
@@ -237,7 +226,8 @@ export async function openSession(
     ...signInSucceededStatements(deps, user, keys, meta, 'authn_login_success', guard),
   ]
   statements.push(...(await rehashStatements(deps, user, options.password)))
-  assertCommitted(await deps.database.writeAtomically(statements), proof)
+  const changes = await writeSteps(deps.database, statements)
+  assertCommitted(changes.secondFactor, changes.session, proof)
   return session.result
 }
 
@@ -256,11 +246,8 @@ async function requireSecondFactor(
 ): Promise<MfaRequired> {
   const mfaChallengeId = randomId(deps.random)
   const guard = stillCurrent(user)
-  const statements: SQLWrapper[] = [
-    deps.database.db
-      .update(users)
-      .set({ mfaChallengeId })
-      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
+  const statements = [
+    named('mfaChallenge', setMfaChallenge(deps.database.db, user, mfaChallengeId)),
     auditStatement(
       deps,
       meta,
@@ -275,8 +262,18 @@ async function requireSecondFactor(
     ),
   ]
   statements.push(...(await rehashStatements(deps, user, password)))
-  const [changed] = await deps.database.writeAtomically(statements)
-  if (changed === 0) throw new AppError('INVALID_CREDENTIALS')
+  const { mfaChallenge } = await writeSteps(deps.database, statements)
+  if (mfaChallenge === 0) throw new AppError('INVALID_CREDENTIALS')
+  return mfaRequired(deps, user, mfaChallengeId, now)
+}
+
+/** The MFA token of the sign-in step `mfaChallengeId`, with where to send it. */
+async function mfaRequired(
+  deps: Deps,
+  user: UserRow,
+  mfaChallengeId: string,
+  now: number,
+): Promise<MfaRequired> {
   const expiresAtMs = challengeExpiresAt(
     now,
     deps.settings.mfa.tokenTtlSeconds,
@@ -304,25 +301,25 @@ async function rehashStatements(
   deps: Deps,
   user: UserRow,
   password: string | undefined,
-): Promise<SQLWrapper[]> {
+): Promise<Statement[]> {
   if (password === undefined || !needsRehash(user.passwordHash)) return []
   const upgraded = await hashPassword(deps.hasher, password)
-  return [
-    deps.database.db
-      .update(users)
-      .set({ passwordHash: upgraded })
-      .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId))),
-  ]
+  return [upgradePasswordHash(deps.database.db, user, upgraded)]
 }
 
 /**
- * The batch's first write changed nothing: with a second factor, that code or recovery code was
- * taken by a concurrent request (a replay); otherwise the password was changed or reset while we
- * verified it, and the old one no longer signs in.
+ * Refuses a sign-in whose write changed nothing: with a second factor whose write took no code,
+ * that code or recovery code was taken by a concurrent request (a replay); otherwise, when the
+ * challenge or session was not written, the password was changed or reset while we verified it,
+ * and the old one no longer signs in.
  */
-function assertCommitted(changes: number[], proof: SecondFactorProof | undefined): void {
-  if (proof && changes[0] === 0) throw new AppError('INVALID_MFA_CODE')
-  if (changes[proof?.statements.length ?? 0] === 0) {
+function assertCommitted(
+  secondFactor: number | undefined,
+  signedIn: number,
+  proof: SecondFactorProof | undefined,
+): void {
+  if (proof && secondFactor === 0) throw new AppError('INVALID_MFA_CODE')
+  if (signedIn === 0) {
     throw new AppError(proof ? 'INVALID_MFA_TOKEN' : 'INVALID_CREDENTIALS')
   }
 }
@@ -331,7 +328,7 @@ function assertCommitted(changes: number[], proof: SecondFactorProof | undefined
  * Statements hold only while the credential read at sign-in is still the user's: a reset or
  * password change that commits in between makes the whole batch change nothing.
  */
-function stillCurrent(user: UserRow): SQL {
+function stillCurrent(user: UserRow): Guard {
   return userCredentialIs(user.id, user.credentialId)
 }
 
@@ -342,8 +339,8 @@ function signInSucceededStatements(
   keys: ThrottleKeys,
   meta: RequestMeta,
   event: 'authn_login_success' | 'authn_password_change_required',
-  guard: SQL = stillCurrent(user),
-): SQLWrapper[] {
+  guard: Guard = stillCurrent(user),
+): Statement[] {
   return [
     clearAccountThrottle(deps, keys.account, guard),
     auditStatement(

@@ -1,6 +1,5 @@
-import { and, eq } from 'drizzle-orm'
 import { AppError } from '../core/errors.ts'
-import { sessions, users } from '../db/schema.ts'
+import { findSessionSecondFactor } from '../db/sessions.ts'
 import type { Actor } from './caller.ts'
 import type { Deps } from './deps.ts'
 
@@ -13,11 +12,7 @@ const STEP_UP_NEXT = { method: 'POST', href: '/api/v1/me/mfa/verify' } as const
  */
 export async function assertAdminStepUp(deps: Deps, actor: Actor): Promise<void> {
   if (!deps.settings.requireAdminMfa) return
-  const [row] = await deps.database.db
-    .select({ confirmedAt: users.totpConfirmedAt, verifiedAt: sessions.mfaVerifiedAt })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, actor.sessionId), eq(users.id, actor.id)))
+  const row = await findSessionSecondFactor(deps.database.db, actor.sessionId, actor.id)
   if (!row || row.confirmedAt === null) throw new AppError('MFA_ENROLLMENT_REQUIRED')
   const freshSince = deps.clock.now() - deps.settings.mfa.stepUpSeconds * 1000
   if ((row.verifiedAt ?? 0) <= freshSince) {

@@ -1,11 +1,10 @@
-import { count, eq, sql } from 'drizzle-orm'
 import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId, randomToken } from '../core/random.ts'
 import { isForeignKeyViolation } from '../db/constraint-errors.ts'
-import { insertWhere } from '../db/database.ts'
-import { tenants, users } from '../db/schema.ts'
+import { countTenants, insertFirstTenant, insertTenant } from '../db/tenants.ts'
+import { findUserByEmail } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -50,11 +49,8 @@ export async function createTenantWithAdmin(
   const tenant = { id: tenantId, name: input.name, createdAt: deps.clock.now() }
   // For the first tenant, the insert is guarded: of two concurrent first starts or setup calls
   // one creates nothing, and its admin insert then fails on the foreign key, rolling it all back.
-  const noTenantYet = sql`not exists (select 1 from ${tenants})`
   await writeNewUser(deps, [
-    options.onlyIfFirst
-      ? insertWhere(tenants, tenant, noTenantYet)
-      : deps.database.db.insert(tenants).values(tenant),
+    options.onlyIfFirst ? insertFirstTenant(tenant) : insertTenant(deps.database.db, tenant),
     ...admin.statements,
     auditStatement(deps, meta, {
       tenantId,
@@ -84,8 +80,7 @@ export async function bootstrapIfEmpty(
 }
 
 export async function hasTenants(deps: Deps): Promise<boolean> {
-  const [row] = await deps.database.db.select({ n: count() }).from(tenants)
-  return (row?.n ?? 0) > 0
+  return (await countTenants(deps.database.db)) > 0
 }
 
 /**
@@ -118,10 +113,7 @@ export async function setUpFirstTenant(
  * admins' rate limits do not apply; the audit trail records the actor as `operator`.
  */
 export async function operatorResetPassword(deps: Deps, email: string): Promise<OperatorIssued> {
-  const [user] = await deps.database.db
-    .select()
-    .from(users)
-    .where(eq(users.email, normalizeEmail(email)))
+  const user = await findUserByEmail(deps.database.db, normalizeEmail(email))
   if (!user) throw new AppError('NOT_FOUND')
   const credential = await prepareTemporaryCredential(deps, user.email)
   const reset = await commitReset(deps, OPERATOR, user, credential, {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { lockDurationMs } from '../../src/core/throttle.ts'
 import { sql } from 'drizzle-orm'
+import { lockDurationSql } from '../../src/db/throttle.ts'
 import {
-  lockDurationSql,
   signInFailureStatements,
   throttleKeys,
   throttleRowKey,

@@ -1,0 +1,60 @@
+import { inArray, sql } from 'drizzle-orm'
+import { type AppDb, always, type Guard, type Statement } from './database.ts'
+import { rateLimits } from './schema.ts'
+
+// Fixed-window counters in one small table, for the limits that have no table of their own.
+// Every write that counts also deletes a few expired rows, so the table never outgrows the keys
+// live in their windows, on Node and on D1 alike (no timer needed).
+
+const PRUNE_BATCH = 8
+
+/** The hits each key has in its window live at `now` (keys without one are absent). */
+export async function findLiveHits(
+  db: AppDb,
+  keys: string[],
+  now: number,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ key: rateLimits.key, hits: rateLimits.hits, expiresAt: rateLimits.expiresAt })
+    .from(rateLimits)
+    .where(inArray(rateLimits.key, keys))
+  return new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.key, row.hits]))
+}
+
+/** Deletes a few counters expired by `now`; part of every counting write. */
+export function pruneRateLimits(now: number): Statement {
+  const t = rateLimits
+  return sql`delete from ${t} where ${t.key} in (select ${t.key} from ${t} where ${t.expiresAt} <= ${now} limit ${PRUNE_BATCH})`
+}
+
+/**
+ * Counts one hit on `key`, in a window of `windowMs` that starts with the first hit and ends on
+ * its own; only if `guard` holds at write time.
+ */
+export function countHit(
+  key: string,
+  now: number,
+  windowMs: number,
+  guard: Guard = always,
+): Statement {
+  const t = rateLimits
+  const expired = sql`${t.expiresAt} <= ${now}`
+  return sql`insert into ${t} (key, hits, window_started_at, expires_at)
+    select ${key}, 1, ${now}, ${now + windowMs} where ${guard}
+    on conflict (key) do update set
+      hits = case when ${expired} then 1 else ${t.hits} + 1 end,
+      window_started_at = case when ${expired} then ${now} else ${t.windowStartedAt} end,
+      expires_at = case when ${expired} then ${now + windowMs} else ${t.expiresAt} end`
+}
+
+/** Holds while `key` has at most `cap` hits in a window live at `now` (none counts as zero). */
+export function hitsAtMost(key: string, now: number, cap: number): Guard {
+  const t = rateLimits
+  return sql`coalesce((select ${t.hits} from ${t} where ${t.key} = ${key} and ${t.expiresAt} > ${now}), 0) <= ${cap}`
+}
+
+/** Holds while `key` has no window live at `now`: nothing was counted on it lately. */
+export function noLiveWindow(key: string, now: number): Guard {
+  const t = rateLimits
+  return sql`not exists (select 1 from ${t} where ${t.key} = ${key} and ${t.expiresAt} > ${now})`
+}

@@ -1,0 +1,427 @@
+import {
+  and,
+  asc,
+  eq,
+  gt,
+  gte,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm'
+import { type AppDb, type Guard, prepared, type Statement } from './database.ts'
+import { users } from './schema.ts'
+
+// The users table: the account, its credential (hash, version, random id) and second factor.
+
+/** A user as stored. */
+export type UserRow = typeof users.$inferSelect
+
+/** The second-factor columns of a user without one. */
+export const NO_SECOND_FACTOR = {
+  totpSecret: null,
+  totpConfirmedAt: null,
+  totpPendingExpiresAt: null,
+  totpLastStep: null,
+  mfaChallengeId: null,
+  mfaWriteId: null,
+} as const satisfies Partial<UserRow>
+
+const userByEmail = (db: AppDb) =>
+  prepared(db, 'user-by-email', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, sql.placeholder('email')))
+      .prepare(),
+  )
+
+/** The user with this normalised email, in any tenant (prepared: every sign-in runs it). */
+export async function findUserByEmail(db: AppDb, email: string): Promise<UserRow | undefined> {
+  const [user] = await userByEmail(db).all({ email })
+  return user
+}
+
+/** The user with this id, in any tenant. */
+export async function findUserById(db: AppDb, userId: string): Promise<UserRow | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId))
+  return user
+}
+
+const userInTenant = (db: AppDb) =>
+  prepared(db, 'tenant-user', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.id, sql.placeholder('userId')),
+          eq(users.tenantId, sql.placeholder('tenantId')),
+        ),
+      )
+      .prepare(),
+  )
+
+/** The user with this id if it belongs to the tenant (prepared: every admin action runs it). */
+export async function findUserInTenant(
+  db: AppDb,
+  tenantId: string,
+  userId: string,
+): Promise<UserRow | undefined> {
+  const [user] = await userInTenant(db).all({ userId, tenantId })
+  return user
+}
+
+/** True when a user of any tenant has this normalised email. */
+export async function isEmailTaken(db: AppDb, email: string): Promise<boolean> {
+  const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email))
+  return taken !== undefined
+}
+
+const totpConfirmation = (db: AppDb) =>
+  prepared(db, 'user-totp-confirmed', (db) =>
+    db
+      .select({ totpConfirmedAt: users.totpConfirmedAt })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('userId')))
+      .prepare(),
+  )
+
+/** When the user confirmed an authenticator, if ever (prepared: `GET /me` runs it). */
+export async function findTotpConfirmation(db: AppDb, userId: string) {
+  const [row] = await totpConfirmation(db).all({ userId })
+  return row
+}
+
+/**
+ * The emails of those of `ids` that are users of the tenant, in one query whatever the number of
+ * ids (they travel as one JSON array, under D1's limit of bound parameters).
+ */
+export function findTenantUserEmails(db: AppDb, tenantId: string, ids: string[]) {
+  return db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(
+      and(
+        sql`${users.id} in (select value from json_each(${JSON.stringify(ids)}))`,
+        // Unary + keeps the planner on the ids' primary key, off a scan of the whole tenant.
+        sql`+${users.tenantId} = ${tenantId}`,
+      ),
+    )
+}
+
+const tenantUsersAfter = (db: AppDb) =>
+  prepared(db, 'tenant-users-after', (db) =>
+    db
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.tenantId, sql.placeholder('tenantId')),
+          gt(users.email, sql.placeholder('after')),
+        ),
+      )
+      .orderBy(asc(users.email))
+      .limit(sql.placeholder('take'))
+      .prepare(),
+  )
+
+/** Up to `take` of the tenant's users after `after`, by email (prepared: the Users page's query). */
+export function listTenantUsersAfter(db: AppDb, tenantId: string, after: string, take: number) {
+  return tenantUsersAfter(db).all({ tenantId, after, take })
+}
+
+/** Shorter searches cannot use the trigram index: they match the start of the email instead. */
+export const MIN_SUBSTRING_SEARCH = 3
+/** A term with at most this many trigram-index hits (all tenants) is answered from the hits. */
+export const SEARCH_HITS_SORTED = 2000
+/** Otherwise a page reads at most this many of the tenant's users, in email order. */
+export const SEARCH_ROWS_READ = 4000
+
+/**
+ * Up to `take` of the tenant's users after `after` (by email) whose email or display name contains
+ * `search` (LIKE semantics: ASCII case-insensitive, `_ % \` literal), with a bounded cost at any
+ * tenant size:
+ * - a rare term (few trigram-index hits) is answered from its hits, sorted by email;
+ * - a common term reads the tenant's users in email order, at most SEARCH_ROWS_READ a page;
+ *   `searchedTo` is then the email read up to, for the next page to resume after;
+ * - a term of one or two characters is an email prefix: a range of the (tenant, email) index.
+ * Every path filters by the tenant on the users row itself.
+ */
+export async function searchTenantUsers(
+  db: AppDb,
+  tenantId: string,
+  search: string,
+  after: string,
+  take: number,
+): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
+  if ([...search].length < MIN_SUBSTRING_SEARCH) {
+    return { rows: await searchByEmailPrefix(db, tenantId, search, after, take), searchedTo: null }
+  }
+  const phrase = `"${search.replaceAll('"', '""')}"`
+  const [counted] = await db
+    .select({ hits: sql<number>`count(*)` })
+    .from(
+      sql`(select 1 from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED + 1})`,
+    )
+  if ((counted?.hits ?? 0) <= SEARCH_HITS_SORTED) {
+    return {
+      rows: await searchByIndexHits(db, tenantId, search, phrase, after, take),
+      searchedTo: null,
+    }
+  }
+  return searchByScanning(db, tenantId, search, after, take)
+}
+
+function searchByEmailPrefix(
+  db: AppDb,
+  tenantId: string,
+  search: string,
+  after: string,
+  take: number,
+) {
+  const prefix = search.normalize('NFKC').toLowerCase()
+  // One lower bound, so the planner ranges over the prefix and not from the start of the tenant.
+  const from = after >= prefix ? gt(users.email, after) : gte(users.email, prefix)
+  return db
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, tenantId), from, lt(users.email, `${prefix}\u{10FFFF}`)))
+    .orderBy(asc(users.email))
+    .limit(take)
+}
+
+function searchByIndexHits(
+  db: AppDb,
+  tenantId: string,
+  search: string,
+  phrase: string,
+  after: string,
+  take: number,
+) {
+  // The hits drive the query (unary + keeps the planner off the tenant's email index).
+  const hits = sql`select user_id from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED}`
+  return db
+    .select()
+    .from(users)
+    .where(
+      and(
+        sql`${users.id} in (${hits})`,
+        sql`+${users.tenantId} = ${tenantId}`,
+        sql`+${users.email} > ${after}`,
+        containsText([users.email, users.displayName], search),
+      ),
+    )
+    .orderBy(asc(users.email))
+    .limit(take)
+}
+
+async function searchByScanning(
+  db: AppDb,
+  tenantId: string,
+  search: string,
+  after: string,
+  take: number,
+): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
+  const inTenantAfter = and(eq(users.tenantId, tenantId), gt(users.email, after))
+  const [bound] = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(inTenantAfter)
+    .orderBy(asc(users.email))
+    .limit(1)
+    .offset(SEARCH_ROWS_READ - 1)
+  const contains = containsText([users.email, users.displayName], search)
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(inTenantAfter, bound ? lte(users.email, bound.email) : undefined, contains))
+    .orderBy(asc(users.email))
+    .limit(take)
+  return { rows, searchedTo: rows.length < take && bound ? bound.email : null }
+}
+
+/**
+ * Any of `columns` contains `text` literally: LIKE's wildcards `%` and `_` in the text (as in
+ * `first_last`) match only themselves, escaped with a backslash that the ESCAPE clause declares.
+ */
+function containsText(columns: SQLWrapper[], text: string): SQL | undefined {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return or(...columns.map((column) => sql`${column} like ${pattern} escape '\\'`))
+}
+
+/** The insert of a new user. */
+export function insertUser(db: AppDb, row: UserRow): Statement {
+  return db.insert(users).values(row)
+}
+
+/**
+ * The first statement of a password change: the user's new hash, credential version and id, and
+ * `set`, only while `unchanged` still holds of the row as read.
+ */
+export function updateUserCredential(
+  db: AppDb,
+  userId: string,
+  values: Partial<typeof users.$inferInsert> & {
+    passwordHash: string
+    credentialVersion: number
+    credentialId: string
+  },
+  unchanged: Guard | undefined,
+): Statement {
+  return db
+    .update(users)
+    .set(values)
+    .where(and(eq(users.id, userId), unchanged))
+}
+
+/** The user row still has the credential version read. */
+export function credentialVersionIs(version: number): Guard {
+  return eq(users.credentialVersion, version)
+}
+
+/** The user row still has the credential id read. */
+export function credentialIdIs(credentialId: string): Guard {
+  return eq(users.credentialId, credentialId)
+}
+
+/**
+ * The user row still holds the password-change challenge `challengeId` on credential `version`,
+ * and its temporary password has not expired at `now`.
+ */
+export function changeChallengeIs(challengeId: string, version: number, now: number): Guard {
+  return and(
+    eq(users.challengeId, challengeId),
+    eq(users.credentialVersion, version),
+    or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
+  )!
+}
+
+/** Gives the user a new password-change challenge, while its credential is the one read. */
+export function setChangeChallenge(
+  db: AppDb,
+  user: CredentialRead,
+  challengeId: string,
+  guard?: Guard,
+): Statement {
+  return updateOnCredential(db, user, { challengeId }, guard)
+}
+
+/** Gives the user a new MFA sign-in step, while its credential is the one read. */
+export function setMfaChallenge(
+  db: AppDb,
+  user: CredentialRead,
+  mfaChallengeId: string,
+): Statement {
+  return updateOnCredential(db, user, { mfaChallengeId })
+}
+
+/** Ends the user's MFA sign-in step. */
+export function clearMfaChallenge(db: AppDb, userId: string, guard: Guard): Statement {
+  return db
+    .update(users)
+    .set({ mfaChallengeId: null })
+    .where(and(eq(users.id, userId), guard))
+}
+
+/** Holds while the user's MFA sign-in step is still `mfaChallengeId`. */
+export function mfaChallengeIs(userId: string, mfaChallengeId: string): Guard {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaChallengeId} = ${mfaChallengeId})`
+}
+
+/** Stores a stronger hash of the same password: the credential version stays. */
+export function upgradePasswordHash(
+  db: AppDb,
+  user: CredentialRead,
+  passwordHash: string,
+): Statement {
+  return updateOnCredential(db, user, { passwordHash })
+}
+
+/** The user as read: its id and the credential the update must still find. */
+type CredentialRead = { id: string; credentialId: string }
+
+function updateOnCredential(
+  db: AppDb,
+  user: CredentialRead,
+  values: Partial<UserRow>,
+  guard?: Guard,
+): Statement {
+  return db
+    .update(users)
+    .set(values)
+    .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId), guard))
+}
+
+/** Stores a sealed TOTP seed waiting for its first code, unless a factor is confirmed. */
+export function storePendingTotp(
+  db: AppDb,
+  userId: string,
+  sealedSecret: string,
+  expiresAt: number,
+): Statement {
+  return db
+    .update(users)
+    .set({ totpSecret: sealedSecret, totpPendingExpiresAt: expiresAt, totpLastStep: null })
+    .where(and(eq(users.id, userId), isNull(users.totpConfirmedAt)))
+}
+
+/** Confirms the pending seed `sealedSecret` with the step of its first code, under `writeId`. */
+export function confirmPendingTotp(
+  db: AppDb,
+  userId: string,
+  sealedSecret: string,
+  confirmation: { now: number; step: number; writeId: string },
+): Statement {
+  return db
+    .update(users)
+    .set({
+      totpConfirmedAt: confirmation.now,
+      totpPendingExpiresAt: null,
+      totpLastStep: confirmation.step,
+      mfaWriteId: confirmation.writeId,
+    })
+    .where(
+      and(eq(users.id, userId), isNull(users.totpConfirmedAt), eq(users.totpSecret, sealedSecret)),
+    )
+}
+
+/**
+ * Takes a TOTP code: records its step as the last accepted, only if it is later than the last,
+ * under a fresh `writeId` (and a resealed seed, when the key rotated).
+ */
+export function acceptTotpStep(
+  db: AppDb,
+  userId: string,
+  accepted: { step: number; writeId: string; totpSecret?: string },
+  condition?: Guard,
+): Statement {
+  const { step, writeId, totpSecret } = accepted
+  return db
+    .update(users)
+    .set({ totpLastStep: step, mfaWriteId: writeId, totpSecret })
+    .where(
+      and(
+        eq(users.id, userId),
+        sql`coalesce(${users.totpLastStep}, -1) < ${step}`,
+        sql`${users.totpConfirmedAt} is not null`,
+        condition,
+      ),
+    )
+}
+
+/** Removes the user's second factor. */
+export function clearSecondFactor(db: AppDb, userId: string, guard?: Guard): Statement {
+  return db
+    .update(users)
+    .set(NO_SECOND_FACTOR)
+    .where(and(eq(users.id, userId), guard))
+}
+
+/** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
+export function mfaWriteIs(userId: string, writeId: string): Guard {
+  return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
+}
