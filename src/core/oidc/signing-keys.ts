@@ -1,0 +1,70 @@
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type CryptoKey,
+} from 'jose'
+
+/** The algorithm of every token an app sees: ECDSA P-256 (never a shared secret). */
+export const OIDC_ALGORITHM = 'ES256'
+
+/**
+ * The provider's keys: the current private key that signs, and every public key that verifies
+ * (the current one and the retired ones still published, so tokens in flight survive a rotation).
+ */
+export interface OidcKeys {
+  kid: string
+  privateKey: CryptoKey
+  /** Public keys by `kid`, for verifying our own tokens (an ID token hint, an access token). */
+  publicKeys: Map<string, CryptoKey>
+  /** The JWKS document: public parts only, never `d`. */
+  jwks: { keys: JWK[] }
+}
+
+/**
+ * A new private signing key as a JWK with its `kid` (the key's RFC 7638 thumbprint), `alg` and
+ * `use`: what the Node runtime stores beside the database and a Workers secret holds.
+ */
+export async function generateOidcKey(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(OIDC_ALGORITHM, { extractable: true })
+  const jwk = await exportJWK(privateKey)
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: OIDC_ALGORITHM, use: 'sig' }
+}
+
+/**
+ * The keys from the private JWK (`ONCEPASS_OIDC_SIGNING_KEY`, or the Node key file) and the retired
+ * public JWKs still published (`ONCEPASS_OIDC_PREVIOUS_KEYS`). Throws on a key that is not a
+ * private P-256 key, naming no key material.
+ */
+export async function loadOidcKeys(privateJwk: JWK, previous: JWK[] = []): Promise<OidcKeys> {
+  if (privateJwk.kty !== 'EC' || privateJwk.crv !== 'P-256' || typeof privateJwk.d !== 'string') {
+    throw new Error('The OpenID signing key must be a private P-256 (ES256) JWK')
+  }
+  const current = publicPart(privateJwk)
+  const kid = privateJwk.kid ?? (await calculateJwkThumbprint(current))
+  const privateKey = (await importJWK(
+    { ...privateJwk, alg: OIDC_ALGORITHM },
+    OIDC_ALGORITHM,
+  )) as CryptoKey
+  const published: JWK[] = [{ ...current, kid }]
+  for (const jwk of previous) {
+    const retired = publicPart(jwk)
+    const retiredKid = jwk.kid ?? (await calculateJwkThumbprint(retired))
+    if (retiredKid !== kid) published.push({ ...retired, kid: retiredKid })
+  }
+  const publicKeys = new Map<string, CryptoKey>()
+  for (const jwk of published) {
+    publicKeys.set(jwk.kid!, (await importJWK(jwk, OIDC_ALGORITHM)) as CryptoKey)
+  }
+  return { kid, privateKey, publicKeys, jwks: { keys: published } }
+}
+
+/** A P-256 public JWK as published: the curve point, its use and algorithm, nothing private. */
+function publicPart(jwk: JWK): JWK {
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
+    throw new Error('An OpenID key must be a P-256 (ES256) JWK')
+  }
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: OIDC_ALGORITHM, use: 'sig' }
+}
