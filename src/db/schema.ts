@@ -323,6 +323,118 @@ export const rateLimits = sqliteTable(
   (table) => [index('rate_limits_expires').on(table.expiresAt)],
 )
 
+/**
+ * The tenant's own apps that sign their users in through oncepass (OpenID Connect clients). The
+ * secret is kept only as a keyed digest; removing an app keeps its row (so its id stays known and
+ * answers `unauthorized_client`) and ends every grant it holds.
+ */
+export const oauthClients = sqliteTable(
+  'oauth_clients',
+  {
+    /** The `client_id`. */
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['confidential', 'public'] }).notNull(),
+    /** HMAC of the secret under a key derived for this purpose (confidential apps only). */
+    secretDigest: text('secret_digest'),
+    /** JSON arrays of exact URIs. */
+    redirectUris: text('redirect_uris').notNull(),
+    postLogoutRedirectUris: text('post_logout_redirect_uris').notNull(),
+    backchannelLogoutUri: text('backchannel_logout_uri'),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by'),
+    secretRotatedAt: integer('secret_rotated_at'),
+    removedAt: integer('removed_at'),
+  },
+  (table) => [index('oauth_clients_tenant').on(table.tenantId, table.createdAt)],
+)
+
+/**
+ * One-time authorization codes, as SHA-256 digests: bound to the app, its redirect URI and PKCE
+ * challenge, the user and the browser session that signed in. `grantId` is set when the code is
+ * exchanged, so that a replay can end what the first exchange issued.
+ */
+export const authorizationCodes = sqliteTable(
+  'authorization_codes',
+  {
+    codeHash: text('code_hash').primaryKey(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => oauthClients.id),
+    tenantId: text('tenant_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    browserSessionId: text('browser_session_id').notNull(),
+    redirectUri: text('redirect_uri').notNull(),
+    codeChallenge: text('code_challenge').notNull(),
+    scope: text('scope').notNull(),
+    nonce: text('nonce'),
+    /** When the user signed in, and whether with a second factor. */
+    authTime: integer('auth_time').notNull(),
+    mfa: integer('mfa', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    grantId: text('grant_id'),
+  },
+  (table) => [index('authorization_codes_expires').on(table.expiresAt)],
+)
+
+/**
+ * What an app holds of a user's sign-in: its session with oncepass, behind its access and refresh
+ * tokens. Bound to the user's credential version as browser sessions are, so that a reset, a
+ * password change, a block or "End all sessions" ends it with the rest.
+ */
+export const appGrants = sqliteTable(
+  'app_grants',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    clientId: text('client_id')
+      .notNull()
+      .references(() => oauthClients.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The browser session the user signed in with (the tokens' `sid`). */
+    browserSessionId: text('browser_session_id').notNull(),
+    scope: text('scope').notNull(),
+    authTime: integer('auth_time').notNull(),
+    mfa: integer('mfa', { mode: 'boolean' }).notNull(),
+    credentialVersion: integer('credential_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Hard end whatever its use (the session's absolute limit). */
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    revokeReason: text('revoke_reason'),
+  },
+  (table) => [
+    index('app_grants_user').on(table.userId),
+    index('app_grants_browser_session').on(table.browserSessionId),
+    index('app_grants_client').on(table.clientId),
+  ],
+)
+
+/** Refresh tokens of app grants, one row per token ever issued (the family): digests only. */
+export const appRefreshTokens = sqliteTable(
+  'app_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    grantId: text('grant_id')
+      .notNull()
+      .references(() => appGrants.id),
+    issuedAt: integer('issued_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    rotatedAt: integer('rotated_at'),
+    replacedBy: text('replaced_by'),
+  },
+  (table) => [index('app_refresh_tokens_grant').on(table.grantId)],
+)
+
 export const schema = {
   tenants,
   users,
@@ -338,4 +450,8 @@ export const schema = {
   rateLimits,
   revealLinks,
   outbox,
+  oauthClients,
+  authorizationCodes,
+  appGrants,
+  appRefreshTokens,
 }
