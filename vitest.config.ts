@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+import testOidcKey from './test/helpers/test-oidc-key.json' with { type: 'json' }
 
 // One `vitest run`, two runtimes. The behaviour suite in test/http runs unchanged on both: on
 // Node against SQLite files, and inside workerd against a local D1, where '../helpers/test-app.ts'
@@ -28,6 +29,7 @@ export default defineConfig({
                 ONCEPASS_SIGNING_KEY: 'workers-test-signing-key-not-secret-0123456789',
                 // 32 bytes, base64url: a test value, not a secret.
                 ONCEPASS_ENCRYPTION_KEY: 'd29ya2Vycy10ZXN0LWVuY3J5cHRpb24ta2V5LTAxMjM',
+                ONCEPASS_OIDC_SIGNING_KEY: JSON.stringify(testOidcKey),
               },
             },
           })),

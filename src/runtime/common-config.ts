@@ -1,7 +1,9 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import type { JWK } from 'jose'
 import { z } from 'zod'
+import { parseOidcJwk } from '../core/oidc/signing-keys.ts'
 import { decodeBase64Url } from '../core/random.ts'
 import { createKeyring, ENCRYPTION_KEY_BYTES, type Keyring } from '../core/secret-box.ts'
 import { defaultSettings, type Settings } from '../services/settings.ts'
@@ -66,6 +68,9 @@ const publicOrigin = z
   }, 'must be an origin only: scheme, host and port, no path, query or credentials')
   .transform((text) => new URL(text).origin)
 
+export const OIDC_KEY_RULE =
+  'a private P-256 (ES256) key as a JWK in JSON, e.g. from `npx oncepass oidc-key`'
+
 /** The settings both runtimes read the same way: from environment variables or Worker vars. */
 export const SharedEnvSchema = z.object({
   ONCEPASS_SIGNING_KEY: z
@@ -90,6 +95,22 @@ export const SharedEnvSchema = z.object({
       (keys) => keys.every((key) => decodeEncryptionKey(key) !== null),
       `must be a comma-separated list, each ${ENCRYPTION_KEY_RULE}`,
     ),
+  /** The OpenID Provider's private signing key, a P-256 JWK as JSON (Node generates one). */
+  ONCEPASS_OIDC_SIGNING_KEY: z
+    .string()
+    .refine((text) => parseOidcJwk(text, { private: true }) !== null, `must be ${OIDC_KEY_RULE}`)
+    .transform((text) => parseOidcJwk(text, { private: true })!)
+    .optional(),
+  /** Retired OpenID keys still published (public parts), a JSON array of P-256 JWKs. */
+  ONCEPASS_OIDC_PREVIOUS_KEYS: z
+    .string()
+    .default('[]')
+    .transform((text, context) => {
+      const keys = parseJsonArray(text)?.map((key) => parseOidcJwk(key, { private: false }))
+      if (keys && keys.every((key) => key !== null)) return keys as JWK[]
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of P-256 JWKs' })
+      return z.NEVER
+    }),
   ONCEPASS_REQUIRE_ADMIN_MFA: booleanFlag,
   ONCEPASS_ISSUER: z.string().min(1).default('oncepass'),
   ONCEPASS_AUDIENCE: z.string().min(1).default('oncepass-api'),
@@ -153,6 +174,9 @@ export interface SharedConfig {
   allowedOrigins: string[]
   /** `ONCEPASS_MAIL_FROM`: the sender address (Node's default: `defaultSender`). */
   mailFrom?: string
+  /** The OpenID signing key; Node generates one when absent, Workers require it. */
+  oidcSigningKey: JWK | undefined
+  oidcPreviousKeys: JWK[]
   settings: Settings
 }
 
@@ -166,6 +190,8 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
     publicUrl: e.ONCEPASS_PUBLIC_URL,
     allowedOrigins: e.ONCEPASS_ALLOWED_ORIGINS,
     mailFrom: e.ONCEPASS_MAIL_FROM,
+    oidcSigningKey: e.ONCEPASS_OIDC_SIGNING_KEY,
+    oidcPreviousKeys: e.ONCEPASS_OIDC_PREVIOUS_KEYS,
     settings: {
       ...defaultSettings,
       accessTokenTtlSeconds: e.ONCEPASS_ACCESS_TOKEN_TTL,
@@ -184,6 +210,15 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
         perTargetPerMinute: e.ONCEPASS_RESETS_PER_USER_PER_MINUTE,
       },
     },
+  }
+}
+
+function parseJsonArray(text: string): unknown[] | null {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value : null
+  } catch {
+    return null
   }
 }
 

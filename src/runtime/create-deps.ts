@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { type Clock, systemClock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
 import { type Mailer, withTemplates } from '../core/mail.ts'
+import type { OidcProvider } from '../core/oidc/signing-keys.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import { createPooledCryptoRandom, type RandomSource } from '../core/random.ts'
 import type { Keyring } from '../core/secret-box.ts'
@@ -25,6 +26,8 @@ export interface DepsParts {
   /** The mail transport, when one is configured; without it, notices wait in the outbox. */
   mailer?: Mailer
   encryption?: Keyring
+  oidc?: OidcProvider
+  fetch?: typeof fetch
 }
 
 /** What only the HTTP surfaces need on top. */
@@ -56,6 +59,8 @@ export function createDeps(parts: DepsParts): Deps {
     settings: parts.settings,
     mailer: parts.mailer ? withTemplates(parts.mailer, renderNotice) : undefined,
     encryption: parts.encryption,
+    oidc: parts.oidc,
+    fetch: parts.fetch ?? ((input, init) => fetch(input, init)),
   }
 }
 

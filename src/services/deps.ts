@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts'
 import type { Logger } from '../core/logger.ts'
 import type { NoticeMailer } from '../core/mail.ts'
+import type { OidcProvider } from '../core/oidc/signing-keys.ts'
 import type { PasswordHasher } from '../core/password-hasher.ts'
 import type { RandomSource } from '../core/random.ts'
 import type { Keyring } from '../core/secret-box.ts'
@@ -21,4 +22,8 @@ export interface Deps {
   mailer?: NoticeMailer
   /** Keys for secrets at rest (TOTP seeds, recovery-code hashes); absent in the operator CLI. */
   encryption?: Keyring
+  /** The OpenID Provider (issuer and signing keys); absent in the operator CLI. */
+  oidc?: OidcProvider
+  /** Outbound HTTP, for back-channel logout to apps: `fetch` on both runtimes. */
+  fetch: typeof fetch
 }

@@ -28,7 +28,12 @@ export interface TestAppOptions {
   setupToken?: string
   /** A mail transport (none by default: notices wait in the outbox, links are refused). */
   mailer?: Mailer
+  /** Outbound HTTP (back-channel logout); by default every call fails, as offline. */
+  fetch?: typeof fetch
 }
+
+/** The OpenID Provider's signing key in tests: a fixed test value, not a secret. */
+export { default as TEST_OIDC_KEY } from './test-oidc-key.json' with { type: 'json' }
 
 /** A mail transport that keeps what it was given; `failFor` makes sends to those addresses fail. */
 export function recordingMailer() {

@@ -15,6 +15,7 @@ import {
   countingHasher,
   TEST_ORIGINS,
   TEST_PUBLIC_URL,
+  TEST_OIDC_KEY,
   TEST_START,
   type TestAppOptions,
 } from './harness.ts'
@@ -61,6 +62,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
       clock,
       hasher: counting.hasher,
       mailer: options.mailer,
+      oidcKey: TEST_OIDC_KEY,
+      fetch: options.fetch ?? offline,
     },
   )
   deps.setupToken = options.setupToken
@@ -99,3 +102,6 @@ export async function createTestApp(options: TestAppOptions = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
+/** No network in tests unless a test brings its own `fetch`. */
+const offline: typeof fetch = () => Promise.reject(new TypeError('fetch failed: offline in tests'))

@@ -13,6 +13,7 @@ import {
   countingHasher,
   TEST_ORIGINS,
   TEST_PUBLIC_URL,
+  TEST_OIDC_KEY,
   TEST_START,
   type TestAppOptions,
 } from './harness.ts'
@@ -50,6 +51,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
       audience: 'oncepass-test-api',
       publicUrl: TEST_PUBLIC_URL,
       allowedOrigins: TEST_ORIGINS,
+      oidcSigningKey: TEST_OIDC_KEY,
+      oidcPreviousKeys: [],
       settings: { ...defaultSettings, ...options.settings },
     },
     {
@@ -61,6 +64,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
       hasher: counting.hasher,
       clientIp: (c) => c.req.header(CLIENT_IP_HEADER) ?? null,
       mailer: options.mailer,
+      fetch: options.fetch ?? offline,
     },
   )
   return buildHarness({
@@ -90,3 +94,6 @@ export async function createTestApp(options: TestAppOptions = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>
+
+/** No network in tests unless a test brings its own `fetch`. */
+const offline: typeof fetch = () => Promise.reject(new TypeError('fetch failed: offline in tests'))

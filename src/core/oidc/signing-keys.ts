@@ -68,3 +68,37 @@ function publicPart(jwk: JWK): JWK {
   }
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, alg: OIDC_ALGORITHM, use: 'sig' }
 }
+
+/** The provider as the use cases see it: its issuer (the public origin) and its keys. */
+export interface OidcProvider {
+  issuer: string
+  /** Imported once, on first use, and kept (Web Crypto imports are asynchronous). */
+  keys(): Promise<OidcKeys>
+}
+
+/** `OidcProvider` for an issuer and its keys, importing them on first use only. */
+export function oidcProvider(issuer: string, current: JWK, previous: JWK[] = []): OidcProvider {
+  let keys: Promise<OidcKeys> | undefined
+  return { issuer, keys: () => (keys ??= loadOidcKeys(current, previous)) }
+}
+
+/**
+ * A JWK from configuration text, or null when it is not one P-256 key (`private`: with its `d`).
+ * Used to validate `ONCEPASS_OIDC_SIGNING_KEY` and `ONCEPASS_OIDC_PREVIOUS_KEYS` at start.
+ */
+export function parseOidcJwk(value: unknown, options: { private: boolean }): JWK | null {
+  const jwk = typeof value === 'string' ? parseJson(value) : value
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return null
+  const { kty, crv, x, y, d } = jwk as JWK
+  if (kty !== 'EC' || crv !== 'P-256' || typeof x !== 'string' || typeof y !== 'string') return null
+  if (options.private && typeof d !== 'string') return null
+  return jwk as JWK
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}

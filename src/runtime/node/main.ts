@@ -10,7 +10,7 @@ import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
 import { encryptionKeyring } from '../common-config.ts'
-import { loadEncryptionKey, loadSigningKey } from './signing-key.ts'
+import { loadEncryptionKey, loadOidcSigningKey, loadSigningKey } from './signing-key.ts'
 import { deprioritizeHelperThreads, startThreadPool } from './thread-priority.ts'
 import { openSqliteDatabase } from './sqlite-database.ts'
 
@@ -18,9 +18,9 @@ import { openSqliteDatabase } from './sqlite-database.ts'
 const stdout = createBatchedStdout()
 const logger = createJsonLogger(stdout.write)
 /** A configuration error is the operator's to fix: a readable message and exit 1, no stack. */
-function exitOnConfigError<T>(load: () => T): T {
+async function exitOnConfigError<T>(load: () => T | Promise<T>): Promise<T> {
   try {
-    return load()
+    return await load()
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     stdout.flush()
@@ -29,21 +29,24 @@ function exitOnConfigError<T>(load: () => T): T {
   }
 }
 
-const config = exitOnConfigError(() => loadConfig())
+const config = await exitOnConfigError(() => loadConfig())
 // Argon2's threads (the libuv pool) yield the CPU to the event loop. Done before the database
 // opens: its writer thread, started then, keeps its normal priority.
 await startThreadPool()
 deprioritizeHelperThreads(logger)
 // The database first: it creates the owner-only folder the generated key file goes into.
 const database = openSqliteDatabase(config.databasePath, { writerThread: true })
-const signingKey = exitOnConfigError(() =>
+const signingKey = await exitOnConfigError(() =>
   loadSigningKey(config.signingKey, config.databasePath, logger),
 )
-const encryptionKey = exitOnConfigError(() =>
+const encryptionKey = await exitOnConfigError(() =>
   loadEncryptionKey(config.encryptionKey, config.databasePath, logger),
 )
 const encryption = encryptionKeyring(encryptionKey, config.previousEncryptionKeys)
-const deps = createNodeDeps(config, { database, logger, signingKey, encryption })
+const oidcKey = await exitOnConfigError(() =>
+  loadOidcSigningKey(config.oidcSigningKey, config.databasePath, logger),
+)
+const deps = createNodeDeps(config, { database, logger, signingKey, encryption, oidcKey })
 
 const issued = await bootstrapIfEmpty(deps, config.adminEmail)
 // The dummy hash that unknown emails verify against, made now rather than on the first such request.

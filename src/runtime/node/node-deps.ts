@@ -4,6 +4,8 @@ import type { Clock } from '../../core/clock.ts'
 import { createHashScheduler } from '../../core/hash-scheduler.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { Mailer } from '../../core/mail.ts'
+import type { JWK } from 'jose'
+import { oidcProvider } from '../../core/oidc/signing-keys.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import type { Keyring } from '../../core/secret-box.ts'
 import type { Database } from '../../db/database.ts'
@@ -42,7 +44,7 @@ export function createNodeDeps(
     | 'hashing'
     | 'settings'
   > &
-    Partial<Pick<NodeConfig, 'smtp'>>,
+    Partial<Pick<NodeConfig, 'smtp' | 'oidcPreviousKeys'>>,
   parts: {
     database: Database
     logger: Logger
@@ -52,6 +54,9 @@ export function createNodeDeps(
     hasher?: PasswordHasher
     clientIp?: (c: Context) => string | null
     mailer?: Mailer
+    /** The OpenID Provider's private signing key (see `loadOidcSigningKey`). */
+    oidcKey?: JWK
+    fetch?: typeof fetch
   },
 ): HttpDeps {
   return createHttpDeps({
@@ -61,5 +66,9 @@ export function createNodeDeps(
     hasher: createHashScheduler(parts.hasher ?? createArgon2Hasher(), config.hashing),
     clientIp: parts.clientIp ?? nodeClientIp(config.trustProxyHeader),
     mailer: parts.mailer ?? (config.smtp ? createSmtpMailer(config.smtp) : undefined),
+    oidc:
+      parts.oidcKey && config.publicUrl
+        ? oidcProvider(config.publicUrl, parts.oidcKey, config.oidcPreviousKeys)
+        : undefined,
   })
 }

@@ -1,11 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import type { JWK } from 'jose'
 import type { Logger } from '../../core/logger.ts'
+import { generateOidcKey, parseOidcJwk } from '../../core/oidc/signing-keys.ts'
 import { encodeBase64Url } from '../../core/random.ts'
 import {
   decodeEncryptionKey,
   decodeSigningKey,
   ENCRYPTION_KEY_RULE,
+  OIDC_KEY_RULE,
   SIGNING_KEY_RULE,
 } from '../common-config.ts'
 import { ConfigError } from './config.ts'
@@ -104,5 +107,47 @@ function readKeyFile(spec: KeySpec, path: string): Uint8Array {
     `The ${spec.file.replace('-', ' ')} file ${path} does not hold a usable key: it must be ${spec.rule}. ` +
       `Write such a key into it, delete it to have one generated (${spec.loss}), ` +
       `or set ${spec.variable}.`,
+  )
+}
+
+const OIDC_KEY_FILE = 'oidc-signing-key.json'
+
+/**
+ * The OpenID Provider's private signing key: `ONCEPASS_OIDC_SIGNING_KEY` when set; otherwise
+ * generated once (ES256) into `oidc-signing-key.json` beside the database, owner-only, and reused.
+ */
+export async function loadOidcSigningKey(
+  configured: JWK | undefined,
+  databasePath: string,
+  logger: Logger,
+): Promise<JWK> {
+  if (configured) return configured
+  const path = join(dirname(databasePath), OIDC_KEY_FILE)
+  try {
+    return readOidcKeyFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  const key = await generateOidcKey()
+  try {
+    writeFileSync(path, `${JSON.stringify(key)}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readOidcKeyFile(path)
+    throw error
+  }
+  logger.warn('oidc_signing_key_generated', {
+    file: path,
+    kid: key.kid,
+    note: 'Set ONCEPASS_OIDC_SIGNING_KEY to manage the key yourself; apps must fetch the new JWKS if this file is lost.',
+  })
+  return key
+}
+
+function readOidcKeyFile(path: string): JWK {
+  const key = parseOidcJwk(readFileSync(path, 'utf8'), { private: true })
+  if (key) return key
+  throw new ConfigError(
+    `The OpenID signing key file ${path} does not hold a usable key: it must be ${OIDC_KEY_RULE}. ` +
+      'Delete it to have one generated, or set ONCEPASS_OIDC_SIGNING_KEY.',
   )
 }

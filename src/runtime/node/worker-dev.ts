@@ -1,10 +1,11 @@
 /**
  * `npm run dev:worker`: serves the API from workerd (`wrangler dev`) on 127.0.0.1 with a local D1
  * migrated from drizzle/. On first use it writes `.dev.vars` (git-ignored) with a random signing
- * key, encryption key and setup token, and prints how to create the first tenant.
+ * key, encryption key, OpenID signing key and setup token, and prints how to create the first tenant.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { generateOidcKey } from '../../core/oidc/signing-keys.ts'
 import { randomToken } from '../../core/random.ts'
 import { wranglerDevArgs } from './wrangler-dev-args.ts'
 
@@ -22,6 +23,13 @@ if (!existsSync('.dev.vars')) {
 // Added to a .dev.vars written before seeds were encrypted: exactly 32 bytes for AES-256.
 if (!/^ONCEPASS_ENCRYPTION_KEY=/m.test(readFileSync('.dev.vars', 'utf8'))) {
   appendFileSync('.dev.vars', `ONCEPASS_ENCRYPTION_KEY=${randomToken(random, 32)}\n`)
+}
+// Added to a .dev.vars written before apps could sign in through oncepass: a fresh ES256 key.
+if (!/^ONCEPASS_OIDC_SIGNING_KEY=/m.test(readFileSync('.dev.vars', 'utf8'))) {
+  appendFileSync(
+    '.dev.vars',
+    `ONCEPASS_OIDC_SIGNING_KEY='${JSON.stringify(await generateOidcKey())}'\n`,
+  )
 }
 const setupToken = /ONCEPASS_SETUP_TOKEN=(\S+)/.exec(readFileSync('.dev.vars', 'utf8'))?.[1]
 

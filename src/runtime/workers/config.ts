@@ -1,3 +1,4 @@
+import type { JWK } from 'jose'
 import { z } from 'zod'
 import { type SharedConfig, SharedEnvSchema, toSharedConfig } from '../common-config.ts'
 
@@ -5,6 +6,7 @@ const WorkerEnvSchema = SharedEnvSchema.extend({
   // On Workers there is no disk to keep a generated key on: the secret is required.
   ONCEPASS_SIGNING_KEY: SharedEnvSchema.shape.ONCEPASS_SIGNING_KEY.unwrap(),
   ONCEPASS_ENCRYPTION_KEY: SharedEnvSchema.shape.ONCEPASS_ENCRYPTION_KEY.unwrap(),
+  ONCEPASS_OIDC_SIGNING_KEY: SharedEnvSchema.shape.ONCEPASS_OIDC_SIGNING_KEY.unwrap(),
   ONCEPASS_SETUP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 })
 
@@ -21,6 +23,7 @@ export interface WorkerConfig extends SharedConfig {
   siteOrigins: string[]
   signingKey: string
   encryptionKey: string
+  oidcSigningKey: JWK
   setupToken: string | undefined
 }
 
@@ -28,6 +31,7 @@ const SECRETS = new Set([
   'ONCEPASS_SIGNING_KEY',
   'ONCEPASS_ENCRYPTION_KEY',
   'ONCEPASS_PREVIOUS_ENCRYPTION_KEYS',
+  'ONCEPASS_OIDC_SIGNING_KEY',
   'ONCEPASS_SETUP_TOKEN',
 ])
 
@@ -69,6 +73,7 @@ export function loadWorkerConfig(env: WorkerEnv): WorkerConfig {
     siteOrigins: result.data.ONCEPASS_PUBLIC_URL ? [result.data.ONCEPASS_PUBLIC_URL] : [],
     signingKey: result.data.ONCEPASS_SIGNING_KEY,
     encryptionKey: result.data.ONCEPASS_ENCRYPTION_KEY,
+    oidcSigningKey: result.data.ONCEPASS_OIDC_SIGNING_KEY,
     setupToken: result.data.ONCEPASS_SETUP_TOKEN,
   }
   parsed.set(env, config)

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Clock } from '../../core/clock.ts'
 import type { Logger } from '../../core/logger.ts'
 import type { Mailer } from '../../core/mail.ts'
+import { type OidcProvider, oidcProvider } from '../../core/oidc/signing-keys.ts'
 import type { PasswordHasher } from '../../core/password-hasher.ts'
 import { createPooledCryptoRandom, decodeBase64Url, type RandomSource } from '../../core/random.ts'
 import type { Keyring } from '../../core/secret-box.ts'
@@ -20,6 +21,7 @@ const random = createPooledCryptoRandom()
 const hasher = createWasmArgon2Hasher(random)
 const signingKeys = new Map<string, Uint8Array>()
 const keyrings = new Map<string, Keyring>()
+const providers = new Map<string, OidcProvider>()
 
 /** Cloudflare sets the real client address; nothing else on the request is trusted for it. */
 export const cloudflareClientIp = (c: Context) => c.req.header('CF-Connecting-IP') ?? null
@@ -35,6 +37,7 @@ export function createWorkerDeps(
     random?: RandomSource
     clientIp?: (c: Context) => string | null
     mailer?: Mailer
+    fetch?: typeof fetch
   },
 ): HttpDeps {
   let signingKey = signingKeys.get(config.signingKey)
@@ -56,9 +59,24 @@ export function createWorkerDeps(
     ...parts,
     signingKey,
     encryption,
+    oidc: config.publicUrl ? providerFor(config.publicUrl, config) : undefined,
     siteOrigins: config.siteOrigins ?? (config.publicUrl ? [config.publicUrl] : []),
     hasher: parts.hasher ?? hasher,
     random: parts.random ?? random,
     clientIp: parts.clientIp ?? cloudflareClientIp,
   })
+}
+
+/** One provider per isolate and key set: its keys are imported once, on first use. */
+function providerFor(
+  issuer: string,
+  config: Pick<WorkerConfig, 'oidcSigningKey' | 'oidcPreviousKeys'>,
+) {
+  const id = JSON.stringify([issuer, config.oidcSigningKey, config.oidcPreviousKeys])
+  let provider = providers.get(id)
+  if (!provider) {
+    provider = oidcProvider(issuer, config.oidcSigningKey, config.oidcPreviousKeys)
+    providers.set(id, provider)
+  }
+  return provider
 }
