@@ -29,6 +29,10 @@ export const auditEventNames = [
   'authn_mfa_required',
   'authn_mfa_fail',
   'authn_mfa_step_up',
+  'app_registered',
+  'app_removed',
+  'app_secret_rotated',
+  'app_sign_in',
 ] as const
 
 export type AuditEventName = (typeof auditEventNames)[number]
@@ -60,6 +64,11 @@ export const auditReasonCodes = [
   'MFA_CODE_REPLAYED',
   'FACTOR_REMOVED',
   'NO_FACTOR',
+  'APP_REMOVED',
+  'APP_SIGN_OUT',
+  'APP_TOKEN_REVOKED',
+  'CODE_REPLAYED',
+  'OTHER_TENANT',
 ] as const
 
 export type AuditReasonCode = (typeof auditReasonCodes)[number]

@@ -30,3 +30,8 @@ export function decidePasswordReset(
 export function canCreateUsers(role: Role): boolean {
   return role === 'global_admin'
 }
+
+/** Only a tenant's global admins register, change and remove the apps that sign in through it. */
+export function canManageApps(role: Role): boolean {
+  return role === 'global_admin'
+}

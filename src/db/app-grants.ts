@@ -1,0 +1,179 @@
+import { and, eq, gt, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { type AppDb, insertWhere, prepared } from './database.ts'
+import { appGrants, appRefreshTokens, oauthClients, outbox, sessions, users } from './schema.ts'
+
+// What apps hold of a user's sign-in (grants), their refresh-token families, and the
+// back-channel logout notices written when grants end.
+
+export type AppGrantRow = typeof appGrants.$inferSelect
+
+/** The insert of a new grant, if `guard` holds. */
+export function insertAppGrant(row: typeof appGrants.$inferInsert, guard: SQL): SQLWrapper {
+  return insertWhere(appGrants, row, guard)
+}
+
+/** The insert of a refresh token (its SHA-256 only) of a grant, if `guard` holds. */
+export function insertAppRefreshToken(
+  row: typeof appRefreshTokens.$inferInsert,
+  guard: SQL,
+): SQLWrapper {
+  return insertWhere(appRefreshTokens, row, guard)
+}
+
+const liveGrantColumns = {
+  grantId: appGrants.id,
+  clientId: appGrants.clientId,
+  browserSessionId: appGrants.browserSessionId,
+  scope: appGrants.scope,
+  authTime: appGrants.authTime,
+  mfa: appGrants.mfa,
+  grantVersion: appGrants.credentialVersion,
+  grantExpiresAt: appGrants.expiresAt,
+  revokedAt: appGrants.revokedAt,
+  clientRemovedAt: oauthClients.removedAt,
+  userId: users.id,
+  tenantId: users.tenantId,
+  email: users.email,
+  displayName: users.displayName,
+  userVersion: users.credentialVersion,
+}
+
+// Every refresh grant reads its token with the grant, the app and the user: prepared once.
+const refreshTokenWithGrant = (db: AppDb) =>
+  prepared(db, 'app-refresh-token', (db) =>
+    db
+      .select({
+        ...liveGrantColumns,
+        rotatedAt: appRefreshTokens.rotatedAt,
+        tokenExpiresAt: appRefreshTokens.expiresAt,
+      })
+      .from(appRefreshTokens)
+      .innerJoin(appGrants, eq(appGrants.id, appRefreshTokens.grantId))
+      .innerJoin(oauthClients, eq(oauthClients.id, appGrants.clientId))
+      .innerJoin(users, eq(users.id, appGrants.userId))
+      .where(eq(appRefreshTokens.tokenHash, sql.placeholder('tokenHash')))
+      .prepare(),
+  )
+
+/** A refresh token with its grant, app and user as they are now, or undefined. */
+export async function findAppRefreshToken(db: AppDb, tokenHash: string) {
+  const [row] = await refreshTokenWithGrant(db).all({ tokenHash })
+  return row
+}
+
+// Every userinfo call checks its grant: prepared once.
+const grantWithUser = (db: AppDb) =>
+  prepared(db, 'app-grant-with-user', (db) =>
+    db
+      .select(liveGrantColumns)
+      .from(appGrants)
+      .innerJoin(oauthClients, eq(oauthClients.id, appGrants.clientId))
+      .innerJoin(users, eq(users.id, appGrants.userId))
+      .where(eq(appGrants.id, sql.placeholder('grantId')))
+      .prepare(),
+  )
+
+/** The grant with its app and user as they are now, or undefined. */
+export async function findAppGrant(db: AppDb, grantId: string) {
+  const [row] = await grantWithUser(db).all({ grantId })
+  return row
+}
+
+export type GrantState = NonNullable<Awaited<ReturnType<typeof findAppGrant>>>
+
+/**
+ * Exchanges a refresh token for its successor: only while it is unrotated, so of two concurrent
+ * uses one changes the row and the other is a reuse.
+ */
+export function rotateAppRefreshToken(
+  db: AppDb,
+  tokenHash: string,
+  replacedBy: string,
+  now: number,
+): SQLWrapper {
+  return db
+    .update(appRefreshTokens)
+    .set({ rotatedAt: now, replacedBy })
+    .where(and(eq(appRefreshTokens.tokenHash, tokenHash), isNull(appRefreshTokens.rotatedAt)))
+}
+
+/** Holds once this batch rotated `tokenHash` into `replacedBy`. */
+export function refreshTokenReplacedBy(tokenHash: string, replacedBy: string): SQL {
+  const t = appRefreshTokens
+  return sql`exists (select 1 from ${t} where ${t.tokenHash} = ${tokenHash} and ${t.replacedBy} = ${replacedBy})`
+}
+
+/** Which live grants a revocation ends: one grant, a user's, an app's, a browser session's. */
+export type GrantSelection =
+  { grantId: string } | { userId: string } | { clientId: string } | { browserSessionId: string }
+
+function selects(selection: GrantSelection): SQL {
+  if ('grantId' in selection) return eq(appGrants.id, selection.grantId)
+  if ('userId' in selection) return eq(appGrants.userId, selection.userId)
+  if ('clientId' in selection) return eq(appGrants.clientId, selection.clientId)
+  return eq(appGrants.browserSessionId, selection.browserSessionId)
+}
+
+/** Ends the selected live grants (and so every token of theirs), if `guard` holds. */
+export function revokeAppGrants(
+  db: AppDb,
+  selection: GrantSelection,
+  now: number,
+  reason: string,
+  guard?: SQL,
+): SQLWrapper {
+  return db
+    .update(appGrants)
+    .set({ revokedAt: now, revokeReason: reason })
+    .where(and(selects(selection), isNull(appGrants.revokedAt), guard))
+}
+
+/** Ends the grant a code was exchanged for (a replayed code), if it was exchanged. */
+export function revokeGrantOfCode(db: AppDb, grantId: string, now: number): SQLWrapper {
+  return revokeAppGrants(db, { grantId }, now, 'code_replayed')
+}
+
+/**
+ * One back-channel logout notice per app and browser session among the selected live grants whose
+ * app has a back-channel logout URI (OpenID Connect Back-Channel Logout 1.0): queued in the
+ * outbox, in the batch that ends the grants and before it does, and sent after commit.
+ */
+export function queueBackchannelLogouts(
+  selection: GrantSelection,
+  now: number,
+  guard?: SQL,
+): SQLWrapper {
+  const g = appGrants
+  const c = oauthClients
+  const payload = sql`json_object('kind', 'backchannel_logout', 'to', ${c.backchannelLogoutUri}, 'clientId', ${g.clientId}, 'sub', ${g.userId}, 'sid', ${g.browserSessionId}, 'at', ${now})`
+  return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
+    select lower(hex(randomblob(16))), ${g.tenantId}, 'backchannel_logout', ${c.backchannelLogoutUri}, ${payload}, ${now}, 0, ${now}
+    from ${g} inner join ${c} on ${c.id} = ${g.clientId}
+    where ${selects(selection)} and ${g.revokedAt} is null and ${g.expiresAt} > ${now}
+      and ${c.backchannelLogoutUri} is not null and ${guard ?? sql`1 = 1`}
+    group by ${g.clientId}, ${g.browserSessionId}`
+}
+
+/** Holds while the grant is live at write time (not revoked, not expired). */
+export function grantIsLive(grantId: string, now: number): SQL {
+  return sql`exists (select 1 from ${appGrants} where ${appGrants.id} = ${grantId} and ${appGrants.revokedAt} is null and ${appGrants.expiresAt} > ${now})`
+}
+
+/** Live grants of a user, for counting in tests and pages. */
+export function liveGrantsOf(db: AppDb, userId: string, now: number) {
+  return db
+    .select({ id: appGrants.id, clientId: appGrants.clientId })
+    .from(appGrants)
+    .where(
+      and(eq(appGrants.userId, userId), isNull(appGrants.revokedAt), gt(appGrants.expiresAt, now)),
+    )
+}
+
+/** When a browser session signed in, and whether with a second factor (an app's `auth_time`, `amr`). */
+export async function findBrowserSignIn(db: AppDb, sessionId: string) {
+  const [row] = await db
+    .select({ createdAt: sessions.createdAt, mfaVerifiedAt: sessions.mfaVerifiedAt })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId))
+  return row
+}
