@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.ts'
 import { revealRoutes } from './routes/reveal.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
+import { allowPublicAppOrigins, OIDC_JSON_PATHS, oidcEndpoints } from './oidc/index.ts'
 import { createPages, isApiPath, renderNotFound } from './pages/index.ts'
 
 export const API_BASE = '/api/v1'
@@ -58,6 +59,8 @@ export function createApp(
     const cors = allowOrigins(deps.allowedOrigins)
     for (const path of [`${API_BASE}/*`, '/healthz', '/openapi.json']) app.use(path, cors)
   }
+  // CORS for the OpenID endpoints apps call from their pages, also before the method check.
+  for (const path of OIDC_JSON_PATHS) app.use(path, allowPublicAppOrigins)
   app.use('*', requireRegisteredMethod(app))
 
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
@@ -78,6 +81,8 @@ export function createApp(
     },
   })
 
+  // The OpenID Provider's JSON endpoints (discovery, keys, token, userinfo, revocation).
+  app.route('/', oidcEndpoints())
   // The browser's pages, after the API so that /api/v1 is always answered by the API first.
   app.route('/', createPages())
 

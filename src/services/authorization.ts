@@ -31,7 +31,7 @@ export type AuthorizationStep =
   /** Back to the app: with a code, or with an error it must handle. */
   | { kind: 'redirect'; location: string }
   /** The user must sign in first; the request waits in the browser. */
-  | { kind: 'sign_in'; pending: PendingAuthorization; appName: string }
+  | { kind: 'sign_in'; pending: PendingAuthorization }
 
 /**
  * Reads an authorization request (OpenID Connect Core §3.1.2.1). The app and its redirect URI are
@@ -57,8 +57,12 @@ export async function readAuthorization(
   }
   const validated = validateAuthorizationRequest(read, { clientId: client.id, redirectUri })
   if (!validated.ok) return back(validated.error)
-  const pending = { request: validated.request, requestedAt: deps.clock.now() }
-  return { kind: 'sign_in', pending, appName: client.name }
+  const pending = {
+    request: validated.request,
+    requestedAt: deps.clock.now(),
+    appName: client.name,
+  }
+  return { kind: 'sign_in', pending }
 }
 
 /**
@@ -89,7 +93,7 @@ export async function continueAuthorization(
     if (request.prompt === 'none') {
       return back({ error: 'login_required', description: 'The user must sign in' })
     }
-    return { kind: 'sign_in', pending, appName: client.name }
+    return { kind: 'sign_in', pending }
   }
   if (actor.tenantId !== client.tenantId) {
     await recordRefusal(deps, meta, {

@@ -9,6 +9,7 @@ import {
   type Client,
   findClient,
   insertClient,
+  listPublicClientUris as listPublicClientUrisOf,
   listTenantClients,
   markClientRemoved,
   replaceClientSecret,
@@ -191,6 +192,11 @@ export async function removeClient(
 
 function digestSecret(deps: Deps, secret: string): string {
   return keyedDigest(deps.tokens.signingKey, SECRET_DIGEST, secret)
+}
+
+/** The redirect URIs of every live public app: their origins may call the JSON endpoints. */
+export function listPublicClientUris(deps: Deps): Promise<string[]> {
+  return listPublicClientUrisOf(deps.database.db)
 }
 
 // Compared against when the client is unknown, so that an unknown client and a wrong secret cost

@@ -10,6 +10,8 @@ import { supportedScopes } from './scopes.ts'
  */
 export interface PendingAuthorization {
   request: AuthorizationRequest
+  /** The app's name, for the sign-in page ("Sign in to continue to …"). */
+  appName: string
   /** When the app asked, ms: a sign-in after this satisfies `prompt=login` and `max_age`. */
   requestedAt: number
 }
@@ -38,7 +40,7 @@ export async function sealPendingAuthorization(
   ttlSeconds: number,
 ): Promise<string> {
   const now = Math.floor(pending.requestedAt / 1000)
-  return new SignJWT({ req: pending.request, at: pending.requestedAt })
+  return new SignJWT({ req: pending.request, at: pending.requestedAt, app: pending.appName })
     .setProtectedHeader({ alg: 'HS256', typ: TYPE })
     .setIssuer(config.issuer)
     .setAudience(audienceOf(config))
@@ -59,13 +61,13 @@ export async function openPendingAuthorization(
       issuer: config.issuer,
       audience: audienceOf(config),
       typ: TYPE,
-      requiredClaims: ['exp', 'req', 'at'],
+      requiredClaims: ['exp', 'req', 'at', 'app'],
       currentDate: new Date(nowMs),
     })
     const request = payload.req as AuthorizationRequest
-    const at = payload.at
-    if (typeof at !== 'number' || !isRequestShape(request)) return null
-    return { request, requestedAt: at }
+    const { at, app } = payload
+    if (typeof at !== 'number' || typeof app !== 'string' || !isRequestShape(request)) return null
+    return { request, requestedAt: at, appName: app }
   } catch (error) {
     if (error instanceof errors.JOSEError) return null
     throw error

@@ -9,16 +9,23 @@ const SESSION = 'oncepass_session'
 const CHALLENGE = 'oncepass_challenge'
 const MFA = 'oncepass_mfa'
 const LANGUAGE = 'oncepass_lang'
+const AUTHORIZATION = 'oncepass_authorization'
 
 function isSecure(c: Context<AppEnv>): boolean {
   return c.var.deps.publicUrl?.startsWith('https://') ?? false
 }
 
-function write(c: Context<AppEnv>, name: string, value: string, maxAgeSeconds: number) {
+function write(
+  c: Context<AppEnv>,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  sameSite: 'Strict' | 'Lax' = 'Strict',
+) {
   const secure = isSecure(c)
   setCookie(c, name, value, {
     httpOnly: true,
-    sameSite: 'Strict',
+    sameSite,
     path: '/',
     maxAge: Math.max(0, Math.floor(maxAgeSeconds)),
     ...(secure ? { prefix: 'host' as const, secure: true } : {}),
@@ -69,4 +76,16 @@ export const languageCookie = {
       secure: isSecure(c),
       maxAge: 365 * 24 * 60 * 60,
     }),
+}
+
+/**
+ * An app's authorization request, waiting while its user signs in (see
+ * `core/oidc/pending-request.ts`). Lax, unlike the others: it is set by the answer to the app's
+ * cross-site redirect and must come back on the sign-in pages that follow.
+ */
+export const authorizationCookie = {
+  read: (c: Context<AppEnv>) => read(c, AUTHORIZATION),
+  write: (c: Context<AppEnv>, token: string, maxAgeSeconds: number) =>
+    write(c, AUTHORIZATION, token, maxAgeSeconds, 'Lax'),
+  clear: (c: Context<AppEnv>) => clear(c, AUTHORIZATION),
 }
