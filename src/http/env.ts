@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { PendingAuthorization } from '../core/oidc/pending-request.ts'
 import type { Actor } from '../services/caller.ts'
 import type { Deps } from '../services/deps.ts'
 
@@ -25,5 +26,7 @@ export interface AppEnv {
     deps: HttpDeps
     requestId: string
     actor: Actor
+    /** An app's authorization request this browser is signing in for (see pages/authorize.ts). */
+    pending?: PendingAuthorization
   }
 }

@@ -24,12 +24,17 @@ export const CODE_TTL_MS = 60_000
 /** A request waiting for its sign-in may be resumed this long after the app asked. */
 export const PENDING_AUTHORIZATION_MS = 30 * 60_000
 
+/** Back to the app: with a code, or with an error it must handle. */
+export interface AuthorizationAnswer {
+  kind: 'redirect'
+  location: string
+}
+
 /** Where an authorization request goes next. */
 export type AuthorizationStep =
   /** No trustworthy way back to the app (unknown app, unregistered redirect URI): a page only. */
   | { kind: 'refused'; reason: 'unknown_client' | 'unregistered_redirect_uri' }
-  /** Back to the app: with a code, or with an error it must handle. */
-  | { kind: 'redirect'; location: string }
+  | AuthorizationAnswer
   /** The user must sign in first; the request waits in the browser. */
   | { kind: 'sign_in'; pending: PendingAuthorization }
 
@@ -112,7 +117,10 @@ export async function continueAuthorization(
 }
 
 /** The user cancelled the sign-in: the app is told `access_denied`. */
-export function cancelAuthorization(deps: Deps, pending: PendingAuthorization): AuthorizationStep {
+export function cancelAuthorization(
+  deps: Deps,
+  pending: PendingAuthorization,
+): AuthorizationAnswer {
   const { request } = pending
   const error = { error: 'access_denied' as const, description: 'The user cancelled the sign-in' }
   return redirectTo(deps, request.redirectUri, error, request.state)
@@ -177,7 +185,7 @@ function redirectTo(
   redirectUri: string,
   answer: { code: string } | AuthorizationError,
   state: string | undefined,
-): AuthorizationStep {
+): AuthorizationAnswer {
   const issuer = deps.oidc?.issuer ?? ''
   return {
     kind: 'redirect',

@@ -9,11 +9,18 @@ export function Layout(props: {
   noindex?: boolean
   /** A page's own script, besides the shared one. */
   script?: string
+  /** A same-site step onward, without script: the browser goes on to this path at once. */
+  refreshTo?: string
 }) {
   const { t, lang } = usePage()
   return (
     <html lang={lang}>
-      <Head title={props.title} noindex={props.noindex} script={props.script} />
+      <Head
+        title={props.title}
+        noindex={props.noindex}
+        script={props.script}
+        refreshTo={props.refreshTo}
+      />
       <body>
         <a class="skip" href="#main">
           {t.skipToContent}
@@ -27,13 +34,14 @@ export function Layout(props: {
   )
 }
 
-function Head(props: { title: string; noindex?: boolean; script?: string }) {
+function Head(props: { title: string; noindex?: boolean; script?: string; refreshTo?: string }) {
   const t = useCopy()
   return (
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       {props.noindex ? <meta name="robots" content="noindex" /> : null}
+      {props.refreshTo ? <meta http-equiv="refresh" content={`0;url=${props.refreshTo}`} /> : null}
       <title>{`${props.title} · ${t.appName}`}</title>
       <link rel="stylesheet" href="/assets/app.css" />
       <script src="/assets/app.js" defer></script>

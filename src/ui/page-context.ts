@@ -14,6 +14,8 @@ export interface PageContext {
   /** The path of this page, so the language switch can return to it. */
   path: string
   viewer?: Viewer
+  /** The app this sign-in continues to, when an app sent the user here to sign in. */
+  signingInTo?: string
 }
 
 // A JSX context, not Hono's request context: views stay pure functions of what they are given.

@@ -5,6 +5,7 @@ import { RevealPage } from '../../ui/pages/reveal.tsx'
 import type { AppEnv } from '../env.ts'
 import { accountPages } from './account.ts'
 import { adminListPages } from './admin-lists.ts'
+import { authorizePages } from './authorize.ts'
 import { renderFailure } from './failure.ts'
 import { forgotPasswordPages } from './forgot-password.ts'
 import { currentActor, signedIn } from './guards.ts'
@@ -62,6 +63,7 @@ export function createPages() {
     .get('/reveal/:id', showReveal)
     .get('/', sendHome)
     .route('/', signInPages())
+    .route('/', authorizePages())
     .route('/', forgotPasswordPages())
     .route('/', headerActions())
     .route('/account', accountPages())

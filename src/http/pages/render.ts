@@ -21,6 +21,7 @@ export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): Pag
     lang,
     path: c.req.path,
     viewer: actor ? { email: actor.email, isAdmin: isAdminRole(actor.role) } : undefined,
+    signingInTo: c.var.pending?.appName,
   }
 }
 

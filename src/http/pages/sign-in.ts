@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { describePolicy } from '../../core/password-policy.ts'
 import { completeMfaSignIn } from '../../services/mfa-sign-in.ts'
 import { completePasswordChange } from '../../services/password-change.ts'
@@ -9,6 +9,8 @@ import { ForcedChangePage, MfaStepPage, SignInPage } from '../../ui/pages/auth.t
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
 import { MfaBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
+import { RESUME_PATH } from '../../ui/pages/authorize.tsx'
+import { readPending } from './authorize.ts'
 import { challengeCookie, mfaCookie, sessionCookie } from './cookies.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
@@ -18,12 +20,18 @@ import { type Ctx, pageCopy, type PageStatus, refusalStatus, render, seeOther } 
 /** Sign-in, step by step: the password, then the second factor, then the forced change. */
 export function signInPages() {
   return new Hono<AppEnv>()
-    .get('/sign-in', showSignIn)
-    .post('/sign-in', formGuards, submitSignIn)
-    .get('/verify', showMfaStep)
-    .post('/verify', formGuards, submitMfaStep)
-    .get('/change-password', showForcedChange)
-    .post('/change-password', formGuards, submitForcedChange)
+    .get('/sign-in', withPending, showSignIn)
+    .post('/sign-in', formGuards, withPending, submitSignIn)
+    .get('/verify', withPending, showMfaStep)
+    .post('/verify', formGuards, withPending, submitMfaStep)
+    .get('/change-password', withPending, showForcedChange)
+    .post('/change-password', formGuards, withPending, submitForcedChange)
+}
+
+/** The app this browser is signing in for, if one sent it: named on each step, resumed after. */
+const withPending: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('pending', await readPending(c))
+  return next()
 }
 
 type SignInStep = SignedIn | PasswordChangeRequired | MfaRequired
@@ -45,13 +53,16 @@ function continueSignIn(c: Ctx, step: SignInStep): Response {
       mfaCookie.clear(c)
       challengeCookie.clear(c)
       sessionCookie.write(c, step.refreshToken)
-      return seeOther(c, '/')
+      // An app is waiting: back to it, with a code, now that the sign-in is complete.
+      return seeOther(c, c.var.pending ? RESUME_PATH : '/')
   }
 }
 
 async function showSignIn(c: Ctx) {
-  if (await currentActor(c)) return seeOther(c, '/')
-  return render(c, SignInPage, {})
+  const { pending } = c.var
+  if (await currentActor(c)) return seeOther(c, pending ? RESUME_PATH : '/')
+  // An app's `login_hint` fills in the email.
+  return render(c, SignInPage, { email: pending?.request.loginHint })
 }
 
 async function submitSignIn(c: Ctx) {

@@ -390,6 +390,27 @@ export const da = {
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,
   },
+  authorize: {
+    signInTo: (app: string) => `Log på for at fortsætte til ${app}.`,
+    signInAgain: (app: string) => `${app} beder dig logge på igen, før du fortsætter.`,
+    cancel: (app: string) => `Annuller og gå tilbage til ${app}`,
+    continuingTitle: 'Fortsætter…',
+    continuing: 'Du sendes videre til at logge på. Hvis der ikke sker noget, så fortsæt her:',
+    continueLink: 'Fortsæt',
+    invalidTitle: 'Dette logonlink virker ikke',
+    unknownClient:
+      'Programmet, der sendte dig hertil, er ikke registreret hos denne organisation. Spørg dem, der driver det.',
+    unregisteredRedirect:
+      'Programmet bad om at sende dig tilbage til en adresse, det ikke har registreret, så du blev ikke sendt videre. Spørg dem, der driver det.',
+    confirmSignOut: 'Ja, log af',
+    signedOutTitle: 'Du er logget af',
+    signedOut: 'Du er logget af oncepass og de programmer, du brugte med det.',
+    signOutTitle: 'Log af?',
+    signOutQuestion: (app: string | null) =>
+      app ? `${app} beder dig logge af oncepass.` : 'Log af oncepass på denne enhed?',
+    signOutUnknownReturn:
+      'Programmet bad om at sende dig til en adresse, det ikke har registreret, efter du logger af, så du bliver her.',
+  },
   reveal: {
     title: 'Din midlertidige adgangskode',
     intro:

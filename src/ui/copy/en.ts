@@ -401,6 +401,27 @@ export const en = {
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,
   },
+  authorize: {
+    signInTo: (app: string) => `Sign in to continue to ${app}.`,
+    signInAgain: (app: string) => `${app} asks you to sign in again before you continue.`,
+    cancel: (app: string) => `Cancel and return to ${app}`,
+    continuingTitle: 'Continuing…',
+    continuing: 'Taking you on to sign in. If nothing happens, continue here:',
+    continueLink: 'Continue',
+    invalidTitle: 'This sign-in link does not work',
+    unknownClient:
+      'The application that sent you here is not registered with this organisation. Ask the people who run it.',
+    unregisteredRedirect:
+      'The application asked to send you back to an address it has not registered, so you were not sent anywhere. Ask the people who run it.',
+    confirmSignOut: 'Yes, sign out',
+    signedOutTitle: 'You are signed out',
+    signedOut: 'You are signed out of oncepass and the applications you used with it.',
+    signOutTitle: 'Sign out?',
+    signOutQuestion: (app: string | null) =>
+      app ? `${app} asks you to sign out of oncepass.` : 'Sign out of oncepass on this device?',
+    signOutUnknownReturn:
+      'The application asked to send you to an address it has not registered after signing out, so you stay here.',
+  },
   reveal: {
     title: 'Your temporary password',
     intro:

@@ -398,6 +398,29 @@ export const nl = {
     requestBody: (email: string, when: string) =>
       `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
   },
+  authorize: {
+    signInTo: (app: string) => `Meld u aan om door te gaan naar ${app}.`,
+    signInAgain: (app: string) => `${app} vraagt u zich opnieuw aan te melden voordat u doorgaat.`,
+    cancel: (app: string) => `Annuleren en teruggaan naar ${app}`,
+    continuingTitle: 'Doorgaan…',
+    continuing: 'U gaat door naar het aanmelden. Gebeurt er niets, ga dan hier verder:',
+    continueLink: 'Doorgaan',
+    invalidTitle: 'Deze aanmeldkoppeling werkt niet',
+    unknownClient:
+      'De toepassing die u hierheen stuurde, is niet geregistreerd bij deze organisatie. Vraag het aan de beheerders ervan.',
+    unregisteredRedirect:
+      'De toepassing vroeg u terug te sturen naar een adres dat zij niet heeft geregistreerd; u bent daarom nergens heen gestuurd. Vraag het aan de beheerders ervan.',
+    confirmSignOut: 'Ja, afmelden',
+    signedOutTitle: 'U bent afgemeld',
+    signedOut: 'U bent afgemeld bij oncepass en bij de toepassingen die u ermee gebruikte.',
+    signOutTitle: 'Afmelden?',
+    signOutQuestion: (app: string | null) =>
+      app
+        ? `${app} vraagt u zich af te melden bij oncepass.`
+        : 'Afmelden bij oncepass op dit apparaat?',
+    signOutUnknownReturn:
+      'De toepassing vroeg u na het afmelden naar een adres te sturen dat zij niet heeft geregistreerd; u blijft daarom hier.',
+  },
   reveal: {
     title: 'Uw tijdelijke wachtwoord',
     intro:

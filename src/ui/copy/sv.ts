@@ -388,6 +388,27 @@ export const sv = {
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,
   },
+  authorize: {
+    signInTo: (app: string) => `Logga in för att fortsätta till ${app}.`,
+    signInAgain: (app: string) => `${app} ber dig logga in igen innan du fortsätter.`,
+    cancel: (app: string) => `Avbryt och gå tillbaka till ${app}`,
+    continuingTitle: 'Fortsätter…',
+    continuing: 'Du skickas vidare till inloggningen. Om inget händer kan du fortsätta här:',
+    continueLink: 'Fortsätt',
+    invalidTitle: 'Den här inloggningslänken fungerar inte',
+    unknownClient:
+      'Programmet som skickade dig hit är inte registrerat hos den här organisationen. Fråga dem som driver det.',
+    unregisteredRedirect:
+      'Programmet bad om att skicka tillbaka dig till en adress som det inte har registrerat, så du skickades ingenstans. Fråga dem som driver det.',
+    confirmSignOut: 'Ja, logga ut',
+    signedOutTitle: 'Du är utloggad',
+    signedOut: 'Du är utloggad från oncepass och de program du använde med det.',
+    signOutTitle: 'Logga ut?',
+    signOutQuestion: (app: string | null) =>
+      app ? `${app} ber dig logga ut från oncepass.` : 'Logga ut från oncepass på den här enheten?',
+    signOutUnknownReturn:
+      'Programmet bad om att skicka dig till en adress som det inte har registrerat efter utloggningen, så du stannar här.',
+  },
   reveal: {
     title: 'Ditt tillfälliga lösenord',
     intro:

@@ -1,5 +1,6 @@
 import { CodeField, Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
+import { AppSignInNotice } from './authorize.tsx'
 
 export interface PolicyProps {
   minLength: number
@@ -12,12 +13,13 @@ export interface ViolationProps {
   message: string
 }
 
-export function SignInPage(props: { email?: string; error?: string }) {
+export function SignInPage(props: { email?: string; error?: string; again?: boolean }) {
   const t = useCopy()
   return (
     <Layout title={t.signInTitle}>
       <section class="card narrow">
         <h1>{t.signInTitle}</h1>
+        <AppSignInNotice again={props.again} />
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/sign-in">
           <Field
@@ -55,6 +57,7 @@ export function MfaStepPage(props: { error?: string }) {
     <Layout title={t.mfaTitle}>
       <section class="card narrow">
         <h1>{t.mfaTitle}</h1>
+        <AppSignInNotice />
         <p>{t.mfaIntro}</p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/verify">
@@ -156,6 +159,7 @@ export function ForcedChangePage(props: {
     <Layout title={t.changeTitle}>
       <section class="card narrow">
         <h1>{t.changeTitle}</h1>
+        <AppSignInNotice />
         <p>{t.changeIntro}</p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
         <form method="post" action="/change-password">
