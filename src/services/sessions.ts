@@ -19,6 +19,7 @@ import {
   refreshTokenReplacedBy,
   revokeSession,
 } from '../db/sessions.ts'
+import { queueBackchannelLogouts, revokeAppGrants } from '../db/app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -248,7 +249,14 @@ export async function signOut(
   refreshToken: string | undefined,
   meta: RequestMeta,
 ) {
-  const statements = [revokeSessionStatement(deps, actor.sessionId, 'sign_out')]
+  const now = deps.clock.now()
+  const browserSession = { browserSessionId: actor.sessionId }
+  // The apps signed in through this session end with it, and those listening are told.
+  const statements = [
+    revokeSessionStatement(deps, actor.sessionId, 'sign_out'),
+    queueBackchannelLogouts(browserSession, now),
+    revokeAppGrants(deps.database.db, browserSession, now, 'sign_out'),
+  ]
   if (refreshToken) {
     const other = await findRefreshTokenSession(deps.database.db, hashToken(refreshToken))
     if (other && other.userId === actor.id && other.sessionId !== actor.sessionId) {

@@ -90,8 +90,8 @@ export function providerBrowser(getApp: () => App) {
     for (let hops = 0; hops < 10; hops++) {
       const location = page.response.headers.get('Location')
       if (page.response.status === 200 && page.html.includes('http-equiv="refresh"')) {
-        const next = /content="0;url=([^"]+)"/.exec(page.html)?.[1]
-        page = await forms.open(browser, next!)
+        const next = /content="0;url=([^"]+)"/.exec(page.html)![1]!.replace(/&amp;/g, '&')
+        page = await forms.open(browser, next)
         continue
       }
       if (!location || !location.startsWith('/')) return { ...page, location }

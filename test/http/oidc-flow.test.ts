@@ -85,3 +85,62 @@ describe('signing in to an app', () => {
     })
   })
 })
+
+describe('signing out from an app', () => {
+  async function signedInThroughApp() {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const { client, clientSecret } = await registerTestApp(t, admin, {
+      postLogoutRedirectUris: ['https://app.example.test/signed-out'],
+    })
+    const config = await relyingParty(t, client.clientId, clientSecret)
+    const attempt = await authorizationRequest(config)
+    const browser = browsers.newBrowser()
+    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
+    const back = await browsers.submitAndFollow(browser, '/sign-in', {
+      email: user.email,
+      password: user.password,
+    })
+    const tokens = await completeAtApp(config, back.location!, attempt)
+    return { config, browser, tokens }
+  }
+
+  it('ends the browser session and the app grant, and goes back only to a registered URI', async () => {
+    const { config, browser, tokens } = await signedInThroughApp()
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'https://app.example.test/signed-out',
+      state: 'bye & thanks',
+    })
+    const back = await browsers.follow(browser, url.pathname + url.search)
+    expect(back.location).toBe('https://app.example.test/signed-out?state=bye+%26+thanks')
+    expect((await browsers.open(browser, '/account')).response.headers.get('Location')).toBe(
+      '/sign-in',
+    )
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    })
+    await expect(
+      oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub),
+    ).rejects.toThrow()
+  })
+
+  it('never redirects to an unregistered URI, and a forged hint changes nothing', async () => {
+    const { config, browser, tokens } = await signedInThroughApp()
+    const elsewhere = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'https://evil.example/',
+    })
+    const page = await browsers.follow(browser, elsewhere.pathname + elsewhere.search)
+    expect(page.location).toBeNull()
+    expect(page.response.status).toBe(200)
+    expect(page.html).toContain('You are signed out')
+    const forged = `${tokens.id_token!.slice(0, -4)}AAAA`
+    const refused = await browsers.follow(
+      browser,
+      `/oauth/end-session?id_token_hint=${forged}&post_logout_redirect_uri=${encodeURIComponent('https://app.example.test/signed-out')}`,
+    )
+    expect(refused.response.status).toBe(400)
+    expect(refused.location).toBeNull()
+  })
+})

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env.ts'
 import { accountPages } from './account.ts'
 import { adminListPages } from './admin-lists.ts'
 import { authorizePages } from './authorize.ts'
+import { endSessionPages } from './end-session.ts'
 import { renderFailure } from './failure.ts'
 import { forgotPasswordPages } from './forgot-password.ts'
 import { currentActor, signedIn } from './guards.ts'
@@ -64,6 +65,7 @@ export function createPages() {
     .get('/', sendHome)
     .route('/', signInPages())
     .route('/', authorizePages())
+    .route('/', endSessionPages())
     .route('/', forgotPasswordPages())
     .route('/', headerActions())
     .route('/account', accountPages())

@@ -403,6 +403,8 @@ export const da = {
     unregisteredRedirect:
       'Programmet bad om at sende dig tilbage til en adresse, det ikke har registreret, så du blev ikke sendt videre. Spørg dem, der driver det.',
     confirmSignOut: 'Ja, log af',
+    invalidSignOut:
+      'Programmet sendte en anmodning om at logge af, som ikke kunne kontrolleres, så der skete ikke noget. Du kan logge af i menuen.',
     signedOutTitle: 'Du er logget af',
     signedOut: 'Du er logget af oncepass og de programmer, du brugte med det.',
     signOutTitle: 'Log af?',

@@ -414,6 +414,8 @@ export const en = {
     unregisteredRedirect:
       'The application asked to send you back to an address it has not registered, so you were not sent anywhere. Ask the people who run it.',
     confirmSignOut: 'Yes, sign out',
+    invalidSignOut:
+      'The application sent a sign-out request that could not be checked, so nothing was done. You can sign out from the menu.',
     signedOutTitle: 'You are signed out',
     signedOut: 'You are signed out of oncepass and the applications you used with it.',
     signOutTitle: 'Sign out?',

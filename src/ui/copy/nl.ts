@@ -411,6 +411,8 @@ export const nl = {
     unregisteredRedirect:
       'De toepassing vroeg u terug te sturen naar een adres dat zij niet heeft geregistreerd; u bent daarom nergens heen gestuurd. Vraag het aan de beheerders ervan.',
     confirmSignOut: 'Ja, afmelden',
+    invalidSignOut:
+      'De toepassing stuurde een afmeldverzoek dat niet kon worden gecontroleerd; er is daarom niets gedaan. U kunt zich afmelden via het menu.',
     signedOutTitle: 'U bent afgemeld',
     signedOut: 'U bent afgemeld bij oncepass en bij de toepassingen die u ermee gebruikte.',
     signOutTitle: 'Afmelden?',

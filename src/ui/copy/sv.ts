@@ -401,6 +401,8 @@ export const sv = {
     unregisteredRedirect:
       'Programmet bad om att skicka tillbaka dig till en adress som det inte har registrerat, så du skickades ingenstans. Fråga dem som driver det.',
     confirmSignOut: 'Ja, logga ut',
+    invalidSignOut:
+      'Programmet skickade en begäran om utloggning som inte kunde kontrolleras, så ingenting gjordes. Du kan logga ut i menyn.',
     signedOutTitle: 'Du är utloggad',
     signedOut: 'Du är utloggad från oncepass och de program du använde med det.',
     signOutTitle: 'Logga ut?',

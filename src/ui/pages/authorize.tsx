@@ -12,14 +12,32 @@ export const END_SESSION_PATH = '/oauth/end-session'
  * a navigation that this page starts is same-site, so a signed-in user is recognised there.
  */
 export function ContinuePage() {
+  return <StepOnPage to={RESUME_PATH} />
+}
+
+/** A page of ours that moves on to `to` at once (see `ContinuePage`), with a link if it does not. */
+export function StepOnPage(props: { to: string }) {
   const t = useCopy()
   return (
-    <Layout title={t.authorize.continuingTitle} noindex refreshTo={RESUME_PATH}>
+    <Layout title={t.authorize.continuingTitle} noindex refreshTo={props.to}>
       <section class="card narrow">
         <h1>{t.authorize.continuingTitle}</h1>
         <p>
-          {t.authorize.continuing} <a href={RESUME_PATH}>{t.authorize.continueLink}</a>
+          {t.authorize.continuing} <a href={props.to}>{t.authorize.continueLink}</a>
         </p>
+      </section>
+    </Layout>
+  )
+}
+
+/** A sign-out request that cannot be trusted (a hint we did not sign): no redirect anywhere. */
+export function InvalidEndSessionPage() {
+  const t = useCopy()
+  return (
+    <Layout title={t.authorize.invalidTitle} noindex>
+      <section class="card narrow">
+        <h1>{t.authorize.invalidTitle}</h1>
+        <Notice kind="error">{t.authorize.invalidSignOut}</Notice>
       </section>
     </Layout>
   )
