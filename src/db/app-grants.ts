@@ -1,6 +1,13 @@
-import { and, eq, gt, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import { type AppDb, insertWhere, prepared } from './database.ts'
-import { appGrants, appRefreshTokens, oauthClients, outbox, sessions, users } from './schema.ts'
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
+import {
+  always,
+  type AppDb,
+  type Guard,
+  insertWhere,
+  prepared,
+  type Statement,
+} from './database.ts'
+import { appGrants, appRefreshTokens, oauthClients, outbox, users } from './schema.ts'
 
 // What apps hold of a user's sign-in (grants), their refresh-token families, and the
 // back-channel logout notices written when grants end.
@@ -8,15 +15,15 @@ import { appGrants, appRefreshTokens, oauthClients, outbox, sessions, users } fr
 export type AppGrantRow = typeof appGrants.$inferSelect
 
 /** The insert of a new grant, if `guard` holds. */
-export function insertAppGrant(row: typeof appGrants.$inferInsert, guard: SQL): SQLWrapper {
+export function insertAppGrant(row: typeof appGrants.$inferInsert, guard: Guard): Statement {
   return insertWhere(appGrants, row, guard)
 }
 
 /** The insert of a refresh token (its SHA-256 only) of a grant, if `guard` holds. */
 export function insertAppRefreshToken(
   row: typeof appRefreshTokens.$inferInsert,
-  guard: SQL,
-): SQLWrapper {
+  guard: Guard,
+): Statement {
   return insertWhere(appRefreshTokens, row, guard)
 }
 
@@ -90,7 +97,7 @@ export function rotateAppRefreshToken(
   tokenHash: string,
   replacedBy: string,
   now: number,
-): SQLWrapper {
+): Statement {
   return db
     .update(appRefreshTokens)
     .set({ rotatedAt: now, replacedBy })
@@ -98,7 +105,7 @@ export function rotateAppRefreshToken(
 }
 
 /** Holds once this batch rotated `tokenHash` into `replacedBy`. */
-export function refreshTokenReplacedBy(tokenHash: string, replacedBy: string): SQL {
+export function appRefreshTokenReplacedBy(tokenHash: string, replacedBy: string): Guard {
   const t = appRefreshTokens
   return sql`exists (select 1 from ${t} where ${t.tokenHash} = ${tokenHash} and ${t.replacedBy} = ${replacedBy})`
 }
@@ -120,8 +127,8 @@ export function revokeAppGrants(
   selection: GrantSelection,
   now: number,
   reason: string,
-  guard?: SQL,
-): SQLWrapper {
+  guard?: Guard,
+): Statement {
   return db
     .update(appGrants)
     .set({ revokedAt: now, revokeReason: reason })
@@ -129,7 +136,7 @@ export function revokeAppGrants(
 }
 
 /** Ends the grant a code was exchanged for (a replayed code), if it was exchanged. */
-export function revokeGrantOfCode(db: AppDb, grantId: string, now: number): SQLWrapper {
+export function revokeGrantOfCode(db: AppDb, grantId: string, now: number): Statement {
   return revokeAppGrants(db, { grantId }, now, 'code_replayed')
 }
 
@@ -141,8 +148,8 @@ export function revokeGrantOfCode(db: AppDb, grantId: string, now: number): SQLW
 export function queueBackchannelLogouts(
   selection: GrantSelection,
   now: number,
-  guard?: SQL,
-): SQLWrapper {
+  guard: Guard = always,
+): Statement {
   const g = appGrants
   const c = oauthClients
   const payload = sql`json_object('kind', 'backchannel_logout', 'to', ${c.backchannelLogoutUri}, 'clientId', ${g.clientId}, 'sub', ${g.userId}, 'sid', ${g.browserSessionId}, 'at', ${now})`
@@ -150,30 +157,11 @@ export function queueBackchannelLogouts(
     select lower(hex(randomblob(16))), ${g.tenantId}, 'backchannel_logout', ${c.backchannelLogoutUri}, ${payload}, ${now}, 0, ${now}
     from ${g} inner join ${c} on ${c.id} = ${g.clientId}
     where ${selects(selection)} and ${g.revokedAt} is null and ${g.expiresAt} > ${now}
-      and ${c.backchannelLogoutUri} is not null and ${guard ?? sql`1 = 1`}
+      and ${c.backchannelLogoutUri} is not null and ${guard}
     group by ${g.clientId}, ${g.browserSessionId}`
 }
 
 /** Holds while the grant is live at write time (not revoked, not expired). */
-export function grantIsLive(grantId: string, now: number): SQL {
+export function grantIsLive(grantId: string, now: number): Guard {
   return sql`exists (select 1 from ${appGrants} where ${appGrants.id} = ${grantId} and ${appGrants.revokedAt} is null and ${appGrants.expiresAt} > ${now})`
-}
-
-/** Live grants of a user, for counting in tests and pages. */
-export function liveGrantsOf(db: AppDb, userId: string, now: number) {
-  return db
-    .select({ id: appGrants.id, clientId: appGrants.clientId })
-    .from(appGrants)
-    .where(
-      and(eq(appGrants.userId, userId), isNull(appGrants.revokedAt), gt(appGrants.expiresAt, now)),
-    )
-}
-
-/** When a browser session signed in, and whether with a second factor (an app's `auth_time`, `amr`). */
-export async function findBrowserSignIn(db: AppDb, sessionId: string) {
-  const [row] = await db
-    .select({ createdAt: sessions.createdAt, mfaVerifiedAt: sessions.mfaVerifiedAt })
-    .from(sessions)
-    .where(eq(sessions.id, sessionId))
-  return row
 }

@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, lte, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import { type AppDb, insertWhere, prepared } from './database.ts'
+import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { type AppDb, type Guard, insertWhere, prepared, type Statement } from './database.ts'
 import { authorizationCodes } from './schema.ts'
 
 // One-time authorization codes (digests only), and the grants they were exchanged for.
@@ -12,8 +12,8 @@ const PRUNE_BATCH = 4
 /** The insert of a new code, if `guard` holds. */
 export function insertAuthorizationCode(
   row: typeof authorizationCodes.$inferInsert,
-  guard: SQL,
-): SQLWrapper {
+  guard: Guard,
+): Statement {
   return insertWhere(authorizationCodes, row, guard)
 }
 
@@ -21,7 +21,7 @@ export function insertAuthorizationCode(
  * Deletes a few codes that expired before `before`. A used code is kept until then, so that its
  * replay is still recognised (and ends what it issued) for as long as it could have been valid.
  */
-export function deleteExpiredCodes(before: number): SQLWrapper {
+export function deleteExpiredCodes(before: number): Statement {
   const t = authorizationCodes
   return sql`delete from ${t} where ${t.codeHash} in (select ${t.codeHash} from ${t} where ${t.expiresAt} <= ${before} limit ${PRUNE_BATCH})`
 }
@@ -48,12 +48,7 @@ export async function findAuthorizationCode(
  * Takes the code for its one exchange, recording the grant it becomes: only while unused and
  * unexpired, so of two concurrent exchanges exactly one changes the row.
  */
-export function markCodeUsed(
-  db: AppDb,
-  codeHash: string,
-  grantId: string,
-  now: number,
-): SQLWrapper {
+export function markCodeUsed(db: AppDb, codeHash: string, grantId: string, now: number): Statement {
   return db
     .update(authorizationCodes)
     .set({ usedAt: now, grantId })
@@ -67,12 +62,7 @@ export function markCodeUsed(
 }
 
 /** Holds once this batch took the code for `grantId` (see `markCodeUsed`). */
-export function codeTakenFor(codeHash: string, grantId: string): SQL {
+export function codeTakenFor(codeHash: string, grantId: string): Guard {
   const t = authorizationCodes
   return sql`exists (select 1 from ${t} where ${t.codeHash} = ${codeHash} and ${t.grantId} = ${grantId})`
-}
-
-/** Codes past their time, for tests and the prune above. */
-export function expiredCodesCount(db: AppDb, now: number) {
-  return db.$count(authorizationCodes, lte(authorizationCodes.expiresAt, now))
 }

@@ -1,5 +1,12 @@
-import { and, desc, eq, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import { type AppDb, always, insertWhere, prepared } from './database.ts'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import {
+  type AppDb,
+  always,
+  type Guard,
+  insertWhere,
+  prepared,
+  type Statement,
+} from './database.ts'
 import { oauthClients } from './schema.ts'
 
 // The tenant's apps (OpenID Connect clients). URIs are stored as JSON arrays of exact strings.
@@ -70,7 +77,7 @@ export interface NewClient {
 }
 
 /** The insert of a new app. */
-export function insertClient(client: NewClient, guard: SQL = always): SQLWrapper {
+export function insertClient(client: NewClient, guard: Guard = always): Statement {
   return insertWhere(
     oauthClients,
     {
@@ -88,7 +95,7 @@ export function replaceClientSecret(
   client: { id: string; tenantId: string },
   secretDigest: string,
   now: number,
-): SQLWrapper {
+): Statement {
   return db
     .update(oauthClients)
     .set({ secretDigest, secretRotatedAt: now })
@@ -107,7 +114,7 @@ export function markClientRemoved(
   db: AppDb,
   client: { id: string; tenantId: string },
   now: number,
-): SQLWrapper {
+): Statement {
   return db
     .update(oauthClients)
     .set({ removedAt: now, secretDigest: null })

@@ -193,3 +193,12 @@ export function markSessionVerified(
     .set({ mfaVerifiedAt: now })
     .where(and(eq(sessions.id, sessionId), guard))
 }
+
+/** When a browser session signed in, and whether with a second factor (an app's `auth_time`, `amr`). */
+export async function findSessionSignIn(db: AppDb, sessionId: string) {
+  const [row] = await db
+    .select({ createdAt: sessions.createdAt, mfaVerifiedAt: sessions.mfaVerifiedAt })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId))
+  return row
+}

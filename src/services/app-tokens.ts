@@ -1,4 +1,3 @@
-import { and, type SQL } from 'drizzle-orm'
 import { authenticationMethods, userClaims } from '../core/oidc/claims.ts'
 import { OAuthError } from '../core/oidc/errors.ts'
 import { verifiesChallenge } from '../core/oidc/pkce.ts'
@@ -14,17 +13,17 @@ import {
   grantIsLive,
   insertAppGrant,
   insertAppRefreshToken,
-  refreshTokenReplacedBy,
+  appRefreshTokenReplacedBy,
   revokeAppGrants,
   rotateAppRefreshToken,
 } from '../db/app-grants.ts'
 import { codeTakenFor, findAuthorizationCode, markCodeUsed } from '../db/authorization-codes.ts'
 import type { Client } from '../db/clients.ts'
-import { userCredentialIs } from '../db/database.ts'
+import { allOf, type Guard, named, userCredentialIs, writeSteps } from '../db/database.ts'
+import { findUserInTenant } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { lookupTenantUser } from './users.ts'
 
 /** The token endpoint's answer (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3). */
 export interface TokenResponse {
@@ -66,7 +65,7 @@ export async function exchangeCode(
   if (!verifiesChallenge(input.codeVerifier, code.codeChallenge)) {
     throw invalidGrant('code_verifier does not match the challenge')
   }
-  const user = await lookupTenantUser(deps, code.tenantId, code.userId)
+  const user = await findUserInTenant(deps.database.db, code.tenantId, code.userId)
   if (!user) throw invalidGrant('The user no longer exists')
   const scopes = parseScopeText(code.scope)
   const grant = {
@@ -84,11 +83,14 @@ export async function exchangeCode(
   }
   // Written only while the code is taken by this exchange and the user's password is the one
   // they signed in with: a reset between the sign-in and the exchange leaves nothing behind.
-  const guard = and(codeTakenFor(codeHash, grant.id), userCredentialIs(user.id, user.credentialId))!
+  const guard = allOf(
+    codeTakenFor(codeHash, grant.id),
+    userCredentialIs(user.id, user.credentialId),
+  )
   const refreshToken = scopes.includes('offline_access') ? randomToken(deps.random) : undefined
-  const [taken, granted] = await deps.database.writeAtomically([
-    markCodeUsed(deps.database.db, codeHash, grant.id, now),
-    insertAppGrant(grant, guard),
+  const { taken, granted } = await writeSteps(deps.database, [
+    named('taken', markCodeUsed(deps.database.db, codeHash, grant.id, now)),
+    named('granted', insertAppGrant(grant, guard)),
     ...(refreshToken ? [refreshRow(deps, grant, refreshToken, now, guard)] : []),
   ])
   if (taken !== 1) return refuseReplayedCode(deps, codeHash, meta)
@@ -149,14 +151,17 @@ export async function refreshAppTokens(
   const next = randomToken(deps.random)
   const nextHash = hashToken(next)
   const grant = toGrant(row)
-  const [rotated, stored] = await deps.database.writeAtomically([
-    rotateAppRefreshToken(deps.database.db, tokenHash, nextHash, now),
-    refreshRow(
-      deps,
-      grant,
-      next,
-      now,
-      and(refreshTokenReplacedBy(tokenHash, nextHash), grantIsLive(grant.id, now))!,
+  const { rotated, stored } = await writeSteps(deps.database, [
+    named('rotated', rotateAppRefreshToken(deps.database.db, tokenHash, nextHash, now)),
+    named(
+      'stored',
+      refreshRow(
+        deps,
+        grant,
+        next,
+        now,
+        allOf(appRefreshTokenReplacedBy(tokenHash, nextHash), grantIsLive(grant.id, now)),
+      ),
     ),
   ])
   // Another request rotated it first: two uses of one token are a reuse.
@@ -299,7 +304,7 @@ function toUser(row: GrantState) {
 }
 
 /** A refresh token row of the grant: idle-limited, never past the grant's own end. */
-function refreshRow(deps: Deps, grant: GrantFacts, token: string, now: number, guard: SQL) {
+function refreshRow(deps: Deps, grant: GrantFacts, token: string, now: number, guard: Guard) {
   const idle = now + deps.settings.refreshIdleSeconds * 1000
   return insertAppRefreshToken(
     {

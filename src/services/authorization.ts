@@ -11,9 +11,9 @@ import { scopeText } from '../core/oidc/scopes.ts'
 import { randomToken } from '../core/random.ts'
 import { hashToken } from '../core/tokens.ts'
 import { always } from '../db/database.ts'
-import { findBrowserSignIn } from '../db/app-grants.ts'
 import { deleteExpiredCodes, insertAuthorizationCode } from '../db/authorization-codes.ts'
 import { findClient } from '../db/clients.ts'
+import { findSessionSignIn } from '../db/sessions.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -93,7 +93,7 @@ export async function continueAuthorization(
   if (now - pending.requestedAt > PENDING_AUTHORIZATION_MS) {
     return back({ error: 'login_required', description: 'The sign-in took too long; start again' })
   }
-  const signIn = actor ? await findBrowserSignIn(deps.database.db, actor.sessionId) : undefined
+  const signIn = actor ? await findSessionSignIn(deps.database.db, actor.sessionId) : undefined
   if (!actor || !signIn || needsFreshSignIn(pending, signIn.createdAt, now)) {
     if (request.prompt === 'none') {
       return back({ error: 'login_required', description: 'The user must sign in' })

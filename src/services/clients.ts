@@ -15,6 +15,7 @@ import {
   replaceClientSecret,
 } from '../db/clients.ts'
 import { queueBackchannelLogouts, revokeAppGrants } from '../db/app-grants.ts'
+import { named, writeSteps } from '../db/database.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -146,8 +147,11 @@ export async function rotateClientSecret(
   if (client.type !== 'confidential') throw new AppError('VALIDATION_FAILED')
   const secret = randomToken(deps.random, SECRET_BYTES)
   const now = deps.clock.now()
-  const [rotated] = await deps.database.writeAtomically([
-    replaceClientSecret(deps.database.db, client, digestSecret(deps, secret), now),
+  const { rotated } = await writeSteps(deps.database, [
+    named(
+      'rotated',
+      replaceClientSecret(deps.database.db, client, digestSecret(deps, secret), now),
+    ),
     auditStatement(deps, meta, {
       tenantId: actor.tenantId,
       event: 'app_secret_rotated',
@@ -174,8 +178,8 @@ export async function removeClient(
   const client = await findTenantClient(deps, actor, clientId)
   const now = deps.clock.now()
   const { db } = deps.database
-  const [removed] = await deps.database.writeAtomically([
-    markClientRemoved(db, client, now),
+  const { removed } = await writeSteps(deps.database, [
+    named('removed', markClientRemoved(db, client, now)),
     queueBackchannelLogouts({ clientId: client.id }, now),
     revokeAppGrants(db, { clientId: client.id }, now, 'app_removed'),
     auditStatement(deps, meta, {

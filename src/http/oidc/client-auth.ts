@@ -37,7 +37,7 @@ export function readClientCredentials(
 function decodeBasic(encoded: string): [string, string] {
   let decoded: string
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(
+    decoded = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
       Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0)),
     )
   } catch {
