@@ -130,6 +130,12 @@ export function isMailSendCode(value: string): value is MailSendCode {
   return (mailSendCodes as readonly string[]).includes(value)
 }
 
+/** The status of an `HTTP_<status>` reason (an app refused a back-channel logout), or null. */
+export function httpStatusOf(reason: string): number | null {
+  const match = /^HTTP_(\d{3})$/.exec(reason)
+  return match ? Number(match[1]) : null
+}
+
 /** The reply code of an `SMTP_<reply>` reason, or null for any other reason. */
 export function smtpReplyOf(reason: string): number | null {
   const match = /^SMTP_(\d{3})$/.exec(reason)

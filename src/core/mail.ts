@@ -51,6 +51,23 @@ export type OutboxNotice =
 
 export type Notice = RevealLinkNotice | OutboxNotice
 
+/**
+ * A back-channel logout for an app (OpenID Connect Back-Channel Logout 1.0): not a mail, but it
+ * waits in the same outbox and is retried the same way. `to` is the app's logout URI; the signed
+ * `logout_token` is made when it is sent, never stored.
+ */
+export interface BackchannelLogoutNotice {
+  kind: 'backchannel_logout'
+  to: string
+  clientId: string
+  sub: string
+  sid: string
+  at: number
+}
+
+/** Everything the outbox holds. */
+export type QueuedNotice = OutboxNotice | BackchannelLogoutNotice
+
 /** What use cases send through: a notice, rendered in its language by the templates. */
 export interface NoticeMailer {
   send(notice: Notice): Promise<void>

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lte, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { type AppDb, type Guard, insertWhere, type Statement } from './database.ts'
 import { outbox, users } from './schema.ts'
 
@@ -29,12 +29,16 @@ export function insertAdminsResetRequestNotice(
     where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin') and ${guard}`
 }
 
-/** Up to `limit` unsent notices due at `now` with fewer than `maxAttempts` tries, earliest first. */
+/**
+ * Up to `limit` unsent notices due at `now` with fewer than `maxAttempts` tries, earliest first;
+ * only those of `kinds` when given (without a mail transport, mail waits to be read).
+ */
 export function listDueNotices(
   db: AppDb,
   now: number,
   maxAttempts: number,
   limit: number,
+  kinds?: string[],
 ): Promise<NoticeRow[]> {
   return db
     .select()
@@ -44,6 +48,7 @@ export function listDueNotices(
         isNull(outbox.sentAt),
         lte(outbox.nextAttemptAt, now),
         sql`${outbox.attempts} < ${maxAttempts}`,
+        kinds ? inArray(outbox.kind, kinds) : undefined,
       ),
     )
     .orderBy(outbox.nextAttemptAt)

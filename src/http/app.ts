@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
-import { deliverOutbox, sendErrorCode } from '../services/outbox.ts'
+import { canDeliverOutbox, deliverOutbox, sendErrorCode } from '../services/outbox.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
@@ -129,7 +129,8 @@ function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next()
     const { deps } = c.var
-    if (c.req.method !== 'POST' || c.res.status >= 400 || !deps.mailer) return
+    const wrote = c.req.method === 'POST' || c.var.deliverNotices === true
+    if (!wrote || c.res.status >= 400 || !canDeliverOutbox(deps)) return
     const task = deliverOutbox(deps).catch((error: unknown) => {
       deps.logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) })
     })

@@ -5,6 +5,7 @@ import {
   findRefreshTokenWithSession,
   revokeUserSessions,
 } from '../db/sessions.ts'
+import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -53,6 +54,7 @@ export async function signOutEverywhere(
       reason: 'sign_out_everywhere',
       now: deps.clock.now(),
     }),
+    ...endAppGrants(deps, { userId: actor.id }, 'sign_out_everywhere'),
     auditStatement(deps, meta, {
       tenantId: actor.tenantId,
       event: 'authn_token_revoked',

@@ -14,8 +14,8 @@ import {
   markClientRemoved,
   replaceClientSecret,
 } from '../db/clients.ts'
-import { queueBackchannelLogouts, revokeAppGrants } from '../db/app-grants.ts'
 import { named, writeSteps } from '../db/database.ts'
+import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -180,8 +180,7 @@ export async function removeClient(
   const { db } = deps.database
   const { removed } = await writeSteps(deps.database, [
     named('removed', markClientRemoved(db, client, now)),
-    queueBackchannelLogouts({ clientId: client.id }, now),
-    revokeAppGrants(db, { clientId: client.id }, now, 'app_removed'),
+    ...endAppGrants(deps, { clientId: client.id }, 'app_removed'),
     auditStatement(deps, meta, {
       tenantId: actor.tenantId,
       event: 'app_removed',

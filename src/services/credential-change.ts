@@ -4,6 +4,7 @@ import { type Guard, named, type Statement, type Step, userCredentialIs } from '
 import { closeOpenResetRequests } from '../db/reset-requests.ts'
 import { countRevokedSessions, revokeUserSessions } from '../db/sessions.ts'
 import { updateUserCredential, type UserRow } from '../db/users.ts'
+import { endAppGrants } from './app-grants.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -88,6 +89,8 @@ export function credentialChangedStatements<N extends string = never>(
         guard: credential.guard,
       }),
     ),
+    // Every app signed in as the user ends too: a new password leaves no old sign-in standing.
+    ...endAppGrants(deps, { userId: user.id }, change.revokeSessions.reason, credential.guard),
     ...(change.closeRequests === null
       ? []
       : [

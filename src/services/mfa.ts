@@ -30,6 +30,7 @@ import {
   storePendingTotp,
   type UserRow,
 } from '../db/users.ts'
+import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
@@ -258,6 +259,7 @@ function mfaResetStatements(
     clearSecondFactor(deps.database.db, target.id),
     deleteUserRecoveryCodes(deps.database.db, target.id),
     revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
+    ...endAppGrants(deps, { userId: target.id }, 'mfa_reset'),
     auditStatement(deps, meta, {
       tenantId: target.tenantId,
       event: 'mfa_reset',

@@ -1,4 +1,5 @@
-import type { OutboxNotice } from '../core/mail.ts'
+import type { BackchannelLogoutNotice, OutboxNotice, QueuedNotice } from '../core/mail.ts'
+import { signLogoutToken } from '../core/oidc/tokens.ts'
 import { randomId } from '../core/random.ts'
 import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
@@ -60,26 +61,33 @@ export function adminsNoticeStatement(
 /** Waits 1, 2, 4 … minutes between attempts, at most 6 hours. */
 const backoff = (attempts: number) => Math.min(60_000 * 2 ** attempts, MAX_BACKOFF_MS)
 
+/** Whether anything in the outbox can be sent here: mail needs a transport, apps a provider. */
+export function canDeliverOutbox(deps: Deps): boolean {
+  return deps.mailer !== undefined || deps.oidc !== undefined
+}
+
 /**
  * Sends the notices that are due, each claimed first by a guarded write (so two senders never
- * send one twice), then marked sent or given its next attempt. Without a mailer, nothing moves.
+ * send one twice), then marked sent or given its next attempt. Mail waits without a transport;
+ * back-channel logouts go to their apps over HTTP.
  */
 export async function deliverOutbox(
   deps: Deps,
   limit = 25,
 ): Promise<{ sent: number; failed: number }> {
   const result = { sent: 0, failed: 0 }
-  if (!deps.mailer) return result
+  if (!canDeliverOutbox(deps)) return result
   const now = deps.clock.now()
   const { db } = deps.database
-  const due = await listDueNotices(db, now, MAX_SEND_ATTEMPTS, limit)
+  const kinds = deps.mailer ? undefined : [BACKCHANNEL_LOGOUT]
+  const due = await listDueNotices(db, now, MAX_SEND_ATTEMPTS, limit, kinds)
   for (const row of due) {
     const { claimed } = await writeSteps(deps.database, [
       named('claimed', claimNotice(db, row, now + backoff(row.attempts))),
     ])
     if (claimed !== 1) continue
     try {
-      await deps.mailer.send(JSON.parse(row.payload) as OutboxNotice)
+      await sendNotice(deps, JSON.parse(row.payload) as QueuedNotice)
       await deps.database.writeAtomically([markNoticeSent(db, row.id, deps.clock.now())])
       result.sent++
     } catch (error) {
@@ -92,11 +100,52 @@ export async function deliverOutbox(
   return result
 }
 
-/** A short, non-secret reason for a failed send: the SMTP code or error name, never the text. */
+const BACKCHANNEL_LOGOUT = 'backchannel_logout'
+
+function sendNotice(deps: Deps, notice: QueuedNotice): Promise<void> {
+  if (notice.kind === BACKCHANNEL_LOGOUT) return sendBackchannelLogout(deps, notice)
+  if (!deps.mailer) throw new Error('no mail transport')
+  return deps.mailer.send(notice)
+}
+
+/**
+ * POSTs a `logout_token` to the app's back-channel logout URI (Back-Channel Logout 1.0 §2.5),
+ * signed now: an answer other than 2xx is a failure, retried with back-off.
+ */
+async function sendBackchannelLogout(deps: Deps, notice: BackchannelLogoutNotice) {
+  const oidc = deps.oidc
+  if (!oidc) throw new Error('no OpenID provider')
+  const claims = {
+    issuer: oidc.issuer,
+    clientId: notice.clientId,
+    sub: notice.sub,
+    sid: notice.sid,
+    jti: randomId(deps.random),
+  }
+  const token = await signLogoutToken(await oidc.keys(), claims, deps.clock.now())
+  const response = await deps.fetch(notice.to, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: token }).toString(),
+    // An app's logout endpoint answers itself: a redirect would send the token elsewhere.
+    redirect: 'manual',
+    signal: AbortSignal.timeout(BACKCHANNEL_TIMEOUT_MS),
+  })
+  await response.body?.cancel()
+  if (!response.ok) throw Object.assign(new Error('refused'), { httpStatus: response.status })
+}
+
+const BACKCHANNEL_TIMEOUT_MS = 5000
+
+/**
+ * A short, non-secret reason for a failed send: the SMTP reply, the app's HTTP status or the
+ * error's code or name, never its text.
+ */
 export function sendErrorCode(error: unknown): string {
   if (error && typeof error === 'object') {
-    const { responseCode, code, name } = error as Record<string, unknown>
+    const { responseCode, httpStatus, code, name } = error as Record<string, unknown>
     if (typeof responseCode === 'number') return `SMTP_${responseCode}`
+    if (typeof httpStatus === 'number') return `HTTP_${httpStatus}`
     if (typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code)) return code
     if (typeof name === 'string' && /^[A-Za-z]{2,40}$/.test(name)) return name
   }
@@ -110,7 +159,7 @@ export async function listOutbox(deps: Deps, actor: Actor) {
   return {
     mailConfigured: deps.mailer !== undefined,
     items: rows.map((row) => {
-      const notice = JSON.parse(row.payload) as OutboxNotice
+      const notice = JSON.parse(row.payload) as QueuedNotice
       return {
         id: row.id,
         kind: row.kind,

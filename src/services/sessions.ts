@@ -19,7 +19,7 @@ import {
   refreshTokenReplacedBy,
   revokeSession,
 } from '../db/sessions.ts'
-import { queueBackchannelLogouts, revokeAppGrants } from '../db/app-grants.ts'
+import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -249,13 +249,10 @@ export async function signOut(
   refreshToken: string | undefined,
   meta: RequestMeta,
 ) {
-  const now = deps.clock.now()
-  const browserSession = { browserSessionId: actor.sessionId }
   // The apps signed in through this session end with it, and those listening are told.
   const statements = [
     revokeSessionStatement(deps, actor.sessionId, 'sign_out'),
-    queueBackchannelLogouts(browserSession, now),
-    revokeAppGrants(deps.database.db, browserSession, now, 'sign_out'),
+    ...endAppGrants(deps, { browserSessionId: actor.sessionId }, 'sign_out'),
   ]
   if (refreshToken) {
     const other = await findRefreshTokenSession(deps.database.db, hashToken(refreshToken))

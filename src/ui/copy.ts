@@ -8,6 +8,7 @@ import {
   isAuditReasonCode,
   isErrorCode,
   isMailSendCode,
+  httpStatusOf,
   smtpReplyOf,
 } from '../core/audit-codes.ts'
 import type { ErrorCode } from '../core/errors.ts'
@@ -55,7 +56,9 @@ export function describeReason(t: Copy, reason: string): string {
   if (isErrorCode(reason)) return t.errors[reason]
   if (isAuditReasonCode(reason) || isMailSendCode(reason)) return t.audit.reasons[reason]
   const reply = smtpReplyOf(reason)
-  return reply === null ? t.audit.otherReason : t.audit.smtpReply(reply)
+  if (reply !== null) return t.audit.smtpReply(reply)
+  const status = httpStatusOf(reason)
+  return status === null ? t.audit.otherReason : t.audit.httpReply(status)
 }
 
 /** What an outbox notice is about, in words; an unknown kind gets a generic label. */

@@ -192,5 +192,19 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
     await parts.close()
   }
 
-  return { ...parts, app, call, post, get, completeFirstSignIn, seedTenant, seedUser, close }
+  /** Waits for what responses left running (notices sent after commit). */
+  const settled = () => background.settled()
+
+  return {
+    ...parts,
+    app,
+    call,
+    post,
+    get,
+    completeFirstSignIn,
+    seedTenant,
+    seedUser,
+    settled,
+    close,
+  }
 }

@@ -1,4 +1,10 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JSONWebKeySet,
+  jwtVerify,
+} from 'jose'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   authorizationRequest,
@@ -142,5 +148,67 @@ describe('signing out from an app', () => {
     )
     expect(refused.response.status).toBe(400)
     expect(refused.location).toBeNull()
+  })
+})
+
+describe('ending an app session everywhere', () => {
+  it('a password reset ends the app grant at once and tells the app by back-channel logout', async () => {
+    const calls: { url: string; body: string }[] = []
+    await t.close()
+    t = await createTestApp({
+      fetch: async (input, init) => {
+        calls.push({ url: String(input), body: String(init?.body) })
+        return new Response(null, { status: 200 })
+      },
+    })
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const { client, clientSecret } = await registerTestApp(t, admin, {
+      backchannelLogoutUri: 'https://app.example.test/backchannel',
+    })
+    const config = await relyingParty(t, client.clientId, clientSecret)
+    const attempt = await authorizationRequest(config)
+    const browser = browsers.newBrowser()
+    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
+    const back = await browsers.submitAndFollow(browser, '/sign-in', {
+      email: user.email,
+      password: user.password,
+    })
+    const tokens = await completeAtApp(config, back.location!, attempt)
+
+    const reset = await t.post(
+      `users/${user.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    expect(reset.status).toBe(201)
+    await t.settled()
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    })
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, user.id)).rejects.toThrow()
+
+    expect(calls.map((call) => call.url)).toEqual(['https://app.example.test/backchannel'])
+    const logoutToken = new URLSearchParams(calls[0]!.body).get('logout_token')!
+    const jwks = createLocalJWKSet(
+      (await (await t.app.request('/.well-known/jwks.json')).json()) as JSONWebKeySet,
+    )
+    const { payload, protectedHeader } = await jwtVerify(logoutToken, jwks, {
+      issuer: 'http://localhost',
+      audience: client.clientId,
+      currentDate: new Date(t.clock.now()),
+    })
+    expect(protectedHeader.typ).toBe('logout+jwt')
+    expect(payload).toMatchObject({
+      sub: user.id,
+      sid: tokens.claims()!.sid,
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    })
+    expect(payload.nonce).toBeUndefined()
+    const sent = await t.rows<{ sent_at: number | null }>(
+      "select sent_at from outbox where kind = 'backchannel_logout'",
+    )
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.sent_at).not.toBeNull()
   })
 })

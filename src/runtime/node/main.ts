@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server'
 import { createJsonLogger } from '../../core/logger.ts'
 import { createApp } from '../../http/app.ts'
-import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
+import { canDeliverOutbox, deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { warmUpSignIn } from '../../services/sign-in.ts'
 import { bootstrapIfEmpty } from '../../services/tenants.ts'
 import { createBackgroundTasks } from './background-tasks.ts'
@@ -86,7 +86,7 @@ server.once('error', (error: NodeJS.ErrnoException) => {
 
 // Notices a request's own after-commit send could not deliver are retried here, in-process (and
 // waited for on shutdown, as those are).
-const outboxTimer = deps.mailer
+const outboxTimer = canDeliverOutbox(deps)
   ? setInterval(() => {
       background.waitUntil(
         deliverOutbox(deps).catch((error: unknown) =>

@@ -1,5 +1,5 @@
 import { createJsonLogger } from '../../core/logger.ts'
-import { deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
+import { canDeliverOutbox, deliverOutbox, sendErrorCode } from '../../services/outbox.ts'
 import { cryptoRandom, randomToken } from '../../core/random.ts'
 import { createApp } from '../../http/app.ts'
 import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
@@ -33,8 +33,8 @@ export default {
   async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext) {
     const config = loadWorkerConfig(env)
     const mailer = mailerFor(config, env)
-    if (!mailer) return
     const deps = createWorkerDeps(config, { database: createD1Database(env.DB), logger, mailer })
+    if (!canDeliverOutbox(deps)) return
     ctx.waitUntil(
       deliverOutbox(deps).then(
         (result) => logger.info('outbox_delivered', result),

@@ -5,14 +5,14 @@ import type {
   MailSendCode,
 } from '../../core/audit-codes.ts'
 import type { ErrorCode } from '../../core/errors.ts'
-import type { Notice } from '../../core/mail.ts'
+import type { Notice, QueuedNotice } from '../../core/mail.ts'
 import type { PolicyViolationCode } from '../../core/password-policy.ts'
 import type { Role } from '../../core/roles.ts'
 
 // English sets the shape of the copy (`Copy` is its type): each table keyed by a set of codes is
 // checked against that whole set here, and every other language must then have the same keys.
 
-type NoticeKind = Notice['kind']
+type NoticeKind = Notice['kind'] | QueuedNotice['kind']
 
 // Named once: the mails name these menus and buttons exactly as the pages show them.
 const navRequests = 'Forgot-password requests'
@@ -50,6 +50,7 @@ export const en = {
       mfa_reset_by_admin: 'An admin removed two-step verification',
       mfa_code_replayed: 'A verification code was used twice',
       reveal_link: 'A one-time link to a new password',
+      backchannel_logout: 'An application was told the user signed out',
     } satisfies Record<NoticeKind, string>,
   },
   navAccount,
@@ -280,6 +281,7 @@ export const en = {
       EPROTOCOL: 'The mail server answered in a way that was not expected.',
     } satisfies Record<AuditReasonCode | MailSendCode, string>,
     smtpReply: (code: number) => `The mail server refused the message (reply ${code}).`,
+    httpReply: (code: number) => `The application answered with HTTP status ${code}.`,
     otherEvent: 'Other event',
     otherOutcome: 'Other',
     otherReason: 'Another reason.',
