@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { copyFor, type Language, languages } from '../../src/ui/copy.ts'
 import { formatTime } from '../../src/ui/layout.tsx'
 import { type PageContext, renderPage } from '../../src/ui/page-context.ts'
-import {
-  PasswordShownPage,
-  type ResetStatusProps,
-  UserDetailPage,
-  type UserRowProps,
-} from '../../src/ui/pages/admin.tsx'
+import type { UserRowProps } from '../../src/ui/pages/admin-parts.tsx'
+import { PasswordShownPage } from '../../src/ui/pages/confirmations.tsx'
+import { type ResetStatusProps, UserDetailPage } from '../../src/ui/pages/user-detail.tsx'
 
 const at = '2026-11-30T09:15:00.000Z'
 const page = (lang: Language, path: string): PageContext => ({

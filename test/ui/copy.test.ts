@@ -20,12 +20,9 @@ import {
   type Language,
 } from '../../src/ui/copy.ts'
 import { type PageContext, renderPage } from '../../src/ui/page-context.ts'
-import {
-  AuditPage,
-  type AuditRowProps,
-  OutboxPage,
-  UserDetailPage,
-} from '../../src/ui/pages/admin.tsx'
+import { AuditPage, type AuditRowProps } from '../../src/ui/pages/audit.tsx'
+import { OutboxPage } from '../../src/ui/pages/outbox.tsx'
+import { UserDetailPage } from '../../src/ui/pages/user-detail.tsx'
 
 // Spelled out (and checked complete by the type) so that a new kind must be added here too.
 const noticeKinds = Object.keys({

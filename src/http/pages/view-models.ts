@@ -3,7 +3,8 @@ import type { AuditEventView } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
 import type { UserView } from '../../services/users.ts'
 import type { Copy } from '../../ui/copy.ts'
-import type { AuditRowProps, UserRowProps } from '../../ui/pages/admin.tsx'
+import type { UserRowProps } from '../../ui/pages/admin-parts.tsx'
+import type { AuditRowProps } from '../../ui/pages/audit.tsx'
 
 // What the admin pages show of the use cases' answers: ids put into words, and which actions the
 // viewer is offered. The use cases still decide every action when it is taken.

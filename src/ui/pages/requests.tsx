@@ -1,0 +1,41 @@
+import { formatTime, Layout } from '../layout.tsx'
+import { usePage } from '../page-context.ts'
+import { ResetAction, DataTable } from './admin-parts.tsx'
+
+export function RequestsPage(props: {
+  requests: {
+    id: string
+    userId: string
+    email: string
+    displayName: string
+    createdAt: string
+    canReset: boolean
+  }[]
+}) {
+  const { t, lang } = usePage()
+  return (
+    <Layout title={t.requestsTitle}>
+      <h1>{t.requestsTitle}</h1>
+      {props.requests.length === 0 ? (
+        <p>{t.noRequests}</p>
+      ) : (
+        <DataTable caption={t.requestsTitle} columns={[t.email, t.name, t.requestedAt, t.actions]}>
+          {props.requests.map((request) => (
+            <tr>
+              <th scope="row">
+                <a href={`/admin/users/${request.userId}`}>{request.email}</a>
+              </th>
+              <td>{request.displayName}</td>
+              <td>{formatTime(lang, request.createdAt)}</td>
+              <td>
+                {request.canReset ? (
+                  <ResetAction userId={request.userId} email={request.email} />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </Layout>
+  )
+}

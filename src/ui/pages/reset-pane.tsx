@@ -1,0 +1,174 @@
+import { Field, Layout, Notice } from '../layout.tsx'
+import { useCopy } from '../page-context.ts'
+import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
+import { Choice } from './admin-parts.tsx'
+
+export interface ResetPaneProps {
+  user: { id: string; email: string; displayName: string }
+  formToken: string
+  allowPermanent: boolean
+  policy: PolicyProps
+  mode: 'generate' | 'custom'
+  violations: ViolationProps[]
+  error?: string
+  /** A mail transport is configured: the one-time link choice is offered. */
+  mailConfigured?: boolean
+  delivery?: 'display' | 'link'
+  /** The Recipients field's text (the user's email at first). */
+  recipients?: string
+}
+
+/** The reset pane: how the password is chosen, whether it must be changed, how it is delivered. */
+export function ResetPanePage(props: ResetPaneProps) {
+  const t = useCopy()
+  const { user } = props
+  const canLink = props.mailConfigured === true
+  return (
+    <Layout title={t.resetTitle}>
+      <section class="card narrow">
+        <h1>{t.resetTitle}</h1>
+        <p class="user-email">
+          {user.displayName} · {user.email}
+        </p>
+        {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        <form method="post" action={`/admin/users/${user.id}/reset`}>
+          <input type="hidden" name="formToken" value={props.formToken} />
+          <PasswordChoice mode={props.mode} policy={props.policy} violations={props.violations} />
+          <RequireChange allowPermanent={props.allowPermanent} />
+          <DeliveryChoice
+            canLink={canLink}
+            byLink={canLink && props.delivery === 'link'}
+            recipients={props.recipients ?? user.email}
+          />
+          <div class="actions">
+            <button type="submit" class="primary">
+              {t.resetPassword}
+            </button>
+            <a href="/admin/users">{t.backToUsers}</a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+/** A generated password, or one the admin types (its field shown only when chosen). */
+function PasswordChoice(props: {
+  mode: 'generate' | 'custom'
+  policy: PolicyProps
+  violations: ViolationProps[]
+}) {
+  const t = useCopy()
+  return (
+    <fieldset>
+      <legend>{t.passwordChoice}</legend>
+      <Choice
+        type="radio"
+        id="mode-generate"
+        name="mode"
+        value="generate"
+        label={t.autoPassword}
+        checked={props.mode === 'generate'}
+      />
+      <Choice
+        type="radio"
+        id="mode-custom"
+        name="mode"
+        value="custom"
+        label={t.customPassword}
+        checked={props.mode === 'custom'}
+      />
+      <div class="indent" data-when="mode-custom">
+        <NewPasswordFieldForAdmin policy={props.policy} violations={props.violations} />
+      </div>
+    </fieldset>
+  )
+}
+
+/** Checked, and fixed so unless the service allows permanent passwords set by an admin. */
+function RequireChange(props: { allowPermanent: boolean }) {
+  const t = useCopy()
+  return (
+    <>
+      <Choice
+        type="checkbox"
+        id="require-change"
+        name="requireChange"
+        value="true"
+        label={t.requireChange}
+        checked
+        disabled={!props.allowPermanent}
+        describedBy={props.allowPermanent ? undefined : 'require-change-note'}
+      />
+      {props.allowPermanent ? null : (
+        <p class="hint" id="require-change-note">
+          {t.requireChangeFixed}
+        </p>
+      )}
+    </>
+  )
+}
+
+/** Shown on this page, or sent as one-time links: only offered with a mail transport. */
+function DeliveryChoice(props: { canLink: boolean; byLink: boolean; recipients: string }) {
+  const t = useCopy()
+  const { canLink } = props
+  return (
+    <fieldset>
+      <legend>{t.delivery}</legend>
+      <Choice
+        type="radio"
+        id="delivery-display"
+        name="delivery"
+        value="display"
+        label={t.deliverDisplay}
+        checked={!props.byLink}
+      />
+      <Choice
+        type="radio"
+        id="delivery-link"
+        name="delivery"
+        value="link"
+        label={t.deliverLink}
+        checked={props.byLink}
+        disabled={!canLink}
+        describedBy="delivery-link-note"
+      />
+      <p class="hint" id="delivery-link-note">
+        {canLink ? t.recipientsHint : t.linkUnavailable}
+      </p>
+      <RecipientsField canLink={canLink} recipients={props.recipients} />
+    </fieldset>
+  )
+}
+
+/** Where the links go: shown when the link choice is made, disabled without a transport. */
+function RecipientsField(props: { canLink: boolean; recipients: string }) {
+  const t = useCopy()
+  const { canLink } = props
+  return (
+    <div class="indent" data-when={canLink ? 'delivery-link' : undefined}>
+      <Field
+        id="recipients"
+        name="recipients"
+        type="text"
+        label={t.recipients}
+        value={canLink ? props.recipients : undefined}
+        required={false}
+        extra={canLink ? {} : { disabled: 'disabled' }}
+      />
+    </div>
+  )
+}
+
+function NewPasswordFieldForAdmin(props: { policy: PolicyProps; violations: ViolationProps[] }) {
+  // The same field as the user's own change, minus the rules that only apply to the user.
+  return (
+    <NewPasswordField
+      policy={{ ...props.policy, historySize: 0 }}
+      violations={props.violations}
+      temporary={false}
+      required={false}
+    />
+  )
+}

@@ -1,0 +1,172 @@
+import { formatTime, Layout } from '../layout.tsx'
+import { useCopy, usePage } from '../page-context.ts'
+import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
+import { type AuditRowProps, AuditTable } from './audit.tsx'
+
+export interface ResetStatusProps {
+  status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
+  issuedAt: string | null
+  issuedBy: string | null
+  expiresAt: string | null
+  usedAt: string | null
+  delivery?: {
+    method: 'display' | 'link'
+    recipients: string[]
+    openedAt: string | null
+    failed: string[]
+  } | null
+}
+
+export function UserDetailPage(props: {
+  user: UserRowProps
+  reset: ResetStatusProps
+  events: AuditRowProps[]
+  /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
+  newLinkToken?: string
+}) {
+  const { user } = props
+  return (
+    <Layout title={user.email}>
+      <UserHead user={user} />
+      <UserDetails user={user} />
+      <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
+      <AuditTrail userId={user.id} events={props.events} />
+    </Layout>
+  )
+}
+
+function UserHead(props: { user: UserRowProps }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <div class="page-head">
+      <h1>{user.email}</h1>
+      {user.canReset ? (
+        <a
+          class="button primary"
+          href={`/admin/users/${user.id}/reset`}
+          aria-label={t.resetPasswordFor(user.email)}
+        >
+          <KeyIcon /> {t.resetPassword}
+        </a>
+      ) : null}
+    </div>
+  )
+}
+
+function UserDetails(props: { user: UserRowProps }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <section class="card">
+      <h2>{t.userDetail}</h2>
+      <dl>
+        <dt>{t.name}</dt>
+        <dd>{user.displayName}</dd>
+        <dt>{t.role}</dt>
+        <dd>{t.roles[user.role]}</dd>
+        <dt>{t.passwordState}</dt>
+        <dd>
+          <PasswordState state={user.passwordState} />
+        </dd>
+      </dl>
+    </section>
+  )
+}
+
+/** The latest reset: its state, when and by whom, where its links went, and a new link. */
+function ResetStatus(props: {
+  user: UserRowProps
+  reset: ResetStatusProps
+  newLinkToken?: string
+}) {
+  const t = useCopy()
+  const { user, reset } = props
+  return (
+    <section class="card">
+      <h2>{t.resetStatus}</h2>
+      <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
+      {reset.status === 'none' ? null : <ResetFacts reset={reset} />}
+      {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
+        <SendNewLinkForm
+          userId={user.id}
+          recipients={reset.delivery.recipients}
+          formToken={props.newLinkToken}
+        />
+      ) : null}
+    </section>
+  )
+}
+
+function ResetFacts(props: { reset: ResetStatusProps }) {
+  const { t, lang } = usePage()
+  const { reset } = props
+  return (
+    <dl>
+      <dt>{t.issuedAt}</dt>
+      <dd>{formatTime(lang, reset.issuedAt)}</dd>
+      <dt>{t.issuedBy}</dt>
+      <dd>{reset.issuedBy ?? t.byOperator}</dd>
+      <dt>{t.expiresLabel}</dt>
+      <dd>{formatTime(lang, reset.expiresAt)}</dd>
+      {reset.usedAt ? (
+        <>
+          <dt>{t.usedAt}</dt>
+          <dd>{formatTime(lang, reset.usedAt)}</dd>
+        </>
+      ) : null}
+      {reset.delivery?.method === 'link' ? <LinkFacts delivery={reset.delivery} /> : null}
+    </dl>
+  )
+}
+
+/** Where a reset's links went, which failed, and when one was opened. */
+function LinkFacts(props: { delivery: NonNullable<ResetStatusProps['delivery']> }) {
+  const { t, lang } = usePage()
+  const { delivery } = props
+  return (
+    <>
+      <dt>{t.linksSentTo}</dt>
+      <dd>{delivery.recipients.join(', ')}</dd>
+      {delivery.failed.length ? (
+        <>
+          <dt>{t.linksFailed}</dt>
+          <dd>{delivery.failed.join(', ')}</dd>
+        </>
+      ) : null}
+      <dt>{t.linkOpenedAt}</dt>
+      <dd>{delivery.openedAt ? formatTime(lang, delivery.openedAt) : t.linkNotOpened}</dd>
+    </>
+  )
+}
+
+function AuditTrail(props: { userId: string; events: AuditRowProps[] }) {
+  const t = useCopy()
+  return (
+    <section class="card">
+      <h2>{t.auditTrail}</h2>
+      <AuditTable events={props.events} caption={t.auditTrail} />
+      <p>
+        <a href={`/admin/audit?${new URLSearchParams({ userId: props.userId })}`}>{t.auditTitle}</a>
+      </p>
+    </section>
+  )
+}
+
+/**
+ * One click to send a fresh link to the same recipients after a failed send or a lost mail: a new
+ * reset (which voids the old links), with its own one-time form token as the Idempotency-Key.
+ */
+function SendNewLinkForm(props: { userId: string; recipients: string[]; formToken: string }) {
+  const t = useCopy()
+  return (
+    <form method="post" action={`/admin/users/${props.userId}/reset`} class="actions">
+      <input type="hidden" name="formToken" value={props.formToken} />
+      <input type="hidden" name="mode" value="generate" />
+      <input type="hidden" name="requireChange" value="true" />
+      <input type="hidden" name="delivery" value="link" />
+      <input type="hidden" name="recipients" value={props.recipients.join(', ')} />
+      <button type="submit">{t.sendNewLink}</button>
+    </form>
+  )
+}
