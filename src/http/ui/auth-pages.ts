@@ -197,7 +197,7 @@ function forcedChange(
   return ForcedChangePage({ page: pageContext(c), policy, violations, error })
 }
 
-/** Only a path of this site: never `//host` or a backslash trick that leaves it. */
+/** Only a path of this site: never `//host`, a backslash trick, or a control character. */
 function localPath(next: string): string {
-  return /^\/(?![/\\])[^\s\\]*$/.test(next) ? next : '/'
+  return /^\/(?![/\\])[^\s\\\p{Cc}]*$/u.test(next) ? next : '/'
 }
