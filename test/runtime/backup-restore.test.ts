@@ -69,7 +69,6 @@ it('a backup taken during parallel resets restores, passes integrity_check, sign
 
   let stop = false
   let inFlight = 0
-  let inFlightAtStart = 0
   const workers = busy.map(async (user) => {
     while (!stop) {
       inFlight++
@@ -85,7 +84,7 @@ it('a backup taken during parallel resets restores, passes integrity_check, sign
   dirs.push(backupDir)
   const backupFile = join(backupDir, 'oncepass-backup.sqlite')
   const backupStarted = performance.now()
-  inFlightAtStart = inFlight
+  const inFlightAtStart = inFlight
   const { stdout } = await run(
     join(ROOT, 'bin/oncepass.js'),
     ['backup', '--to', backupFile, '--json'],
