@@ -56,7 +56,7 @@ const options: PartialStrykerOptions = {
   // Two cores, shared with others: one mutant at a time.
   concurrency: 1,
   timeoutMS: 30_000,
-  reporters: ['clear-text', 'json'],
+  reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, reportMutants: false, reportTests: false },
   thresholds: { high: 80, low: 70, break: null },
