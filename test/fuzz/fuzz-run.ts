@@ -107,7 +107,7 @@ async function fuzzTargets(
       if (!result.failed) break
       const failing = lastFailure
       const counterexample = result.counterexample?.[0] ?? failing?.request
-      for (const reason of failing?.reasons ?? [String(result.errorInstance)]) {
+      for (const reason of failing?.reasons ?? [describeError(result.errorInstance)]) {
         known.add(`${target.label}: ${reason}`)
         report.failures.push({
           target: target.label,
@@ -264,6 +264,12 @@ export function missingSecurityHeaders(headers: Headers, surface: 'api' | 'page'
     if (headers.has(leak)) missing.push(`header ${leak} is sent`)
   }
   return missing
+}
+
+/** An exception the check threw (not an answer it judged), with its cause. */
+function describeError(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause
+  return cause === undefined ? String(error) : `${String(error)} (${String(cause)})`
 }
 
 function describe(request: FuzzRequest | undefined): string {

@@ -11,6 +11,8 @@
 import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { parseArgs } from 'node:util'
+import { createJsonLogger } from '../../src/core/logger.ts'
+import { sendableResponse } from '../../src/runtime/node/sendable-response.ts'
 import type { TestApp } from '../helpers/test-app.ts'
 import { type FuzzOptions, formatReport, fuzzApp } from './fuzz-run.ts'
 
@@ -44,15 +46,20 @@ process.stdout.write(`${formatReport(report, options)}\n`)
 process.stdout.write(`time: ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
 process.exit(report.failures.length === 0 ? 0 : 1)
 
-/** One loopback server per app, started on first use. */
+/** One loopback server per app, started on first use, serving it as main.ts does. */
 function sendOverHttp(): (t: TestApp, request: Request) => Promise<Response> {
   const servers = new Map<TestApp, Promise<string>>()
+  const logger = createJsonLogger((line) => process.stderr.write(`${line}\n`))
   return async (t, request) => {
     let origin = servers.get(t)
     if (!origin) {
       origin = new Promise((resolve) => {
         const server = serve(
-          { fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' },
+          {
+            fetch: async (request) => sendableResponse(await t.app.fetch(request), logger),
+            port: 0,
+            hostname: '127.0.0.1',
+          },
           (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`),
         )
         server.unref()
@@ -60,9 +67,14 @@ function sendOverHttp(): (t: TestApp, request: Request) => Promise<Response> {
       servers.set(t, origin)
     }
     const url = new URL(request.url)
+    // Node's fetch will not send a header with a control character (the in-process run does).
+    const headers = new Headers()
+    for (const [name, value] of request.headers) {
+      if (!/[^\t\x20-\x7e\x80-\uffff]/.test(value)) headers.set(name, value)
+    }
     return fetch(`${await origin}${url.pathname}${url.search}`, {
       method: request.method,
-      headers: request.headers,
+      headers,
       body: request.body ? await request.arrayBuffer() : undefined,
       redirect: 'manual',
     })
