@@ -233,7 +233,7 @@ export function checkAnswer(
   } else if (fuzz.invalid && fuzz.method === 'POST' && (status < 400 || status >= 500)) {
     reasons.push(`unreadable form answered ${status}`)
   }
-  if (fuzz.guarded && fuzz.method === 'POST' && !target.protected && status < 400) {
+  if (fuzz.guarded && fuzz.method === 'POST' && !(target.protected && noCaller) && status < 400) {
     reasons.push(`guarded form answered ${status}`)
   }
   return reasons
