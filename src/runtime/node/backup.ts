@@ -20,14 +20,16 @@ export interface BackupResult {
   ms: number
 }
 
+/** better-sqlite3's largest step: every remaining page. */
+const ALL_PAGES = 0x7fffffff
+
 /** The target exists and --force was not given: nothing was written. */
 export class BackupTargetExists extends Error {}
 
 /**
  * Copies the SQLite database at `databasePath` to `to` with SQLite's online backup API
  * (better-sqlite3's `backup()`): a consistent snapshot of one moment, taken while the server
- * keeps serving (readers and the writer are not stopped; a commit that lands during the copy makes
- * SQLite restart the copy from that newer state). The copy is made in a temporary file beside the
+ * keeps serving (neither its readers nor its writer wait for the copy). The copy is made in a temporary file beside the
  * target, owner-only (0600: it holds password hashes), and only a finished copy takes the
  * target's name, so a crash never leaves half a backup there. An existing target is kept unless
  * `force`.
@@ -48,7 +50,10 @@ export async function backupDatabase(
     // Created here, exclusively and owner-only, so the copy is never readable by others.
     closeSync(openSync(partial, 'wx', 0o600))
     source.pragma('busy_timeout = 5000')
-    await source.backup(partial)
+    // After the first step, the rest in one: a single read transaction, which no concurrent commit
+    // can make SQLite restart (in steps, every commit in between would) and which, in WAL mode,
+    // blocks no writer.
+    await source.backup(partial, { progress: () => ALL_PAGES })
     if (options.force) {
       renameSync(partial, to)
     } else {
