@@ -122,7 +122,8 @@ function traceCommits(mode: 'server' | 'normal', commits: number): Record<string
   return syncsPerCommit(traceEvents(readFileSync(tracePath, 'utf8')))
 }
 
-describe.skipIf(unavailable !== undefined)('an acknowledged commit (traced with strace)', () => {
+const traced = unavailable ? `skipped: ${unavailable}` : 'traced with strace'
+describe.skipIf(unavailable !== undefined)(`an acknowledged commit (${traced})`, () => {
   it('has had its WAL synced to disk before the acknowledgement, every time', () => {
     const commits = 20
     const counts = traceCommits('server', commits)
