@@ -17,7 +17,12 @@ function restrictImports(files, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'drizzle', 'data', 'dist', '.cache', '.wrangler', 'coverage'] },
+  {
+    ignores: [
+      ...['node_modules', 'drizzle', 'data', 'dist', '.cache', '.wrangler', 'coverage'],
+      ...['.stryker-tmp', 'reports'],
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

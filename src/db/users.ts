@@ -158,6 +158,9 @@ export async function searchTenantUsers(
   after: string,
   take: number,
 ): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
+  // No email or name holds a NUL (both refuse control characters), and FTS5 would read its query
+  // as a C string cut short at one (a syntax error).
+  if (search.includes('\0')) return { rows: [], searchedTo: null }
   if ([...search].length < MIN_SUBSTRING_SEARCH) {
     return { rows: await searchByEmailPrefix(db, tenantId, search, after, take), searchedTo: null }
   }

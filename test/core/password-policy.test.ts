@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { isCommonPassword } from '../../src/core/common-passwords.ts'
 import { normalizeEmail } from '../../src/core/email.ts'
 import {
+  defaultPasswordPolicy,
+  describePolicy,
   isPasswordTooLarge,
   normalizePassword,
   validatePasswordPolicy,
@@ -70,5 +72,33 @@ describe('normalisation', () => {
     expect(isCommonPassword('letmein')).toBe(true)
     expect(isCommonPassword('Trustno1')).toBe(true)
     expect(isCommonPassword('9xQ#v7-Lm2$wPz')).toBe(false)
+  })
+})
+
+describe('what clients are told', () => {
+  it('names the limits in each violation message', () => {
+    const policy = { ...defaultPasswordPolicy, minLength: 20, maxLength: 40 }
+    const messages = (password: string) =>
+      validatePasswordPolicy(password, { email: 'ann@example.com' }, policy).map((v) => v.message)
+    expect(messages('short one')).toEqual(['Use at least 20 characters.'])
+    expect(messages('y'.repeat(41))).toEqual(['Use at most 40 characters.'])
+    expect(messages('Oncepass 2026 !!!! 12345')).toEqual([
+      "The password must be more than this service's name padded with digits or symbols.",
+    ])
+  })
+
+  it('describes the policy the forced change will apply', () => {
+    expect(describePolicy({ ...defaultPasswordPolicy, minLength: 20, maxLength: 64 })).toEqual({
+      minLength: 20,
+      maxLength: 64,
+      historySize: defaultPasswordPolicy.historySize,
+      rules: [
+        'not a common password',
+        'not containing your email name',
+        "not this service's name padded with digits or symbols",
+        'not the temporary password',
+      ],
+    })
+    expect(describePolicy()).toMatchObject({ minLength: 15, maxLength: 256 })
   })
 })

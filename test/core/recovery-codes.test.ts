@@ -68,6 +68,13 @@ describe('recovery code hashes', () => {
     }
   })
 
+  it('keeps its stored form stable across versions (a known answer)', () => {
+    // A change to the derivation would silently void every code users hold: pinned here.
+    const fixed = createKeyring([new Uint8Array(32).fill(7)])
+    const stored = hashRecoveryCode(fixed, '2345-6789-ABCD-EFGH-JKLM-NPQR')
+    expect(stored).toBe(`${fixed.currentId}.${KNOWN_ANSWER}`)
+  })
+
   it('still matches a code hashed before a key rotation', () => {
     const oldKey = newKey()
     const stored = hashRecoveryCode(createKeyring([oldKey]), code!)
@@ -76,3 +83,7 @@ describe('recovery code hashes', () => {
     expect(recoveryCodeCandidates(rotated, code!)).toHaveLength(2)
   })
 })
+
+// HMAC-SHA-256 under HKDF-SHA-256(key = 32 × 0x07, info "oncepass recovery codes v1") of the
+// code's 24 symbols, base64url.
+const KNOWN_ANSWER = '1K8tukzanp4BwpdigoqPDa1Q5aOqmqfJwMukMaQu7EE'

@@ -39,6 +39,24 @@ describe('generateTemporaryPassword', () => {
     )
   })
 
+  it('uses exactly as many groups as the policy needs, at both edges', () => {
+    const lengthFor = (minLength: number, maxLength = 256) =>
+      generateTemporaryPassword({ email: 'a@b.c' }, undefined, {
+        ...defaultPasswordPolicy,
+        minLength,
+        maxLength,
+      }).length
+    // Four groups are 19 characters: enough for a minimum of 19, one more group for 20.
+    expect(lengthFor(19)).toBe(19)
+    expect(lengthFor(20)).toBe(24)
+    // A maximum of exactly the length needed leaves room; one less does not.
+    expect(lengthFor(15, 19)).toBe(19)
+    expect(lengthFor(15, 20)).toBe(19)
+    expect(() => lengthFor(15, 18)).toThrow(
+      new RangeError('the password policy leaves no room for a temporary password'),
+    )
+  })
+
   it('draws from the injected random source (and redraws a password that breaks the policy)', () => {
     // A source that first yields bytes spelling "bob…" for a user named bob, then other bytes.
     const alphabetIndex = (c: string) => TEMPORARY_PASSWORD_ALPHABET.indexOf(c)

@@ -1,13 +1,15 @@
 import { base64url, SignJWT, generateKeyPair, exportJWK } from 'jose'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cryptoRandom, randomToken } from '../../src/core/random.ts'
 import {
   hashToken,
   signAccessToken,
   signChallengeToken,
+  signMfaToken,
   type TokenConfig,
   verifyAccessToken,
   verifyChallengeToken,
+  verifyMfaToken,
 } from '../../src/core/tokens.ts'
 
 const config: TokenConfig = {
@@ -131,6 +133,139 @@ describe('challenge tokens', () => {
       600,
     )
     expect(await verifyChallengeToken(config, challenge, now + 610_000)).toBeNull()
+  })
+})
+
+/** A config with a key of its own, so no other test's verified tokens are remembered for it. */
+const freshConfig = (): TokenConfig => ({
+  ...config,
+  signingKey: crypto.getRandomValues(new Uint8Array(32)),
+})
+
+/** The decoded header and payload of a token, as another party would read them. */
+function decode(token: string) {
+  const [header, payload] = token.split('.', 2)
+  const json = (part: string) => JSON.parse(new TextDecoder().decode(base64url.decode(part)))
+  return { header: json(header!), payload: json(payload!) }
+}
+
+describe('what each token says on the wire', () => {
+  it('access: HS256, typ at+jwt (RFC 9068), the API audience, exp = iat + ttl', async () => {
+    const token = await signAccessToken(config, claims, now + 999, 600)
+    expect(decode(token)).toEqual({
+      header: { alg: 'HS256', typ: 'at+jwt' },
+      payload: { ...claims, iss: 'oncepass', aud: 'oncepass-api', iat: nowS, exp: nowS + 600 },
+    })
+  })
+
+  it('change challenge and MFA step: their own typ and audience, so neither opens anything else', async () => {
+    const step = { sub: 'user-1', jti: 'c1', ver: 3 }
+    const body = { sub: 'user-1', jti: 'c1', ver: 3, iss: 'oncepass', iat: nowS, exp: nowS + 300 }
+    expect(decode(await signChallengeToken(config, step, now, 300))).toEqual({
+      header: { alg: 'HS256', typ: 'pwchange+jwt' },
+      payload: { ...body, aud: 'oncepass-api:password-change' },
+    })
+    expect(decode(await signMfaToken(config, step, now, 300))).toEqual({
+      header: { alg: 'HS256', typ: 'mfa+jwt' },
+      payload: { ...body, aud: 'oncepass-api:mfa' },
+    })
+  })
+})
+
+describe('MFA step tokens', () => {
+  const step = { sub: 'user-1', jti: 'm1', ver: 2 }
+
+  it('round-trip, expire, and are refused as any other kind of token and vice versa', async () => {
+    const mfa = await signMfaToken(config, step, now, 300)
+    expect(await verifyMfaToken(config, mfa, now)).toEqual(step)
+    expect(await verifyMfaToken(config, mfa, now + 306_000)).toBeNull()
+    expect(await verifyChallengeToken(config, mfa, now)).toBeNull()
+    expect(await verifyAccessToken(config, mfa, now)).toBeNull()
+    const challenge = await signChallengeToken(config, step, now, 300)
+    expect(await verifyMfaToken(config, challenge, now)).toBeNull()
+    expect(
+      await verifyMfaToken(config, await signAccessToken(config, claims, now, 300), now),
+    ).toBeNull()
+  })
+})
+
+describe('claims of the wrong type, correctly signed', () => {
+  const forgeWith = (typ: string, aud: string, payload: Record<string, unknown>) =>
+    forge({ alg: 'HS256', typ }, { iss: 'oncepass', aud, iat: nowS, exp: nowS + 600, ...payload })
+
+  it.each([
+    ['a numeric sid', { sid: 1 }],
+    ['an object tid', { tid: { id: 'tenant-1' } }],
+    ['a numeric sub', { sub: 7 }],
+  ])('an access token with %s is refused', async (_label, change) => {
+    const token = await forgeWith('at+jwt', 'oncepass-api', { ...claims, ...change })
+    expect(await verifyAccessToken(config, token, now)).toBeNull()
+  })
+
+  it.each([
+    ['a numeric jti', { jti: 5 }],
+    ['a numeric sub', { sub: 5 }],
+    ['a string ver', { ver: '3' }],
+    ['a fractional ver', { ver: 2.5 }],
+    ['no ver', { ver: undefined }],
+  ])('a challenge or MFA token with %s is refused', async (_label, change) => {
+    const payload = { sub: 'user-1', jti: 'c1', ver: 3, ...change }
+    const challenge = await forgeWith('pwchange+jwt', 'oncepass-api:password-change', payload)
+    expect(await verifyChallengeToken(config, challenge, now)).toBeNull()
+    const mfa = await forgeWith('mfa+jwt', 'oncepass-api:mfa', payload)
+    expect(await verifyMfaToken(config, mfa, now)).toBeNull()
+  })
+})
+
+describe('verified access tokens are remembered until they expire', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('a second check of the same token skips the signature, and gives the same claims', async () => {
+    const fresh = freshConfig()
+    const token = await signAccessToken(fresh, claims, now, 600)
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    expect(await verifyAccessToken(fresh, token, now)).toEqual(claims)
+    expect(verify).toHaveBeenCalledTimes(1)
+    expect(await verifyAccessToken(fresh, token, now + 1000)).toEqual(claims)
+    expect(verify).toHaveBeenCalledTimes(1)
+  })
+
+  it('a remembered token still expires, with the same few seconds of tolerance', async () => {
+    const fresh = freshConfig()
+    const token = await signAccessToken(fresh, claims, now, 600)
+    expect(await verifyAccessToken(fresh, token, now)).toEqual(claims)
+    const exp = nowS * 1000 + 600_000
+    expect(await verifyAccessToken(fresh, token, exp + 4_999)).toEqual(claims)
+    expect(await verifyAccessToken(fresh, token, exp + 5_000)).toBeNull()
+    expect(await verifyAccessToken(fresh, token, now)).toEqual(claims)
+  })
+
+  it('at most 10,000 are remembered: the oldest is forgotten first', async () => {
+    const fresh = freshConfig()
+    const tokens = await Promise.all(
+      Array.from({ length: 10_001 }, (_, i) =>
+        signAccessToken(fresh, { ...claims, sid: `s${i}` }, now, 600),
+      ),
+    )
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    for (const token of tokens.slice(0, 10_000)) await verifyAccessToken(fresh, token, now)
+    verify.mockClear()
+    // Full: the first is still remembered.
+    await verifyAccessToken(fresh, tokens[0]!, now)
+    expect(verify).toHaveBeenCalledTimes(0)
+    // One more pushes the oldest out (a hit does not make it younger); the newest stays.
+    await verifyAccessToken(fresh, tokens[10_000]!, now)
+    expect(verify).toHaveBeenCalledTimes(1)
+    await verifyAccessToken(fresh, tokens[0]!, now)
+    expect(verify).toHaveBeenCalledTimes(2)
+    await verifyAccessToken(fresh, tokens[10_000]!, now)
+    expect(verify).toHaveBeenCalledTimes(2)
+  }, 60_000)
+
+  it('a key Web Crypto refuses is an error, never a quiet "invalid token"', async () => {
+    const broken = { ...config, signingKey: new Uint8Array(0) }
+    await expect(verifyAccessToken(broken, 'a.b.c', now)).rejects.toThrow()
+    await expect(verifyChallengeToken(broken, 'a.b.c', now)).rejects.toThrow()
   })
 })
 

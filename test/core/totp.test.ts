@@ -65,7 +65,7 @@ describe('verifyTotpCode: the window, with an injected clock', () => {
 
   it('will not widen the window past one step', () => {
     expect(() => verifyTotpCode(secret, codeAt(0), now, { ...TOTP_PARAMETERS, window: 2 })).toThrow(
-      RangeError,
+      new RangeError('a TOTP window wider than one step'),
     )
   })
 })

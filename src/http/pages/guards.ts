@@ -21,8 +21,20 @@ export const formGuards: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE')
   }
   return limitBody(c, async () => {
-    await checkOrigin(c, next)
+    await checkOrigin(c, async () => {
+      await readForm(c)
+      await next()
+    })
   })
+}
+
+/** Parsed once here (handlers reuse Hono's cached copy): a body that is no form is a 400. */
+async function readForm(c: Context<AppEnv>): Promise<void> {
+  try {
+    await c.req.parseBody()
+  } catch (error) {
+    throw error instanceof AppError ? error : new AppError('VALIDATION_FAILED')
+  }
 }
 
 const checkOrigin = csrf({

@@ -45,9 +45,13 @@ function secretsMatch(given: string, expected: string): boolean {
 
 export function setupRoutes(setupToken: string) {
   const app = new OpenAPIHono<AppEnv>()
-  app.openapi(setupRoute, async (c) => {
+  // Before the body is validated: without the token, nothing about the request is judged.
+  app.use('/setup', async (c, next) => {
     const given = /^Bearer (.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]
     if (!given || !secretsMatch(given, setupToken)) throw new AppError('UNAUTHENTICATED')
+    await next()
+  })
+  app.openapi(setupRoute, async (c) => {
     const issued = await setUpFirstTenant(c.var.deps, c.req.valid('json'), requestMeta(c))
     return c.json(issued, 201)
   })

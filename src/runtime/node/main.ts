@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { createBatchedStdout } from './log-sink.ts'
 import { createNodeDeps } from './node-deps.ts'
 import { printIssued } from './operator-output.ts'
+import { sendableResponse } from './sendable-response.ts'
 import { encryptionKeyring } from '../common-config.ts'
 import { loadEncryptionKey, loadOidcSigningKey, loadSigningKey } from './signing-key.ts'
 import { deprioritizeHelperThreads, startThreadPool } from './thread-priority.ts'
@@ -61,7 +62,8 @@ const app = createApp(deps)
 const background = createBackgroundTasks()
 const server = serve(
   {
-    fetch: (request, env) => app.fetch(request, env, background),
+    fetch: async (request, env) =>
+      sendableResponse(await app.fetch(request, env, background), logger),
     port: config.port,
     hostname: config.host,
   },

@@ -8,6 +8,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../../core/errors.ts'
 import type { Database } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
+import { type ConnectionPragmas, readPragmas } from './sqlite-pragmas.ts'
 import { cacheStatements } from './sqlite-statements.ts'
 import { writeOnWriterThread, type WriteQuery } from './sqlite-writer.ts'
 
@@ -24,6 +25,11 @@ function findMigrationsFolder(start: string): string {
 export interface SqliteDatabase extends Database {
   /** The raw connection, for pragmas checks and shutdown. */
   sqlite: BetterSqlite3.Database
+  /**
+   * The durability pragmas of this connection and of the writer thread's (null without one, when
+   * writes go through this connection), as SQLite reports them: a diagnostic for tests and ops.
+   */
+  durability(): Promise<{ reader: ConnectionPragmas; writer: ConnectionPragmas | null }>
   /** Closes the connection (and the writer thread's, when there is one). */
   close(): Promise<void>
 }
@@ -130,6 +136,9 @@ export function openSqliteDatabase(
       } catch (error) {
         throw toStorageError(error)
       }
+    },
+    async durability() {
+      return { reader: readPragmas(sqlite), writer: writer ? await writer.pragmas() : null }
     },
     async close() {
       await writer?.close()

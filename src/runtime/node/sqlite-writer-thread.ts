@@ -2,10 +2,11 @@
  * The writer thread: every atomic write of the server runs here, on a connection of its own per
  * database file, so that SQLite's commit (its fsync, which `synchronous=FULL` requires) and its
  * automatic WAL checkpoints never hold the event loop. Messages come from sqlite-writer.ts; the
- * thread's bundle holds only this file and the statement cache.
+ * thread's bundle holds only this file, the statement cache and the pragma reader.
  */
 import { parentPort } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
+import { readPragmas } from './sqlite-pragmas.ts'
 import { cacheStatements } from './sqlite-statements.ts'
 import type { WriteQuery, WriterReply, WriterRequest } from './sqlite-writer.ts'
 
@@ -16,17 +17,20 @@ interface Connection {
 }
 
 const connections = new Map<string, Connection>()
+/** Until a write sets its own deadline (and for the checkpoint of a close before any write). */
+const INITIAL_BUSY_TIMEOUT_MS = 2000
 
 function open(path: string): Connection {
   const sqlite = new BetterSqlite3(path)
   // The file is already in WAL mode (the serving connection migrated it); these are per connection.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma(`busy_timeout = ${INITIAL_BUSY_TIMEOUT_MS}`)
   const prepare = cacheStatements((text) => sqlite.prepare(text))
   const runAll = sqlite.transaction((queries: WriteQuery[]) =>
     queries.map((query) => prepare(query.sql).run(...query.params).changes),
   )
-  return { sqlite, runAll, busyTimeoutMs: -1 }
+  return { sqlite, runAll, busyTimeoutMs: INITIAL_BUSY_TIMEOUT_MS }
 }
 
 function connectionTo(path: string): Connection {
@@ -64,6 +68,10 @@ function answer(request: WriterRequest): WriterReply {
     if (request.kind === 'close') {
       close(request.path)
       return { id: request.id, changes: [] }
+    }
+    // A diagnostic: what this connection, the one every commit goes through, was set to.
+    if (request.kind === 'pragmas') {
+      return { id: request.id, pragmas: readPragmas(connectionTo(request.path).sqlite) }
     }
     return { id: request.id, changes: write(request.path, request.queries, request.deadline) }
   } catch (error) {

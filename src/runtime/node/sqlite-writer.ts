@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
+import type { ConnectionPragmas } from './sqlite-pragmas.ts'
 
 /** One statement of a write: its SQL text and parameters, as they cross to the writer thread. */
 export interface WriteQuery {
@@ -9,10 +10,13 @@ export interface WriteQuery {
 
 export type WriterRequest =
   | { kind: 'write'; id: number; path: string; queries: WriteQuery[]; deadline: number }
+  | { kind: 'pragmas'; id: number; path: string }
   | { kind: 'close'; id: number; path: string }
 
 export type WriterReply =
-  { id: number; changes: number[] } | { id: number; error: { message: string; code: string } }
+  | { id: number; changes: number[] }
+  | { id: number; pragmas: ConnectionPragmas }
+  | { id: number; error: { message: string; code: string } }
 
 /** One database file's writes, run on the process's writer thread (sqlite-writer-thread.ts). */
 export interface ThreadWriter {
@@ -22,12 +26,14 @@ export interface ThreadWriter {
    * `SqliteError` (SQLITE_BUSY, SQLITE_FULL, a constraint…), as the same write on this thread would.
    */
   write(queries: WriteQuery[], waitMs: number): Promise<number[]>
+  /** The pragmas of the thread's connection to the file (the one every commit goes through). */
+  pragmas(): Promise<ConnectionPragmas>
   /** Closes the thread's connection to the file, after the writes sent before. */
   close(): Promise<void>
 }
 
 interface Waiter {
-  resolve: (changes: number[]) => void
+  resolve: (answer: number[] | ConnectionPragmas) => void
   reject: (error: unknown) => void
 }
 
@@ -51,7 +57,14 @@ export function writeOnWriterThread(path: string): ThreadWriter {
     write: (queries, waitMs) =>
       closed
         ? Promise.reject(new TypeError('The database connection is not open'))
-        : send({ kind: 'write', id: ++lastId, path, queries, deadline: Date.now() + waitMs }),
+        : (send({
+            kind: 'write',
+            id: ++lastId,
+            path,
+            queries,
+            deadline: Date.now() + waitMs,
+          }) as Promise<number[]>),
+    pragmas: () => send({ kind: 'pragmas', id: ++lastId, path }) as Promise<ConnectionPragmas>,
     close: async () => {
       closed = true
       if (thread) await send({ kind: 'close', id: ++lastId, path })
@@ -59,7 +72,7 @@ export function writeOnWriterThread(path: string): ThreadWriter {
   }
 }
 
-function send(request: WriterRequest): Promise<number[]> {
+function send(request: WriterRequest): Promise<number[] | ConnectionPragmas> {
   const worker = (thread ??= startWriterThread())
   if (waiting.size === 0) worker.ref()
   return new Promise((resolve, reject) => {
@@ -75,7 +88,7 @@ function settle(reply: WriterReply): void {
   if ('error' in reply) {
     waiter?.reject(new BetterSqlite3.SqliteError(reply.error.message, reply.error.code))
   } else {
-    waiter?.resolve(reply.changes)
+    waiter?.resolve('pragmas' in reply ? reply.pragmas : reply.changes)
   }
 }
 
