@@ -43,6 +43,18 @@ function allowedHeaders(path: string): Record<string, string[]> {
   if (path.startsWith('/api/') || path === '/healthz' || path === '/openapi.json') {
     return { ...base, 'content-security-policy': [API_CSP], 'cache-control': ['no-store'] }
   }
+  // The OpenID Provider's public documents (discovery, the JWKS) may be cached by apps; its
+  // token, userinfo and revocation answers never.
+  if (path.startsWith('/.well-known/')) {
+    const cache = ['public, max-age=300', 'no-store']
+    return { ...base, 'content-security-policy': [API_CSP], 'cache-control': cache }
+  }
+  if (
+    path.startsWith('/oauth/') &&
+    !['/oauth/authorize', '/oauth/end-session'].some((page) => path.startsWith(page))
+  ) {
+    return { ...base, 'content-security-policy': [API_CSP], 'cache-control': ['no-store'] }
+  }
   const csp = path.startsWith('/reveal/') ? REVEAL_CSP : PAGE_CSP
   const cache = path.startsWith('/assets/') ? ['public, max-age=3600', 'no-store'] : ['no-store']
   return { ...base, 'content-security-policy': [csp, API_CSP], 'cache-control': cache }
