@@ -370,7 +370,7 @@ export function ResetPanePage(props: ResetPaneProps) {
 }
 
 /** A radio button or checkbox with its label. */
-function Choice(props: {
+export function Choice(props: {
   type: 'radio' | 'checkbox'
   id: string
   name: string
@@ -769,7 +769,7 @@ export function AuditPage(props: {
  * A table of rows with a caption for screen readers and column headers. It scrolls sideways on a
  * narrow screen: as a focusable, named region, so that keyboard users can scroll it too.
  */
-function DataTable(props: { caption: string; columns: string[]; children: Child }) {
+export function DataTable(props: { caption: string; columns: string[]; children: Child }) {
   return (
     <div class="table-wrap" role="region" aria-label={props.caption} tabindex={0}>
       <table>
