@@ -7,6 +7,7 @@ import {
 } from '../core/oidc/redirect-uris.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
+import { MAX_CLIENT_URIS } from '../services/clients.ts'
 
 // Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
 // is a 400, never silently honoured or ignored (mass assignment).
@@ -309,8 +310,8 @@ export const CreateClientBody = z
   .strictObject({
     name: displayName,
     type: clientType,
-    redirectUris: z.array(appUri).min(1).max(10),
-    postLogoutRedirectUris: z.array(appUri).max(10).optional(),
+    redirectUris: z.array(appUri).min(1).max(MAX_CLIENT_URIS),
+    postLogoutRedirectUris: z.array(appUri).max(MAX_CLIENT_URIS).optional(),
     backchannelLogoutUri: appUri.nullable().optional(),
   })
   .openapi('CreateClientRequest')
