@@ -89,10 +89,13 @@ export function insertClient(client: NewClient, guard: Guard = always): Statemen
   )
 }
 
-/** A new secret digest for a live app of the tenant; the old secret stops at once. */
+/**
+ * A new secret digest for a live app of the tenant; the old secret stops at once. Held to the
+ * rotation time read (null before any), so a rotation that lost a race changes nothing.
+ */
 export function replaceClientSecret(
   db: AppDb,
-  client: { id: string; tenantId: string },
+  client: { id: string; tenantId: string; secretRotatedAt: number | null },
   secretDigest: string,
   now: number,
 ): Statement {
@@ -105,8 +108,21 @@ export function replaceClientSecret(
         eq(oauthClients.tenantId, client.tenantId),
         eq(oauthClients.type, 'confidential'),
         isNull(oauthClients.removedAt),
+        client.secretRotatedAt === null
+          ? isNull(oauthClients.secretRotatedAt)
+          : eq(oauthClients.secretRotatedAt, client.secretRotatedAt),
       ),
     )
+}
+
+/** Holds only after this batch gave the app `secretDigest` (fresh and random per rotation). */
+export function clientSecretIs(clientId: string, secretDigest: string): Guard {
+  return sql`exists (select 1 from ${oauthClients} where ${oauthClients.id} = ${clientId} and ${oauthClients.secretDigest} = ${secretDigest})`
+}
+
+/** Holds only after this batch marked the app removed at `now`. */
+export function clientRemovedAt(clientId: string, now: number): Guard {
+  return sql`exists (select 1 from ${oauthClients} where ${oauthClients.id} = ${clientId} and ${oauthClients.removedAt} = ${now})`
 }
 
 /** Marks a live app of the tenant removed: its id stays known, it gets no more tokens. */

@@ -1,4 +1,4 @@
-import { count, sql } from 'drizzle-orm'
+import { count, eq, sql } from 'drizzle-orm'
 import { type AppDb, insertWhere, type Statement } from './database.ts'
 import { tenants } from './schema.ts'
 
@@ -23,4 +23,10 @@ export function insertFirstTenant(tenant: TenantRow): Statement {
 export async function countTenants(db: AppDb): Promise<number> {
   const [row] = await db.select({ n: count() }).from(tenants)
   return row?.n ?? 0
+}
+
+/** Whether a tenant with this id exists. */
+export async function tenantExists(db: AppDb, tenantId: string): Promise<boolean> {
+  const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId))
+  return row !== undefined
 }

@@ -1,7 +1,13 @@
 import { z } from '@hono/zod-openapi'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
+import {
+  MAX_REDIRECT_URI_LENGTH,
+  REDIRECT_URI_MESSAGES,
+  redirectUriProblem,
+} from '../core/oidc/redirect-uris.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
+import { MAX_CLIENT_URIS } from '../services/clients.ts'
 
 // Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
 // is a 400, never silently honoured or ignored (mass assignment).
@@ -286,6 +292,69 @@ export const AuditEventList = z
     nextCursor: z.string().nullable(),
   })
   .openapi('AuditEventList')
+
+/** A URI an app registers: compared exactly, so it must be in the form a URL parser writes. */
+const appUri = z
+  .string()
+  .superRefine((uri, context) => {
+    const problem = redirectUriProblem(uri)
+    if (problem) context.addIssue({ code: 'custom', message: REDIRECT_URI_MESSAGES[problem] })
+  })
+  .openapi({ format: 'uri', maxLength: MAX_REDIRECT_URI_LENGTH })
+
+const clientType = z.enum(['confidential', 'public']).openapi({
+  description: '`confidential`: a web app with a secret; `public`: a single-page or native app',
+})
+
+export const CreateClientBody = z
+  .strictObject({
+    name: displayName,
+    type: clientType,
+    redirectUris: z.array(appUri).min(1).max(MAX_CLIENT_URIS),
+    postLogoutRedirectUris: z.array(appUri).max(MAX_CLIENT_URIS).optional(),
+    backchannelLogoutUri: appUri.nullable().optional(),
+  })
+  .openapi('CreateClientRequest')
+
+export const Client = z
+  .object({
+    clientId: z.string(),
+    name: z.string(),
+    type: clientType,
+    redirectUris: z.array(z.string()),
+    postLogoutRedirectUris: z.array(z.string()),
+    backchannelLogoutUri: z.string().nullable(),
+    createdAt: isoTime,
+    secretRotatedAt: isoTime.nullable(),
+  })
+  .openapi('Client')
+
+export const ClientList = z.object({ items: z.array(Client) }).openapi('ClientList')
+
+export const ClientCreated = z
+  .object({
+    client: Client,
+    clientSecret: z
+      .string()
+      .optional()
+      .openapi({ description: 'Web apps only: shown in this response only' }),
+  })
+  .openapi('ClientCreated')
+
+export const ClientSecretIssued = z
+  .object({
+    client: Client,
+    clientSecret: z.string().openapi({ description: 'Shown in this response only' }),
+  })
+  .openapi('ClientSecretIssued')
+
+export const ClientIdParam = z.object({
+  clientId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'clientId', in: 'path' } }),
+})
 
 export const Problem = z
   .object({

@@ -21,7 +21,7 @@ export interface OperatorIssued {
 }
 
 /** Each operator action gets its own request id, so its audit rows can be told apart. */
-const operatorMeta = (deps: Deps, source: 'cli' | 'bootstrap'): RequestMeta => ({
+export const operatorMeta = (deps: Deps, source: 'cli' | 'bootstrap'): RequestMeta => ({
   requestId: `${source}-${randomToken(deps.random, 9)}`,
   ip: null,
   language: 'en',

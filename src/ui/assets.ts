@@ -111,11 +111,13 @@ label { display: block; font-weight: 600; margin-bottom: .25rem; }
 fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 1rem; padding: .5rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
 .indent { margin-left: 1.6rem; }
-input[type="text"], input[type="email"], input[type="password"], input[type="search"], select {
+input[type="text"], input[type="email"], input[type="password"], input[type="search"], select, textarea {
   width: 100%; font: inherit; color: var(--text); background: var(--surface); padding: .5rem .6rem;
   border: 1px solid var(--border); border-bottom: 2px solid var(--muted); border-radius: 4px; min-height: 2.5rem;
 }
-input[aria-invalid="true"] { border-color: var(--error); }
+input[aria-invalid="true"], textarea[aria-invalid="true"] { border-color: var(--error); }
+textarea { resize: vertical; font-family: ui-monospace, Consolas, monospace; font-size: .9rem; }
+.copyable { font-family: ui-monospace, Consolas, monospace; overflow-wrap: anywhere; }
 input:disabled, select:disabled { opacity: .6; }
 .with-button { display: flex; gap: .5rem; }
 .with-button input { flex: 1; min-width: 0; }

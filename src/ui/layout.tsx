@@ -73,6 +73,7 @@ function Navigation(props: { viewer: Viewer }) {
     ...(props.viewer.isAdmin
       ? [
           { href: '/admin/users', label: t.navUsers },
+          ...(props.viewer.canManageApps ? [{ href: '/admin/apps', label: t.navApps }] : []),
           { href: '/admin/requests', label: t.navRequests },
           { href: '/admin/audit', label: t.navAudit },
           { href: '/admin/outbox', label: t.navOutbox },

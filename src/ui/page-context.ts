@@ -5,6 +5,8 @@ import type { Copy, Language } from './copy.ts'
 export interface Viewer {
   email: string
   isAdmin: boolean
+  /** A global admin: Applications is in the menu. */
+  canManageApps?: boolean
 }
 
 /** What every page renders with: the copy in the chosen language and, when signed in, the viewer. */

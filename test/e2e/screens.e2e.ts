@@ -2,7 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { copyFor, type Language, languages } from '../../src/ui/copy.ts'
 import { apiCreateUser, resetsIssued } from './support/api.ts'
+import {
+  openAddApplication,
+  openApplications,
+  overflowsSideways,
+  readNamed,
+  signInAnyLanguage,
+  submitApplication,
+} from './support/apps.ts'
 import {
   describeViolations,
   launchBrowser,
@@ -18,6 +27,7 @@ import {
   action,
   openResetPane,
   openUsers,
+  pageHolds,
   readTemporaryPassword,
   signIn,
   signOut,
@@ -189,4 +199,90 @@ describe('keyboard and clipboard', () => {
       await page.context().close()
     }
   })
+})
+
+describe('the Applications screens', () => {
+  const runs: { device: string; lang: Language; viewport: { width: number; height: number } }[] = [
+    { device: 'desktop', lang: 'en', viewport: { width: 1280, height: 800 } },
+    ...languages.map((lang) => ({ device: 'phone', lang, viewport: { width: 390, height: 844 } })),
+  ]
+
+  it.each(runs)(
+    '$device, $lang: list, add, the secret shown once, the app: axe finds 0 violations',
+    async ({ device, lang, viewport }) => {
+      const { baseUrl } = server
+      const t = copyFor(lang)
+      const locale = lang === 'en' ? 'en-US' : lang
+      // Test-only: the page's CSP would block the injected axe script.
+      const page = await openPage(browser, { bypassCSP: true, viewport, locale })
+      const results: Record<string, Awaited<ReturnType<typeof auditScreen>>> = {}
+      const sideways: string[] = []
+      const audit = async (screen: string) => {
+        const name = `apps-${screen}-${device}-${lang}`
+        results[name] = await auditScreen(page, name)
+        if (await overflowsSideways(page)) sideways.push(name)
+      }
+      const name = `Timesheets ${device} ${lang}`
+      try {
+        await signInAnyLanguage(page, baseUrl, tenant.admin.email, tenant.admin.password)
+        await openApplications(page, t)
+        await openAddApplication(page, t)
+        await audit('add')
+        await submitApplication(page, t, {
+          name,
+          redirectUris: [`https://timesheets.example/${lang}/callback`, 'http://127.0.0.1/cb'],
+          web: true,
+        })
+        const secret = await readNamed(page, t.apps.clientSecret)
+        expect(secret).toMatch(/^[\w-]{43}$/)
+        await page.getByText(t.apps.secretNotShownAgain).waitFor()
+        await audit('secret-shown')
+
+        await action(page, t.apps.viewApp).click()
+        await page.getByRole('heading', { name, exact: true }).waitFor()
+        expect(await readNamed(page, t.apps.clientId)).toMatch(/^[\w-]{22}$/)
+        expect(await pageHolds(page, secret)).toBe(false)
+        await audit('detail')
+        if (device === 'desktop') await auditConfirmSteps(page, lang, name, audit)
+
+        await openApplications(page, t)
+        await page.getByRole('link', { name, exact: true }).waitFor()
+        expect(await pageHolds(page, secret)).toBe(false)
+        await audit('list')
+      } finally {
+        await page.context().close()
+      }
+      const problems = Object.entries(results)
+        .filter(([, r]) => r.violations.length > 0 || r.unlabelled.length > 0)
+        .map(
+          ([screen, r]) =>
+            `${screen}:\n${describeViolations(r.violations)}\n${r.unlabelled.join('\n')}`,
+        )
+      expect(problems.join('\n'), 'axe violations or unlabelled fields').toBe('')
+      expect(sideways, 'screens wider than the window').toEqual([])
+    },
+  )
+
+  /** Rotate secret and Remove application: each confirm step, and the new secret once. */
+  async function auditConfirmSteps(
+    page: Page,
+    lang: Language,
+    name: string,
+    audit: (screen: string) => Promise<void>,
+  ) {
+    const a = copyFor(lang).apps
+    await action(page, a.rotateSecret).click()
+    await page.getByRole('heading', { name: a.rotateTitle, exact: true }).waitFor()
+    await audit('rotate-confirm')
+    await page.getByRole('button', { name: a.rotateSecret, exact: true }).click()
+    await page.getByRole('heading', { name: a.rotatedTitle, exact: true }).waitFor()
+    expect(await readNamed(page, a.clientSecret)).toMatch(/^[\w-]{43}$/)
+    await audit('secret-rotated')
+    await action(page, a.viewApp).click()
+    await action(page, a.remove).click()
+    await page.getByRole('heading', { name: a.removeTitle, exact: true }).waitFor()
+    await audit('remove-confirm')
+    await action(page, a.cancel).click()
+    await page.getByRole('heading', { name, exact: true }).waitFor()
+  }
 })

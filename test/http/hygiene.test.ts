@@ -261,6 +261,11 @@ describe('operations', () => {
         'POST /api/v1/users/{id}/mfa-reset',
         'GET /api/v1/password-reset-requests',
         'GET /api/v1/audit-events',
+        'POST /api/v1/clients',
+        'GET /api/v1/clients',
+        'GET /api/v1/clients/{clientId}',
+        'DELETE /api/v1/clients/{clientId}',
+        'POST /api/v1/clients/{clientId}/secret',
       ].sort(),
     )
     // The one-time setup route exists, and is documented, only while a setup token is set.

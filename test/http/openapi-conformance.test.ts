@@ -93,6 +93,25 @@ describe('/openapi.json', () => {
     expect((await t.get('users/nobody', token)).status).toBe(404)
     expect((await t.get(`users/${'x'.repeat(65)}`, token)).status).toBe(400)
 
+    // Apps: register (with and without a secret), a bad URI, list, one, rotate, remove.
+    const app = await t.post(
+      'clients',
+      { name: 'Timesheets', type: 'confidential', redirectUris: ['https://app.example/cb'] },
+      { token },
+    )
+    expect(app.status).toBe(201)
+    const appId = app.json.client.clientId as string
+    const spa = { name: 'SPA', type: 'public', redirectUris: ['http://127.0.0.1/cb'] }
+    expect((await t.post('clients', spa, { token })).status).toBe(201)
+    const badUri = { ...spa, redirectUris: ['http://app.example/cb'] }
+    expect((await t.post('clients', badUri, { token })).status).toBe(400)
+    expect((await t.get('clients', token)).status).toBe(200)
+    expect((await t.get(`clients/${appId}`, token)).status).toBe(200)
+    expect((await t.post(`clients/${appId}/secret`, undefined, { token })).status).toBe(201)
+    expect((await t.call('DELETE', `clients/${appId}`, { token })).status).toBe(204)
+    expect((await t.get(`clients/${appId}`, token)).status).toBe(404)
+    expect((await t.post(`clients/${appId}/secret`, undefined, { token })).status).toBe(404)
+
     // The forced change: a challenge, a 403 elsewhere, a policy refusal, then a session.
     const challenge = await t.post('auth/sign-in', {
       email: 'bob@example.com',

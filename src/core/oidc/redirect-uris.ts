@@ -10,6 +10,17 @@ export const MAX_REDIRECT_URI_LENGTH = 1000
 export type RedirectUriProblem =
   'NOT_A_URL' | 'TOO_LONG' | 'HAS_FRAGMENT' | 'HAS_WILDCARD' | 'HAS_CREDENTIALS' | 'NOT_HTTPS'
 
+/** Each problem in words, for the API's validation errors (the pages word it in their copy). */
+export const REDIRECT_URI_MESSAGES: Record<RedirectUriProblem, string> = {
+  NOT_A_URL:
+    'Must be a full URL written exactly as a URL parser writes it: lower-case scheme and host, and a path (at least /), e.g. https://app.example/callback.',
+  TOO_LONG: `Must be at most ${MAX_REDIRECT_URI_LENGTH} characters.`,
+  HAS_FRAGMENT: 'Must not contain a fragment (#).',
+  HAS_WILDCARD: 'Must not contain a wildcard (*): URIs are compared exactly.',
+  HAS_CREDENTIALS: 'Must not contain a user name or password.',
+  NOT_HTTPS: 'Must use https; http is allowed only on 127.0.0.1, [::1] or localhost.',
+}
+
 /**
  * Why `uri` cannot be registered, or null when it can. The text is stored and compared as typed,
  * so it must already be what a URL parser would print (no case or encoding differences to hide).

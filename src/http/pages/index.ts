@@ -5,6 +5,7 @@ import { RevealPage } from '../../ui/pages/reveal.tsx'
 import type { AppEnv } from '../env.ts'
 import { accountPages } from './account.ts'
 import { adminListPages } from './admin-lists.ts'
+import { appPages } from './apps.ts'
 import { authorizePages } from './authorize.ts'
 import { endSessionPages } from './end-session.ts'
 import { renderFailure } from './failure.ts'
@@ -56,6 +57,7 @@ export function createPages() {
     .route('/', userPages())
     .route('/', resetPages())
     .route('/', adminListPages())
+    .route('/', appPages())
   return new Hono<AppEnv>()
     .use('*', onPagesOnly(pageHeaders))
     .get('/assets/app.js', (c) => asset(c, APP_JS, 'text/javascript; charset=utf-8'))

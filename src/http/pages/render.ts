@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { FC } from 'hono/jsx'
 import type { AppError } from '../../core/errors.ts'
-import { isAdminRole } from '../../core/roles.ts'
+import { canManageApps, isAdminRole } from '../../core/roles.ts'
 import type { Actor } from '../../services/caller.ts'
 import { type Copy, copyFor } from '../../ui/copy.ts'
 import { type PageContext, renderPage } from '../../ui/page-context.ts'
@@ -20,7 +20,13 @@ export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): Pag
     t: copyFor(lang),
     lang,
     path: c.req.path,
-    viewer: actor ? { email: actor.email, isAdmin: isAdminRole(actor.role) } : undefined,
+    viewer: actor
+      ? {
+          email: actor.email,
+          isAdmin: isAdminRole(actor.role),
+          canManageApps: canManageApps(actor.role),
+        }
+      : undefined,
     signingInTo: c.var.pending?.appName,
   }
 }

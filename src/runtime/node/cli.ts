@@ -3,14 +3,20 @@ import { parseArgs } from 'node:util'
 import { AppError } from '../../core/errors.ts'
 import { createJsonLogger } from '../../core/logger.ts'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../../core/names.ts'
+import { generateOidcKey } from '../../core/oidc/signing-keys.ts'
 import { CreateUserBody } from '../../http/schemas.ts'
+import {
+  type NewClientInput,
+  newClientProblems,
+  registerClientForTenant,
+} from '../../services/clients.ts'
 import { createTenantWithAdmin, operatorResetPassword } from '../../services/tenants.ts'
 import { ConfigError, loadCliConfig } from './config.ts'
 import type { Deps } from '../../services/deps.ts'
 import { createDeps } from '../create-deps.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
 import { type BackupResult, BackupTargetExists, backupDatabase } from './backup.ts'
-import { printIssued } from './operator-output.ts'
+import { printClient, printIssued } from './operator-output.ts'
 import { loadSigningKey } from './signing-key.ts'
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.ts'
 
@@ -18,9 +24,14 @@ const USAGE = `Usage:
   oncepass tenant create --name <name> --admin-email <email> [--json]
   oncepass user reset-password --email <email> [--json]
   oncepass backup --to <file> [--force] [--json]
+  oncepass client create --tenant <tenantId> --name <name> --redirect-uri <uri>
+                         [--redirect-uri <uri>…] [--public] [--json]
+  oncepass oidc-key
 
-All use DATABASE_PATH (default ./data/oncepass.sqlite), like the server. A backup can be taken
-while the server runs; it holds the database only, not the key files beside it.`
+All but oidc-key use DATABASE_PATH (default ./data/oncepass.sqlite), like the server. A backup can
+be taken while the server runs; it holds the database only, not the key files beside it.
+oidc-key prints a new private ES256 signing key (a JWK on one line), e.g. for
+  npx oncepass oidc-key | npx wrangler secret put ONCEPASS_OIDC_SIGNING_KEY`
 
 // The same rule as the HTTP API's user creation, so the CLI cannot create an admin the API would
 // have refused.
@@ -31,7 +42,7 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-const COMMANDS = new Set(['tenant create', 'user reset-password'])
+const COMMANDS = new Set(['tenant create', 'user reset-password', 'client create'])
 
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv
@@ -40,6 +51,12 @@ async function main(argv: string[]) {
     return
   }
   if (group === 'backup') return backup(argv.slice(1))
+  if (group === 'oidc-key') {
+    if (command !== undefined) fail(`oidc-key takes no arguments\n${USAGE}`)
+    // The private key goes to stdout only, for a pipe into the secret store; nothing is kept.
+    process.stdout.write(`${JSON.stringify(await generateOidcKey())}\n`)
+    return
+  }
   if (!COMMANDS.has(`${group} ${command}`)) {
     fail(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`)
   }
@@ -48,6 +65,9 @@ async function main(argv: string[]) {
     name: { type: 'string' },
     'admin-email': { type: 'string' },
     email: { type: 'string' },
+    tenant: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    public: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   } as const
@@ -78,6 +98,26 @@ async function main(argv: string[]) {
         json: values.json,
         heading: `Created tenant ${issued.tenantId} with global admin`,
       })
+    }
+  } else if (group === 'client') {
+    const tenantId = values.tenant
+    if (!tenantId) fail('--tenant is required')
+    const input: NewClientInput = {
+      name: values.name?.trim() ?? '',
+      type: values.public ? 'public' : 'confidential',
+      redirectUris: values['redirect-uri'] ?? [],
+    }
+    checkClientArguments(input)
+    perform = async (deps) => {
+      const registered = await registerClientForTenant(deps, tenantId, input).catch(
+        (error: unknown) => {
+          if (error instanceof AppError && error.code === 'NOT_FOUND') {
+            throw new CliFailure(`no tenant with the id ${tenantId}`)
+          }
+          throw error
+        },
+      )
+      printClient(registered, { json: values.json, tenantId })
     }
   } else {
     const email = values.email
@@ -153,6 +193,19 @@ async function backup(args: string[]) {
     `Backed up ${result.database} to ${result.backup} (${result.bytes} bytes, ${result.ms} ms); ` +
       `the key files beside the database are not in it.\n`,
   )
+}
+
+/** The service's own rules, checked before anything is opened, each named by its option. */
+function checkClientArguments(input: NewClientInput): void {
+  if (!input.name) fail('--name is required')
+  if (input.redirectUris.length === 0) fail('--redirect-uri is required (one or more)')
+  const problems = newClientProblems(input).map(({ path, message }) => {
+    const [field, index] = path.split('.')
+    if (field === 'name') return `--name: ${message}`
+    const uri = index === undefined ? undefined : input.redirectUris[Number(index)]
+    return uri === undefined ? `--redirect-uri: ${message}` : `--redirect-uri ${uri}: ${message}`
+  })
+  if (problems.length > 0) fail(problems.join('\n'))
 }
 
 function openDatabase(path: string): SqliteDatabase {

@@ -18,6 +18,7 @@ export const da = {
   navRequests,
   navAudit: 'Revisionslog',
   navOutbox: 'Notifikationer',
+  navApps: 'Programmer',
   outbox: {
     title: 'Notifikationer',
     noMail:
@@ -391,6 +392,84 @@ export const da = {
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,
+  },
+  apps: {
+    title: 'Programmer',
+    intro:
+      'Din organisations egne apps, der logger deres brugere på gennem oncepass (OpenID Connect).',
+    add: 'Tilføj program',
+    none: 'Ingen programmer endnu.',
+    name: 'Navn',
+    type: 'Type',
+    clientId: 'Klient-id',
+    added: 'Tilføjet',
+    redirectUris: "Omdirigerings-URI'er",
+    redirectUrisHint:
+      'Én pr. linje, præcis som appen sender den: https eller http på 127.0.0.1, [::1] eller localhost (enhver port).',
+    postLogoutRedirectUris: "Omdirigerings-URI'er efter log af",
+    postLogoutRedirectUrisHint:
+      'Valgfrit. Én pr. linje: hvor appen må sende folk tilbage, når de har logget af.',
+    backchannelLogoutUri: 'URI til back-channel-logout',
+    backchannelLogoutUriHint:
+      'Valgfrit. oncepass sender et signeret logout-token hertil, når en brugers sessioner slutter.',
+    typeLegend: 'Programtype',
+    confidential: 'Webprogram (med en hemmelighed)',
+    confidentialHint: 'Kører på en server, der kan holde på en hemmelighed.',
+    public: 'Enkeltsidet eller indbygget program (ingen hemmelighed)',
+    publicHint:
+      'Kører i en browser eller på en enhed: det kan ikke holde på en hemmelighed og bruger PKCE.',
+    types: { confidential: 'Webprogram', public: 'Enkeltsidet eller indbygget program' },
+    noneRegistered: 'Ingen',
+    detailsTitle: 'Oplysninger',
+    discoveryUrl: 'Discovery-URL',
+    discoveryHint: 'Angiv denne adresse i appens OpenID Connect-bibliotek; resten finder det selv.',
+    secretRotatedAt: 'Hemmelighed sidst fornyet',
+    neverRotated: 'Aldrig',
+    copyClientId: 'Kopiér klient-id',
+    copyDiscoveryUrl: 'Kopiér discovery-URL',
+    back: 'Tilbage til programmer',
+    cancel: 'Annuller',
+    addedTitle: 'Program tilføjet',
+    clientSecret: 'Klienthemmelighed',
+    secretNotShownAgain:
+      'Hemmeligheden vises ikke igen. Kopiér den nu, og gem den i appens konfiguration.',
+    noSecretNeeded:
+      'Denne app har ingen hemmelighed: den beviser, hvem den er, med PKCE, hver gang nogen logger på.',
+    viewApp: 'Se programmet',
+    alreadyAddedTitle: 'Programmet er allerede tilføjet',
+    alreadyAdded:
+      'Formularen er allerede brugt til at tilføje programmet. Der er ikke tilføjet noget nyt, og hemmeligheden vises ikke igen. Er hemmeligheden gået tabt, så forny den.',
+    rotateSecret: 'Forny hemmelighed',
+    rotateTitle: 'Forny hemmeligheden?',
+    rotateQuestion: (app) =>
+      `${app} får en ny hemmelighed, som vises én gang. Den nuværende hemmelighed holder op med at virke med det samme: appen kan ikke logge nogen på, før den har den nye.`,
+    rotatedTitle: 'Ny hemmelighed oprettet',
+    alreadyRotatedTitle: 'Hemmeligheden er allerede fornyet',
+    alreadyRotated:
+      'Hemmeligheden er ændret, siden formularen blev åbnet (formularen er måske sendt før). Den er derfor ikke fornyet igen, og der vises ingen hemmelighed. Forny den igen fra programmets side, hvis du har brug for en ny.',
+    noSecret: 'Et enkeltsidet eller indbygget program har ingen hemmelighed at forny.',
+    remove: 'Fjern program',
+    removeTitle: 'Fjern programmet?',
+    removeQuestion: (app) =>
+      `${app} kan ikke længere logge nogen på. Alle, der er logget på det gennem oncepass, bliver logget af det, og dets tokens holder op med at virke. Det kan ikke fortrydes.`,
+    removedTitle: 'Program fjernet',
+    removed: (app) => `${app} er fjernet. Dets sessioner og tokens er afsluttet.`,
+    alreadyRemoved: 'Programmet er allerede fjernet, eller det findes ikke.',
+    stepUpRequired:
+      'Bekræft først med din godkendelsesapp: en programhemmelighed udstedes kun efter en nylig bekræftelseskode.',
+    nameInvalid: 'Angiv et navn på højst 200 tegn uden kontrol- eller tekstretningstegn.',
+    redirectUrisCount: "Angiv én til ti omdirigerings-URI'er, én pr. linje.",
+    postLogoutRedirectUrisCount: "Angiv højst ti omdirigerings-URI'er efter log af.",
+    uriProblem: (uri, problem) => `${uri}: ${problem}`,
+    uriProblems: {
+      NOT_A_URL:
+        'Ikke en fuld URL, som browsere skriver den. Brug en adresse med små bogstaver og en sti, f.eks. https://app.example/callback.',
+      TOO_LONG: 'Længere end 1000 tegn.',
+      HAS_FRAGMENT: 'Fjern delen fra # og frem.',
+      HAS_WILDCARD: 'Jokertegn (*) er ikke tilladt: hver URI sammenlignes præcist.',
+      HAS_CREDENTIALS: 'Fjern brugernavn og adgangskode fra adressen.',
+      NOT_HTTPS: 'Brug https. Almindelig http er kun tilladt på 127.0.0.1, [::1] eller localhost.',
+    },
   },
   authorize: {
     signInTo: (app: string) => `Log på for at fortsætte til ${app}.`,

@@ -6,6 +6,7 @@ import type {
 } from '../../core/audit-codes.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 import type { Notice, QueuedNotice } from '../../core/mail.ts'
+import type { RedirectUriProblem } from '../../core/oidc/redirect-uris.ts'
 import type { PolicyViolationCode } from '../../core/password-policy.ts'
 import type { Role } from '../../core/roles.ts'
 
@@ -29,6 +30,7 @@ export const en = {
   navRequests,
   navAudit: 'Audit log',
   navOutbox: 'Notifications',
+  navApps: 'Applications',
   outbox: {
     title: 'Notifications',
     noMail:
@@ -402,6 +404,83 @@ export const en = {
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,
+  },
+  apps: {
+    title: 'Applications',
+    intro:
+      'Your organisation’s own apps that sign their users in through oncepass (OpenID Connect).',
+    add: 'Add application',
+    none: 'No applications yet.',
+    name: 'Name',
+    type: 'Type',
+    clientId: 'Client ID',
+    added: 'Added',
+    redirectUris: 'Redirect URIs',
+    redirectUrisHint:
+      'One per line, exactly as the app sends it: https, or http on 127.0.0.1, [::1] or localhost (any port).',
+    postLogoutRedirectUris: 'Sign-out redirect URIs',
+    postLogoutRedirectUrisHint:
+      'Optional. One per line: where the app may send people back after they sign out.',
+    backchannelLogoutUri: 'Back-channel logout URI',
+    backchannelLogoutUriHint:
+      'Optional. oncepass posts a signed logout token here whenever a user’s sessions end.',
+    typeLegend: 'Type of application',
+    confidential: 'Web application (with a secret)',
+    confidentialHint: 'Runs on a server that can keep a secret.',
+    public: 'Single-page or native app (no secret)',
+    publicHint: 'Runs in a browser or on a device: it cannot keep a secret and relies on PKCE.',
+    types: { confidential: 'Web application', public: 'Single-page or native app' },
+    noneRegistered: 'None',
+    detailsTitle: 'Details',
+    discoveryUrl: 'Discovery URL',
+    discoveryHint: 'Point the app’s OpenID Connect library at this address; it finds the rest.',
+    secretRotatedAt: 'Secret last rotated',
+    neverRotated: 'Never',
+    copyClientId: 'Copy client ID',
+    copyDiscoveryUrl: 'Copy discovery URL',
+    back: 'Back to applications',
+    cancel: 'Cancel',
+    addedTitle: 'Application added',
+    clientSecret: 'Client secret',
+    secretNotShownAgain:
+      'This secret will not be shown again. Copy it now and store it in the app’s configuration.',
+    noSecretNeeded: 'This app has no secret: it proves itself with PKCE on each sign-in.',
+    viewApp: 'See the application',
+    alreadyAddedTitle: 'This application was already added',
+    alreadyAdded:
+      'This form was already used to add the application, so nothing new was added and its secret is not shown again. If the secret was lost, rotate it.',
+    rotateSecret: 'Rotate secret',
+    rotateTitle: 'Rotate the secret?',
+    rotateQuestion: (app: string) =>
+      `${app} gets a new secret, shown once. The current secret stops working at once: the app cannot sign anyone in until it has the new one.`,
+    rotatedTitle: 'New secret created',
+    alreadyRotatedTitle: 'The secret was already rotated',
+    alreadyRotated:
+      'The secret changed since this form was opened (this form may have been sent before), so it was not rotated again and no secret is shown. Rotate it again from the application’s page if you need a new one.',
+    noSecret: 'A single-page or native app has no secret to rotate.',
+    remove: 'Remove application',
+    removeTitle: 'Remove the application?',
+    removeQuestion: (app: string) =>
+      `${app} can no longer sign anyone in. Everyone signed in to it through oncepass is signed out of it, and its tokens stop working. This cannot be undone.`,
+    removedTitle: 'Application removed',
+    removed: (app: string) => `${app} was removed. Its sign-ins and tokens have ended.`,
+    alreadyRemoved: 'This application was already removed, or it does not exist.',
+    stepUpRequired:
+      'Verify with your authenticator app first: an application secret is only issued after a recent verification code.',
+    nameInvalid:
+      'Enter a name of at most 200 characters, without control or text-direction characters.',
+    redirectUrisCount: 'Enter one to ten redirect URIs, one per line.',
+    postLogoutRedirectUrisCount: 'Enter at most ten sign-out redirect URIs.',
+    uriProblem: (uri: string, problem: string) => `${uri}: ${problem}`,
+    uriProblems: {
+      NOT_A_URL:
+        'Not a full URL as browsers write it. Use a lower-case address with a path, such as https://app.example/callback.',
+      TOO_LONG: 'Longer than 1000 characters.',
+      HAS_FRAGMENT: 'Remove the part from # on.',
+      HAS_WILDCARD: 'Wildcards (*) are not allowed: each URI is compared exactly.',
+      HAS_CREDENTIALS: 'Remove the user name and password from the address.',
+      NOT_HTTPS: 'Use https. Plain http is allowed only on 127.0.0.1, [::1] or localhost.',
+    } satisfies Record<RedirectUriProblem, string>,
   },
   authorize: {
     signInTo: (app: string) => `Sign in to continue to ${app}.`,

@@ -18,6 +18,7 @@ export const nl = {
   navRequests,
   navAudit: 'Auditlogboek',
   navOutbox: 'Meldingen',
+  navApps: 'Toepassingen',
   outbox: {
     title: 'Meldingen',
     noMail:
@@ -399,6 +400,89 @@ export const nl = {
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
       `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
+  },
+  apps: {
+    title: 'Toepassingen',
+    intro:
+      'De eigen apps van uw organisatie die hun gebruikers via oncepass laten aanmelden (OpenID Connect).',
+    add: 'Toepassing toevoegen',
+    none: 'Nog geen toepassingen.',
+    name: 'Naam',
+    type: 'Type',
+    clientId: 'Client-id',
+    added: 'Toegevoegd',
+    redirectUris: "Omleidings-URI's",
+    redirectUrisHint:
+      'Eén per regel, precies zoals de app hem verstuurt: https, of http op 127.0.0.1, [::1] of localhost (elke poort).',
+    postLogoutRedirectUris: "Omleidings-URI's na afmelden",
+    postLogoutRedirectUrisHint:
+      'Optioneel. Eén per regel: waar de app mensen naartoe mag sturen nadat ze zich hebben afgemeld.',
+    backchannelLogoutUri: 'URI voor back-channel-afmelding',
+    backchannelLogoutUriHint:
+      'Optioneel. oncepass verstuurt hier een ondertekend afmeldingstoken zodra de sessies van een gebruiker eindigen.',
+    typeLegend: 'Type toepassing',
+    confidential: 'Webtoepassing (met een geheim)',
+    confidentialHint: 'Draait op een server die een geheim kan bewaren.',
+    public: 'Toepassing met één pagina of systeemeigen toepassing (geen geheim)',
+    publicHint:
+      'Draait in een browser of op een apparaat: kan geen geheim bewaren en vertrouwt op PKCE.',
+    types: {
+      confidential: 'Webtoepassing',
+      public: 'Toepassing met één pagina of systeemeigen toepassing',
+    },
+    noneRegistered: 'Geen',
+    detailsTitle: 'Gegevens',
+    discoveryUrl: 'Discovery-URL',
+    discoveryHint:
+      'Geef dit adres op in de OpenID Connect-bibliotheek van de app; de rest vindt die zelf.',
+    secretRotatedAt: 'Geheim laatst vernieuwd',
+    neverRotated: 'Nooit',
+    copyClientId: 'Client-id kopiëren',
+    copyDiscoveryUrl: 'Discovery-URL kopiëren',
+    back: 'Terug naar toepassingen',
+    cancel: 'Annuleren',
+    addedTitle: 'Toepassing toegevoegd',
+    clientSecret: 'Clientgeheim',
+    secretNotShownAgain:
+      'Dit geheim wordt niet opnieuw weergegeven. Kopieer het nu en sla het op in de configuratie van de app.',
+    noSecretNeeded: 'Deze app heeft geen geheim: bij elke aanmelding bewijst hij zich met PKCE.',
+    viewApp: 'De toepassing bekijken',
+    alreadyAddedTitle: 'Deze toepassing is al toegevoegd',
+    alreadyAdded:
+      'Met dit formulier is de toepassing al toegevoegd. Er is dus niets nieuws toegevoegd en het geheim wordt niet opnieuw weergegeven. Bent u het geheim kwijt, vernieuw het dan.',
+    rotateSecret: 'Geheim vernieuwen',
+    rotateTitle: 'Het geheim vernieuwen?',
+    rotateQuestion: (app) =>
+      `${app} krijgt een nieuw geheim, dat één keer wordt weergegeven. Het huidige geheim werkt meteen niet meer: de app kan niemand aanmelden tot hij het nieuwe heeft.`,
+    rotatedTitle: 'Nieuw geheim gemaakt',
+    alreadyRotatedTitle: 'Het geheim is al vernieuwd',
+    alreadyRotated:
+      'Het geheim is gewijzigd sinds dit formulier werd geopend (misschien is het al eerder verzonden). Het is dus niet nog eens vernieuwd en er wordt geen geheim weergegeven. Vernieuw het opnieuw vanaf de pagina van de toepassing als u een nieuw geheim nodig hebt.',
+    noSecret:
+      'Een toepassing met één pagina of systeemeigen toepassing heeft geen geheim om te vernieuwen.',
+    remove: 'Toepassing verwijderen',
+    removeTitle: 'De toepassing verwijderen?',
+    removeQuestion: (app) =>
+      `${app} kan niemand meer aanmelden. Iedereen die via oncepass bij deze toepassing is aangemeld, wordt daar afgemeld en de tokens werken niet meer. Dit kan niet ongedaan worden gemaakt.`,
+    removedTitle: 'Toepassing verwijderd',
+    removed: (app) => `${app} is verwijderd. De aanmeldingen en tokens zijn beëindigd.`,
+    alreadyRemoved: 'Deze toepassing is al verwijderd of bestaat niet.',
+    stepUpRequired:
+      'Verifieer eerst met uw authenticator-app: een toepassingsgeheim wordt alleen uitgegeven na een recente verificatiecode.',
+    nameInvalid:
+      'Voer een naam in van maximaal 200 tekens, zonder besturings- of tekstrichtingstekens.',
+    redirectUrisCount: "Voer één tot tien omleidings-URI's in, één per regel.",
+    postLogoutRedirectUrisCount: "Voer maximaal tien omleidings-URI's na afmelden in.",
+    uriProblem: (uri, problem) => `${uri}: ${problem}`,
+    uriProblems: {
+      NOT_A_URL:
+        'Geen volledige URL zoals browsers die schrijven. Gebruik een adres in kleine letters met een pad, zoals https://app.example/callback.',
+      TOO_LONG: 'Langer dan 1000 tekens.',
+      HAS_FRAGMENT: 'Verwijder het deel vanaf #.',
+      HAS_WILDCARD: 'Jokertekens (*) zijn niet toegestaan: elke URI wordt exact vergeleken.',
+      HAS_CREDENTIALS: 'Verwijder de gebruikersnaam en het wachtwoord uit het adres.',
+      NOT_HTTPS: 'Gebruik https. Gewoon http mag alleen op 127.0.0.1, [::1] of localhost.',
+    },
   },
   authorize: {
     signInTo: (app: string) => `Meld u aan om door te gaan naar ${app}.`,

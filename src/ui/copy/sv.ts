@@ -18,6 +18,7 @@ export const sv = {
   navRequests,
   navAudit: 'Granskningslogg',
   navOutbox: 'Aviseringar',
+  navApps: 'Program',
   outbox: {
     title: 'Aviseringar',
     noMail:
@@ -389,6 +390,84 @@ export const sv = {
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,
+  },
+  apps: {
+    title: 'Program',
+    intro: 'Organisationens egna appar som loggar in sina användare via oncepass (OpenID Connect).',
+    add: 'Lägg till program',
+    none: 'Inga program ännu.',
+    name: 'Namn',
+    type: 'Typ',
+    clientId: 'Klient-ID',
+    added: 'Tillagt',
+    redirectUris: 'Omdirigerings-URI:er',
+    redirectUrisHint:
+      'En per rad, exakt som appen skickar den: https, eller http på 127.0.0.1, [::1] eller localhost (valfri port).',
+    postLogoutRedirectUris: 'Omdirigerings-URI:er efter utloggning',
+    postLogoutRedirectUrisHint:
+      'Valfritt. En per rad: dit appen får skicka tillbaka användare när de har loggat ut.',
+    backchannelLogoutUri: 'URI för back-channel-utloggning',
+    backchannelLogoutUriHint:
+      'Valfritt. oncepass skickar en signerad utloggningstoken hit när en användares sessioner avslutas.',
+    typeLegend: 'Typ av program',
+    confidential: 'Webbprogram (med en hemlighet)',
+    confidentialHint: 'Körs på en server som kan hålla en hemlighet.',
+    public: 'Ensidesprogram eller inbyggt program (ingen hemlighet)',
+    publicHint:
+      'Körs i en webbläsare eller på en enhet: kan inte hålla en hemlighet och förlitar sig på PKCE.',
+    types: { confidential: 'Webbprogram', public: 'Ensidesprogram eller inbyggt program' },
+    noneRegistered: 'Inga',
+    detailsTitle: 'Information',
+    discoveryUrl: 'Discovery-URL',
+    discoveryHint:
+      'Ange den här adressen i appens OpenID Connect-bibliotek; resten hittar det själv.',
+    secretRotatedAt: 'Hemligheten senast förnyad',
+    neverRotated: 'Aldrig',
+    copyClientId: 'Kopiera klient-ID',
+    copyDiscoveryUrl: 'Kopiera discovery-URL',
+    back: 'Tillbaka till program',
+    cancel: 'Avbryt',
+    addedTitle: 'Programmet har lagts till',
+    clientSecret: 'Klienthemlighet',
+    secretNotShownAgain:
+      'Hemligheten visas inte igen. Kopiera den nu och spara den i appens konfiguration.',
+    noSecretNeeded:
+      'Den här appen har ingen hemlighet: den visar vem den är med PKCE vid varje inloggning.',
+    viewApp: 'Visa programmet',
+    alreadyAddedTitle: 'Programmet har redan lagts till',
+    alreadyAdded:
+      'Formuläret har redan använts för att lägga till programmet. Inget nytt lades till och hemligheten visas inte igen. Om hemligheten har kommit bort, förnya den.',
+    rotateSecret: 'Förnya hemlighet',
+    rotateTitle: 'Förnya hemligheten?',
+    rotateQuestion: (app) =>
+      `${app} får en ny hemlighet som visas en gång. Den nuvarande hemligheten slutar fungera direkt: appen kan inte logga in någon förrän den har den nya.`,
+    rotatedTitle: 'Ny hemlighet skapad',
+    alreadyRotatedTitle: 'Hemligheten har redan förnyats',
+    alreadyRotated:
+      'Hemligheten har ändrats sedan formuläret öppnades (formuläret kan ha skickats tidigare), så den förnyades inte igen och ingen hemlighet visas. Förnya den igen från programmets sida om du behöver en ny.',
+    noSecret: 'Ett ensidesprogram eller inbyggt program har ingen hemlighet att förnya.',
+    remove: 'Ta bort program',
+    removeTitle: 'Ta bort programmet?',
+    removeQuestion: (app) =>
+      `${app} kan inte längre logga in någon. Alla som är inloggade i det via oncepass loggas ut från det, och dess token slutar fungera. Det går inte att ångra.`,
+    removedTitle: 'Programmet har tagits bort',
+    removed: (app) => `${app} har tagits bort. Dess inloggningar och token har avslutats.`,
+    alreadyRemoved: 'Programmet har redan tagits bort eller finns inte.',
+    stepUpRequired:
+      'Verifiera först med din autentiseringsapp: en programhemlighet utfärdas bara efter en färsk verifieringskod.',
+    nameInvalid: 'Ange ett namn på högst 200 tecken, utan kontroll- eller textriktningstecken.',
+    redirectUrisCount: 'Ange en till tio omdirigerings-URI:er, en per rad.',
+    postLogoutRedirectUrisCount: 'Ange högst tio omdirigerings-URI:er efter utloggning.',
+    uriProblem: (uri, problem) => `${uri}: ${problem}`,
+    uriProblems: {
+      NOT_A_URL:
+        'Inte en fullständig URL så som webbläsare skriver den. Använd en adress med gemener och en sökväg, t.ex. https://app.example/callback.',
+      TOO_LONG: 'Längre än 1000 tecken.',
+      HAS_FRAGMENT: 'Ta bort delen från # och framåt.',
+      HAS_WILDCARD: 'Jokertecken (*) är inte tillåtna: varje URI jämförs exakt.',
+      HAS_CREDENTIALS: 'Ta bort användarnamnet och lösenordet från adressen.',
+      NOT_HTTPS: 'Använd https. Vanlig http tillåts bara på 127.0.0.1, [::1] eller localhost.',
+    },
   },
   authorize: {
     signInTo: (app: string) => `Logga in för att fortsätta till ${app}.`,
