@@ -460,8 +460,9 @@ function basicAuth(app: BenchApp): string {
 }
 
 /**
- * The refresh grant at N connections: each connection holds its own refresh token and uses the
- * one each answer rotates it to (a token used twice would end the grant).
+ * The refresh grant at N connections. Each request takes a live refresh token from the pool and
+ * each answer puts its successor back, so no token is ever presented twice (that would end the
+ * grant). autocannon clears a connection's context after every request, hence a shared pool.
  */
 function driveRefreshes(spec: PhaseSpec, common: { connections: number; duration: number }) {
   const pool = [...spec.refreshTokens!]
@@ -476,17 +477,14 @@ function driveRefreshes(spec: PhaseSpec, common: { connections: number; duration
           'content-type': 'application/x-www-form-urlencoded',
           authorization: basicAuth(spec.app!),
         },
-        setupRequest: (request, context: { token?: string }) => {
-          context.token ??= pool.pop()
-          const body = new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: context.token!,
-          })
+        setupRequest: (request) => {
+          const token = pool.shift()!
+          const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token })
           return { ...request, body: body.toString() }
         },
-        onResponse: (status, body, context: { token?: string }) => {
+        onResponse: (status, body) => {
           if (status === 200)
-            context.token = (JSON.parse(body) as { refresh_token: string }).refresh_token
+            pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
         },
       },
     ],
@@ -585,7 +583,7 @@ async function setUpApp(url: string, adminToken: string, users: { email: string 
   const challenge = createHash('sha256').update(BENCH_VERIFIER).digest('base64url')
   const refreshTokens: string[] = []
   let accessToken = ''
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 96; i++) {
     const tokens = await exchangeWithOfflineAccess(url, app, challenge)
     refreshTokens.push(tokens.refresh_token)
     accessToken = tokens.access_token
