@@ -371,7 +371,7 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
 }
 
 interface PhaseSpec {
-  kind: 'signIn' | 'me' | 'usersPage' | 'resets'
+  kind: 'signIn' | 'me' | 'usersPage' | 'resets' | 'userinfo' | 'refresh' | 'authorize'
   url: string
   connections: number
   seconds: number
@@ -379,6 +379,9 @@ interface PhaseSpec {
   cookie?: string
   users?: { id: string; email: string }[]
   overallRate?: number
+  /** The app's credentials and a refresh token per connection (the refresh phase). */
+  app?: BenchApp
+  refreshTokens?: string[]
 }
 
 /** Runs one load phase in this process (the `--drive` child). */
@@ -417,6 +420,15 @@ function drivePhase(spec: PhaseSpec): Promise<autocannon.Result> {
       ],
     })
   }
+  if (spec.kind === 'userinfo') {
+    return run({
+      ...common,
+      url: `${spec.url}/oauth/userinfo`,
+      headers: { authorization: `Bearer ${spec.token}` },
+    })
+  }
+  if (spec.kind === 'refresh') return driveRefreshes(spec, common)
+  if (spec.kind === 'authorize') return driveAuthorizations(spec)
   return run({
     ...common,
     url: spec.url,
@@ -432,6 +444,186 @@ function drivePhase(spec: PhaseSpec): Promise<autocannon.Result> {
       },
     ],
   })
+}
+
+interface BenchApp {
+  clientId: string
+  clientSecret: string
+  cookie: string
+}
+
+const APP_CALLBACK = 'https://app.bench.example/callback'
+const BENCH_VERIFIER = 'bench-code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz'
+
+function basicAuth(app: BenchApp): string {
+  return `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`
+}
+
+/**
+ * The refresh grant at N connections. Each request takes a live refresh token from the pool and
+ * each answer puts its successor back, so no token is ever presented twice (that would end the
+ * grant). autocannon clears a connection's context after every request, hence a shared pool.
+ */
+function driveRefreshes(spec: PhaseSpec, common: { connections: number; duration: number }) {
+  const pool = [...spec.refreshTokens!]
+  return run({
+    ...common,
+    url: spec.url,
+    requests: [
+      {
+        method: 'POST',
+        path: '/oauth/token',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(spec.app!),
+        },
+        setupRequest: (request) => {
+          const token = pool.shift()!
+          const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token })
+          return { ...request, body: body.toString() }
+        },
+        onResponse: (status, body) => {
+          if (status === 200)
+            pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
+        },
+      },
+    ],
+  })
+}
+
+/**
+ * An app's whole sign-in for a user with a live browser session, as a browser and the app do it:
+ * the authorization request, the same-site step, the code, and the code exchanged for tokens.
+ * No password is hashed on this path.
+ */
+async function authorizeOnce(url: string, app: BenchApp, challenge: string): Promise<void> {
+  const query = new URLSearchParams({
+    client_id: app.clientId,
+    redirect_uri: APP_CALLBACK,
+    response_type: 'code',
+    scope: 'openid email',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'bench',
+  })
+  const start = await fetch(`${url}/oauth/authorize?${query}`, {
+    headers: { cookie: app.cookie },
+    redirect: 'manual',
+  })
+  await start.arrayBuffer()
+  const pending = start.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0]!)
+    .find((pair) => pair.startsWith('oncepass_authorization='))
+  const resume = await fetch(`${url}/oauth/authorize/resume`, {
+    headers: { cookie: `${app.cookie}; ${pending}` },
+    redirect: 'manual',
+  })
+  await resume.arrayBuffer()
+  const code = new URL(resume.headers.get('location')!).searchParams.get('code')
+  if (!code) throw new Error(`no code: ${resume.status} ${resume.headers.get('location')}`)
+  const token = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(app) },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: APP_CALLBACK,
+      code_verifier: BENCH_VERIFIER,
+    }),
+  })
+  if (token.status !== 200) throw new Error(`token: ${token.status} ${await token.text()}`)
+  await token.arrayBuffer()
+}
+
+/** Whole authorization round trips, `connections` at a time, timed end to end. */
+async function driveAuthorizations(spec: PhaseSpec): Promise<autocannon.Result> {
+  const { createHash } = await import('node:crypto')
+  const challenge = createHash('sha256').update(BENCH_VERIFIER).digest('base64url')
+  const latencies: number[] = []
+  let errors = 0
+  const until = Date.now() + spec.seconds * 1000
+  await Promise.all(
+    Array.from({ length: spec.connections }, async () => {
+      while (Date.now() < until) {
+        const started = performance.now()
+        try {
+          await authorizeOnce(spec.url, spec.app!, challenge)
+          latencies.push(performance.now() - started)
+        } catch {
+          errors++
+        }
+      }
+    }),
+  )
+  const sorted = latencies.sort((a, b) => a - b)
+  // The same shape as autocannon's result, for `summarize`.
+  return {
+    '2xx': sorted.length,
+    duration: spec.seconds,
+    latency: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
+    errors,
+    timeouts: 0,
+    non2xx: 0,
+    requests: { total: sorted.length + errors },
+  } as unknown as autocannon.Result
+}
+
+/** Registers an app through the API and gives it a browser session and refresh tokens to use. */
+async function setUpApp(url: string, adminToken: string, users: { email: string }[]) {
+  const { client, clientSecret } = await api(
+    url,
+    'clients',
+    { name: 'Bench app', type: 'confidential', redirectUris: [APP_CALLBACK] },
+    adminToken,
+  )
+  const cookie = await browserSignIn(url, users[1]!.email, USER_PASSWORD)
+  const app: BenchApp = { clientId: client.clientId, clientSecret, cookie }
+  const { createHash } = await import('node:crypto')
+  const challenge = createHash('sha256').update(BENCH_VERIFIER).digest('base64url')
+  const refreshTokens: string[] = []
+  let accessToken = ''
+  for (let i = 0; i < 96; i++) {
+    const tokens = await exchangeWithOfflineAccess(url, app, challenge)
+    refreshTokens.push(tokens.refresh_token)
+    accessToken = tokens.access_token
+  }
+  return { app, refreshTokens, accessToken }
+}
+
+async function exchangeWithOfflineAccess(url: string, app: BenchApp, challenge: string) {
+  const query = new URLSearchParams({
+    client_id: app.clientId,
+    redirect_uri: APP_CALLBACK,
+    response_type: 'code',
+    scope: 'openid email offline_access',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  })
+  const start = await fetch(`${url}/oauth/authorize?${query}`, {
+    headers: { cookie: app.cookie },
+    redirect: 'manual',
+  })
+  const pending = start.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0]!)
+    .find((pair) => pair.startsWith('oncepass_authorization='))
+  const resume = await fetch(`${url}/oauth/authorize/resume`, {
+    headers: { cookie: `${app.cookie}; ${pending}` },
+    redirect: 'manual',
+  })
+  const code = new URL(resume.headers.get('location')!).searchParams.get('code')!
+  const token = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(app) },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: APP_CALLBACK,
+      code_verifier: BENCH_VERIFIER,
+    }),
+  })
+  return (await token.json()) as { refresh_token: string; access_token: string }
 }
 
 /**
@@ -491,6 +683,21 @@ async function oneRun() {
     }
     const serverSide32 = { me: inServer('/api/v1/me'), usersPage: inServer('/admin/users') }
     const meAlone = await phase({ kind: 'me', url, connections: 32, token: meToken })
+    const oidc = await setUpApp(url, adminToken, users)
+    const userinfo32 = await phase({
+      kind: 'userinfo',
+      url,
+      connections: 32,
+      token: oidc.accessToken,
+    })
+    const refresh32 = await phase({
+      kind: 'refresh',
+      url,
+      connections: 32,
+      app: oidc.app,
+      refreshTokens: oidc.refreshTokens,
+    })
+    const authorize8 = await phase({ kind: 'authorize', url, connections: 8, app: oidc.app })
     const resets = await phase({ kind: 'resets', url, connections: 8, token: adminToken, users })
     const rawVerify = (rawBefore.verify + (await rawArgon2Rate('verify', cores, rawSeconds))) / 2
     const rawHash = (rawBefore.hash + (await rawArgon2Rate('hash', cores, rawSeconds))) / 2
@@ -509,6 +716,10 @@ async function oneRun() {
       usersPageDuring32: page32,
       serverSide32,
       meAlone32: meAlone,
+      userinfo32,
+      refresh32,
+      authorize8,
+      userinfoToMe: userinfo32.rps / meAlone.rps,
       resets8: resets,
       peakRssMiB: server.peakRssMiB(),
       ...sizes,
@@ -569,12 +780,16 @@ const result = {
     meDuringSignIn32: phaseMedian('meDuring32'),
     usersPageDuringSignIn32: phaseMedian('usersPageDuring32'),
     meAlone32: phaseMedian('meAlone32'),
+    userinfo32: phaseMedian('userinfo32'),
+    refresh32: phaseMedian('refresh32'),
+    authorizeRoundTrip8: phaseMedian('authorize8'),
     resets8: phaseMedian('resets8'),
   },
   ratios: {
     signIn32ToRawVerify: numberMedian('signInRatio'),
     signIn8ToRawVerify: numberMedian('signIn8Ratio'),
     resetsToRawHash: numberMedian('resetRatio'),
+    userinfoToMeAlone: numberMedian('userinfoToMe'),
   },
   serverSideDuringSignIn32: {
     meP99: median(runs.map((r) => r.serverSide32.me.p99)),
@@ -599,6 +814,10 @@ const targets = [
   ['/me alone p99 ≤ 20 ms', p.meAlone32.p99, 20, '≤'],
   ['sign-in p99 ≤ 400 ms at 32 conns', p.signIn32.p99, 400, '≤'],
   ['resets ≥ 80 % of raw hash rate', result.ratios.resetsToRawHash, 0.8, '≥'],
+  ['userinfo ≥ 80 % of /me alone (32 conns)', result.ratios.userinfoToMeAlone, 0.8, '≥'],
+  ['refresh grant p99 ≤ 25 ms at 32 conns', p.refresh32.p99, 25, '≤'],
+  ['refresh grant without errors', p.refresh32.errors, 0, '≤'],
+  ['authorization → code → token p99 ≤ 20 ms', p.authorizeRoundTrip8.p99, 20, '≤'],
   ['peak RSS ≤ 200 MiB', result.peakRssMiB, 200, '≤'],
   ['npm start → healthy ≤ 1,500 ms', result.startToHealthyMs.npmStart, 1500, '≤'],
 ] as const

@@ -123,3 +123,42 @@ export async function apiReset(baseUrl: string, token: string, userId: string): 
   )
   return reset.temporaryPassword
 }
+
+/** An app registered by a global admin: its client id and (for a web app) its secret, once. */
+export async function apiRegisterApp(
+  baseUrl: string,
+  token: string,
+  app: { name: string; redirectUris: string[]; postLogoutRedirectUris?: string[] },
+): Promise<{ clientId: string; clientSecret: string }> {
+  const created = await call<{ client: { clientId: string }; clientSecret: string }>(
+    baseUrl,
+    '/clients',
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'confidential', ...app }),
+    },
+  )
+  return { clientId: created.client.clientId, clientSecret: created.clientSecret }
+}
+
+/** Turns on two-step verification for the token's user: the secret, and the first code. */
+export async function apiEnrollTotp(
+  baseUrl: string,
+  token: string,
+  currentPassword: string,
+  codeFor: (secret: string) => string,
+): Promise<string> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+  const started = await call<{ secret: string }>(baseUrl, '/me/mfa/totp', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ currentPassword }),
+  })
+  await call(baseUrl, '/me/mfa/totp/confirm', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ code: codeFor(started.secret) }),
+  })
+  return started.secret
+}
