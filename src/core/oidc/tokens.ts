@@ -83,6 +83,17 @@ export async function signAppAccessToken(
     .sign(keys.privateKey)
 }
 
+type VerifiedAccess = Omit<AppAccessClaims, 'issuer' | 'jti'>
+
+// Access tokens whose signature and claims already verified, by exact token text, until they
+// expire (as the API's own tokens are): a hit skips only the ECDSA verify. Whether the grant
+// still stands is read from the database on every call.
+const MAX_CACHED_TOKENS = 10_000
+const verifiedTokens = new WeakMap<
+  OidcKeys,
+  Map<string, { claims: VerifiedAccess; expMs: number }>
+>()
+
 /**
  * One of our own access tokens, checked with everything pinned: ES256 only, a key of our JWKS,
  * our issuer, `typ` at+jwt, not expired. Null for anything else (an HS256 token signed with a
@@ -93,7 +104,31 @@ export async function verifyAppAccessToken(
   issuer: string,
   token: string,
   nowMs: number,
-): Promise<Omit<AppAccessClaims, 'issuer' | 'jti'> | null> {
+): Promise<VerifiedAccess | null> {
+  let cache = verifiedTokens.get(keys)
+  if (!cache) {
+    cache = new Map()
+    verifiedTokens.set(keys, cache)
+  }
+  const cached = cache.get(`${issuer} ${token}`)
+  if (cached) {
+    if (nowMs < cached.expMs + CLOCK_TOLERANCE_S * 1000) return cached.claims
+    cache.delete(`${issuer} ${token}`)
+    return null
+  }
+  const verified = await verifyAccessClaims(keys, issuer, token, nowMs)
+  if (!verified) return null
+  if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!)
+  cache.set(`${issuer} ${token}`, verified)
+  return verified.claims
+}
+
+async function verifyAccessClaims(
+  keys: OidcKeys,
+  issuer: string,
+  token: string,
+  nowMs: number,
+): Promise<{ claims: VerifiedAccess; expMs: number } | null> {
   const payload = await verifyWithKeys(keys, token, {
     issuer,
     typ: ACCESS_TYPE,
@@ -101,10 +136,10 @@ export async function verifyAppAccessToken(
     currentDate: new Date(nowMs),
   })
   if (!payload) return null
-  const { sub, client_id, scope, tid, sid, gid, aud } = payload
+  const { sub, client_id, scope, tid, sid, gid, aud, exp } = payload
   const strings = [sub, client_id, scope, tid, sid, gid]
   if (!strings.every((value) => typeof value === 'string') || aud !== client_id) return null
-  return {
+  const claims = {
     sub: sub as string,
     clientId: client_id as string,
     scope: scope as string,
@@ -112,6 +147,7 @@ export async function verifyAppAccessToken(
     sid: sid as string,
     gid: gid as string,
   }
+  return { claims, expMs: exp! * 1000 }
 }
 
 /**

@@ -141,3 +141,16 @@ describe('tokens an app sees', () => {
     expect(await verifyIdTokenHint(keys, 'https://other.example', idToken)).toBeNull()
   })
 })
+
+describe('verified access tokens', () => {
+  it('are remembered by their exact text until they expire, per issuer', async () => {
+    const keys = await loadOidcKeys(await generateOidcKey())
+    const token = await signAppAccessToken(keys, access, NOW, 600)
+    const first = await verifyAppAccessToken(keys, ISSUER, token, NOW)
+    expect(await verifyAppAccessToken(keys, ISSUER, token, NOW + 1000)).toEqual(first)
+    expect(await verifyAppAccessToken(keys, 'https://other.example', token, NOW)).toBeNull()
+    expect(await verifyAppAccessToken(keys, ISSUER, token, NOW + 606_000)).toBeNull()
+    // Another spelling of the same token is verified in full, and refused when altered.
+    expect(await verifyAppAccessToken(keys, ISSUER, `${token.slice(0, -2)}AA`, NOW)).toBeNull()
+  })
+})
