@@ -51,6 +51,10 @@ export const MfaBody = z
   ])
   .openapi('MfaRequest')
 export const MfaCodeBody = z.strictObject({ code: mfaCode }).openapi('MfaCodeRequest')
+/** Starting an enrollment: the password again, so that a session alone cannot add a factor. */
+export const StartTotpBody = z
+  .strictObject({ currentPassword: password })
+  .openapi('StartTotpRequest')
 export const DisableTotpBody = z
   .strictObject({ currentPassword: password, code: mfaCode })
   .openapi('DisableTotpRequest')

@@ -175,14 +175,18 @@ describe('/openapi.json', () => {
     expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)
 
     // TOTP: enroll, confirm, sign in with a code, step up, an admin's reset, turn it off.
-    const enrolled = await t.post('me/mfa/totp', undefined, { token })
+    const enroll = (currentPassword: string) =>
+      t.post('me/mfa/totp', { currentPassword }, { token })
+    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(400)
+    expect((await enroll('not the passphrase')).status).toBe(401)
+    const enrolled = await enroll(passphrase)
     expect(enrolled.status).toBe(201)
-    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(201)
-    const secret = (await t.post('me/mfa/totp', undefined, { token })).json.secret as string
+    expect((await enroll(passphrase)).status).toBe(201)
+    const secret = (await enroll(passphrase)).json.secret as string
     const codeNow = () => totpCode(secret, t.clock.now())
     expect((await t.post('me/mfa/totp/confirm', { code: '000000' }, { token })).status).toBe(401)
     expect((await t.post('me/mfa/totp/confirm', { code: codeNow() }, { token })).status).toBe(200)
-    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(409)
+    expect((await enroll(passphrase)).status).toBe(409)
     t.clock.advance(30_000)
     const step = await t.post('auth/sign-in', { email: 'root@example.com', password: passphrase })
     expect(step.json.status).toBe('mfa_required')
