@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, sql } from 'drizzle-orm'
 import { type AppDb, always, type Guard, type Statement } from './database.ts'
 import { rateLimits } from './schema.ts'
 
@@ -19,6 +19,19 @@ export async function findLiveHits(
     .from(rateLimits)
     .where(inArray(rateLimits.key, keys))
   return new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.key, row.hits]))
+}
+
+/** The hits of `key` and when its window ends, if it has a window live at `now`. */
+export async function findLiveWindow(
+  db: AppDb,
+  key: string,
+  now: number,
+): Promise<{ hits: number; expiresAt: number } | undefined> {
+  const [row] = await db
+    .select({ hits: rateLimits.hits, expiresAt: rateLimits.expiresAt })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.expiresAt, now)))
+  return row
 }
 
 /** Deletes a few counters expired by `now`; part of every counting write. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyCheckOf } from '../../src/core/reveal-crypto.ts'
 import { type RecordedCall, recordResponses } from '../helpers/harness.ts'
 import { totpCode } from '../helpers/mfa.ts'
 import { checkResponse, matchTemplate, type OpenApiDocument } from '../helpers/openapi-validator.ts'
@@ -157,12 +158,17 @@ describe('/openapi.json', () => {
       delivery: { method: 'link', recipients: ['bob@example.com'] },
     })
     expect(linked.status).toBe(201)
-    const revealId = /\/reveal\/([\w-]+)#/.exec(
+    const [, revealId, revealKey] = /\/reveal\/([\w-]+)#([\w-]+)/.exec(
       mail.sent.find((m) => m.text.includes('/reveal/'))!.text,
-    )![1]
-    expect((await t.post(`reveal/${revealId}`, { email: 'nobody@example.com' })).status).toBe(404)
-    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(200)
-    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(410)
+    )!
+    const keyCheck = await keyCheckOf(revealKey!)
+    const revealAs = (email: string, check = keyCheck) =>
+      t.post(`reveal/${revealId}`, { email, keyCheck: check })
+    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(400)
+    expect((await revealAs('bob@example.com', await keyCheckOf('A'.repeat(43)))).status).toBe(422)
+    expect((await revealAs('nobody@example.com')).status).toBe(404)
+    expect((await revealAs('bob@example.com')).status).toBe(200)
+    expect((await revealAs('bob@example.com')).status).toBe(410)
     expect((await t.get('outbox', token)).status).toBe(200)
     expect(
       (await t.post('users/nobody/password-reset', { mode: 'generate' }, { token })).status,
