@@ -60,6 +60,15 @@ export function countHit(
       expires_at = case when ${expired} then ${now + windowMs} else ${t.expiresAt} end`
 }
 
+/**
+ * Changes nothing, but counts as one changed row when `key`'s window live at `now` holds exactly
+ * `hits` hits: a condition a service reads back, by name, from its own atomic write.
+ */
+export function matchLiveHits(key: string, now: number, hits: number): Statement {
+  const t = rateLimits
+  return sql`update ${t} set ${sql.identifier(t.hits.name)} = ${t.hits} where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${t.hits} = ${hits}`
+}
+
 /** Holds while `key` has at most `cap` hits in a window live at `now` (none counts as zero). */
 export function hitsAtMost(key: string, now: number, cap: number): Guard {
   const t = rateLimits

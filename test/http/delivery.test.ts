@@ -288,6 +288,7 @@ describe('notices in the outbox', () => {
       'another long passphrase 42',
     )
     await t.post('auth/forgot-password', { email: user.email })
+    await t.settled()
     const outbox = await t.get('outbox', admin.accessToken)
     expect(outbox.status).toBe(200)
     expect(outbox.json.mailConfigured).toBe(false)

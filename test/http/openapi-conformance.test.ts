@@ -176,6 +176,7 @@ describe('/openapi.json', () => {
     expect((await t.get(`users/${bobId}/password-reset`, token)).status).toBe(200)
     expect((await t.get('users/nobody/password-reset', token)).status).toBe(404)
     expect((await t.post('auth/forgot-password', { email: 'bob@example.com' })).status).toBe(202)
+    await t.settled()
     expect((await t.get('password-reset-requests', token)).json.items).toHaveLength(1)
     expect((await t.get('audit-events?limit=5', token)).status).toBe(200)
     expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)

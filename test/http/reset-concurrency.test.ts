@@ -337,6 +337,7 @@ describe('a failure at any statement of the atomic write', () => {
         }
       }
       expect((await t.post('auth/forgot-password', { email: bob.email })).status).toBe(202)
+      await t.settled()
       const expected = shape.before === 'own password' ? 'signed_in' : 'password_change_required'
 
       let size = Number.POSITIVE_INFINITY

@@ -304,6 +304,7 @@ describe('admin console', () => {
     const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
     const asked = await submit(newBrowser(), '/forgot-password', { email: 'bob@example.com' })
     const unknown = await submit(newBrowser(), '/forgot-password', { email: 'nobody@example.com' })
+    await t.settled()
     expect(asked.html).toContain('If an account exists for this email')
     expect(unknown.html.replace(/name="next" value="[^"]*"/, '')).toBe(
       asked.html.replace(/name="next" value="[^"]*"/, ''),

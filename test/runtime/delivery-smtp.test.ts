@@ -93,6 +93,7 @@ describe('a one-time link over real SMTP', () => {
     inbox.failNext()
     // The request's own after-commit delivery tries first (in the background, as in production).
     await t.post('auth/forgot-password', { email: user.email })
+    await t.settled()
     await deliverOutbox(t.deps)
     await vi.waitFor(async () => {
       const [row] = await t.rows<{ attempts: number; sent_at: number | null; last_error: string }>(
