@@ -69,6 +69,29 @@ export function matchLiveHits(key: string, now: number, hits: number): Statement
   return sql`update ${t} set ${sql.identifier(t.hits.name)} = ${t.hits} where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${t.hits} = ${hits}`
 }
 
+/**
+ * Starts `key` afresh: no hits, a window of `windowMs` from `now` (whether or not it had one),
+ * if `guard` holds.
+ */
+export function restartWindow(key: string, now: number, windowMs: number, guard: Guard): Statement {
+  const t = rateLimits
+  return sql`insert into ${t} (key, hits, window_started_at, expires_at)
+    select ${key}, 0, ${now}, ${now + windowMs} where ${guard}
+    on conflict (key) do update set hits = 0, window_started_at = ${now}, expires_at = ${now + windowMs}`
+}
+
+/** Counts one hit on `key` if it has a window live at `now` (never opening one), and `guard` holds. */
+export function countHitInLiveWindow(key: string, now: number, guard: Guard = always): Statement {
+  const t = rateLimits
+  return sql`update ${t} set ${sql.identifier(t.hits.name)} = ${t.hits} + 1 where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${guard}`
+}
+
+/** Holds while `key` has a window live at `now` with fewer than `cap` hits. */
+export function liveHitsBelow(key: string, now: number, cap: number): Guard {
+  const t = rateLimits
+  return sql`exists (select 1 from ${t} where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${t.hits} < ${cap})`
+}
+
 /** Holds while `key` has at most `cap` hits in a window live at `now` (none counts as zero). */
 export function hitsAtMost(key: string, now: number, cap: number): Guard {
   const t = rateLimits

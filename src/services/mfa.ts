@@ -204,7 +204,7 @@ async function assertCurrentPassword(
 ): Promise<void> {
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   if (await verifyPassword(deps.hasher, user.passwordHash, password)) return
-  await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD')
+  await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD', password)
   throw new AppError(refusal)
 }
 
@@ -405,12 +405,16 @@ export async function refuseReplay(deps: Deps, user: UserRow, meta: RequestMeta)
   throw new AppError('INVALID_MFA_CODE')
 }
 
-/** One failure on the account and the IP (the sign-in limiter), audited, in one write. */
+/**
+ * One failure on the account and the IP (the sign-in limiter), audited, in one write. A wrong
+ * password's repeats count no further against the account (see `signInFailureStatements`).
+ */
 async function recordMfaFailure(
   deps: Deps,
   user: UserRow,
   meta: RequestMeta,
   reason: 'INVALID_MFA_CODE' | 'MFA_CODE_REPLAYED' | 'INVALID_CURRENT_PASSWORD',
+  wrongPassword?: string,
 ): Promise<void> {
   const keys = throttleKeys(user.email, meta.ip)
   const audit = (event: 'authn_mfa_fail' | 'authn_token_reuse' | 'authn_login_lock') =>
@@ -424,7 +428,7 @@ async function recordMfaFailure(
     })
   const replayed = reason === 'MFA_CODE_REPLAYED'
   await deps.database.writeAtomically([
-    ...signInFailureStatements(deps, keys),
+    ...signInFailureStatements(deps, keys, { password: wrongPassword }),
     audit(replayed ? 'authn_token_reuse' : 'authn_mfa_fail'),
     // A used code seen again: someone may hold the password and have watched a code. Bounded by
     // the account lock these failures count toward.

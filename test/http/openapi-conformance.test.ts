@@ -210,7 +210,10 @@ describe('/openapi.json', () => {
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(409)
 
     // Sign-in: wrong password, locked, and every refusal before a handler.
-    const wrong = () => t.post('auth/sign-in', { email: 'bob@example.com', password: 'wrong one!' })
+    let guess = 0
+    // Each a different wrong password: the same one again would not count toward the lock.
+    const wrong = () =>
+      t.post('auth/sign-in', { email: 'bob@example.com', password: `wrong one ${guess++}` })
     for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(401)
     expect((await wrong()).status).toBe(429)
     expect((await t.post('auth/sign-in', '{"email":')).status).toBe(400)

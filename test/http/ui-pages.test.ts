@@ -101,7 +101,7 @@ describe('sign-in page', () => {
     expect(wrong.response.status).toBe(401)
     expect(wrong.html).toContain('The email or password is incorrect.')
     for (let i = 0; i < 5; i++) {
-      await submit(browser, '/sign-in', { email: admin.email, password: 'wrong one' })
+      await submit(browser, '/sign-in', { email: admin.email, password: `wrong one ${i}` })
     }
     const locked = await submit(browser, '/sign-in', {
       email: admin.email,
