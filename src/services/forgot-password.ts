@@ -22,7 +22,7 @@ import { type AuditInput, auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { adminsNoticeStatement } from './outbox.ts'
-import { assertAdmin } from './users.ts'
+import { assertAdmin } from './access.ts'
 
 /** What is left of a request once it has been answered: run it after the answer has left. */
 export type FollowUp = () => Promise<void>
@@ -158,8 +158,8 @@ function requestAudit(user: UserRow | undefined): AuditInput {
 }
 
 /** The tenant's open forgot-password requests, oldest first. */
-export async function listResetRequests(deps: Deps, actor: Actor) {
-  assertAdmin(actor)
+export async function listResetRequests(deps: Deps, actor: Actor, meta: RequestMeta) {
+  await assertAdmin(deps, actor, meta, { action: 'requests.list' })
   const rows = await listOpenResetRequests(deps.database.db, actor.tenantId)
   return {
     items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),
