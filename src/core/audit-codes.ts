@@ -17,6 +17,7 @@ export const auditEventNames = [
   'authn_password_change',
   'authn_token_revoked',
   'authn_token_reuse',
+  'access_denied',
   'password_reset_requested',
   'reveal_opened',
   'reveal_denied',

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from './phc.ts'
 import { decodeBase64Url, encodeBase64Url } from './random.ts'
 
 /** What the server keeps of a revealed secret: AES-256-GCM ciphertext (with its tag) and IV. */
@@ -18,6 +19,15 @@ export async function keyCheckOf(key: string): Promise<string> {
   input.set(KEY_CHECK_CONTEXT)
   input.set(raw, KEY_CHECK_CONTEXT.length)
   return encodeBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', input)))
+}
+
+/**
+ * Whether `presented` is the link's stored key check, compared without an early exit: a reveal
+ * must prove the key before it may burn or count anything.
+ */
+export function keyCheckMatches(presented: string, stored: string): boolean {
+  const encoder = new TextEncoder()
+  return timingSafeEqual(encoder.encode(presented), encoder.encode(stored))
 }
 
 const KEY_BYTES = 32

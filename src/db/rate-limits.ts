@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, sql } from 'drizzle-orm'
 import { type AppDb, always, type Guard, type Statement } from './database.ts'
 import { rateLimits } from './schema.ts'
 
@@ -19,6 +19,19 @@ export async function findLiveHits(
     .from(rateLimits)
     .where(inArray(rateLimits.key, keys))
   return new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.key, row.hits]))
+}
+
+/** The hits of `key` and when its window ends, if it has a window live at `now`. */
+export async function findLiveWindow(
+  db: AppDb,
+  key: string,
+  now: number,
+): Promise<{ hits: number; expiresAt: number } | undefined> {
+  const [row] = await db
+    .select({ hits: rateLimits.hits, expiresAt: rateLimits.expiresAt })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, key), gt(rateLimits.expiresAt, now)))
+  return row
 }
 
 /** Deletes a few counters expired by `now`; part of every counting write. */
@@ -45,6 +58,38 @@ export function countHit(
       hits = case when ${expired} then 1 else ${t.hits} + 1 end,
       window_started_at = case when ${expired} then ${now} else ${t.windowStartedAt} end,
       expires_at = case when ${expired} then ${now + windowMs} else ${t.expiresAt} end`
+}
+
+/**
+ * Changes nothing, but counts as one changed row when `key`'s window live at `now` holds exactly
+ * `hits` hits: a condition a service reads back, by name, from its own atomic write.
+ */
+export function matchLiveHits(key: string, now: number, hits: number): Statement {
+  const t = rateLimits
+  return sql`update ${t} set ${sql.identifier(t.hits.name)} = ${t.hits} where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${t.hits} = ${hits}`
+}
+
+/**
+ * Starts `key` afresh: no hits, a window of `windowMs` from `now` (whether or not it had one),
+ * if `guard` holds.
+ */
+export function restartWindow(key: string, now: number, windowMs: number, guard: Guard): Statement {
+  const t = rateLimits
+  return sql`insert into ${t} (key, hits, window_started_at, expires_at)
+    select ${key}, 0, ${now}, ${now + windowMs} where ${guard}
+    on conflict (key) do update set hits = 0, window_started_at = ${now}, expires_at = ${now + windowMs}`
+}
+
+/** Counts one hit on `key` if it has a window live at `now` (never opening one), and `guard` holds. */
+export function countHitInLiveWindow(key: string, now: number, guard: Guard = always): Statement {
+  const t = rateLimits
+  return sql`update ${t} set ${sql.identifier(t.hits.name)} = ${t.hits} + 1 where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${guard}`
+}
+
+/** Holds while `key` has a window live at `now` with fewer than `cap` hits. */
+export function liveHitsBelow(key: string, now: number, cap: number): Guard {
+  const t = rateLimits
+  return sql`exists (select 1 from ${t} where ${t.key} = ${key} and ${t.expiresAt} > ${now} and ${t.hits} < ${cap})`
 }
 
 /** Holds while `key` has at most `cap` hits in a window live at `now` (none counts as zero). */

@@ -310,7 +310,9 @@ export const signInThrottle = sqliteTable(
 
 /**
  * Fixed-window counters for other abuse limits (forgot-password requests per IP and per email,
- * repeated refusals already audited). Keys are digests or ids, never typed text.
+ * repeated refusals already audited, wrong reveal key checks per network), and the short-lived
+ * sign-in memories: the networks an account signed in from lately (with their failures since)
+ * and the wrong passwords just seen. Keys are digests or ids, never typed text.
  */
 export const rateLimits = sqliteTable(
   'rate_limits',

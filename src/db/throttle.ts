@@ -1,10 +1,12 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { type LockPolicy, lockDurationMs, MAX_LOCK_DOUBLINGS } from '../core/throttle.ts'
-import { type AppDb, type Guard, prepared, type Statement } from './database.ts'
-import { signInThrottle } from './schema.ts'
+import { always, type AppDb, type Guard, prepared, type Statement } from './database.ts'
+import { rateLimits, signInThrottle } from './schema.ts'
 
 // Sign-in failure counters (sign_in_throttle), keyed by keyed digests of an account or a network.
 // Counts and locks are computed inside the statements, so concurrent failures never lose a count.
+// The networks known for an account and the wrong passwords just seen are short-lived windows in
+// `rate_limits` (see services/sign-in-throttle.ts); the lock state reads the first of them too.
 
 /** Expired rows deleted by each failure's write: more than the two it may add, so it keeps up. */
 const PRUNE_BATCH = 8
@@ -17,6 +19,9 @@ const lockState = (db: AppDb) =>
         consecutive: sql<
           number | null
         >`max(case when ${signInThrottle.key} = ${sql.placeholder('account')} then ${signInThrottle.consecutiveFailures} end)`,
+        knownNetworkFailures: sql<
+          number | null
+        >`(select ${rateLimits.hits} from ${rateLimits} where ${rateLimits.key} = ${sql.placeholder('known')} and ${rateLimits.expiresAt} > ${sql.placeholder('now')})`,
       })
       .from(signInThrottle)
       .where(inArray(signInThrottle.key, [sql.placeholder('account'), sql.placeholder('ip')]))
@@ -24,11 +29,22 @@ const lockState = (db: AppDb) =>
   )
 
 /**
- * The later lock of the two keys and the account's consecutive failures (prepared: every sign-in
- * runs it). Without an IP key, pass the account key twice.
+ * The later lock of the two keys, the account's consecutive failures, and the failures since
+ * its last success from the caller's network while that network is known (a live `rate_limits`
+ * row, see `restartWindow`; null when it is not): prepared, since every sign-in runs it. Without
+ * an IP key, pass the account key twice; without a known-network key, an empty one.
  */
-export async function findLockState(db: AppDb, accountKey: string, ipKey: string) {
-  const [row] = await lockState(db).all({ account: accountKey, ip: ipKey })
+export async function findLockState(
+  db: AppDb,
+  keys: { account: string; ip: string; knownNetwork: string },
+  now: number,
+) {
+  const [row] = await lockState(db).all({
+    account: keys.account,
+    ip: keys.ip,
+    known: keys.knownNetwork,
+    now,
+  })
   return row
 }
 
@@ -39,6 +55,7 @@ export async function findThrottle(db: AppDb, key: string) {
       failures: signInThrottle.failures,
       consecutive: signInThrottle.consecutiveFailures,
       lockedUntil: signInThrottle.lockedUntil,
+      lastFailureAt: signInThrottle.lastFailureAt,
     })
     .from(signInThrottle)
     .where(eq(signInThrottle.key, key))
@@ -58,6 +75,10 @@ export function pruneExpiredThrottles(now: number): Statement {
 
 /** How an account's failures add up (see `countAccountFailure`). */
 export interface AccountFailurePolicy {
+  /** The failure counts at all (not a repeat of a wrong password already counted). */
+  counts: Guard
+  /** It came from a network known for the account: it does not count toward the hard stop. */
+  fromKnownNetwork: Guard
   lock: LockPolicy
   /** The count restarts after this long with neither a failure nor a lock. */
   quietMs: number
@@ -68,8 +89,9 @@ export interface AccountFailurePolicy {
 }
 
 /**
- * Counts one failure against an account's key: its count restarts after a quiet period, its
- * consecutive count never does.
+ * Counts one failure against an account's key, if it `counts`: its count restarts after a quiet
+ * period; its consecutive count (toward the hard stop) never does, and grows only by failures
+ * from networks not known for the account.
  */
 export function countAccountFailure(
   key: string,
@@ -78,14 +100,14 @@ export function countAccountFailure(
 ): Statement {
   const t = signInThrottle
   const quietSince = sql`max(${t.lastFailureAt}, coalesce(${t.lockedUntil}, 0))`
+  const step = sql`(case when ${policy.fromKnownNetwork} then 0 else 1 end)`
   return upsertFailure(key, now, policy.lock, {
+    when: policy.counts,
+    consecutiveStep: step,
     restarts: sql`${now} >= ${quietSince} + ${policy.quietMs}`,
     expiresAt: (failures, consecutive) =>
       sql`case when ${consecutive} >= ${policy.hardStopFailures} then null else max(${now} + ${policy.memoryMs}, ${now} + ${lockDurationSql(failures, policy.lock)}) end`,
-    firstExpiresAt:
-      policy.hardStopFailures <= 1
-        ? null
-        : now + Math.max(policy.memoryMs, lockDurationMs(1, policy.lock)),
+    firstExpiresAt: sql`case when ${step} >= ${policy.hardStopFailures} then null else ${now + Math.max(policy.memoryMs, lockDurationMs(1, policy.lock))} end`,
   })
 }
 
@@ -98,26 +120,31 @@ export function countIpFailure(
   const t = signInThrottle
   const { windowMs } = policy
   return upsertFailure(key, now, policy.lock, {
+    when: always,
+    consecutiveStep: sql`1`,
     restarts: sql`${now} >= ${t.windowStartedAt} + ${windowMs}`,
     expiresAt: (failures) =>
       sql`max(${t.windowStartedAt} + ${windowMs}, ${now} + ${lockDurationSql(failures, policy.lock)})`,
-    firstExpiresAt: now + Math.max(windowMs, lockDurationMs(1, policy.lock)),
+    firstExpiresAt: sql`${now + Math.max(windowMs, lockDurationMs(1, policy.lock))}`,
   })
 }
 
 /**
  * One key's failure, as an upsert whose every column is computed from the row as it is at write
- * time: `restarts` says whether the count starts over; `expiresAt` of the new counts (and of a
- * key's first failure, when there is no row to read yet).
+ * time, written only `when` that holds: `restarts` says whether the count starts over,
+ * `consecutiveStep` what it adds to the consecutive count; `expiresAt` of the new counts (and of
+ * a key's first failure, when there is no row to read yet).
  */
 function upsertFailure(
   key: string,
   now: number,
   policy: LockPolicy,
   rules: {
+    when: Guard
+    consecutiveStep: SQL
     restarts: SQL
     expiresAt: (failures: SQL, consecutive: SQL) => SQL
-    firstExpiresAt: number | null
+    firstExpiresAt: SQL
   },
 ): Statement {
   const t = signInThrottle
@@ -126,9 +153,9 @@ function upsertFailure(
   const first = sql`1`
   const failures = sql`(case when ${rules.restarts} then 1 else ${t.failures} + 1 end)`
   const windowStart = sql`(case when ${rules.restarts} then ${now} else ${t.windowStartedAt} end)`
-  const consecutive = sql`(${t.consecutiveFailures} + 1)`
+  const consecutive = sql`(${t.consecutiveFailures} + ${rules.consecutiveStep})`
   return sql`insert into ${t} (key, failures, window_started_at, last_failure_at, consecutive_failures, locked_until, expires_at)
-    values (${key}, 1, ${now}, ${now}, 1, ${lockedUntil(first)}, ${rules.firstExpiresAt})
+    select ${key}, 1, ${now}, ${now}, ${rules.consecutiveStep}, ${lockedUntil(first)}, ${rules.firstExpiresAt} where ${rules.when}
     on conflict (key) do update set
       failures = ${failures},
       window_started_at = ${windowStart},

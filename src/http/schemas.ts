@@ -57,6 +57,10 @@ export const MfaBody = z
   ])
   .openapi('MfaRequest')
 export const MfaCodeBody = z.strictObject({ code: mfaCode }).openapi('MfaCodeRequest')
+/** Starting an enrollment: the password again, so that a session alone cannot add a factor. */
+export const StartTotpBody = z
+  .strictObject({ currentPassword: password })
+  .openapi('StartTotpRequest')
 export const DisableTotpBody = z
   .strictObject({ currentPassword: password, code: mfaCode })
   .openapi('DisableTotpRequest')
@@ -209,8 +213,11 @@ export const ResetLinkIssued = z
 export const RevealBody = z
   .strictObject({
     email,
-    /** base64url SHA-256 of the link's key (see the reveal page's script): a damaged link burns nothing. */
-    keyCheck: z.string().max(64).optional(),
+    /**
+     * base64url SHA-256 of the link's key (see the reveal page's script): the proof that the
+     * caller holds the link. Without the right one nothing burns and nothing is counted.
+     */
+    keyCheck: z.string().min(1).max(64),
   })
   .openapi('RevealRequest')
 export const RevealIdParam = z.object({ id: z.string().min(1).max(64) })

@@ -1,17 +1,8 @@
 import type { AuditEventName, AuditOutcome } from '../core/audit-codes.ts'
-import { AppError } from '../core/errors.ts'
 import { randomId } from '../core/random.ts'
-import { isAdminRole } from '../core/roles.ts'
-import { decodeCursor, encodeCursor } from '../core/cursor.ts'
-import {
-  type AuditDetails,
-  type AuditEventRow,
-  insertAuditEvent,
-  listTenantAuditEvents,
-} from '../db/audit-events.ts'
+import { type AuditDetails, type AuditEventRow, insertAuditEvent } from '../db/audit-events.ts'
 import { always, type Guard, type Statement } from '../db/database.ts'
-import { toIsoTime } from '../db/time.ts'
-import type { Actor, RequestMeta } from './caller.ts'
+import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 
 export type { AuditEventName, AuditOutcome } from '../core/audit-codes.ts'
@@ -68,60 +59,4 @@ export function auditStatement(
 /** Writes a single audit row on its own (for outcomes that change nothing else). */
 export async function recordAudit(deps: Deps, meta: RequestMeta, input: AuditInput): Promise<void> {
   await deps.database.writeAtomically([auditStatement(deps, meta, input)])
-}
-
-export interface AuditEventView {
-  id: string
-  at: string
-  event: string
-  actorId: string | null
-  actorRole: string | null
-  targetId: string | null
-  outcome: string
-  reason: string | null
-  requestId: string | null
-  ip: string | null
-  details: Record<string, unknown> | null
-}
-
-/** The tenant's audit trail, newest first, keyset-paginated by an opaque cursor. */
-export async function listAuditEvents(
-  deps: Deps,
-  actor: Actor,
-  query: { userId?: string; cursor?: string; limit: number },
-): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
-  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
-  const rows = await listTenantAuditEvents(deps.database.db, actor.tenantId, {
-    userId: query.userId,
-    before: query.cursor ? decodeCursor(query.cursor, isAuditPosition) : null,
-    take: query.limit + 1,
-  })
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      at: toIsoTime(row.at),
-      event: row.event,
-      actorId: row.actorId,
-      actorRole: row.actorRole,
-      targetId: row.targetId,
-      outcome: row.outcome,
-      reason: row.reason,
-      requestId: row.requestId,
-      ip: row.ip,
-      details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
-    })),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
-  }
-}
-
-function isAuditPosition(value: unknown): value is { at: number; id: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { at: unknown }).at === 'number' &&
-    typeof (value as { id: unknown }).id === 'string'
-  )
 }

@@ -2,8 +2,14 @@ import { clientNetwork } from '../core/client-network.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
-import { allOf, named, never, type Step, writeSteps } from '../db/database.ts'
-import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
+import { allOf, named, type Step, writeSteps } from '../db/database.ts'
+import {
+  countHit,
+  findLiveHits,
+  hitsAtMost,
+  matchLiveHits,
+  pruneRateLimits,
+} from '../db/rate-limits.ts'
 import {
   insertResetRequest,
   listOpenResetRequests,
@@ -12,41 +18,43 @@ import {
 } from '../db/reset-requests.ts'
 import { toIsoTime } from '../db/time.ts'
 import { findUserByEmail, type UserRow } from '../db/users.ts'
-import { type AuditInput, auditStatement } from './audit.ts'
+import { type AuditInput, auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { adminsNoticeStatement } from './outbox.ts'
-import { assertAdmin } from './users.ts'
+import { assertAdmin } from './access.ts'
+
+/** What is left of a request once it has been answered: run it after the answer has left. */
+export type FollowUp = () => Promise<void>
 
 /**
  * A user asks for help signing in. The answer is always the same (202), whether or not the email
- * exists, and so is the work: the same reads and the same write either way. Requests are limited
- * per client IP and per email in a window before anything is written, and de-duplicated: a known
- * user gets at most one open request in the admins' queue (closed by the next reset), an unknown
- * email at most one audit row per window. Past a limit, nothing is written at all.
+ * exists, and so is everything done before it: the same two counters read, and the same write of
+ * the same size (the request counted per client IP and per email). Whatever depends on the email
+ * (finding the account, queueing its request, the audit row, the admins' notices) is returned as
+ * the follow-up, for the caller to run after the answer has left, so that no answer takes longer
+ * for a known email than for an unknown one. Requests are limited per client IP and per email in a
+ * window; past a limit there is no follow-up and nothing is written at all.
  */
 export async function requestPasswordReset(
   deps: Deps,
   email: string,
   meta: RequestMeta,
-): Promise<void> {
+): Promise<FollowUp | null> {
   const limit = deps.settings.forgotPasswordLimit
   const normalized = normalizeEmail(email)
   const keys = limitKeys(deps, normalized, meta)
-  const [user, hits] = await Promise.all([
-    findUserByEmail(deps.database.db, normalized),
-    findLiveHits(deps.database.db, [keys.ip, keys.email], deps.clock.now()),
-  ])
+  const now = deps.clock.now()
+  const hits = await findLiveHits(deps.database.db, [keys.ip, keys.email], now)
   if ((hits.get(keys.ip) ?? 0) >= limit.perIp || (hits.get(keys.email) ?? 0) >= limit.perEmail) {
-    return
+    return null
   }
-  const { created } = await writeSteps(
+  const { counted, firstInWindow } = await writeSteps(
     deps.database,
-    requestStatements(deps, { user, email: normalized, keys }, meta),
+    countStatements(deps, keys, now),
   )
-  if (created === 1) {
-    deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })
-  }
+  if (counted === 0) return null
+  return () => queueResetRequest(deps, normalized, firstInWindow === 1, meta)
 }
 
 /** The rate-limit keys of a request: digests of the email and of the client's network. */
@@ -60,50 +68,75 @@ function limitKeys(deps: Deps, normalizedEmail: string, meta: RequestMeta) {
 }
 
 /**
- * The request's one write: both hits counted, the request queued (a known user's first open one),
- * its audit row and the admins' notices, all held to the limits at write time.
+ * The request's one write before the answer, the same for every email: both hits counted, the
+ * email's only within both limits (checked again here, after counting the IP: parallel requests
+ * all read the same counts), so `counted` says whether this request goes on; `firstInWindow`,
+ * whether it is the email's first in the window.
  */
-function requestStatements(
+function countStatements(
   deps: Deps,
-  asked: { user: UserRow | undefined; email: string; keys: { email: string; ip: string } },
-  meta: RequestMeta,
-): Step<'created'>[] {
-  const { user, keys } = asked
+  keys: { email: string; ip: string },
+  now: number,
+): Step<'counted' | 'firstInWindow'>[] {
   const limit = deps.settings.forgotPasswordLimit
   const windowMs = limit.windowSeconds * 1000
-  // Checked again inside the write, after counting: parallel requests all read the same counts.
-  const now = deps.clock.now()
-  const ipAllows = hitsAtMost(keys.ip, now, limit.perIp)
-  const withinLimits = allOf(ipAllows, hitsAtMost(keys.email, now, limit.perEmail))
-  const request = {
-    id: randomId(deps.random),
-    tenantId: user?.tenantId ?? '',
-    userId: user?.id ?? '',
-    createdAt: deps.clock.now(),
-    ip: meta.ip,
-  }
-  const queued = user ? allOf(noOpenResetRequest(request.userId), withinLimits) : never
-  const inserted = resetRequestExists(request.id)
+  const withinLimits = allOf(
+    hitsAtMost(keys.ip, now, limit.perIp),
+    hitsAtMost(keys.email, now, limit.perEmail - 1),
+  )
   return [
     pruneRateLimits(now),
     countHit(keys.ip, now, windowMs),
-    countHit(keys.email, now, windowMs, ipAllows),
-    named('created', insertResetRequest(request, queued)),
-    auditStatement(
-      deps,
-      meta,
-      requestAudit(user),
-      // An unknown email is recorded once per window (its first request), as at sign-in.
-      user ? inserted : allOf(withinLimits, hitsAtMost(keys.email, now, 1)),
-    ),
+    named('counted', countHit(keys.email, now, windowMs, withinLimits)),
+    named('firstInWindow', matchLiveHits(keys.email, now, 1)),
+  ]
+}
+
+/**
+ * The follow-up: a known user's request joins the admins' queue (their first open one, which the
+ * next reset closes), audited, and the tenant's admins are told; an unknown email is audited once
+ * per window, as at sign-in.
+ */
+async function queueResetRequest(
+  deps: Deps,
+  email: string,
+  firstInWindow: boolean,
+  meta: RequestMeta,
+): Promise<void> {
+  const user = await findUserByEmail(deps.database.db, email)
+  if (!user) {
+    if (firstInWindow) await recordAudit(deps, meta, requestAudit(undefined))
+    return
+  }
+  const { created } = await writeSteps(
+    deps.database,
+    knownRequestStatements(deps, user, email, meta),
+  )
+  if (created === 1) {
+    deps.logger.info('password_reset_requested', { requestId: meta.requestId, created: true })
+  }
+}
+
+/** A known user's request, its audit row and the admins' notices, unless one is already open. */
+function knownRequestStatements(
+  deps: Deps,
+  user: UserRow,
+  email: string,
+  meta: RequestMeta,
+): Step<'created'>[] {
+  const request = {
+    id: randomId(deps.random),
+    tenantId: user.tenantId,
+    userId: user.id,
+    createdAt: deps.clock.now(),
+    ip: meta.ip,
+  }
+  const inserted = resetRequestExists(request.id)
+  return [
+    named('created', insertResetRequest(request, noOpenResetRequest(user.id))),
+    auditStatement(deps, meta, requestAudit(user), inserted),
     // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
-    adminsNoticeStatement(
-      deps,
-      request.tenantId,
-      asked.email,
-      meta.language,
-      user ? inserted : never,
-    ),
+    adminsNoticeStatement(deps, user.tenantId, email, meta.language, inserted),
   ]
 }
 
@@ -125,8 +158,8 @@ function requestAudit(user: UserRow | undefined): AuditInput {
 }
 
 /** The tenant's open forgot-password requests, oldest first. */
-export async function listResetRequests(deps: Deps, actor: Actor) {
-  assertAdmin(actor)
+export async function listResetRequests(deps: Deps, actor: Actor, meta: RequestMeta) {
+  await assertAdmin(deps, actor, meta, { action: 'requests.list' })
   const rows = await listOpenResetRequests(deps.database.db, actor.tenantId)
   return {
     items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),

@@ -77,15 +77,19 @@ async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
 
 /**
  * Starts (or restarts) an enrollment: a fresh 160-bit secret, sealed before it is stored, shown
- * once as text, URI and QR code. Nothing changes at sign-in until a code confirms it.
+ * once as text, URI and QR code. Nothing changes at sign-in until a code confirms it. The current
+ * password comes first: a stolen session alone must not add a factor of the thief's (and with it
+ * pass the admins' step-up, and stand between the real user and their next sign-in).
  */
 export async function startTotpEnrollment(
   deps: Deps,
   actor: Actor,
+  input: { currentPassword: string },
   meta: RequestMeta,
 ): Promise<TotpEnrollment> {
   const user = await currentUser(deps, actor)
   if (hasTotp(user)) throw new AppError('MFA_ALREADY_ENROLLED')
+  await assertCurrentPassword(deps, user, input.currentPassword, meta, 'INVALID_CREDENTIALS')
   const secret = generateTotpSecret(deps.random)
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
@@ -172,11 +176,7 @@ export async function disableTotp(
 ): Promise<void> {
   const user = await currentUser(deps, actor)
   if (!hasTotp(user)) throw new AppError('MFA_NOT_ENROLLED')
-  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
-  if (!(await verifyPassword(deps.hasher, user.passwordHash, input.currentPassword))) {
-    await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD')
-    throw new AppError('INVALID_CURRENT_PASSWORD')
-  }
+  await assertCurrentPassword(deps, user, input.currentPassword, meta, 'INVALID_CURRENT_PASSWORD')
   const accepted = await acceptTotpCode(deps, user, input.code, meta)
   const { codeTaken } = await writeSteps(deps.database, [
     named('codeTaken', accepted.statement),
@@ -187,6 +187,25 @@ export async function disableTotp(
     clearSecondFactor(deps.database.db, user.id, accepted.guard),
   ])
   if (codeTaken === 0) await refuseReplay(deps, user, meta)
+}
+
+/**
+ * The account's password, re-entered, before a change to its factors: checked only while the
+ * account is not locked, and a wrong one counts toward that lock as a wrong sign-in does. The
+ * refusal's code is the route's contract (enrolling answers as sign-in does, turning off as
+ * `POST /me/password` does).
+ */
+async function assertCurrentPassword(
+  deps: Deps,
+  user: UserRow,
+  password: string,
+  meta: RequestMeta,
+  refusal: 'INVALID_CREDENTIALS' | 'INVALID_CURRENT_PASSWORD',
+): Promise<void> {
+  await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
+  if (await verifyPassword(deps.hasher, user.passwordHash, password)) return
+  await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD', password)
+  throw new AppError(refusal)
 }
 
 /**
@@ -386,12 +405,16 @@ export async function refuseReplay(deps: Deps, user: UserRow, meta: RequestMeta)
   throw new AppError('INVALID_MFA_CODE')
 }
 
-/** One failure on the account and the IP (the sign-in limiter), audited, in one write. */
+/**
+ * One failure on the account and the IP (the sign-in limiter), audited, in one write. A wrong
+ * password's repeats count no further against the account (see `signInFailureStatements`).
+ */
 async function recordMfaFailure(
   deps: Deps,
   user: UserRow,
   meta: RequestMeta,
   reason: 'INVALID_MFA_CODE' | 'MFA_CODE_REPLAYED' | 'INVALID_CURRENT_PASSWORD',
+  wrongPassword?: string,
 ): Promise<void> {
   const keys = throttleKeys(user.email, meta.ip)
   const audit = (event: 'authn_mfa_fail' | 'authn_token_reuse' | 'authn_login_lock') =>
@@ -405,7 +428,7 @@ async function recordMfaFailure(
     })
   const replayed = reason === 'MFA_CODE_REPLAYED'
   await deps.database.writeAtomically([
-    ...signInFailureStatements(deps, keys),
+    ...signInFailureStatements(deps, keys, { password: wrongPassword }),
     audit(replayed ? 'authn_token_reuse' : 'authn_mfa_fail'),
     // A used code seen again: someone may hold the password and have watched a code. Bounded by
     // the account lock these failures count toward.

@@ -12,9 +12,9 @@ import {
   recordNoticeError,
 } from '../db/outbox.ts'
 import { toIsoTime } from '../db/time.ts'
-import type { Actor } from './caller.ts'
+import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { assertAdmin } from './users.ts'
+import { assertAdmin } from './access.ts'
 
 /** Attempts before a notice is left for admins to read in the outbox. */
 export const MAX_SEND_ATTEMPTS = 8
@@ -153,8 +153,8 @@ export function sendErrorCode(error: unknown): string {
 }
 
 /** The tenant's notices, newest first: for admins, whether or not mail is configured. */
-export async function listOutbox(deps: Deps, actor: Actor) {
-  assertAdmin(actor)
+export async function listOutbox(deps: Deps, actor: Actor, meta: RequestMeta) {
+  await assertAdmin(deps, actor, meta, { action: 'outbox.list' })
   const rows = await listTenantNotices(deps.database.db, actor.tenantId, 200)
   return {
     mailConfigured: deps.mailer !== undefined,

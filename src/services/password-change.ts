@@ -85,15 +85,22 @@ async function rejectPolicy(
   throw new AppError('PASSWORD_POLICY', { extra: { violations } })
 }
 
-/** One failed attempt on the account and the IP, with its audit row, in one write. */
+/**
+ * One failed attempt on the account and the IP, with its audit row, in one write. With the wrong
+ * current password, its repeats count no further against the account (see
+ * `signInFailureStatements`); a refused new password always counts.
+ */
 async function recordChangeFailure(
   deps: Deps,
   user: { id: string; tenantId: string; role: string; email: string },
   reason: string,
   meta: RequestMeta,
+  wrongPassword?: string,
 ): Promise<void> {
   await deps.database.writeAtomically([
-    ...signInFailureStatements(deps, throttleKeys(user.email, meta.ip)),
+    ...signInFailureStatements(deps, throttleKeys(user.email, meta.ip), {
+      password: wrongPassword,
+    }),
     auditStatement(deps, meta, {
       tenantId: user.tenantId,
       event: 'authn_password_change',
@@ -283,7 +290,7 @@ export async function changeOwnPassword(
   // A stolen access token must not become a way to guess the password without limit.
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   if (!(await verifyPassword(deps.hasher, user.passwordHash, input.currentPassword))) {
-    await recordChangeFailure(deps, user, 'INVALID_CURRENT_PASSWORD', meta)
+    await recordChangeFailure(deps, user, 'INVALID_CURRENT_PASSWORD', meta, input.currentPassword)
     throw new AppError('INVALID_CURRENT_PASSWORD')
   }
   await assertNewPasswordAllowed(deps, user, input.newPassword, meta, {

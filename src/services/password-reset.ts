@@ -42,7 +42,8 @@ import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
-import { assertAdmin, findTenantUser } from './users.ts'
+import { assertAdmin } from './access.ts'
+import { findTenantUser } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -665,8 +666,9 @@ export async function getResetStatus(
   deps: Deps,
   actor: Actor,
   userId: string,
+  meta: RequestMeta,
 ): Promise<ResetStatusView> {
-  assertAdmin(actor)
+  await assertAdmin(deps, actor, meta, { action: 'reset_status.read', targetId: userId })
   const target = await findTenantUser(deps, actor.tenantId, userId)
   const latest = await findLatestReset(deps.database.db, target.id)
   if (!latest) {

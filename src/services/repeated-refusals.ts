@@ -75,15 +75,18 @@ export function refusalAuditStatements(
 }
 
 /**
- * Audits a refusal that changes nothing else, once per window per kind, actor and target: a
- * repeat within the window writes nothing at all.
+ * Audits a refusal that changes nothing else, once per window per kind, actor, target and `scope`
+ * (what was asked, when one event covers several things): a repeat within the window writes
+ * nothing at all.
  */
 export async function recordRefusal(
   deps: Deps,
   meta: RequestMeta,
   input: AuditInput,
+  scope?: string,
 ): Promise<void> {
-  const subject = `${actorKeyOf(input, meta)}:${input.targetId ?? ''}`
+  const target = `${actorKeyOf(input, meta)}:${input.targetId ?? ''}`
+  const subject = scope === undefined ? target : `${target}:${scope}`
   if (await refusalRecordedRecently(deps, input, subject, meta)) return
   await deps.database.writeAtomically(refusalAuditStatements(deps, meta, subject, input))
 }

@@ -24,6 +24,15 @@ export interface Settings {
     accountHardStopFailures: number
     /** How long an account's consecutive failures are remembered after the last one. */
     accountMemorySeconds: number
+    /**
+     * How long a network the account signed in from stays known after that sign-in. Failures from
+     * a known network count toward the account's lock but not its hard stop, which does not
+     * apply there (they have a ceiling of their own): nobody elsewhere can stop the account for
+     * its user.
+     */
+    knownNetworkSeconds: number
+    /** How long a wrong password is remembered (as a keyed digest): its repeats count no more. */
+    repeatedPasswordSeconds: number
     /** Failures from one client IP within `ipWindowSeconds` that lock it out. */
     ipLockThreshold: number
     ipWindowSeconds: number
@@ -62,6 +71,8 @@ export const defaultSettings: Settings = {
     accountQuietSeconds: 15 * 60,
     accountHardStopFailures: 100,
     accountMemorySeconds: 24 * 60 * 60,
+    knownNetworkSeconds: 30 * 24 * 60 * 60,
+    repeatedPasswordSeconds: 15 * 60,
     ipLockThreshold: 50,
     ipWindowSeconds: 15 * 60,
     baseLockSeconds: 30,

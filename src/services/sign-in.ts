@@ -35,6 +35,7 @@ import {
   accountLockJustStarted,
   assertNotThrottled,
   clearAccountThrottle,
+  rememberKnownNetwork,
   signInFailureStatements,
   throttleKeys,
 } from './sign-in-throttle.ts'
@@ -94,7 +95,7 @@ export async function signIn(
   await assertNotThrottled(deps, keys)
   const account = await findUserByEmail(deps.database.db, email)
   const user = await verifyCredentials(deps, account, input.password)
-  if (!user) return recordSignInFailure(deps, account, keys, meta)
+  if (!user) return recordSignInFailure(deps, account, keys, input.password, meta)
   const now = deps.clock.now()
   if (isTemporaryPasswordExpired(user, now)) return rejectExpiredTemporaryPassword(deps, user, meta)
   if (hasTotp(user)) return requireSecondFactor(deps, user, input.password, meta, now)
@@ -124,6 +125,7 @@ async function recordSignInFailure(
   deps: Deps,
   account: UserRow | undefined,
   keys: ThrottleKeys,
+  password: string,
   meta: RequestMeta,
 ): Promise<never> {
   // The same writes for an unknown account as for a known one: no timing difference to exploit.
@@ -137,7 +139,7 @@ async function recordSignInFailure(
       reason: account ? 'INVALID_CREDENTIALS' : 'UNKNOWN_ACCOUNT',
     })
   await deps.database.writeAtomically([
-    ...signInFailureStatements(deps, keys),
+    ...signInFailureStatements(deps, keys, { password }),
     failure('authn_login_fail'),
   ])
   if (await accountLockJustStarted(deps, keys.account)) {
@@ -332,7 +334,10 @@ function stillCurrent(user: UserRow): Guard {
   return userCredentialIs(user.id, user.credentialId)
 }
 
-/** A verified password clears the account's failure count, with the audit row of the success. */
+/**
+ * A sign-in that succeeded clears the account's failure count and makes the caller's network known
+ * for it (see `rememberKnownNetwork`), with the audit row of the success.
+ */
 function signInSucceededStatements(
   deps: Deps,
   user: UserRow,
@@ -343,6 +348,7 @@ function signInSucceededStatements(
 ): Statement[] {
   return [
     clearAccountThrottle(deps, keys.account, guard),
+    ...rememberKnownNetwork(deps, keys, guard),
     auditStatement(
       deps,
       meta,

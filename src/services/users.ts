@@ -2,7 +2,7 @@ import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId } from '../core/random.ts'
-import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
+import type { Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import type { Statement } from '../db/database.ts'
@@ -18,6 +18,7 @@ import {
   searchTenantUsers,
   type UserRow,
 } from '../db/users.ts'
+import { assertAdmin, assertMayCreateUsers } from './access.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
@@ -62,10 +63,6 @@ export function toUserView(row: UserRow): UserView {
   }
 }
 
-export function assertAdmin(actor: Actor): void {
-  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN')
-}
-
 /**
  * A user of the caller's tenant, or NOT_FOUND — the same answer for a missing id and for another
  * tenant's user, so tenants cannot even learn of each other's users.
@@ -80,8 +77,13 @@ export async function findTenantUser(
   return row
 }
 
-export async function getUser(deps: Deps, actor: Actor, userId: string): Promise<UserView> {
-  assertAdmin(actor)
+export async function getUser(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<UserView> {
+  await assertAdmin(deps, actor, meta, { action: 'users.read', targetId: userId })
   return toUserView(await findTenantUser(deps, actor.tenantId, userId))
 }
 
@@ -96,8 +98,9 @@ export async function nameTenantUsers(
   deps: Deps,
   actor: Actor,
   ids: readonly (string | null)[],
+  meta: RequestMeta,
 ): Promise<Map<string, string>> {
-  assertAdmin(actor)
+  await assertAdmin(deps, actor, meta, { action: 'users.list' })
   const unique = [...new Set(ids.filter((id): id is string => id !== null))]
   if (unique.length === 0) return new Map()
   const rows = await findTenantUserEmails(deps.database.db, actor.tenantId, unique)
@@ -113,8 +116,9 @@ export async function listUsers(
   deps: Deps,
   actor: Actor,
   query: { search?: string; limit: number; cursor?: string },
+  meta: RequestMeta,
 ): Promise<{ items: UserView[]; nextCursor: string | null }> {
-  assertAdmin(actor)
+  await assertAdmin(deps, actor, meta, { action: 'users.list' })
   const after = query.cursor ? decodeCursor(query.cursor, isString) : ''
   const take = query.limit + 1
   const { rows, searchedTo } = query.search
@@ -233,7 +237,7 @@ export async function createUser(
   input: { email: string; displayName: string; role: Role },
   meta: RequestMeta,
 ): Promise<NewUserResult> {
-  if (!canCreateUsers(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  await assertMayCreateUsers(deps, actor, meta)
   // A new user's first password is a credential issued, as a reset's is.
   await assertAdminStepUp(deps, actor)
   await assertEmailFree(deps, input.email)

@@ -57,6 +57,8 @@ describe('two-step verification in the browser', () => {
       await signIn(page, baseUrl, email, password)
       await page.waitForURL(/\/account/)
       await action(page, 'Two-step verification').click()
+      // A session alone cannot add a factor: the password is asked for again.
+      await page.getByLabel('Current password', { exact: true }).fill(password)
       await action(page, 'Set up two-step verification').click()
       const secretText = page.locator('#totp-secret')
       await secretText.waitFor()

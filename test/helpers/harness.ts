@@ -99,8 +99,13 @@ export function recordResponses(sink: (call: RecordedCall) => void): () => void 
 export function buildHarness<P extends RuntimeParts>(parts: P) {
   const { deps } = parts
   const app = createApp(deps)
-  // As the Node server does: notices sent past a response are waited for before the database closes.
+  // As the Node server does: work left running past a response (notices sent after commit, a
+  // forgot-password request's follow-up) is waited for before the database closes, and by
+  // `settled()`, whichever way a test sends its request.
   const background = createBackgroundTasks()
+  const request = app.request
+  app.request = (input, init, env, executionCtx) =>
+    request(input, init, env, executionCtx ?? background)
 
   async function call(
     method: string,
@@ -115,7 +120,7 @@ export function buildHarness<P extends RuntimeParts>(parts: P) {
       headers['Content-Type'] ??= 'application/json'
     }
     const url = path.startsWith('/') ? path : `${API}/${path}`
-    const response = await app.request(url, { method, headers, body }, undefined, background)
+    const response = await app.request(url, { method, headers, body })
     const text = await response.text()
     let json: any = null
     try {

@@ -6,9 +6,12 @@ export function totpCode(secret: string, atMs: number): string {
   return new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: atMs })
 }
 
-/** Enrolls the holder of `token` and confirms it; returns the secret and the recovery codes. */
-export async function enrollTotp(t: TestApp, token: string) {
-  const started = await t.post('me/mfa/totp', undefined, { token })
+/**
+ * Enrolls the holder of `token` (whose password is `currentPassword`, asked for again) and
+ * confirms it; returns the secret and the recovery codes.
+ */
+export async function enrollTotp(t: TestApp, token: string, currentPassword: string) {
+  const started = await t.post('me/mfa/totp', { currentPassword }, { token })
   if (started.status !== 201) throw new Error(`enroll failed: ${started.text}`)
   const secret = started.json.secret as string
   const confirmed = await t.post(

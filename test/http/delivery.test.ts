@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { copyFor } from '../../src/ui/copy.ts'
-import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
+import { REVEAL_KEY_PROBES } from '../../src/services/reveal.ts'
+import {
+  CLIENT_IP_HEADER,
+  createTestApp,
+  recordingMailer,
+  type TestApp,
+} from '../helpers/test-app.ts'
 
 let t: TestApp
 afterEach(() => t.close())
@@ -36,7 +42,9 @@ function linkIn(text: string) {
   return { id: match[1]!, key: match[2]! }
 }
 
-const reveal = (id: string, email: string) => t.post(`reveal/${id}`, { email })
+/** The reveal page's request: the email typed and the key check of the link's fragment. */
+const reveal = async (link: { id: string; key: string }, email: string) =>
+  t.post(`reveal/${link.id}`, { email, keyCheck: await keyCheckOf(link.key) })
 
 describe('a reset delivered as one-time links', () => {
   it('answers 201 without a password, mails each recipient its own link, reveals once', async () => {
@@ -72,8 +80,8 @@ describe('a reset delivered as one-time links', () => {
     expect(page.text).toContain('Show password')
     expect(page.text).toContain('<meta name="robots" content="noindex"/>')
 
-    expect((await reveal(first!.id, 'someone@acme.example')).status).toBe(404)
-    const opened = await reveal(first!.id, 'ANN@acme.example')
+    expect((await reveal(first!, 'someone@acme.example')).status).toBe(404)
+    const opened = await reveal(first!, 'ANN@acme.example')
     expect(opened.status).toBe(200)
     expect(opened.headers.get('cache-control')).toBe('no-store')
     const password = await openSealed(first!.key, opened.json)
@@ -83,8 +91,8 @@ describe('a reset delivered as one-time links', () => {
     expect(signIn.json.status).toBe('password_change_required')
 
     // Burned: this link and the other recipient's.
-    expect((await reveal(first!.id, user.email)).json.code).toBe('REVEAL_GONE')
-    expect((await reveal(second!.id, user.email)).status).toBe(410)
+    expect((await reveal(first!, user.email)).json.code).toBe('REVEAL_GONE')
+    expect((await reveal(second!, user.email)).status).toBe(410)
 
     const status = await t.get(`users/${user.id}/password-reset`, admin.accessToken)
     expect(status.json.delivery).toEqual({
@@ -127,6 +135,65 @@ describe('a reset delivered as one-time links', () => {
     expect(await openSealed(key, opened.json)).toMatch(/^[A-Za-z0-9-]{16,}$/)
   })
 
+  it('without the key of the link, knowing its id and the email burns nothing and counts nothing', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const { id, key } = linkIn(mail.sent[0]!.text)
+    const state = async () =>
+      (
+        await t.rows<{ burned: number | null; attempts: number }>(
+          'select burned_at as burned, failed_attempts as attempts from reveal_links where id = ?',
+          id,
+        )
+      )[0]
+    // The id (from a log, a proxy, a shoulder) and the account's email, but no key.
+    const bare = await t.post(`reveal/${id}`, { email: user.email })
+    expect(bare.status).toBe(400)
+    for (let i = 0; i < 8; i++) {
+      const guessed = await t.post(`reveal/${id}`, {
+        email: i % 2 ? user.email : `x${i}@acme.example`,
+        keyCheck: await keyCheckOf(btoa(String(i).repeat(32)).slice(0, 43)),
+      })
+      expect(guessed.status).toBe(422)
+      expect(guessed.json.code).toBe('REVEAL_KEY_MISMATCH')
+    }
+    expect(await state()).toEqual({ burned: null, attempts: 0 })
+    // Audited, but once per window for this caller and link, not once per try.
+    const denied = await t.rows<{ reason: string }>(
+      "select reason from audit_events where event = 'reveal_denied'",
+    )
+    expect(denied).toEqual([{ reason: 'REVEAL_KEY_MISMATCH' }])
+    // The recipient, with the link, still gets the password.
+    const opened = await reveal({ id, key }, user.email)
+    expect(opened.status).toBe(200)
+    expect(await openSealed(key, opened.json)).toMatch(/^[A-Za-z0-9-]{16,}$/)
+  })
+
+  it('bounds wrong-key probing per client network, without locking the recipient elsewhere', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const link = linkIn(mail.sent[0]!.text)
+    const from = (ip: string) => ({ headers: { [CLIENT_IP_HEADER]: ip } })
+    const wrong = await keyCheckOf('A'.repeat(43))
+    const probe = () =>
+      t.post(`reveal/${link.id}`, { email: user.email, keyCheck: wrong }, from('203.0.113.9'))
+    for (let i = 0; i < REVEAL_KEY_PROBES; i++) expect((await probe()).status).toBe(422)
+    const stopped = await probe()
+    expect(stopped.status).toBe(429)
+    expect(stopped.json.code).toBe('RATE_LIMITED')
+    expect(Number(stopped.headers.get('retry-after'))).toBeGreaterThan(0)
+    // The probing table stays small: one counter, one audit row.
+    expect(
+      await t.rows("select key from rate_limits where key like 'reveal-probes:%'"),
+    ).toHaveLength(1)
+    const opened = await t.post(
+      `reveal/${link.id}`,
+      { email: user.email, keyCheck: await keyCheckOf(link.key) },
+      from('198.51.100.20'),
+    )
+    expect(opened.status).toBe(200)
+  })
+
   it('a retried request with the same Idempotency-Key sends nothing again', async () => {
     const { mail, admin, user } = await setUp()
     const key = { 'Idempotency-Key': 'link-once' }
@@ -143,17 +210,17 @@ describe('a reset delivered as one-time links', () => {
   it('reveals once to two concurrent requests', async () => {
     const { mail, admin, user } = await setUp()
     await linkReset(user.id, admin.accessToken, [user.email])
-    const { id } = linkIn(mail.sent[0]!.text)
-    const answers = await Promise.all([reveal(id, user.email), reveal(id, user.email)])
+    const link = linkIn(mail.sent[0]!.text)
+    const answers = await Promise.all([reveal(link, user.email), reveal(link, user.email)])
     expect(answers.map((a) => a.status).sort()).toEqual([200, 410])
   })
 
   it('counts wrong emails: at the limit every link is gone, each try audited', async () => {
     const { mail, admin, user } = await setUp()
     await linkReset(user.id, admin.accessToken, [user.email])
-    const { id } = linkIn(mail.sent[0]!.text)
-    for (let i = 0; i < 5; i++) expect((await reveal(id, `x${i}@acme.example`)).status).toBe(404)
-    expect((await reveal(id, user.email)).status).toBe(410)
+    const link = linkIn(mail.sent[0]!.text)
+    for (let i = 0; i < 5; i++) expect((await reveal(link, `x${i}@acme.example`)).status).toBe(404)
+    expect((await reveal(link, user.email)).status).toBe(410)
     const denied = await t.rows<{ n: number }>(
       "select count(*) as n from audit_events where event = 'reveal_denied'",
     )
@@ -162,7 +229,7 @@ describe('a reset delivered as one-time links', () => {
 
   it('an unknown link is 404; a newer reset voids older links; expiry ends them', async () => {
     const { mail, admin, user } = await setUp()
-    expect((await reveal('nope', user.email)).status).toBe(404)
+    expect((await reveal({ id: 'nope', key: 'A'.repeat(43) }, user.email)).status).toBe(404)
     await linkReset(user.id, admin.accessToken, [user.email])
     const older = linkIn(mail.sent[0]!.text)
     await t.post(
@@ -170,12 +237,12 @@ describe('a reset delivered as one-time links', () => {
       { mode: 'generate' },
       { token: admin.accessToken },
     )
-    expect((await reveal(older.id, user.email)).status).toBe(410)
+    expect((await reveal(older, user.email)).status).toBe(410)
 
     await linkReset(user.id, admin.accessToken, [user.email])
     const newer = linkIn(mail.sent[1]!.text)
     t.clock.advance(24 * 3600_000 + 1)
-    expect((await reveal(newer.id, user.email)).status).toBe(410)
+    expect((await reveal(newer, user.email)).status).toBe(410)
   })
 
   it('reports a failed send in the 201 and the status; the reset stands', async () => {
@@ -189,7 +256,7 @@ describe('a reset delivered as one-time links', () => {
       status: 'pending',
       delivery: { failed: ['help@acme.example'] },
     })
-    expect((await reveal(linkIn(mail.sent[0]!.text).id, user.email)).status).toBe(200)
+    expect((await reveal(linkIn(mail.sent[0]!.text), user.email)).status).toBe(200)
   })
 
   it('refuses bad deliveries: no transport, too many, none or malformed recipients', async () => {
@@ -221,6 +288,7 @@ describe('notices in the outbox', () => {
       'another long passphrase 42',
     )
     await t.post('auth/forgot-password', { email: user.email })
+    await t.settled()
     const outbox = await t.get('outbox', admin.accessToken)
     expect(outbox.status).toBe(200)
     expect(outbox.json.mailConfigured).toBe(false)

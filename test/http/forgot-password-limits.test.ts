@@ -1,4 +1,7 @@
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Statement } from '../../src/db/database.ts'
+import { requestPasswordReset } from '../../src/services/forgot-password.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
 import { CLIENT_IP_HEADER, createTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -11,8 +14,16 @@ afterEach(() => t.close())
 const limit = defaultSettings.forgotPasswordLimit
 const count = async (table: string, where = '1 = 1') =>
   (await t.rows<{ n: number }>(`select count(*) as n from ${table} where ${where}`))[0]!.n
-const forgot = (email: string, ip: string) =>
-  t.post('auth/forgot-password', { email }, { headers: { [CLIENT_IP_HEADER]: ip } })
+/** A forgot-password request, and the follow-up that runs after its answer has left. */
+async function forgot(email: string, ip: string) {
+  const answer = await t.post(
+    'auth/forgot-password',
+    { email },
+    { headers: { [CLIENT_IP_HEADER]: ip } },
+  )
+  await t.settled()
+  return answer
+}
 
 describe('POST /auth/forgot-password limits', () => {
   it('500 requests from one IP (one email, known and unknown ones) write a bounded few rows', async () => {
@@ -88,5 +99,74 @@ describe('POST /auth/forgot-password limits', () => {
     })
     expect(shape(unknown)).toEqual(shape(known))
     expect(shape(limited)).toEqual(shape(known))
+  })
+})
+
+const dialect = new SQLiteSyncDialect()
+const sqlText = (statement: Statement) => dialect.sqlToQuery(statement.getSQL()).sql
+
+/**
+ * Every atomic write through the database port from now on: each statement's SQL (parameters
+ * aside) and the rows each one changed.
+ */
+function recordWrites(app: TestApp) {
+  const database = app.deps.database
+  const write = database.writeAtomically.bind(database)
+  const writes: { statements: string[]; changes: number[] }[] = []
+  database.writeAtomically = async (statements) => {
+    const changes = await write(statements)
+    writes.push({ statements: statements.map(sqlText), changes })
+    return changes
+  }
+  return writes
+}
+
+describe('POST /auth/forgot-password timing', () => {
+  it('does the same work before answering, known email or not: the same writes, of the same size', async () => {
+    const admin = await t.seedTenant()
+    await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const meta = (ip: string) => ({ requestId: `req-${ip}`, ip, language: 'en' })
+    const writes = recordWrites(t)
+    const known = await requestPasswordReset(t.deps, 'bob@example.com', meta('192.0.2.1'))
+    const knownWrites = writes.splice(0)
+    const unknown = await requestPasswordReset(t.deps, 'nobody@example.com', meta('192.0.2.2'))
+    const unknownWrites = writes.splice(0)
+    expect(knownWrites).toHaveLength(1)
+    expect(unknownWrites).toEqual(knownWrites)
+    // Nothing that depends on the email has happened yet...
+    expect(await count('password_reset_requests')).toBe(0)
+    expect(await count('audit_events', "event = 'password_reset_requested'")).toBe(0)
+    expect(await count('outbox', "kind = 'forgot_password_request'")).toBe(0)
+
+    // ...until the follow-up the caller runs after the answer has left.
+    await known!()
+    await unknown!()
+    expect(await count('password_reset_requests')).toBe(1)
+    expect(await count('outbox', "kind = 'forgot_password_request'")).toBe(1)
+    const audited = await t.rows<{ reason: string | null }>(
+      'select reason from audit_events where event = ? order by reason',
+      'password_reset_requested',
+    )
+    expect(audited).toEqual([{ reason: null }, { reason: 'UNKNOWN_ACCOUNT' }])
+  })
+
+  it('queues the request after the answer, on the page as in the API', async () => {
+    const admin = await t.seedTenant()
+    await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    expect((await forgot('bob@example.com', '192.0.2.7')).status).toBe(202)
+    await t.settled()
+    expect(await count('password_reset_requests')).toBe(1)
+    const page = await t.app.request('/forgot-password', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: 'http://localhost',
+        [CLIENT_IP_HEADER]: '192.0.2.8',
+      },
+      body: new URLSearchParams({ email: 'nobody@example.com' }).toString(),
+    })
+    expect(page.status).toBe(200)
+    await t.settled()
+    expect(await count('audit_events', "reason = 'UNKNOWN_ACCOUNT'")).toBe(1)
   })
 })

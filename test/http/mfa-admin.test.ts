@@ -17,7 +17,7 @@ describe('POST /users/{id}/mfa-reset', () => {
     t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-    await enrollTotp(t, user.accessToken)
+    await enrollTotp(t, user.accessToken, user.password)
     nextStep(t)
 
     const reset = await t.post(`users/${user.id}/mfa-reset`, undefined, {
@@ -122,7 +122,7 @@ describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
     ])
 
     // Confirming the enrollment is itself a verification of this session.
-    const { secret } = await enrollTotp(t, admin.accessToken)
+    const { secret } = await enrollTotp(t, admin.accessToken, admin.password)
     expect((await reset()).status).toBe(201)
     expect((await addUser()).status).toBe(201)
 
@@ -148,12 +148,32 @@ describe('ONCEPASS_REQUIRE_ADMIN_MFA', () => {
     expect((await mfaReset()).status).toBe(204)
   })
 
+  it('a stolen admin session cannot enroll its own authenticator to satisfy the step-up', async () => {
+    t = await createTestApp()
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    t.deps.settings.requireAdminMfa = true
+    // The thief holds the admin's session, not the password.
+    const token = admin.accessToken
+    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(400)
+    const guessed = await t.post('me/mfa/totp', { currentPassword: 'a guess' }, { token })
+    expect(guessed.status).toBe(401)
+    expect(guessed.json.code).toBe('INVALID_CREDENTIALS')
+    const confirm = await t.post('me/mfa/totp/confirm', { code: '123456' }, { token })
+    expect(confirm.json.code).toBe('MFA_ENROLLMENT_NOT_PENDING')
+    const reset = await t.post(`users/${user.id}/password-reset`, { mode: 'generate' }, { token })
+    expect(reset.json.code).toBe('MFA_ENROLLMENT_REQUIRED')
+    // The real admin's next sign-in asks for no one else's code.
+    const signedIn = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    expect(signedIn.json.status).toBe('signed_in')
+  })
+
   it('a session opened with a code counts as verified; one opened by a password alone does not', async () => {
     t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
     t.deps.settings.requireAdminMfa = true
-    const { secret } = await enrollTotp(t, admin.accessToken)
+    const { secret } = await enrollTotp(t, admin.accessToken, admin.password)
     nextStep(t)
     const step = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
     const signedIn = await t.post('auth/mfa', {

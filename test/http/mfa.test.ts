@@ -19,7 +19,7 @@ const auditRows = (event: string, userId: string) =>
 async function enrolledUser() {
   const admin = await t.seedTenant()
   const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-  const factor = await enrollTotp(t, user.accessToken)
+  const factor = await enrollTotp(t, user.accessToken, user.password)
   nextStep(t)
   return { admin, user, ...factor }
 }
@@ -33,7 +33,11 @@ describe('enrollment', () => {
   it('shows the secret, URI and QR code once, pending until a code confirms it', async () => {
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-    const started = await t.post('me/mfa/totp', undefined, { token: user.accessToken })
+    const started = await t.post(
+      'me/mfa/totp',
+      { currentPassword: user.password },
+      { token: user.accessToken },
+    )
     expect(started.status).toBe(201)
     expect(started.headers.get('cache-control')).toBe('no-store')
     const { secret, otpauthUri, qrSvg, expiresAt } = started.json
@@ -71,7 +75,11 @@ describe('enrollment', () => {
     expect((await t.get('me', user.accessToken)).json.mfa).toEqual({ totp: true })
     expect((await t.get(`users/${user.id}`, admin.accessToken)).json.mfaEnrolled).toBe(true)
     expect((await t.get(`users/${admin.id}`, admin.accessToken)).json.mfaEnrolled).toBe(false)
-    const again = await t.post('me/mfa/totp', undefined, { token: user.accessToken })
+    const again = await t.post(
+      'me/mfa/totp',
+      { currentPassword: user.password },
+      { token: user.accessToken },
+    )
     expect(again.json.code).toBe('MFA_ALREADY_ENROLLED')
     // The recovery codes are stored as keyed hashes only.
     const stored = await t.rows<{ code_hash: string }>('select code_hash from recovery_codes')
@@ -81,9 +89,56 @@ describe('enrollment', () => {
     }
   })
 
+  it('starts only with the current password re-entered: a session alone cannot add a factor', async () => {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const start = (body?: unknown) => t.post('me/mfa/totp', body, { token: user.accessToken })
+    const pendingSeed = async () =>
+      (
+        await t.rows<{ s: string | null }>(
+          'select totp_secret as s from users where id = ?',
+          user.id,
+        )
+      )[0]!.s
+
+    expect((await start()).status).toBe(400)
+    expect((await start({})).status).toBe(400)
+    const wrong = await start({ currentPassword: 'not my password at all' })
+    expect(wrong.status).toBe(401)
+    expect(wrong.json.code).toBe('INVALID_CREDENTIALS')
+    expect(wrong.json.secret).toBeUndefined()
+    expect(await pendingSeed()).toBeNull()
+    expect(await auditRows('authn_mfa_fail', user.id)).toEqual([
+      { outcome: 'failure', reason: 'INVALID_CURRENT_PASSWORD' },
+    ])
+    expect(await auditRows('mfa_enrollment_started', user.id)).toEqual([])
+    // A wrong password is not a sign-out: the session carries on.
+    expect((await t.get('me', user.accessToken)).status).toBe(200)
+
+    const started = await start({ currentPassword: user.password })
+    expect(started.status).toBe(201)
+    expect(started.json.secret).toMatch(/^[A-Z2-7]{32}$/)
+  })
+
+  it('counts a wrong current password toward the account lock, like a wrong sign-in', async () => {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const start = (currentPassword: string) =>
+      t.post('me/mfa/totp', { currentPassword }, { token: user.accessToken })
+    for (let i = 0; i < 5; i++) expect((await start(`wrong guess number ${i}`)).status).toBe(401)
+    const locked = await start(user.password)
+    expect(locked.status).toBe(429)
+    expect(locked.json.code).toBe('TOO_MANY_ATTEMPTS')
+    expect((await signIn(user.email, user.password)).status).toBe(429)
+  })
+
   it('an enrollment not confirmed in time lapses', async () => {
     const admin = await t.seedTenant()
-    const started = await t.post('me/mfa/totp', undefined, { token: admin.accessToken })
+    const started = await t.post(
+      'me/mfa/totp',
+      { currentPassword: admin.password },
+      { token: admin.accessToken },
+    )
     t.clock.advance(10 * 60_000)
     const late = await t.post(
       'me/mfa/totp/confirm',
@@ -336,7 +391,7 @@ describe('notices of second-factor changes', () => {
     ).toBe(204)
     // That reset still ended the user's sessions: a new one enrolls again.
     const again = await signIn(user.email, user.password)
-    await enrollTotp(t, again.json.accessToken)
+    await enrollTotp(t, again.json.accessToken, user.password)
     const reset = await t.post(`users/${user.id}/mfa-reset`, undefined, {
       token: admin.accessToken,
       headers: { 'Accept-Language': 'sv' },

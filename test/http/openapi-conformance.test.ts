@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { keyCheckOf } from '../../src/core/reveal-crypto.ts'
 import { type RecordedCall, recordResponses } from '../helpers/harness.ts'
 import { totpCode } from '../helpers/mfa.ts'
 import { checkResponse, matchTemplate, type OpenApiDocument } from '../helpers/openapi-validator.ts'
@@ -176,12 +177,17 @@ describe('/openapi.json', () => {
       delivery: { method: 'link', recipients: ['bob@example.com'] },
     })
     expect(linked.status).toBe(201)
-    const revealId = /\/reveal\/([\w-]+)#/.exec(
+    const [, revealId, revealKey] = /\/reveal\/([\w-]+)#([\w-]+)/.exec(
       mail.sent.find((m) => m.text.includes('/reveal/'))!.text,
-    )![1]
-    expect((await t.post(`reveal/${revealId}`, { email: 'nobody@example.com' })).status).toBe(404)
-    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(200)
-    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(410)
+    )!
+    const keyCheck = await keyCheckOf(revealKey!)
+    const revealAs = (email: string, check = keyCheck) =>
+      t.post(`reveal/${revealId}`, { email, keyCheck: check })
+    expect((await t.post(`reveal/${revealId}`, { email: 'bob@example.com' })).status).toBe(400)
+    expect((await revealAs('bob@example.com', await keyCheckOf('A'.repeat(43)))).status).toBe(422)
+    expect((await revealAs('nobody@example.com')).status).toBe(404)
+    expect((await revealAs('bob@example.com')).status).toBe(200)
+    expect((await revealAs('bob@example.com')).status).toBe(410)
     expect((await t.get('outbox', token)).status).toBe(200)
     expect(
       (await t.post('users/nobody/password-reset', { mode: 'generate' }, { token })).status,
@@ -189,19 +195,24 @@ describe('/openapi.json', () => {
     expect((await t.get(`users/${bobId}/password-reset`, token)).status).toBe(200)
     expect((await t.get('users/nobody/password-reset', token)).status).toBe(404)
     expect((await t.post('auth/forgot-password', { email: 'bob@example.com' })).status).toBe(202)
+    await t.settled()
     expect((await t.get('password-reset-requests', token)).json.items).toHaveLength(1)
     expect((await t.get('audit-events?limit=5', token)).status).toBe(200)
     expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)
 
     // TOTP: enroll, confirm, sign in with a code, step up, an admin's reset, turn it off.
-    const enrolled = await t.post('me/mfa/totp', undefined, { token })
+    const enroll = (currentPassword: string) =>
+      t.post('me/mfa/totp', { currentPassword }, { token })
+    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(400)
+    expect((await enroll('not the passphrase')).status).toBe(401)
+    const enrolled = await enroll(passphrase)
     expect(enrolled.status).toBe(201)
-    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(201)
-    const secret = (await t.post('me/mfa/totp', undefined, { token })).json.secret as string
+    expect((await enroll(passphrase)).status).toBe(201)
+    const secret = (await enroll(passphrase)).json.secret as string
     const codeNow = () => totpCode(secret, t.clock.now())
     expect((await t.post('me/mfa/totp/confirm', { code: '000000' }, { token })).status).toBe(401)
     expect((await t.post('me/mfa/totp/confirm', { code: codeNow() }, { token })).status).toBe(200)
-    expect((await t.post('me/mfa/totp', undefined, { token })).status).toBe(409)
+    expect((await enroll(passphrase)).status).toBe(409)
     t.clock.advance(30_000)
     const step = await t.post('auth/sign-in', { email: 'root@example.com', password: passphrase })
     expect(step.json.status).toBe('mfa_required')
@@ -218,7 +229,10 @@ describe('/openapi.json', () => {
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(409)
 
     // Sign-in: wrong password, locked, and every refusal before a handler.
-    const wrong = () => t.post('auth/sign-in', { email: 'bob@example.com', password: 'wrong one!' })
+    let guess = 0
+    // Each a different wrong password: the same one again would not count toward the lock.
+    const wrong = () =>
+      t.post('auth/sign-in', { email: 'bob@example.com', password: `wrong one ${guess++}` })
     for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(401)
     expect((await wrong()).status).toBe(429)
     expect((await t.post('auth/sign-in', '{"email":')).status).toBe(400)

@@ -73,6 +73,7 @@ describe('forgot-password', () => {
     const before = await count()
     const unknown = await t.post('auth/forgot-password', { email: 'nobody@example.com' })
     expect(unknown.status).toBe(202)
+    await t.settled()
     expect(await count()).toBe(before + 1)
     const [row] = await t.rows<{ tenant_id: string | null; reason: string }>(
       "select tenant_id, reason from audit_events where event = 'password_reset_requested'",

@@ -337,13 +337,15 @@ describe('a failure at any statement of the atomic write', () => {
         }
       }
       expect((await t.post('auth/forgot-password', { email: bob.email })).status).toBe(202)
+      await t.settled()
       const expected = shape.before === 'own password' ? 'signed_in' : 'password_change_required'
 
       let size = Number.POSITIVE_INFINITY
       for (let k = 0; k <= size; k++) {
         const at = `failure before statement ${k}`
-        // A failed sign-in: the throttle row the reset would clear.
-        await t.post('auth/sign-in', { email: bob.email, password: 'not the password at all' })
+        // A failed sign-in: the throttle row the reset would clear. (A new wrong password each
+        // time: the same one again within minutes would not count.)
+        await t.post('auth/sign-in', { email: bob.email, password: `not the password ${k}` })
         const before = await snapshot()
         expect(before.sign_in_throttle).toHaveLength(1)
         const logsBefore = t.logLines.length
@@ -378,7 +380,7 @@ describe('a failure at any statement of the atomic write', () => {
       expect(size).toBeGreaterThanOrEqual(7)
 
       // The control: without the failure, the same request changes every one of those things.
-      await t.post('auth/sign-in', { email: bob.email, password: 'not the password at all' })
+      await t.post('auth/sign-in', { email: bob.email, password: 'not the password either' })
       const unrevoked = await t.rows(
         'select id from sessions where user_id = ? and revoked_at is null',
         bob.id,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { openSealed } from '../../src/core/reveal-crypto.ts'
+import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { formBrowser, formToken, temporaryPassword } from '../helpers/form-browser.ts'
 import { createTestApp, recordingMailer, type TestApp } from '../helpers/test-app.ts'
 
@@ -54,7 +54,7 @@ describe('the reset pane with a mail transport', () => {
     const [, id, key] = LINK.exec(links[0]!.text)!
     const password = await openSealed(
       key!,
-      (await t.post(`reveal/${id}`, { email: user.email })).json,
+      (await t.post(`reveal/${id}`, { email: user.email, keyCheck: await keyCheckOf(key!) })).json,
     )
     expect(sent.html).not.toContain(password)
 

@@ -57,7 +57,9 @@ describe('two-step verification in the browser', () => {
     expect(page.html).toContain('Two-step verification is off.')
     expect(page.html).toContain('Set up two-step verification</button>')
 
-    const setup = await submit(browser, '/account/two-step/start')
+    const setup = await submit(browser, '/account/two-step/start', {
+      currentPassword: admin.password,
+    })
     expect(setup.response.headers.get('cache-control')).toBe('no-store')
     expect(setup.html).toMatch(/role="img" aria-label="QR code"[^>]*><svg/)
     const secret = shownSecret(setup.html)!
@@ -125,6 +127,44 @@ describe('two-step verification in the browser', () => {
   })
 })
 
+describe('setting it up needs the current password', () => {
+  it('asks for it on the start form; a wrong or missing one shows no key and says why', async () => {
+    const admin = await t.seedTenant()
+    const browser: Browser = new Map()
+    await submit(browser, '/sign-in', { email: admin.email, password: admin.password })
+    const page = await open(browser, '/account/two-step')
+    const startForm =
+      /<form method="post" action="\/account\/two-step\/start">[\s\S]*?<\/form>/.exec(page.html)![0]
+    expect(startForm).toContain('<label for="enroll-password">Current password</label>')
+    expect(startForm).toMatch(
+      /<input[^>]*name="currentPassword"[^>]*type="password"|<input[^>]*type="password"[^>]*name="currentPassword"/,
+    )
+
+    const missing = await submit(browser, '/account/two-step/start')
+    expect(missing.response.status).toBe(400)
+    expect(shownSecret(missing.html)).toBeUndefined()
+
+    const wrong = await submit(browser, '/account/two-step/start', {
+      currentPassword: 'not the password',
+    })
+    expect(wrong.response.status).toBe(401)
+    expect(wrong.html).toContain('The current password is incorrect.')
+    expect(shownSecret(wrong.html)).toBeUndefined()
+    expect(wrong.html).toContain('Two-step verification is off.')
+    const failures = await t.rows<{ reason: string }>(
+      "select reason from audit_events where event = 'authn_mfa_fail' and target_id = ?",
+      admin.id,
+    )
+    expect(failures).toEqual([{ reason: 'INVALID_CURRENT_PASSWORD' }])
+
+    const setup = await submit(browser, '/account/two-step/start', {
+      currentPassword: admin.password,
+    })
+    expect(setup.response.status).toBe(200)
+    expect(shownSecret(setup.html)).toMatch(/^[A-Z2-7]{32}$/)
+  })
+})
+
 describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
   it('says what to do, links to the two-step page, and a fresh code lets the reset through', async () => {
     await t.close()
@@ -154,7 +194,9 @@ describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
     expect(refusedAdd.response.status).toBe(403)
     expect(refusedAdd.html).toContain('before you reset a password or add a user')
 
-    const setup = await submit(browser, '/account/two-step/start')
+    const setup = await submit(browser, '/account/two-step/start', {
+      currentPassword: admin.password,
+    })
     const secret = shownSecret(setup.html)!
     await submit(browser, '/account/two-step/confirm', { code: totpCode(secret, t.clock.now()) })
     expect((await reset()).html).toContain('<h1>Password has been reset</h1>')

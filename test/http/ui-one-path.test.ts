@@ -131,7 +131,9 @@ describe('pages that show a secret', () => {
   it('carry no-store, noindex and no-referrer: the TOTP setup and the recovery codes', async () => {
     const admin = await t.seedTenant()
     const browser = await signInAs(admin.email, admin.password)
-    const setup = await submit(browser, '/account/two-step/start', {})
+    const setup = await submit(browser, '/account/two-step/start', {
+      currentPassword: admin.password,
+    })
     expect(setup.response.status).toBe(200)
     expect(setup.response.headers.get('X-Robots-Tag')).toBe('noindex')
     expect(setup.response.headers.get('Referrer-Policy')).toBe('no-referrer')

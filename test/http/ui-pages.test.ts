@@ -101,7 +101,7 @@ describe('sign-in page', () => {
     expect(wrong.response.status).toBe(401)
     expect(wrong.html).toContain('The email or password is incorrect.')
     for (let i = 0; i < 5; i++) {
-      await submit(browser, '/sign-in', { email: admin.email, password: 'wrong one' })
+      await submit(browser, '/sign-in', { email: admin.email, password: `wrong one ${i}` })
     }
     const locked = await submit(browser, '/sign-in', {
       email: admin.email,
@@ -304,6 +304,7 @@ describe('admin console', () => {
     const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
     const asked = await submit(newBrowser(), '/forgot-password', { email: 'bob@example.com' })
     const unknown = await submit(newBrowser(), '/forgot-password', { email: 'nobody@example.com' })
+    await t.settled()
     expect(asked.html).toContain('If an account exists for this email')
     expect(unknown.html.replace(/name="next" value="[^"]*"/, '')).toBe(
       asked.html.replace(/name="next" value="[^"]*"/, ''),

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { openSealed } from '../../src/core/reveal-crypto.ts'
+import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { createSmtpMailer } from '../../src/runtime/node/smtp-mailer.ts'
 import { deliverOutbox } from '../../src/services/outbox.ts'
 import { startSmtpInbox } from '../helpers/smtp-inbox.ts'
@@ -43,7 +43,8 @@ describe('a one-time link over real SMTP', () => {
     expect(html.status).toBe(200)
     expect(html.text).not.toContain(key!)
 
-    const sealed = await t.post(`reveal/${revealId}`, { email: 'ann@acme.example' })
+    const asked = { email: 'ann@acme.example', keyCheck: await keyCheckOf(key!) }
+    const sealed = await t.post(`reveal/${revealId}`, asked)
     expect(sealed.status).toBe(200)
     const password = await openSealed(key!, sealed.json)
     const signedIn = await t.completeFirstSignIn(
@@ -52,7 +53,7 @@ describe('a one-time link over real SMTP', () => {
       'a fresh phrase she picked herself',
     )
     expect(signedIn.accessToken).toBeTruthy()
-    expect((await t.post(`reveal/${revealId}`, { email: 'ann@acme.example' })).status).toBe(410)
+    expect((await t.post(`reveal/${revealId}`, asked)).status).toBe(410)
 
     // The notices went out after commit: the admin's reset (asked for in Swedish) and the user's
     // own change (no language given).
@@ -92,6 +93,7 @@ describe('a one-time link over real SMTP', () => {
     inbox.failNext()
     // The request's own after-commit delivery tries first (in the background, as in production).
     await t.post('auth/forgot-password', { email: user.email })
+    await t.settled()
     await deliverOutbox(t.deps)
     await vi.waitFor(async () => {
       const [row] = await t.rows<{ attempts: number; sent_at: number | null; last_error: string }>(

@@ -97,7 +97,7 @@ describe('seeds at rest', () => {
     const t = await createTestApp()
     try {
       const admin = await t.seedTenant()
-      const { secret } = await enrollTotp(t, admin.accessToken)
+      const { secret } = await enrollTotp(t, admin.accessToken, admin.password)
       // Checkpoint the write-ahead log too, then read every file of the database.
       t.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
       const dir = join(t.databasePath, '..')

@@ -11,6 +11,8 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
+const meta = { requestId: 'test', ip: null, language: 'en' }
+
 const actorOf = (admin: { id: string; tenantId: string; email: string }): Actor => ({
   id: admin.id,
   tenantId: admin.tenantId,
@@ -27,14 +29,12 @@ describe('nameTenantUsers', () => {
     const ann = await t.seedUser(acme.accessToken, 'user', 'ann@example.com')
     const selects = vi.spyOn(t.deps.database.db, 'select')
 
-    const names = await nameTenantUsers(t.deps, actorOf(acme), [
-      ann.id,
-      null,
-      other.id,
-      acme.id,
-      'no-such-user',
-      ann.id,
-    ])
+    const names = await nameTenantUsers(
+      t.deps,
+      actorOf(acme),
+      [ann.id, null, other.id, acme.id, 'no-such-user', ann.id],
+      meta,
+    )
 
     expect(Object.fromEntries(names)).toEqual({ [ann.id]: ann.email, [acme.id]: acme.email })
     expect(selects).toHaveBeenCalledTimes(1)
@@ -45,9 +45,9 @@ describe('nameTenantUsers', () => {
     const selects = vi.spyOn(t.deps.database.db, 'select')
     const many = Array.from({ length: 250 }, (_, i) => `unknown-${i}`)
 
-    const names = await nameTenantUsers(t.deps, actorOf(acme), [...many, acme.id])
+    const names = await nameTenantUsers(t.deps, actorOf(acme), [...many, acme.id], meta)
     expect(Object.fromEntries(names)).toEqual({ [acme.id]: acme.email })
-    expect(await nameTenantUsers(t.deps, actorOf(acme), [null])).toEqual(new Map())
+    expect(await nameTenantUsers(t.deps, actorOf(acme), [null], meta)).toEqual(new Map())
     expect(selects).toHaveBeenCalledTimes(1)
   })
 
@@ -55,7 +55,7 @@ describe('nameTenantUsers', () => {
     const acme = await t.seedTenant('Acme')
     const ann = await t.seedUser(acme.accessToken, 'user', 'ann@example.com')
     const actor: Actor = { ...actorOf(acme), id: ann.id, role: 'user', email: ann.email }
-    await expect(nameTenantUsers(t.deps, actor, [acme.id])).rejects.toMatchObject({
+    await expect(nameTenantUsers(t.deps, actor, [acme.id], meta)).rejects.toMatchObject({
       code: 'FORBIDDEN',
     })
   })

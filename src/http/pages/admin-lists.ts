@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { decidePasswordReset } from '../../core/roles.ts'
-import { listAuditEvents } from '../../services/audit.ts'
+import { listAuditEvents } from '../../services/audit-log.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import { nameTenantUsers } from '../../services/users.ts'
@@ -9,6 +9,7 @@ import { AuditPage } from '../../ui/pages/audit.tsx'
 import { OutboxPage } from '../../ui/pages/outbox.tsx'
 import { RequestsPage } from '../../ui/pages/requests.tsx'
 import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
 import { AuditQuery } from '../schemas.ts'
 import { type Ctx, pageCopy, render } from './render.ts'
 import { PAGE_SIZE } from './users.ts'
@@ -24,7 +25,7 @@ export function adminListPages() {
 
 async function showRequests(c: Ctx) {
   const { deps, actor } = c.var
-  const { items } = await listResetRequests(deps, actor)
+  const { items } = await listResetRequests(deps, actor, requestMeta(c))
   const requests = items.map((request) => ({
     ...request,
     canReset: decidePasswordReset(actor, { id: request.userId, role: request.role }) === 'allowed',
@@ -33,7 +34,7 @@ async function showRequests(c: Ctx) {
 }
 
 async function showOutbox(c: Ctx) {
-  const { mailConfigured, items } = await listOutbox(c.var.deps, c.var.actor)
+  const { mailConfigured, items } = await listOutbox(c.var.deps, c.var.actor, requestMeta(c))
   return render(c, OutboxPage, { mailConfigured, items })
 }
 
@@ -46,8 +47,9 @@ async function showAudit(c: Ctx) {
   })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
   const t = pageCopy(c)
-  const result = await listAuditEvents(deps, actor, query.data)
-  const names = await nameTenantUsers(deps, actor, auditIds(result.items))
+  const meta = requestMeta(c)
+  const result = await listAuditEvents(deps, actor, query.data, meta)
+  const names = await nameTenantUsers(deps, actor, auditIds(result.items), meta)
   return render(c, AuditPage, {
     userId: query.data.userId ?? '',
     events: result.items.map((event) => toAuditRow(t, event, names)),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { requestPasswordReset } from '../../services/forgot-password.ts'
 import { ForgotPasswordPage } from '../../ui/pages/auth.tsx'
+import { runAfterResponse } from '../after-response.ts'
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
 import { ForgotPasswordBody } from '../schemas.ts'
@@ -23,7 +24,9 @@ async function submitForgotPassword(c: Ctx) {
   const parsed = ForgotPasswordBody.safeParse({ email: (await readForm(c)).email ?? '' })
   // The same answer whatever was typed: nobody learns from it whether an account exists.
   if (parsed.success) {
-    await requestPasswordReset(c.var.deps, parsed.data.email, requestMeta(c))
+    const followUp = await requestPasswordReset(c.var.deps, parsed.data.email, requestMeta(c))
+    // What depends on the email waits until the answer has left: its timing tells nothing.
+    if (followUp) runAfterResponse(c, followUp)
   }
   return render(c, ForgotPasswordPage, { done: true })
 }

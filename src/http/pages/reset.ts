@@ -10,6 +10,7 @@ import { ResetPanePage } from '../../ui/pages/reset-pane.tsx'
 import type { ViolationProps } from '../../ui/pages/auth.tsx'
 import { MessagePage } from '../../ui/pages/auth.tsx'
 import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
 import { requestReset } from '../reset-request.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
@@ -26,7 +27,7 @@ export function resetPages() {
 
 async function showResetPane(c: Ctx) {
   const { deps, actor } = c.var
-  const user = await getUser(deps, actor, c.req.param('id') ?? '')
+  const user = await getUser(deps, actor, c.req.param('id') ?? '', requestMeta(c))
   // Offered only where the reset would be allowed; posting it is decided by the use case anyway.
   const decision = decidePasswordReset(actor, user)
   if (decision !== 'allowed') throw new AppError(decision)
@@ -75,7 +76,7 @@ async function submitReset(c: Ctx) {
 
 /** The password shown once, or where the links went (never the password). */
 async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
-  const user = await getUser(c.var.deps, c.var.actor, result.userId)
+  const user = await getUser(c.var.deps, c.var.actor, result.userId, requestMeta(c))
   if ('delivery' in result) {
     const { delivery } = result
     return render(c, LinksSentPage, {
@@ -115,7 +116,7 @@ async function showPaneAgain(
   problem: PaneProblem,
   status: PageStatus,
 ) {
-  const user = await getUser(c.var.deps, c.var.actor, userId)
+  const user = await getUser(c.var.deps, c.var.actor, userId, requestMeta(c))
   return renderResetPane(c, user, { ...form, ...problem }, status)
 }
 

@@ -11,7 +11,7 @@ import {
 import { TwoStepPage, type TwoStepState } from '../../ui/pages/two-step.tsx'
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
-import { DisableTotpBody, MfaCodeBody } from '../schemas.ts'
+import { DisableTotpBody, MfaCodeBody, StartTotpBody } from '../schemas.ts'
 import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards, signedIn } from './guards.ts'
@@ -38,13 +38,17 @@ export function twoStepPages() {
 
 const TWO_STEP = '/account/two-step'
 
+/** Set up: the current password first, as the API asks for it. */
 async function submitStart(c: Ctx) {
+  const parsed = StartTotpBody.safeParse({ currentPassword: (await readForm(c)).currentPassword })
+  if (!parsed.success) return showRefusal(c, new AppError('VALIDATION_FAILED'))
   const outcome = await attempt(
-    () => startTotpEnrollment(c.var.deps, c.var.actor, requestMeta(c)),
-    ['MFA_ALREADY_ENROLLED'],
+    () => startTotpEnrollment(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    ['MFA_ALREADY_ENROLLED', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'],
   )
-  if (!outcome.ok) return seeOther(c, TWO_STEP)
-  return renderTwoStep(c, { kind: 'setup', ...outcome.value })
+  if (outcome.ok) return renderTwoStep(c, { kind: 'setup', ...outcome.value })
+  if (outcome.error.code === 'MFA_ALREADY_ENROLLED') return seeOther(c, TWO_STEP)
+  return showRefusal(c, outcome.error)
 }
 
 async function submitConfirm(c: Ctx) {
@@ -89,7 +93,9 @@ async function submitDisable(c: Ctx) {
 
 /** The two-step page as it stands, with the refusal that brought the user back to it. */
 function showRefusal(c: Ctx, error: AppError) {
-  const message = refusalText(pageCopy(c), error)
+  const t = pageCopy(c)
+  // Here the email is not in question: only the password typed again can be wrong.
+  const message = error.code === 'INVALID_CREDENTIALS' ? t.wrongCurrent : refusalText(t, error)
   return renderCurrentTwoStep(c, message, refusalStatus(c, error))
 }
 

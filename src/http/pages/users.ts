@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { canCreateUsers } from '../../core/roles.ts'
 import { randomToken } from '../../core/random.ts'
-import { listAuditEvents } from '../../services/audit.ts'
+import { assertMayCreateUsers } from '../../services/access.ts'
+import { listAuditEvents } from '../../services/audit-log.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
 import { createUser, getUser, listUsers, nameTenantUsers } from '../../services/users.ts'
 import { PasswordShownPage } from '../../ui/pages/confirmations.tsx'
@@ -37,7 +38,7 @@ async function showUsers(c: Ctx) {
   })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
   const t = pageCopy(c)
-  const result = await listUsers(deps, actor, query.data)
+  const result = await listUsers(deps, actor, query.data, requestMeta(c))
   const emails = new Map(result.items.map((user) => [user.id, user.email]))
   return render(c, UsersPage, {
     users: result.items.map((user) => toUserRow(t, actor, user, emails)),
@@ -48,8 +49,8 @@ async function showUsers(c: Ctx) {
   })
 }
 
-function showAddUser(c: Ctx) {
-  if (!canCreateUsers(c.var.actor.role)) throw new AppError('FORBIDDEN_ROLE')
+async function showAddUser(c: Ctx) {
+  await assertMayCreateUsers(c.var.deps, c.var.actor, requestMeta(c))
   return render(c, AddUserPage, {})
 }
 
@@ -86,16 +87,18 @@ async function submitAddUser(c: Ctx) {
 async function showUser(c: Ctx) {
   const { deps, actor } = c.var
   const t = pageCopy(c)
-  const user = await getUser(deps, actor, c.req.param('id') ?? '')
+  const meta = requestMeta(c)
+  const user = await getUser(deps, actor, c.req.param('id') ?? '', meta)
   const [reset, audit] = await Promise.all([
-    getResetStatus(deps, actor, user.id),
-    listAuditEvents(deps, actor, { userId: user.id, limit: 20 }),
+    getResetStatus(deps, actor, user.id, meta),
+    listAuditEvents(deps, actor, { userId: user.id, limit: 20 }, meta),
   ])
-  const names = await nameTenantUsers(deps, actor, [
-    user.passwordState.lastResetBy,
-    reset.issuedBy,
-    ...auditIds(audit.items),
-  ])
+  const names = await nameTenantUsers(
+    deps,
+    actor,
+    [user.passwordState.lastResetBy, reset.issuedBy, ...auditIds(audit.items)],
+    meta,
+  )
   const issuedBy = reset.issuedBy ? describeUser(t, actor, reset.issuedBy, names) : null
   return render(c, UserDetailPage, {
     user: toUserRow(t, actor, user, names),

@@ -1,5 +1,5 @@
 import { decidePasswordReset } from '../../core/roles.ts'
-import type { AuditEventView } from '../../services/audit.ts'
+import type { AuditEventView } from '../../services/audit-log.ts'
 import type { Actor } from '../../services/caller.ts'
 import type { UserView } from '../../services/users.ts'
 import type { Copy } from '../../ui/copy.ts'

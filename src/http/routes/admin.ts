@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { listAuditEvents } from '../../services/audit.ts'
+import { listAuditEvents } from '../../services/audit-log.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
@@ -118,32 +118,40 @@ export function adminRoutes() {
   const app = new OpenAPIHono<AppEnv>()
 
   app.openapi(listUsersRoute, async (c) =>
-    c.json(await listUsers(c.var.deps, c.get('actor'), c.req.valid('query')), 200),
+    c.json(await listUsers(c.var.deps, c.get('actor'), c.req.valid('query'), requestMeta(c)), 200),
   )
   app.openapi(createUserRoute, async (c) =>
     c.json(await createUser(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)), 201),
   )
   app.openapi(getUserRoute, async (c) =>
-    c.json(await getUser(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
+    c.json(await getUser(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)), 200),
   )
   app.openapi(resetRoute, async (c) => {
     const { id } = c.req.valid('param')
     const issued = await requestReset(c, id, c.req.valid('json'), c.req.header('Idempotency-Key'))
     return c.json(issued, 201)
   })
-  app.openapi(outboxRoute, async (c) => c.json(await listOutbox(c.var.deps, c.get('actor')), 200))
+  app.openapi(outboxRoute, async (c) =>
+    c.json(await listOutbox(c.var.deps, c.get('actor'), requestMeta(c)), 200),
+  )
   app.openapi(mfaResetRoute, async (c) => {
     await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(resetStatusRoute, async (c) =>
-    c.json(await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id), 200),
+    c.json(
+      await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      200,
+    ),
   )
   app.openapi(resetRequestsRoute, async (c) =>
-    c.json(await listResetRequests(c.var.deps, c.get('actor')), 200),
+    c.json(await listResetRequests(c.var.deps, c.get('actor'), requestMeta(c)), 200),
   )
   app.openapi(auditRoute, async (c) =>
-    c.json(await listAuditEvents(c.var.deps, c.get('actor'), c.req.valid('query')), 200),
+    c.json(
+      await listAuditEvents(c.var.deps, c.get('actor'), c.req.valid('query'), requestMeta(c)),
+      200,
+    ),
   )
   return app
 }

@@ -16,6 +16,7 @@ import {
   Me,
   MfaCodeBody,
   RecoveryCodes,
+  StartTotpBody,
   TotpEnrollment,
 } from '../schemas.ts'
 
@@ -40,8 +41,13 @@ const enrollRoute = bearerRoute({
   method: 'post',
   path: '/mfa/totp',
   tags: ['me'],
-  summary: 'Start a TOTP enrollment: a new secret, its otpauth URI and QR code (pending)',
-  responses: { 201: jsonResponse(TotpEnrollment, 'Pending until confirmed'), ...problems(409) },
+  summary:
+    'Start a TOTP enrollment with your current password: a new secret, its otpauth URI and QR code (pending); a wrong password is 401 INVALID_CREDENTIALS and counts toward the sign-in lock',
+  request: jsonBody(StartTotpBody),
+  responses: {
+    201: jsonResponse(TotpEnrollment, 'Pending until confirmed'),
+    ...problems(409, 429),
+  },
 })
 
 const confirmRoute = bearerRoute({
@@ -86,7 +92,10 @@ export function meRoutes() {
     return c.body(null, 204)
   })
   app.openapi(enrollRoute, async (c) =>
-    c.json(await startTotpEnrollment(c.var.deps, c.get('actor'), requestMeta(c)), 201),
+    c.json(
+      await startTotpEnrollment(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      201,
+    ),
   )
   app.openapi(confirmRoute, async (c) =>
     c.json(

@@ -10,14 +10,14 @@ const revealRoute = apiRoute({
   path: '/reveal/{id}',
   tags: ['delivery'],
   summary:
-    "A one-time link's ciphertext, once, for the account's email (then 410); the key is the link's fragment",
+    "A one-time link's ciphertext, once, for the key check of the link's fragment and the account's email (then 410); a wrong key check is 422 and burns nothing",
   request: { params: RevealIdParam, ...jsonBody(RevealBody) },
   responses: {
     200: jsonResponse(
       Revealed,
       'The AES-256-GCM ciphertext and IV; every link of the reset burned',
     ),
-    ...problems(404, 410, 422),
+    ...problems(404, 410, 422, 429),
   },
 })
 

@@ -208,6 +208,7 @@ export const da = {
       authn_password_change: 'Skift af adgangskode',
       authn_token_revoked: 'Sessioner afsluttet',
       authn_token_reuse: 'Et brugt token eller en brugt kode blev genbrugt',
+      access_denied: 'Administrationsside eller -handling afvist',
       password_reset_requested: 'Anmodning om ny adgangskode',
       reveal_opened: 'Engangslink åbnet',
       reveal_denied: 'Engangslink afvist',

@@ -222,6 +222,7 @@ export const en = {
       authn_password_change: 'Password change',
       authn_token_revoked: 'Sessions ended',
       authn_token_reuse: 'A used token or code presented again',
+      access_denied: 'Admin page or action refused',
       password_reset_requested: 'Forgot-password request',
       reveal_opened: 'One-time link opened',
       reveal_denied: 'One-time link refused',

@@ -212,6 +212,7 @@ export const nl = {
       authn_password_change: 'Wachtwoordwijziging',
       authn_token_revoked: 'Sessies beëindigd',
       authn_token_reuse: 'Een gebruikt token of gebruikte code opnieuw aangeboden',
+      access_denied: 'Beheerpagina of -actie geweigerd',
       password_reset_requested: 'Verzoek om wachtwoordherstel',
       reveal_opened: 'Eenmalige link geopend',
       reveal_denied: 'Eenmalige link geweigerd',

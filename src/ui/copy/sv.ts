@@ -209,6 +209,7 @@ export const sv = {
       authn_password_change: 'Byte av lösenord',
       authn_token_revoked: 'Sessioner avslutade',
       authn_token_reuse: 'En använd token eller kod användes igen',
+      access_denied: 'Administrationssida eller -åtgärd nekad',
       password_reset_requested: 'Begäran om nytt lösenord',
       reveal_opened: 'Engångslänk öppnad',
       reveal_denied: 'Engångslänk nekad',

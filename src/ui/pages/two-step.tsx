@@ -50,9 +50,18 @@ function TwoStepOff() {
       <p>{t.twoStepIntro}</p>
       <p>{t.twoStepOff}</p>
       <form method="post" action="/account/two-step/start">
-        <button type="submit" class="primary">
-          {t.setUpTwoStep}
-        </button>
+        <Field
+          id="enroll-password"
+          name="currentPassword"
+          type="password"
+          label={t.currentPassword}
+          autocomplete="current-password"
+        />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t.setUpTwoStep}
+          </button>
+        </div>
       </form>
     </>
   )
