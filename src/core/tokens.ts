@@ -30,6 +30,8 @@ export interface ChallengeClaims {
   /** challenge id: only the latest one issued to the user is accepted */
   jti: string
   ver: number
+  /** The second factor was verified before this step (a change challenge only). */
+  mfa?: true
 }
 
 const challengeAudience = (config: TokenConfig) => `${config.audience}:password-change`
@@ -79,7 +81,7 @@ export async function signChallengeToken(
   ttlSeconds: number,
 ): Promise<string> {
   const now = Math.floor(nowMs / 1000)
-  return new SignJWT({ ver: claims.ver })
+  return new SignJWT(claims.mfa ? { ver: claims.ver, mfa: true } : { ver: claims.ver })
     .setProtectedHeader({ alg: ALGORITHM, typ: CHALLENGE_TYPE })
     .setSubject(claims.sub)
     .setJti(claims.jti)
@@ -205,10 +207,10 @@ async function verifyStepToken(
 ): Promise<ChallengeClaims | null> {
   const payload = await verifyToken(config, token, nowMs, { typ, audience, claims: ['jti', 'ver'] })
   if (!payload) return null
-  const { sub, jti, ver } = payload
+  const { sub, jti, ver, mfa } = payload
   if (typeof sub !== 'string' || typeof jti !== 'string') return null
   if (typeof ver !== 'number' || !Number.isInteger(ver)) return null
-  return { sub, jti, ver }
+  return mfa === true ? { sub, jti, ver, mfa } : { sub, jti, ver }
 }
 
 /**

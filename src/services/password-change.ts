@@ -212,6 +212,7 @@ async function commitForcedChange(
     { ...user, credentialVersion: credential.version },
     meta,
     credential.guard,
+    { mfaVerifiedAt: claims.mfa ? now : null },
   )
   const changes = await writeSteps(
     deps.database,

@@ -196,7 +196,8 @@ export async function issueChangeChallenge(
     status: 'password_change_required',
     challengeToken: await signChallengeToken(
       deps.tokens,
-      { sub: user.id, jti: challengeId, ver: user.credentialVersion },
+      // The change that follows a second factor opens a session that says so (an app's `amr`).
+      { sub: user.id, jti: challengeId, ver: user.credentialVersion, ...(proof && { mfa: true }) },
       now,
       Math.floor((expiresAtMs - now) / 1000),
     ),

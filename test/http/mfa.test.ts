@@ -307,6 +307,12 @@ describe('MFA before the forced change, and resets that keep it', () => {
       newPassword: 'my completely fresh passphrase 42',
     })
     expect(changed.json.status).toBe('signed_in')
+    // The session the change opens remembers the code came first (an app's `amr` says `mfa`).
+    const [opened] = await t.rows<{ at: number | null }>(
+      'select mfa_verified_at as at from sessions where user_id = ? and revoked_at is null',
+      user.id,
+    )
+    expect(opened?.at).toBe(t.clock.now())
     // And the factor is still there for the next sign-in.
     expect((await signIn(user.email, 'my completely fresh passphrase 42')).json.status).toBe(
       'mfa_required',
