@@ -11,6 +11,7 @@ import { apiRoute, jsonResponse, z } from './openapi.ts'
 import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
+import { helpdeskRoutes } from './routes/helpdesk.ts'
 import { revealRoutes } from './routes/reveal.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
@@ -115,6 +116,7 @@ function createApi(deps: HttpDeps) {
   api.route('/auth', authRoutes())
   api.route('/me', meRoutes())
   api.route('/', adminRoutes())
+  api.route('/', helpdeskRoutes())
   api.route('/', revealRoutes())
   // The one-time setup exists only while a setup token is configured.
   if (deps.setupToken) api.route('/', setupRoutes(deps.setupToken))

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts'
 import { describePolicy } from '../../core/password-policy.ts'
 import { randomToken } from '../../core/random.ts'
 import { decidePasswordReset } from '../../core/roles.ts'
+import type { ApprovalPending } from '../../services/approvals.ts'
 import type { LinkResetResult, ResetResult } from '../../services/password-reset.ts'
 import { getUser, type UserView } from '../../services/users.ts'
 import { LinksSentPage, PasswordShownPage } from '../../ui/pages/confirmations.tsx'
@@ -61,7 +62,7 @@ async function submitReset(c: Ctx) {
       'IDEMPOTENCY_KEY_REUSED',
     ],
   )
-  if (outcome.ok) return showConfirmation(c, outcome.value)
+  if (outcome.ok) return showConfirmation(c, userId, outcome.value)
   const { error } = outcome
   if (error.code === 'RESET_ALREADY_ISSUED' || error.code === 'IDEMPOTENCY_KEY_REUSED') {
     return showAlreadyReset(c, userId)
@@ -73,8 +74,20 @@ async function submitReset(c: Ctx) {
   return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
 }
 
-/** The password shown once, or where the links went (never the password). */
-async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
+/** The password shown once, where the links went (never the password), or where it waits. */
+async function showConfirmation(
+  c: Ctx,
+  userId: string,
+  result: ResetResult | LinkResetResult | ApprovalPending,
+) {
+  if ('approvalId' in result) {
+    // The reset waits for a second admin: no password, nothing issued yet.
+    const t = pageCopy(c)
+    return render(c, MessagePage, {
+      title: t.approvals.requestedTitle,
+      message: t.approvals.paneNotice,
+    })
+  }
   const user = await getUser(c.var.deps, c.var.actor, result.userId)
   if ('delivery' in result) {
     const { delivery } = result
