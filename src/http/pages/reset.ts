@@ -6,6 +6,8 @@ import { decidePasswordReset } from '../../core/roles.ts'
 import type { ApprovalPending } from '../../services/approvals.ts'
 import type { LinkResetResult, ResetResult } from '../../services/password-reset.ts'
 import { getUser, type UserView } from '../../services/users.ts'
+import type { Copy } from '../../ui/copy.ts'
+import { ApprovalRequestedPage } from '../../ui/pages/approvals.tsx'
 import { LinksSentPage, PasswordShownPage } from '../../ui/pages/confirmations.tsx'
 import { ResetPanePage } from '../../ui/pages/reset-pane.tsx'
 import type { ViolationProps } from '../../ui/pages/auth.tsx'
@@ -17,6 +19,7 @@ import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, type PageStatus, refusalStatus, render } from './render.ts'
 import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
+import { resetGuards } from './verifications.ts'
 
 /** The reset pane and its answer: the confirmation, which is the only page showing the password. */
 export function resetPages() {
@@ -45,7 +48,7 @@ async function submitReset(c: Ctx) {
     const problem =
       asked.field === 'password'
         ? { violations: lengthViolation(form.data.newPassword) }
-        : { error: asked.field === 'recipients' ? t.recipientsInvalid : t.invalidForm }
+        : { error: fieldError(t, asked.field) }
     return showPaneAgain(c, userId, form.data, problem, 422)
   }
   // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then send
@@ -60,6 +63,9 @@ async function submitReset(c: Ctx) {
       'PERMANENT_PASSWORD_NOT_ALLOWED',
       'RESET_ALREADY_ISSUED',
       'IDEMPOTENCY_KEY_REUSED',
+      'VERIFICATION_REQUIRED',
+      'NO_APPROVER',
+      'GENERATED_PASSWORD_REQUIRED',
     ],
   )
   if (outcome.ok) return showConfirmation(c, userId, outcome.value)
@@ -74,6 +80,11 @@ async function submitReset(c: Ctx) {
   return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
 }
 
+function fieldError(t: Copy, field: 'recipients' | 'overrideReason' | 'form') {
+  if (field === 'recipients') return t.recipientsInvalid
+  return field === 'overrideReason' ? t.helpdesk.overrideHint : t.invalidForm
+}
+
 /** The password shown once, where the links went (never the password), or where it waits. */
 async function showConfirmation(
   c: Ctx,
@@ -81,12 +92,8 @@ async function showConfirmation(
   result: ResetResult | LinkResetResult | ApprovalPending,
 ) {
   if ('approvalId' in result) {
-    // The reset waits for a second admin: no password, nothing issued yet.
-    const t = pageCopy(c)
-    return render(c, MessagePage, {
-      title: t.approvals.requestedTitle,
-      message: t.approvals.paneNotice,
-    })
+    const user = await getUser(c.var.deps, c.var.actor, userId)
+    return render(c, ApprovalRequestedPage, { ...result, email: user.email })
   }
   const user = await getUser(c.var.deps, c.var.actor, result.userId)
   if ('delivery' in result) {
@@ -132,11 +139,12 @@ async function showPaneAgain(
   return renderResetPane(c, user, { ...form, ...problem }, status)
 }
 
-function renderResetPane(
+async function renderResetPane(
   c: Ctx,
   user: UserView,
   form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
     recipients?: string
+    overrideReason?: string
   } & PaneProblem,
   status?: PageStatus,
 ) {
@@ -152,6 +160,8 @@ function renderResetPane(
     mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,
     allowPermanent: deps.settings.allowPermanentAdminPasswords,
     policy: describePolicy(deps.settings.passwordPolicy),
+    guards: await resetGuards(c, user),
+    overrideReason: form.overrideReason || undefined,
   }
   return render(c, ResetPanePage, props, status)
 }
