@@ -197,7 +197,7 @@ export function approvalAudit(
   guard: Guard = always,
   details: Record<string, unknown> = {},
 ): Statement {
-  const reason: AuditReason = row.action === 'mfa_reset' ? 'MFA_RESET' : 'PASSWORD_RESET'
+  const reason: AuditReason = row.action === 'mfa_reset' ? 'FOR_MFA_RESET' : 'FOR_PASSWORD_RESET'
   return auditStatement(
     deps,
     meta,

@@ -681,7 +681,7 @@ function recordOverride(
         rest: [
           verificationAudit(deps, meta, actor, target, {
             event: 'caller_verification_overridden',
-            reason: 'VERIFICATION_REQUIRED',
+            reason: 'REASON_GIVEN',
             details: {
               verificationId: id,
               action: usedFor(override.ask),

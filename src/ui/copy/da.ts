@@ -379,6 +379,9 @@ export const da = {
       CODE_ATTEMPTS: 'For mange forkerte koder.',
       CODE_EXPIRED: 'Koden er udløbet.',
       EMAIL_CHANGED: 'Brugerens e-mailadresse er ændret.',
+      FOR_PASSWORD_RESET: 'Til en nulstilling af adgangskode.',
+      FOR_MFA_RESET: 'Til en nulstilling af totrinsbekræftelse.',
+      REASON_GIVEN: 'Der blev i stedet givet en skriftlig begrundelse.',
       APP_REMOVED: 'Programmet blev fjernet.',
       APP_SIGN_OUT: 'Logget af via et program.',
       APP_TOKEN_REVOKED: 'Programmet opgav sin adgang.',
@@ -556,7 +559,7 @@ export const da = {
     },
     overrideSubject: 'En nulstilling uden identitetskontrol',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Kl. ${when} (UTC) foretog ${admin} en ${action} for ${email} uden at bekræfte opkalderens identitet.`,
+      `Kl. ${when} (UTC) sprang ${admin} bekræftelsen af opkalderens identitet over ved en ${action} for ${email}.`,
     overrideReason: (reason: string) => `Den givne begrundelse: “${reason}”`,
     approvalRequestedSubject: 'En nulstilling af en administrator venter på din godkendelse',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>

@@ -388,6 +388,9 @@ export const nl = {
       CODE_ATTEMPTS: 'Te veel verkeerde codes.',
       CODE_EXPIRED: 'De code is verlopen.',
       EMAIL_CHANGED: 'Het e-mailadres van de gebruiker is gewijzigd.',
+      FOR_PASSWORD_RESET: 'Voor het opnieuw instellen van een wachtwoord.',
+      FOR_MFA_RESET: 'Voor het opnieuw instellen van verificatie in twee stappen.',
+      REASON_GIVEN: 'In plaats daarvan is een schriftelijke reden opgegeven.',
       APP_REMOVED: 'De toepassing is verwijderd.',
       APP_SIGN_OUT: 'Afgemeld via een toepassing.',
       APP_TOKEN_REVOKED: 'De toepassing heeft haar toegang opgegeven.',
@@ -568,9 +571,9 @@ export const nl = {
       password_reset: 'wachtwoordherstel',
       mfa_reset: 'herstel van de verificatie in twee stappen',
     },
-    overrideSubject: 'Opnieuw ingesteld zonder identiteitscontrole',
+    overrideSubject: 'Een herstelactie zonder identiteitscontrole',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Om ${when} (UTC) heeft ${admin} een ${action} voor ${email} uitgevoerd zonder de identiteit van de beller te controleren.`,
+      `Om ${when} (UTC) heeft ${admin} de identiteit van de beller niet gecontroleerd bij een ${action} voor ${email}.`,
     overrideReason: (reason: string) => `De opgegeven reden: “${reason}”`,
     approvalRequestedSubject: 'Het opnieuw instellen voor een beheerder wacht op uw goedkeuring',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>

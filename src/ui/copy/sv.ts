@@ -380,6 +380,9 @@ export const sv = {
       CODE_ATTEMPTS: 'För många felaktiga koder.',
       CODE_EXPIRED: 'Koden har gått ut.',
       EMAIL_CHANGED: 'Användarens e-postadress har ändrats.',
+      FOR_PASSWORD_RESET: 'För en återställning av lösenord.',
+      FOR_MFA_RESET: 'För en återställning av tvåstegsverifiering.',
+      REASON_GIVEN: 'En skriftlig motivering angavs i stället.',
       APP_REMOVED: 'Programmet togs bort.',
       APP_SIGN_OUT: 'Utloggad via ett program.',
       APP_TOKEN_REVOKED: 'Programmet lämnade ifrån sig sin åtkomst.',
@@ -555,7 +558,7 @@ export const sv = {
     },
     overrideSubject: 'En återställning utan identitetskontroll',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Kl. ${when} (UTC) genomförde ${admin} en ${action} för ${email} utan att verifiera uppringarens identitet.`,
+      `Kl. ${when} (UTC) hoppade ${admin} över verifieringen av uppringarens identitet vid en ${action} för ${email}.`,
     overrideReason: (reason: string) => `Den angivna motiveringen: “${reason}”`,
     approvalRequestedSubject: 'En återställning av en administratör väntar på ditt godkännande',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>

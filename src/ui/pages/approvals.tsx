@@ -37,7 +37,7 @@ function ApprovalTable(props: { caption: string; rows: ApprovalRowProps[] }) {
   const { t, lang } = usePage()
   const a = t.approvals
   return (
-    <section class="section">
+    <section class="approval-list">
       <h2>{props.caption}</h2>
       {props.rows.length === 0 ? (
         <p>{a.none}</p>
