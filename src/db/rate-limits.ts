@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { type AppDb, always, type Guard, type Statement } from './database.ts'
 import { rateLimits } from './schema.ts'
 
@@ -57,4 +57,17 @@ export function hitsAtMost(key: string, now: number, cap: number): Guard {
 export function noLiveWindow(key: string, now: number): Guard {
   const t = rateLimits
   return sql`not exists (select 1 from ${t} where ${t.key} = ${key} and ${t.expiresAt} > ${now})`
+}
+
+/** The hits of `key` in its window live at `now`, and when that window ends; none, undefined. */
+export async function findLiveWindow(
+  db: AppDb,
+  key: string,
+  now: number,
+): Promise<{ hits: number; expiresAt: number } | undefined> {
+  const [row] = await db
+    .select({ hits: rateLimits.hits, expiresAt: rateLimits.expiresAt })
+    .from(rateLimits)
+    .where(eq(rateLimits.key, key))
+  return row && row.expiresAt > now ? row : undefined
 }

@@ -4,7 +4,7 @@ import type { HelpdeskAction } from '../core/mail.ts'
 import { randomId } from '../core/random.ts'
 import { isAdminRole, type Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
+import { allOf, always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
   type ApprovalRow,
   type ApprovalStatus,
@@ -33,6 +33,7 @@ import {
 } from './caller-verification.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
+import { hourlyLimit } from './hourly-limit.ts'
 import { noticeLanguage } from './notice-language.ts'
 import { outboxStatement } from './outbox.ts'
 
@@ -99,6 +100,8 @@ export async function requestApproval(
   if (waiting) return pendingOf(waiting, true)
   const approvers = await listOtherGlobalAdmins(db, target.tenantId, [actor.id, target.id])
   if (approvers.length === 0) throw new AppError('NO_APPROVER')
+  const limit = requestsLimit(deps, actor)
+  await limit.assert()
   const id = randomId(deps.random)
   const expiresAt = now + deps.settings.approvals.ttlSeconds * 1000
   const written = approvalWrittenBy(id, id)
@@ -118,7 +121,8 @@ export async function requestApproval(
   }
   const steps = [
     ...(await lapseOverdue(deps, target, meta)),
-    named('asked', insertApproval(row, ask.cover?.guard ?? always)),
+    named('asked', insertApproval(row, allOf(limit.guard, ask.cover?.guard))),
+    ...limit.count(written),
     ...(cover ? [cover.lead, ...cover.rest] : []),
     approvalAudit(deps, meta, actor, row, 'approval_requested', written),
     ...approvers.map((admin) =>
@@ -149,9 +153,16 @@ export async function requestApproval(
     if (first) return pendingOf(first, true)
     throw new AppError('CONFLICT')
   }
-  // The cover was used up meanwhile by another action.
+  // The cover was used up meanwhile by another action, or the limit reached.
   await ask.cover?.recheck()
+  await limit.assert()
   throw new AppError('CONFLICT')
+}
+
+/** Each request mails every other global admin: bounded per requester. */
+function requestsLimit(deps: Deps, actor: Actor) {
+  const cap = deps.settings.approvals.requestsPerAdminPerHour
+  return hourlyLimit(deps, `approval-requests:${actor.id}`, cap)
 }
 
 function pendingOf(

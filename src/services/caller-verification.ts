@@ -32,7 +32,6 @@ import {
   type Statement,
   writeSteps,
 } from '../db/database.ts'
-import { countHit, findLiveHits, hitsAtMost, pruneRateLimits } from '../db/rate-limits.ts'
 import { listOtherGlobalAdmins } from '../db/reset-approvals.ts'
 import { toIsoTime } from '../db/time.ts'
 import { findUserInTenant, type UserRow } from '../db/users.ts'
@@ -44,6 +43,7 @@ import { noticeLanguage } from './notice-language.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { assertNotThrottled, throttleKeys } from './sign-in-throttle.ts'
+import { hourlyLimit } from './hourly-limit.ts'
 import { findTenantUser } from './users.ts'
 
 // The helpdesk's first guard: before a reset, the admin checks who is calling, with a code from
@@ -64,8 +64,6 @@ export interface VerificationPassed {
   validUntil: string
 }
 
-const HOUR_MS = 3600_000
-
 /**
  * Starts a verification of a user's caller, for an admin who may reset that user: with `totp`
  * the admin then types the code the caller reads from their app; with `email` a 6-digit code
@@ -82,16 +80,19 @@ export async function startVerification(
   const deny = denyStart(deps, actor, input.userId, meta)
   const target = await authorizeVerification(deps, actor, input.userId).catch(deny)
   await assertMethodAvailable(deps, target, input.method).catch(deny)
-  await assertStartsLeft(deps, target).catch(deny)
+  const limit = startsLimit(deps, target)
+  await limit.assert().catch(deny)
   const now = deps.clock.now()
   const id = randomId(deps.random)
   const expiresAt = now + deps.settings.callerVerification.codeTtlSeconds * 1000
   const code = input.method === 'email' ? generateVerificationCode(deps.random) : null
   const { started } = await writeSteps(deps.database, [
     supersedeOpenVerifications(deps.database.db, { adminId: actor.id, userId: target.id }, now),
-    named('started', startStatement(deps, actor, target, { id, code, expiresAt, ...input })),
+    named('started', startStatement(deps, actor, target, { id, code, expiresAt, ...input }, limit)),
+    ...limit.count(verificationExists(id)),
     ...startRecords(deps, actor, target, { id, method: input.method }, meta),
   ])
+  // Others started checks of this user in the meantime, up to the limit.
   if (started === 0) await deny(new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } }))
   if (code) await mailCode(deps, actor, target, { id, code, expiresAt }, meta)
   return { verificationId: id, method: input.method, expiresAt: toIsoTime(expiresAt) }
@@ -103,9 +104,9 @@ function startStatement(
   actor: Actor,
   target: UserRow,
   start: { id: string; code: string | null; expiresAt: number; method: VerificationMethod },
+  limit: ReturnType<typeof hourlyLimit>,
 ): Statement {
   const now = deps.clock.now()
-  const limit = deps.settings.callerVerification.startsPerUserPerHour
   return insertVerification(
     {
       id: start.id,
@@ -121,7 +122,7 @@ function startStatement(
       expiresAt: start.expiresAt,
       writeId: start.id,
     },
-    hitsAtMost(startsKey(target.id), now, limit - 1),
+    limit.guard,
   )
 }
 
@@ -133,12 +134,9 @@ function startRecords(
   start: { id: string; method: VerificationMethod },
   meta: RequestMeta,
 ): Statement[] {
-  const now = deps.clock.now()
   const written = verificationExists(start.id)
   const reason: AuditReason = start.method === 'totp' ? 'TOTP_CODE' : 'EMAIL_CODE'
   return [
-    countHit(startsKey(target.id), now, HOUR_MS, written),
-    pruneRateLimits(now),
     verificationAudit(deps, meta, actor, target, {
       event: 'caller_verification_started',
       reason,
@@ -152,7 +150,11 @@ function startRecords(
   ]
 }
 
-const startsKey = (userId: string) => `caller-verification-starts:${userId}`
+/** Each start tells the user (and may mail them): bounded per user, whoever asks. */
+function startsLimit(deps: Deps, target: UserRow) {
+  const cap = deps.settings.callerVerification.startsPerUserPerHour
+  return hourlyLimit(deps, `caller-verification-starts:${target.id}`, cap)
+}
 
 /** Holds once this batch wrote the verification (its first write id is its own, fresh id). */
 function verificationExists(id: string): Guard {
@@ -172,15 +174,6 @@ async function authorizeVerification(deps: Deps, actor: Actor, userId: string): 
 async function assertMethodAvailable(deps: Deps, target: UserRow, method: VerificationMethod) {
   if (method === 'totp' && !hasTotp(target)) throw new AppError('MFA_NOT_ENROLLED')
   if (method === 'email' && !deps.mailer) throw new AppError('MAIL_NOT_CONFIGURED')
-}
-
-/** Each start tells the user (and may mail them): bounded per user, whoever asks. */
-async function assertStartsLeft(deps: Deps, target: UserRow) {
-  const key = startsKey(target.id)
-  const hits = await findLiveHits(deps.database.db, [key], deps.clock.now())
-  if ((hits.get(key) ?? 0) >= deps.settings.callerVerification.startsPerUserPerHour) {
-    throw new AppError('RATE_LIMITED', { headers: { 'Retry-After': '60' } })
-  }
 }
 
 function denyStart(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {

@@ -65,6 +65,8 @@ export interface Settings {
     ttlSeconds: number
     /** How long after approval an on-screen reset can be shown to the requester. */
     revealSeconds: number
+    /** Requests an admin may make per hour (each mails every other global admin). */
+    requestsPerAdminPerHour: number
   }
 }
 
@@ -100,5 +102,5 @@ export const defaultSettings: Settings = {
     maxAttempts: 5,
     startsPerUserPerHour: 10,
   },
-  approvals: { ttlSeconds: 24 * 60 * 60, revealSeconds: 60 * 60 },
+  approvals: { ttlSeconds: 24 * 60 * 60, revealSeconds: 60 * 60, requestsPerAdminPerHour: 10 },
 }

@@ -189,6 +189,19 @@ describe('ask a second admin', () => {
     expect((await audit('approval_cancelled')).map((row) => row.actor_id)).toEqual([first.id])
   })
 
+  it('each admin asks at most 10 times an hour, since every request mails the other global admins', async () => {
+    const { first, second, helpdesk } = await seedAdmins()
+    for (let i = 0; i < 10; i++) {
+      const asked = await reset(first, helpdesk.id)
+      expect(asked.status).toBe(202)
+      expect((await decide(first, asked.json.approvalId, 'cancel')).status).toBe(200)
+    }
+    const limited = await reset(first, helpdesk.id)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('3600')
+    expect((await reset(second, helpdesk.id)).status).toBe(202)
+  })
+
   it('no one eligible to approve is 409 NO_APPROVER, audited', async () => {
     t = await createTestApp({ settings: APPROVALS })
     const only = await t.seedTenant()

@@ -261,6 +261,14 @@ describe('operations', () => {
         'POST /api/v1/users/{id}/mfa-reset',
         'GET /api/v1/password-reset-requests',
         'GET /api/v1/audit-events',
+        'POST /api/v1/users/{id}/verifications',
+        'POST /api/v1/verifications/{verificationId}',
+        'GET /api/v1/approvals',
+        'GET /api/v1/approvals/{id}',
+        'POST /api/v1/approvals/{id}/approve',
+        'POST /api/v1/approvals/{id}/deny',
+        'POST /api/v1/approvals/{id}/cancel',
+        'POST /api/v1/approvals/{id}/execute',
       ].sort(),
     )
     // The one-time setup route exists, and is documented, only while a setup token is set.
