@@ -203,9 +203,12 @@ async function decidable(
 ): Promise<{ row: ApprovalRow; userEmail: string; requester: UserRow }> {
   const refuse = refuseDecision(deps, actor, approvalId, meta)
   const found = await findVisibleApproval(deps, actor, approvalId).catch((error: unknown) =>
-    // A password admin may not decide, whether or not they can see the request.
+    // A password admin decides nothing, whether or not they can see the request (their own).
     error instanceof AppError && error.code === 'NOT_FOUND' && actor.role === 'password_admin'
-      ? refuse(new AppError('APPROVER_NOT_ELIGIBLE'), null)
+      ? refuse(
+          new AppError(decidedByOthers(decision) ? 'APPROVER_NOT_ELIGIBLE' : 'FORBIDDEN'),
+          null,
+        )
       : Promise.reject(error),
   )
   const row = found.approval
@@ -225,14 +228,15 @@ async function decidable(
   return { row, userEmail: found.userEmail, requester }
 }
 
+/** Approving and denying are another global admin's; cancelling and showing the requester's. */
+const decidedByOthers = (decision: Decision) => decision === 'approve' || decision === 'deny'
+
 function isEligible(
   actor: Actor,
   row: ApprovalRow,
   decision: Decision,
 ): true | 'APPROVER_NOT_ELIGIBLE' | 'FORBIDDEN' {
-  if (decision === 'cancel' || decision === 'show') {
-    return row.requestedBy === actor.id ? true : 'FORBIDDEN'
-  }
+  if (!decidedByOthers(decision)) return row.requestedBy === actor.id ? true : 'FORBIDDEN'
   const other = row.requestedBy !== actor.id && row.userId !== actor.id
   return actor.role === 'global_admin' && other ? true : 'APPROVER_NOT_ELIGIBLE'
 }

@@ -262,7 +262,7 @@ export const da = {
     delivery: 'Levering',
     deliveryDisplay: 'Vises én gang på skærmen for den administrator, der anmodede',
     deliveryLink: (recipients: string) => `Engangslinks til ${recipients}`,
-    mustChange: 'Skal skiftes ved næste login',
+    mustChange: 'Skal skiftes, næste gang brugeren logger på',
     yes: 'Ja',
     no: 'Nej',
     decidedBy: 'Afgjort af',

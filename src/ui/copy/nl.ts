@@ -269,7 +269,7 @@ export const nl = {
     delivery: 'Levering',
     deliveryDisplay: 'Eén keer op het scherm getoond, aan de beheerder die het aanvroeg',
     deliveryLink: (recipients: string) => `Eenmalige links naar ${recipients}`,
-    mustChange: 'Moet bij de volgende aanmelding wijzigen',
+    mustChange: 'Moet het wachtwoord wijzigen bij de volgende aanmelding',
     yes: 'Ja',
     no: 'Nee',
     decidedBy: 'Beslist door',
