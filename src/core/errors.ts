@@ -32,6 +32,14 @@ export const errorCodes = {
     status: 403,
     title: 'Verify with your authenticator app again before doing this',
   },
+  VERIFICATION_REQUIRED: {
+    status: 403,
+    title: "Verify the caller's identity first, or give a reason to go ahead without it",
+  },
+  APPROVER_NOT_ELIGIBLE: {
+    status: 403,
+    title: 'Only another global admin, neither the requester nor the user, may decide this',
+  },
   CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site requests are not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
@@ -48,10 +56,20 @@ export const errorCodes = {
     title: 'No two-step enrollment is waiting for confirmation; start again',
   },
   CONFLICT: { status: 409, title: 'The resource changed concurrently; retry the request' },
+  NO_APPROVER: {
+    status: 409,
+    title: 'No other global admin can approve this reset; use the command line to reset',
+  },
+  APPROVAL_NOT_PENDING: { status: 409, title: 'This request was already decided or cancelled' },
   REVEAL_GONE: {
     status: 410,
     title: 'This link was already used, has expired or was replaced by a newer reset',
   },
+  VERIFICATION_GONE: {
+    status: 410,
+    title: 'This verification has expired, had too many wrong codes or was replaced; start again',
+  },
+  APPROVAL_GONE: { status: 410, title: 'This request has expired' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   PASSWORD_POLICY: { status: 422, title: 'The password does not meet the password policy' },
@@ -75,10 +93,19 @@ export const errorCodes = {
     status: 422,
     title: 'The Idempotency-Key was already used with a different request',
   },
+  VERIFICATION_FAILED: { status: 422, title: 'The code is not right' },
+  GENERATED_PASSWORD_REQUIRED: {
+    status: 422,
+    title: 'A reset that waits for approval generates its password: use mode "generate"',
+  },
   TOO_MANY_ATTEMPTS: { status: 429, title: 'Too many attempts; try again later' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong' },
   SERVICE_BUSY: { status: 503, title: 'The service is busy; try again shortly' },
+  MAIL_SEND_FAILED: {
+    status: 503,
+    title: 'The mail could not be sent, so no code is on its way; try again shortly',
+  },
   DATABASE_BUSY: {
     status: 503,
     title: 'The database is locked by another writer; try again shortly',

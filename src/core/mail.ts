@@ -24,6 +24,22 @@ export interface RevealLinkNotice {
   expiresAt: number
 }
 
+/**
+ * A caller-verification code, mailed at once to the user's own address on file. It holds the
+ * code, so, like a reveal link, it is only ever sent, never stored.
+ */
+export interface VerificationCodeNotice {
+  kind: 'caller_verification_code'
+  to: string
+  language: string
+  code: string
+  adminName: string
+  expiresAt: number
+}
+
+/** What a helpdesk approval is about. */
+export type HelpdeskAction = 'password_reset' | 'mfa_reset'
+
 /** Notices with no secret: these wait in the outbox until sent. */
 export type OutboxNotice =
   | {
@@ -48,8 +64,50 @@ export type OutboxNotice =
       at: number
     }
   | { kind: 'mfa_reset_by_admin'; to: string; language: string; at: number; adminName: string }
+  | {
+      kind: 'caller_verification_started' | 'caller_verification_succeeded'
+      to: string
+      language: string
+      at: number
+      adminName: string
+      method: 'totp' | 'email'
+    }
+  | {
+      kind: 'caller_verification_overridden'
+      to: string
+      language: string
+      at: number
+      adminName: string
+      accountEmail: string
+      action: HelpdeskAction
+      reason: string
+    }
+  | {
+      kind: 'approval_requested'
+      to: string
+      language: string
+      at: number
+      adminName: string
+      accountEmail: string
+      action: HelpdeskAction
+      expiresAt: number
+    }
+  | {
+      kind: 'approval_decided'
+      to: string
+      language: string
+      at: number
+      adminName: string
+      accountEmail: string
+      action: HelpdeskAction
+      decision: 'approved' | 'denied'
+      /** The approver's reason for a denial. */
+      reason: string | null
+      /** An approved on-screen reset: the requester can show the password until then. */
+      showUntil: number | null
+    }
 
-export type Notice = RevealLinkNotice | OutboxNotice
+export type Notice = RevealLinkNotice | VerificationCodeNotice | OutboxNotice
 
 /**
  * A back-channel logout for an app (OpenID Connect Back-Channel Logout 1.0): not a mail, but it

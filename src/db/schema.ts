@@ -437,6 +437,106 @@ export const appRefreshTokens = sqliteTable(
   (table) => [index('app_refresh_tokens_grant').on(table.grantId)],
 )
 
+/**
+ * How an admin settled a caller's identity before a reset (the helpdesk's first guard): a code
+ * from the user's authenticator app, a 6-digit code mailed to the address on file, or, where the
+ * deployment requires a check, an override with the admin's written reason. Counts for that admin
+ * and that user only, while the user's email is unchanged, and is used up by the first reset, MFA
+ * reset or approval request it covers. A mailed code is kept only as a keyed digest.
+ */
+export const callerVerifications = sqliteTable(
+  'caller_verifications',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    adminId: text('admin_id')
+      .notNull()
+      .references(() => users.id),
+    method: text('method', { enum: ['totp', 'email', 'override'] }).notNull(),
+    /** The user's email when it started: a verification does not survive a change of address. */
+    email: text('email').notNull(),
+    /** HMAC of the mailed code under a key derived for this purpose (email only). */
+    codeDigest: text('code_digest'),
+    /** The admin's reason for going ahead without a check (override only). */
+    overrideReason: text('override_reason'),
+    createdAt: integer('created_at').notNull(),
+    /** The code must be entered before this. */
+    expiresAt: integer('expires_at').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    verifiedAt: integer('verified_at'),
+    /** A verified caller counts until this (15 minutes after the code was accepted). */
+    validUntil: integer('valid_until'),
+    closedAt: integer('closed_at'),
+    closedReason: text('closed_reason', {
+      enum: ['attempts', 'expired', 'superseded', 'send_failed'],
+    }),
+    usedAt: integer('used_at'),
+    /** Fresh random id of the latest write that moved it: guards that write's later statements. */
+    writeId: text('write_id'),
+    usedFor: text('used_for', { enum: ['password_reset', 'mfa_reset', 'approval'] }),
+    /** The reset's or the approval request's id. */
+    usedRef: text('used_ref'),
+  },
+  (table) => [
+    index('caller_verifications_admin_user').on(table.adminId, table.userId, table.createdAt),
+    index('caller_verifications_used_ref').on(table.usedRef),
+  ],
+)
+
+/**
+ * A reset of an admin waiting for a second global admin (the helpdesk's second guard). What runs
+ * on approval is fixed here when it is asked; no password is ever stored: a link reset runs at
+ * approval, an on-screen one when the requester opens it (within `revealUntil`). At most one
+ * request per user waits at a time.
+ */
+export const resetApprovals = sqliteTable(
+  'reset_approvals',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    action: text('action', { enum: ['password_reset', 'mfa_reset'] }).notNull(),
+    requestedBy: text('requested_by')
+      .notNull()
+      .references(() => users.id),
+    requestedAt: integer('requested_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** The reset as asked, as JSON (`requireChange`, `delivery`); null for an MFA reset. */
+    parameters: text('parameters'),
+    /** The caller verification (or override) that covered the request, if any. */
+    verificationId: text('verification_id'),
+    status: text('status', {
+      enum: ['pending', 'approved', 'denied', 'cancelled', 'expired', 'executed'],
+    }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    /** Why it was denied, as the approver wrote it. */
+    decisionReason: text('decision_reason'),
+    /** An approved on-screen reset can be shown to the requester until then. */
+    revealUntil: integer('reveal_until'),
+    executedAt: integer('executed_at'),
+    resetId: text('reset_id'),
+    /** Fresh random id of the latest write that moved it: guards that write's later statements. */
+    writeId: text('write_id'),
+  },
+  (table) => [
+    uniqueIndex('reset_approvals_one_pending')
+      .on(table.userId)
+      .where(sql`status = 'pending'`),
+    index('reset_approvals_tenant_requested').on(table.tenantId, table.requestedAt),
+    index('reset_approvals_reset').on(table.resetId),
+  ],
+)
+
 export const schema = {
   tenants,
   users,
@@ -456,4 +556,6 @@ export const schema = {
   authorizationCodes,
   appGrants,
   appRefreshTokens,
+  callerVerifications,
+  resetApprovals,
 }

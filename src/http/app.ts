@@ -12,6 +12,7 @@ import { problem, problemResponse } from './problem.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { clientRoutes } from './routes/clients.ts'
+import { helpdeskRoutes } from './routes/helpdesk.ts'
 import { revealRoutes } from './routes/reveal.ts'
 import { meRoutes } from './routes/me.ts'
 import { setupRoutes } from './routes/setup.ts'
@@ -116,6 +117,7 @@ function createApi(deps: HttpDeps) {
   api.route('/auth', authRoutes())
   api.route('/me', meRoutes())
   api.route('/', adminRoutes())
+  api.route('/', helpdeskRoutes())
   api.route('/', revealRoutes())
   api.route('/', clientRoutes())
   // The one-time setup exists only while a setup token is configured.

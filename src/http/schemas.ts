@@ -8,6 +8,7 @@ import {
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
 import { MAX_CLIENT_URIS } from '../services/clients.ts'
+import { OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN } from '../core/verification-code.ts'
 
 // Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
 // is a 400, never silently honoured or ignored (mass assignment).
@@ -105,21 +106,157 @@ export const Delivery = z
   ])
   .openapi('PasswordDelivery')
 
+/** Why an admin resets without a verified caller, where one is required: one line, said plainly. */
+export const overrideReason = z
+  .string()
+  .trim()
+  .min(OVERRIDE_REASON_MIN)
+  .max(OVERRIDE_REASON_MAX)
+  .refine(isDisplaySafeName, { message: UNSAFE_NAME_MESSAGE })
+  .openapi({
+    description:
+      'With ONCEPASS_REQUIRE_CALLER_VERIFICATION and no verified caller: why the reset goes ahead anyway (audited; every other global admin is told)',
+  })
+
 export const ResetBody = z
   .discriminatedUnion('mode', [
     z.strictObject({
       mode: z.literal('generate'),
       requireChange: z.boolean().optional(),
       delivery: Delivery.optional(),
+      overrideReason: overrideReason.optional(),
     }),
     z.strictObject({
       mode: z.literal('custom'),
       password,
       requireChange: z.boolean().optional(),
       delivery: Delivery.optional(),
+      overrideReason: overrideReason.optional(),
     }),
   ])
   .openapi('PasswordResetRequest')
+
+export const MfaResetBody = z
+  .strictObject({ overrideReason: overrideReason.optional() })
+  .openapi('MfaResetRequest')
+
+export const StartVerificationBody = z
+  .strictObject({ method: z.enum(['totp', 'email']) })
+  .openapi('StartVerificationRequest')
+
+export const VerificationCodeBody = z
+  .strictObject({ code: z.string().min(1).max(64).openapi({ example: '123456' }) })
+  .openapi('VerificationCodeRequest')
+
+export const VerificationStarted = z
+  .object({
+    verificationId: z.string(),
+    method: z.enum(['totp', 'email']),
+    expiresAt: isoTime,
+  })
+  .openapi('VerificationStarted')
+
+export const VerificationPassed = z
+  .object({ status: z.literal('verified'), validUntil: isoTime })
+  .openapi('VerificationPassed')
+
+export const VerificationIdParam = z.object({
+  verificationId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'verificationId', in: 'path' } }),
+})
+
+export const ApprovalPending = z
+  .object({
+    approvalId: z.string(),
+    status: z.literal('pending'),
+    expiresAt: isoTime,
+    alreadyPending: z.boolean().openapi({
+      description: 'A request for this user was already waiting: this is that one, unchanged',
+    }),
+  })
+  .openapi('ApprovalPending')
+
+const approvalStatuses = [
+  'pending',
+  'approved',
+  'denied',
+  'cancelled',
+  'expired',
+  'executed',
+] as const
+
+const CoverFields = {
+  verification: z
+    .object({
+      method: z.enum(['totp', 'email']),
+      verifiedAt: isoTime,
+      verifiedBy: z.string(),
+    })
+    .nullable(),
+  override: z.object({ reason: z.string(), by: z.string(), at: isoTime }).nullable(),
+}
+
+export const Approval = z
+  .object({
+    approvalId: z.string(),
+    userId: z.string(),
+    userEmail: z.string(),
+    action: z.enum(['password_reset', 'mfa_reset']),
+    status: z.enum(approvalStatuses),
+    requestedBy: z.string(),
+    requestedAt: isoTime,
+    expiresAt: isoTime,
+    parameters: z
+      .object({
+        requireChange: z.boolean(),
+        delivery: z.union([
+          z.object({ method: z.literal('display') }),
+          z.object({ method: z.literal('link'), recipients: z.array(z.string()) }),
+        ]),
+      })
+      .nullable(),
+    ...CoverFields,
+    decidedBy: z.string().nullable(),
+    decidedAt: isoTime.nullable(),
+    decisionReason: z.string().nullable(),
+    passwordAvailableUntil: isoTime.nullable(),
+    executedAt: isoTime.nullable(),
+    resetId: z.string().nullable(),
+  })
+  .openapi('Approval')
+
+export const ApprovalList = z.object({ items: z.array(Approval) }).openapi('ApprovalList')
+
+export const ApprovalQuery = z.strictObject({ status: z.enum(approvalStatuses).optional() })
+
+export const ApprovalIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+/**
+ * No body, or an empty one: what runs on approval was fixed when it was asked, so a decision
+ * carries nothing that could change it (any field is a 400).
+ */
+export const NoParametersBody = z.strictObject({}).openapi('NoParameters')
+
+/** The approver's reason for a denial, told to the requester. */
+export const DenyBody = z
+  .strictObject({
+    reason: z
+      .string()
+      .trim()
+      .min(1)
+      .max(OVERRIDE_REASON_MAX)
+      .refine(isDisplaySafeName, { message: UNSAFE_NAME_MESSAGE }),
+  })
+  .openapi('DenyApprovalRequest')
 
 export const SignedIn = z
   .object({
@@ -259,6 +396,15 @@ export const ResetStatus = z
         sentAt: isoTime.nullable(),
         openedAt: isoTime.nullable(),
         failed: z.array(z.string()),
+      })
+      .nullable(),
+    ...CoverFields,
+    approval: z
+      .object({
+        approvalId: z.string(),
+        requestedBy: z.string(),
+        approvedBy: z.string().nullable(),
+        approvedAt: isoTime.nullable(),
       })
       .nullable(),
   })

@@ -112,6 +112,8 @@ export const SharedEnvSchema = z.object({
       return z.NEVER
     }),
   ONCEPASS_REQUIRE_ADMIN_MFA: booleanFlag,
+  ONCEPASS_REQUIRE_CALLER_VERIFICATION: booleanFlag,
+  ONCEPASS_REQUIRE_APPROVAL_FOR_ADMIN_RESETS: booleanFlag,
   ONCEPASS_ISSUER: z.string().min(1).default('oncepass'),
   ONCEPASS_AUDIENCE: z.string().min(1).default('oncepass-api'),
   ONCEPASS_ACCESS_TOKEN_TTL: seconds(defaultSettings.accessTokenTtlSeconds, 60, 3600),
@@ -201,6 +203,8 @@ export function toSharedConfig(e: SharedEnv): SharedConfig {
       temporaryPasswordTtlSeconds: e.ONCEPASS_TEMP_PASSWORD_TTL,
       allowPermanentAdminPasswords: e.ONCEPASS_ALLOW_PERMANENT_ADMIN_PASSWORDS,
       requireAdminMfa: e.ONCEPASS_REQUIRE_ADMIN_MFA,
+      requireCallerVerification: e.ONCEPASS_REQUIRE_CALLER_VERIFICATION,
+      requireApprovalForAdminResets: e.ONCEPASS_REQUIRE_APPROVAL_FOR_ADMIN_RESETS,
       signInThrottle: {
         ...defaultSettings.signInThrottle,
         ipLockThreshold: e.ONCEPASS_IP_LOCK_THRESHOLD,

@@ -10,7 +10,7 @@ import {
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import { type Keyring, needsResealing, openSecret, sealSecret } from '../core/secret-box.ts'
 import { buildTotpUri, encodeTotpSecret, generateTotpSecret, verifyTotpCode } from '../core/totp.ts'
-import { type Guard, named, type Statement, writeSteps } from '../db/database.ts'
+import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
   deleteUserRecoveryCodes,
   findRecoveryCode,
@@ -31,10 +31,13 @@ import {
   type UserRow,
 } from '../db/users.ts'
 import { endAppGrants } from './app-grants.ts'
+import type { ApprovalPending, ApprovedRun } from './approvals.ts'
 import { auditStatement } from './audit.ts'
+import type { HelpdeskWrite } from './caller-verification.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
+import { passResetGate } from './helpdesk-gate.ts'
 import { outboxStatement } from './outbox.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import {
@@ -44,6 +47,9 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { assertAdminStepUp } from './step-up.ts'
+
+/** Who is recorded as having typed a code. */
+type AuditActor = { id: string; role: string }
 
 export interface TotpEnrollment {
   secret: string
@@ -204,7 +210,7 @@ async function assertCurrentPassword(
 ): Promise<void> {
   await assertNotThrottled(deps, throttleKeys(user.email, meta.ip))
   if (await verifyPassword(deps.hasher, user.passwordHash, password)) return
-  await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD', password)
+  await recordMfaFailure(deps, user, meta, 'INVALID_CURRENT_PASSWORD', { wrongPassword: password })
   throw new AppError(refusal)
 }
 
@@ -233,14 +239,16 @@ export async function verifyStepUp(
 /**
  * An admin removes a user's second factor (a lost phone): the same role matrix and tenant rules
  * as a password reset, never on oneself; the user's recovery codes go too and every session ends.
- * The user signs in with the password alone afterwards and may enroll again.
+ * The user signs in with the password alone afterwards and may enroll again. The helpdesk's
+ * guards apply as to a password reset: it may answer with a request waiting for approval.
  */
 export async function resetMfa(
   deps: Deps,
   actor: Actor,
   userId: string,
   meta: RequestMeta,
-): Promise<void> {
+  options: { overrideReason?: string; approved?: ApprovedRun } = {},
+): Promise<ApprovalPending | undefined> {
   const deny = async (error: AppError): Promise<never> => {
     // Repeats of one refusal are recorded once per window, as a refused password reset's are.
     await recordRefusal(deps, meta, {
@@ -254,15 +262,46 @@ export async function resetMfa(
     throw error
   }
   // A non-admin gets the same 403 whether or not the target exists.
+  const denyKnown = (error: unknown) =>
+    error instanceof AppError ? deny(error) : Promise.reject(error)
   if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
-  await assertAdminStepUp(deps, actor).catch((error: unknown) =>
-    error instanceof AppError ? deny(error) : Promise.reject(error),
-  )
+  // An approved request run at approval has the approver's step-up, not the absent requester's.
+  if (!options.approved?.approver) await assertAdminStepUp(deps, actor).catch(denyKnown)
   const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
-  await deps.database.writeAtomically(mfaResetStatements(deps, actor, target, meta))
+  const ask = { action: 'mfa_reset' as const, parameters: null, customPassword: false, ...options }
+  const gate = await passResetGate(deps, actor, target, ask, meta).catch(denyKnown)
+  if ('pending' in gate) return gate.pending
+  await writeMfaReset(deps, actor, target, meta, gate.proceed).catch(denyKnown)
+}
+
+/**
+ * The MFA reset's one write; with a helpdesk cover, that cover is used up first and everything
+ * else is held to it, so two resets cannot share one verification or one approval.
+ */
+async function writeMfaReset(
+  deps: Deps,
+  actor: Actor,
+  target: UserRow,
+  meta: RequestMeta,
+  helpdesk: HelpdeskWrite | null,
+): Promise<void> {
+  if (!helpdesk) {
+    await deps.database.writeAtomically(mfaResetStatements(deps, actor, target, meta))
+    return
+  }
+  const cover = helpdesk.statements(null)
+  const { covered } = await writeSteps(deps.database, [
+    named('covered', cover.lead),
+    ...cover.rest,
+    ...mfaResetStatements(deps, actor, target, meta, cover.taken),
+  ])
+  if (covered === 0) {
+    await helpdesk.recheck()
+    throw new AppError('CONFLICT')
+  }
 }
 
 /** The factor, the recovery codes and every session go in one write, audited; the user is told. */
@@ -271,33 +310,49 @@ function mfaResetStatements(
   actor: Actor,
   target: UserRow,
   meta: RequestMeta,
+  guard: Guard = always,
 ): Statement[] {
   const now = deps.clock.now()
   const revokeReason = `mfa_reset:${randomId(deps.random)}`
   return [
-    clearSecondFactor(deps.database.db, target.id),
-    deleteUserRecoveryCodes(deps.database.db, target.id),
-    revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now }),
-    ...endAppGrants(deps, { userId: target.id }, 'mfa_reset'),
-    auditStatement(deps, meta, {
-      tenantId: target.tenantId,
-      event: 'mfa_reset',
-      actor,
-      targetId: target.id,
-      outcome: 'success',
-      reason: hasTotp(target) ? 'FACTOR_REMOVED' : 'NO_FACTOR',
-    }),
-    auditStatement(deps, meta, sessionsRevokedAudit(target, actor, revokeReason, 'MFA_RESET')),
+    clearSecondFactor(deps.database.db, target.id, guard),
+    deleteUserRecoveryCodes(deps.database.db, target.id, guard),
+    revokeUserSessions(deps.database.db, target.id, { reason: revokeReason, now, guard }),
+    ...endAppGrants(deps, { userId: target.id }, 'mfa_reset', guard),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: target.tenantId,
+        event: 'mfa_reset',
+        actor,
+        targetId: target.id,
+        outcome: 'success',
+        reason: hasTotp(target) ? 'FACTOR_REMOVED' : 'NO_FACTOR',
+      },
+      guard,
+    ),
+    auditStatement(
+      deps,
+      meta,
+      sessionsRevokedAudit(target, actor, revokeReason, 'MFA_RESET'),
+      guard,
+    ),
     // The user hears of it only when there was a factor to remove.
     ...(hasTotp(target)
       ? [
-          outboxStatement(deps, target.tenantId, {
-            kind: 'mfa_reset_by_admin',
-            to: target.email,
-            language: meta.language,
-            at: now,
-            adminName: actor.displayName,
-          }),
+          outboxStatement(
+            deps,
+            target.tenantId,
+            {
+              kind: 'mfa_reset_by_admin',
+              to: target.email,
+              language: meta.language,
+              at: now,
+              adminName: actor.displayName,
+            },
+            guard,
+          ),
         ]
       : []),
   ]
@@ -345,15 +400,17 @@ export async function acceptTotpCode(
   code: string,
   meta: RequestMeta,
   condition?: Guard,
+  /** Who typed the code, when not the user: an admin checking a caller (audited as the actor). */
+  by?: AuditActor,
 ): Promise<{ statement: Statement; guard: Guard }> {
   const now = deps.clock.now()
   const seed = user.totpSecret ? await openSeed(deps, user, user.totpSecret) : null
   const step = seed ? verifyTotpCode(seed, code, now) : null
   if (!seed || step === null) {
-    await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE')
+    await recordMfaFailure(deps, user, meta, 'INVALID_MFA_CODE', { by })
     throw new AppError('INVALID_MFA_CODE')
   }
-  if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta)
+  if (step <= (user.totpLastStep ?? -1)) await refuseReplay(deps, user, meta, by)
   const writeId = randomId(deps.random)
   // After a key rotation, each seed moves to the current key the next time it is used.
   const totpSecret = needsResealing(keyring(deps), user.totpSecret!)
@@ -399,9 +456,14 @@ export async function acceptRecoveryCode(
 }
 
 /** A code already used: counted like a wrong one, and audited as token reuse. */
-export async function refuseReplay(deps: Deps, user: UserRow, meta: RequestMeta): Promise<never> {
+export async function refuseReplay(
+  deps: Deps,
+  user: UserRow,
+  meta: RequestMeta,
+  by?: AuditActor,
+): Promise<never> {
   deps.logger.warn('authn_token_reuse', { requestId: meta.requestId, userId: user.id, kind: 'mfa' })
-  await recordMfaFailure(deps, user, meta, 'MFA_CODE_REPLAYED')
+  await recordMfaFailure(deps, user, meta, 'MFA_CODE_REPLAYED', { by })
   throw new AppError('INVALID_MFA_CODE')
 }
 
@@ -414,14 +476,16 @@ async function recordMfaFailure(
   user: UserRow,
   meta: RequestMeta,
   reason: 'INVALID_MFA_CODE' | 'MFA_CODE_REPLAYED' | 'INVALID_CURRENT_PASSWORD',
-  wrongPassword?: string,
+  /** The wrong password typed (counted once however often repeated), and who typed the code. */
+  options: { wrongPassword?: string; by?: AuditActor } = {},
 ): Promise<void> {
+  const { wrongPassword, by = { id: user.id, role: user.role } } = options
   const keys = throttleKeys(user.email, meta.ip)
   const audit = (event: 'authn_mfa_fail' | 'authn_token_reuse' | 'authn_login_lock') =>
     auditStatement(deps, meta, {
       tenantId: user.tenantId,
       event,
-      actor: { id: user.id, role: user.role },
+      actor: by,
       targetId: user.id,
       outcome: 'failure',
       reason,

@@ -34,10 +34,18 @@ import {
 import { countRevokedSessions } from '../db/sessions.ts'
 import { toIsoTime as iso } from '../db/time.ts'
 import { credentialVersionIs, findUserInTenant, type UserRow } from '../db/users.ts'
+import {
+  type ApprovalPending,
+  type ApprovedRun,
+  describeResetCover,
+  type ResetCoverView,
+} from './approvals.ts'
 import { type AuditInput, auditStatement } from './audit.ts'
+import type { HelpdeskWrite } from './caller-verification.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import { credentialChangedStatements, newCredential } from './credential-change.ts'
 import type { Deps } from './deps.ts'
+import { type GateAsk, passResetGate } from './helpdesk-gate.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
@@ -92,6 +100,8 @@ interface ResetWriteOptions {
   adminName?: string
   /** A condition the user's update must also meet at write time, or the write changes nothing. */
   guard?: Guard
+  /** What covered the reset at the helpdesk (a verified caller, an override, an approval). */
+  helpdesk?: HelpdeskWrite | null
 }
 
 type ResetInput = {
@@ -99,6 +109,10 @@ type ResetInput = {
   request: ResetRequest
   requireChange: boolean
   idempotencyKey?: string
+  /** Why the admin goes ahead without a verified caller, where a verification is required. */
+  overrideReason?: string
+  /** An approved request running: the helpdesk's guards were passed when it was asked. */
+  approved?: ApprovedRun
 }
 
 export interface LinkResetResult extends Omit<ResetResult, 'temporaryPassword'> {
@@ -130,9 +144,9 @@ export async function resetPassword(
   actor: Actor,
   input: ResetInput,
   meta: RequestMeta,
-): Promise<ResetResult> {
-  const { result } = await issueReset(deps, actor, input, meta, null)
-  return result
+): Promise<ResetResult | ApprovalPending> {
+  const issued = await issueReset(deps, actor, input, meta, null)
+  return 'approvalId' in issued ? issued : issued.result
 }
 
 /**
@@ -146,8 +160,10 @@ export async function resetPasswordWithLink(
   actor: Actor,
   input: ResetInput & { delivery: LinkDelivery },
   meta: RequestMeta,
-): Promise<LinkResetResult> {
-  const { result, links } = await issueReset(deps, actor, input, meta, input.delivery)
+): Promise<LinkResetResult | ApprovalPending> {
+  const issued = await issueReset(deps, actor, input, meta, input.delivery)
+  if ('approvalId' in issued) return issued
+  const { result, links } = issued
   const expiresAt = Date.parse(result.expiresAt!)
   const failed = await sendRevealLinks(deps, actor, result, links, input.delivery, expiresAt, meta)
   // Every field but the password: the admin never sees it.
@@ -172,12 +188,14 @@ async function issueReset(
   input: ResetInput,
   meta: RequestMeta,
   delivery: LinkDelivery | null,
-): Promise<{ result: ResetResult; links: PreparedLink[] }> {
+): Promise<{ result: ResetResult; links: PreparedLink[] } | ApprovalPending> {
   const deny = denyReset(deps, actor, input.userId, meta)
   const target = await authorizeReset(deps, actor, input).catch(deny)
   if (delivery) await assertLinkDeliverable(deps, input, delivery).catch(deny)
   const idempotency = await idempotencyRecord(deps, input, delivery)
   if (idempotency) await assertKeyUnused(deps, actor, idempotency).catch(deny)
+  const gate = await passResetGate(deps, actor, target, gateAsk(input, delivery), meta).catch(deny)
+  if ('pending' in gate) return gate.pending
   const limits = resetRateLimits(deps, actor.id, target.id)
   await limits.assert().catch(deny)
   const credential = await prepareTemporaryCredential(
@@ -194,8 +212,25 @@ async function issueReset(
     deny,
     links,
     adminName: actor.displayName,
+    helpdesk: gate.proceed,
   })
   return { result, links }
+}
+
+/** The reset as the helpdesk's guards see it, and as an approval request would fix it. */
+function gateAsk(input: ResetInput, delivery: LinkDelivery | null): GateAsk {
+  return {
+    action: 'password_reset',
+    overrideReason: input.overrideReason,
+    customPassword: input.request.mode === 'custom',
+    parameters: {
+      requireChange: input.requireChange,
+      delivery: delivery
+        ? { method: 'link', recipients: [...new Set(delivery.recipients.map(normalizeEmail))] }
+        : { method: 'display' },
+    },
+    approved: input.approved,
+  }
 }
 
 function assertLinkDeliverable(deps: Deps, input: ResetInput, delivery: LinkDelivery) {
@@ -314,7 +349,8 @@ function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) 
 async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Promise<UserRow> {
   // A non-admin gets the same 403 whether or not the target exists.
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
-  await assertAdminStepUp(deps, actor)
+  // An approved request run at approval has the approver's step-up, not the absent requester's.
+  if (!input.approved?.approver) await assertAdminStepUp(deps, actor)
   const target = await findUserInTenant(deps.database.db, actor.tenantId, input.userId)
   if (!target) throw new AppError('NOT_FOUND')
   const decision = decidePasswordReset(actor, target)
@@ -362,9 +398,10 @@ async function commitAdminReset(
       meta: options.meta,
       links: options.links,
       adminName: options.adminName,
+      helpdesk: options.helpdesk,
       // Checked again inside the write: a burst of parallel requests all read the same count.
       guard: limits.guard,
-      beforeRetry: () => limits.assert().catch(deny),
+      beforeRetry: () => assertStillAllowed(options).catch(deny),
     })
   } catch (error) {
     // Another request with the same key committed first: answer as a retry would be answered.
@@ -375,6 +412,15 @@ async function commitAdminReset(
     if (error instanceof AppError && error.code === 'CONFLICT') await deny(error)
     throw error
   }
+}
+
+/** Before a retry: the helpdesk's cover still unused, and the rate limits still not reached. */
+async function assertStillAllowed(options: {
+  helpdesk?: HelpdeskWrite | null
+  limits: ReturnType<typeof resetRateLimits>
+}): Promise<void> {
+  await options.helpdesk?.recheck()
+  await options.limits.assert()
 }
 
 /**
@@ -443,8 +489,13 @@ function resetStatements(
       lastResetAt: deps.clock.now(),
       lastResetBy: issuer.id,
     },
-    // Guarded on the version we read, and on the caller's guard (an admin's rate limits).
-    unchanged: allOf(credentialVersionIs(target.credentialVersion), options.guard),
+    // Guarded on the version we read, on the caller's guard (an admin's rate limits), and on
+    // what covered it at the helpdesk being still unused.
+    unchanged: allOf(
+      credentialVersionIs(target.credentialVersion),
+      options.guard,
+      options.helpdesk?.guard,
+    ),
     revokeSessions: { reason: revokeReason },
     closeRequests: 'password_reset',
     statements: [
@@ -452,10 +503,21 @@ function resetStatements(
       ...revealLinkStatements(deps, target, credential, resetId, options.links ?? [], next.guard),
       ...idempotencyStatements(deps, issuer, resetId, options.idempotency, next.guard),
       resetNotice(deps, target, options, next.guard),
+      ...helpdeskStatements(options.helpdesk, resetId, next.guard),
     ],
     audit: resetAuditEntries(issuer, target, resetId, revokeReason, requireChange),
     meta: options.meta,
   })
+}
+
+/** What covered the reset at the helpdesk, used up and recorded in the reset's own write. */
+function helpdeskStatements(
+  helpdesk: HelpdeskWrite | null | undefined,
+  resetId: string,
+  guard: Guard,
+): Statement[] {
+  const write = helpdesk?.statements(resetId, guard)
+  return write ? [write.lead, ...write.rest] : []
 }
 
 /** The user is told, in the caller's language, that an admin (or the operator) reset them. */
@@ -639,7 +701,7 @@ function resetRateLimits(deps: Deps, actorId: string, targetId: string) {
   }
 }
 
-export interface ResetStatusView {
+export interface ResetStatusView extends ResetCoverView {
   status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
   resetId: string | null
   issuedAt: string | null
@@ -681,6 +743,9 @@ export async function getResetStatus(
       usedAt: null,
       supersededAt: null,
       delivery: null,
+      verification: null,
+      override: null,
+      approval: null,
     }
   }
   const expired = latest.status === 'pending' && hasExpired(latest.expiresAt, deps.clock.now())
@@ -693,6 +758,7 @@ export async function getResetStatus(
     usedAt: iso(latest.usedAt),
     supersededAt: iso(latest.supersededAt),
     delivery: await deliveryOf(deps, latest),
+    ...(await describeResetCover(deps, latest.id)),
   }
 }
 

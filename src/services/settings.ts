@@ -55,6 +55,28 @@ export interface Settings {
     /** How recent a session's second factor must be for an admin reset (step-up). */
     stepUpSeconds: number
   }
+  /** A reset (password or MFA) needs the caller verified by the admin, or a written override. */
+  requireCallerVerification: boolean
+  /** A reset of a global or password admin waits for another global admin's approval. */
+  requireApprovalForAdminResets: boolean
+  callerVerification: {
+    /** How long a started verification waits for its code. */
+    codeTtlSeconds: number
+    /** How long a verified caller counts, for that admin and that user. */
+    validSeconds: number
+    /** Wrong codes that burn a verification. */
+    maxAttempts: number
+    /** Verifications started per user per hour (each tells the user; a mailed one sends a code). */
+    startsPerUserPerHour: number
+  }
+  approvals: {
+    /** How long a request waits for a decision. */
+    ttlSeconds: number
+    /** How long after approval an on-screen reset can be shown to the requester. */
+    revealSeconds: number
+    /** Requests an admin may make per hour (each mails every other global admin). */
+    requestsPerAdminPerHour: number
+  }
 }
 
 export const defaultSettings: Settings = {
@@ -83,4 +105,13 @@ export const defaultSettings: Settings = {
   repeatedRefusalWindowSeconds: 15 * 60,
   requireAdminMfa: false,
   mfa: { enrollmentTtlSeconds: 10 * 60, tokenTtlSeconds: 5 * 60, stepUpSeconds: 15 * 60 },
+  requireCallerVerification: false,
+  requireApprovalForAdminResets: false,
+  callerVerification: {
+    codeTtlSeconds: 10 * 60,
+    validSeconds: 15 * 60,
+    maxAttempts: 5,
+    startsPerUserPerHour: 10,
+  },
+  approvals: { ttlSeconds: 24 * 60 * 60, revealSeconds: 60 * 60, requestsPerAdminPerHour: 10 },
 }

@@ -167,6 +167,10 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
 .status { font-weight: 600; }
+.count { display: inline-block; min-width: 1.5em; padding: 0 .4em; border-radius: 1em; background: var(--accent); color: var(--accent-text); font-size: .8rem; font-weight: 600; text-align: center; }
+.guard { border-bottom: 1px solid var(--border); margin: 0 0 1rem; padding-bottom: .5rem; }
+form.deny { margin-top: 1.5rem; }
+.approval-list { margin-bottom: 2rem; }
 code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
 @media (max-width: 40rem) {
   .top-end { margin-left: 0; width: 100%; }

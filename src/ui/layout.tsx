@@ -68,7 +68,7 @@ function TopBar() {
 }
 
 function Navigation(props: { viewer: Viewer }) {
-  const { t, path } = usePage()
+  const { t, path, approvals } = usePage()
   const links = [
     ...(props.viewer.isAdmin
       ? [
@@ -79,6 +79,7 @@ function Navigation(props: { viewer: Viewer }) {
           { href: '/admin/outbox', label: t.navOutbox },
         ]
       : []),
+    ...(approvals ? [{ href: '/admin/approvals', label: <ApprovalsLabel {...approvals} /> }] : []),
     { href: '/account', label: t.navAccount },
   ]
   return (
@@ -93,6 +94,21 @@ function Navigation(props: { viewer: Viewer }) {
         ))}
       </ul>
     </nav>
+  )
+}
+
+/** Approvals, with how many requests wait for the viewer's decision. */
+function ApprovalsLabel(props: { toDecide: number }) {
+  const t = useCopy()
+  if (props.toDecide === 0) return <>{t.approvals.nav}</>
+  return (
+    <>
+      {t.approvals.nav}{' '}
+      <span class="count" aria-hidden="true">
+        {props.toDecide}
+      </span>
+      <span class="visually-hidden">{t.approvals.waitingCount(props.toDecide)}</span>
+    </>
   )
 }
 

@@ -1,5 +1,5 @@
 import type { MailMessage, Notice } from '../core/mail.ts'
-import { copyFor, isLanguage } from './copy.ts'
+import { type Copy, copyFor, isLanguage } from './copy.ts'
 
 type Rendered = Omit<MailMessage, 'to'>
 
@@ -63,5 +63,61 @@ export function renderNotice(notice: Notice): Rendered {
       )
     case 'mfa_code_replayed':
       return accountChanged(copy.mfaReplayedSubject, copy.mfaReplayedBody(utc(notice.at)))
+    case 'caller_verification_code':
+      return compose(copy.verifyCodeSubject, [
+        copy.verifyCodeBody(notice.adminName),
+        notice.code,
+        copy.verifyCodeExpires(utc(notice.expiresAt)),
+        copy.verifyCodeWarning,
+      ])
+    case 'caller_verification_started':
+      return accountChanged(
+        copy.verifyStartedSubject,
+        copy.verifyStartedBody(notice.adminName, utc(notice.at)),
+      )
+    case 'caller_verification_succeeded':
+      return accountChanged(
+        copy.verifySucceededSubject,
+        copy.verifySucceededBody(notice.adminName, copy.methodNames[notice.method], utc(notice.at)),
+      )
+    case 'caller_verification_overridden':
+      return compose(copy.overrideSubject, [
+        copy.overrideBody(
+          notice.adminName,
+          copy.actionNames[notice.action],
+          notice.accountEmail,
+          utc(notice.at),
+        ),
+        copy.overrideReason(notice.reason),
+      ])
+    case 'approval_requested':
+      return compose(copy.approvalRequestedSubject, [
+        copy.approvalRequestedBody(
+          notice.adminName,
+          copy.actionNames[notice.action],
+          notice.accountEmail,
+          utc(notice.expiresAt),
+        ),
+      ])
+    case 'approval_decided':
+      return renderDecision(copy, notice)
   }
+}
+
+/** How a request for approval was decided, for the admin who asked. */
+function renderDecision(
+  copy: Copy['mail'],
+  notice: Extract<Notice, { kind: 'approval_decided' }>,
+): Rendered {
+  const action = copy.actionNames[notice.action]
+  if (notice.decision === 'denied') {
+    return compose(copy.deniedSubject, [
+      copy.deniedBody(notice.adminName, action, notice.accountEmail),
+      ...(notice.reason ? [copy.deniedReason(notice.reason)] : []),
+    ])
+  }
+  return compose(copy.approvedSubject, [
+    copy.approvedBody(notice.adminName, action, notice.accountEmail),
+    notice.showUntil ? copy.approvedShow(utc(notice.showUntil)) : copy.approvedDone,
+  ])
 }

@@ -18,6 +18,8 @@ export interface PageContext {
   viewer?: Viewer
   /** The app this sign-in continues to, when an app sent the user here to sign in. */
   signingInTo?: string
+  /** Approvals are on: the nav offers them, with how many wait for this viewer's decision. */
+  approvals?: { toDecide: number }
 }
 
 // A JSX context, not Hono's request context: views stay pure functions of what they are given.

@@ -266,6 +266,14 @@ describe('operations', () => {
         'GET /api/v1/clients/{clientId}',
         'DELETE /api/v1/clients/{clientId}',
         'POST /api/v1/clients/{clientId}/secret',
+        'POST /api/v1/users/{id}/verifications',
+        'POST /api/v1/verifications/{verificationId}',
+        'GET /api/v1/approvals',
+        'GET /api/v1/approvals/{id}',
+        'POST /api/v1/approvals/{id}/approve',
+        'POST /api/v1/approvals/{id}/deny',
+        'POST /api/v1/approvals/{id}/cancel',
+        'POST /api/v1/approvals/{id}/execute',
       ].sort(),
     )
     // The one-time setup route exists, and is documented, only while a setup token is set.

@@ -228,6 +228,53 @@ describe('/openapi.json', () => {
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(204)
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(409)
 
+    // The helpdesk: a caller checked by a mailed code; an admin's reset asked, decided, shown.
+    const check = await t.post(`users/${bobId}/verifications`, { method: 'email' }, { token })
+    expect(check.status).toBe(201)
+    const code = /^(\d{6})$/m.exec(mail.sent.findLast((m) => m.to === 'bob@example.com')!.text)![1]!
+    const enter = (typed: string) =>
+      t.post(`verifications/${check.json.verificationId}`, { code: typed }, { token })
+    expect((await enter(code === '000000' ? '111111' : '000000')).status).toBe(422)
+    expect((await enter(code)).status).toBe(200)
+    expect((await enter(code)).status).toBe(410)
+    t.deps.settings.requireApprovalForAdminResets = true
+    const person = async (email: string, role: string) => {
+      const made = await t.post('users', { email, displayName: email, role }, { token })
+      const signedIn = await t.completeFirstSignIn(email, made.json.temporaryPassword, passphrase)
+      return { id: made.json.user.id as string, token: signedIn.accessToken }
+    }
+    const grace = await person('grace@example.com', 'global_admin')
+    const pat = await person('pat@example.com', 'password_admin')
+    const ask = () => t.post(`users/${pat.id}/password-reset`, { mode: 'generate' }, { token })
+    const asked = (await ask()).json.approvalId as string
+    const decide = (id: string, what: string, as: string, body?: object) =>
+      t.post(`approvals/${id}/${what}`, body, { token: as })
+    expect((await t.get('approvals?status=pending', token)).json.items).toHaveLength(1)
+    expect((await t.get(`approvals/${asked}`, token)).status).toBe(200)
+    expect((await t.get('approvals/nothing', token)).status).toBe(404)
+    expect((await decide(asked, 'approve', token)).status).toBe(403)
+    expect((await decide(asked, 'approve', grace.token, { mode: 'custom' })).status).toBe(400)
+    expect((await decide(asked, 'approve', grace.token)).status).toBe(200)
+    expect((await decide(asked, 'execute', token)).status).toBe(201)
+    expect((await decide(asked, 'execute', token)).status).toBe(409)
+    const denied = (await ask()).json.approvalId as string
+    expect((await decide(denied, 'deny', grace.token, { reason: 'not now' })).status).toBe(200)
+    const cancelled = (await ask()).json.approvalId as string
+    expect((await decide(cancelled, 'cancel', token)).status).toBe(200)
+    t.clock.advance(24 * 3600_000)
+    const late = (await t.post('auth/sign-in', { email: 'root@example.com', password: passphrase }))
+      .json.accessToken as string
+    const expired = (await t.post(`users/${pat.id}/mfa-reset`, undefined, { token: late })).json
+    t.clock.advance(24 * 3600_000)
+    const graceAgain = await t.post('auth/sign-in', {
+      email: 'grace@example.com',
+      password: passphrase,
+    })
+    expect((await decide(expired.approvalId, 'approve', graceAgain.json.accessToken)).status).toBe(
+      410,
+    )
+    t.deps.settings.requireApprovalForAdminResets = false
+
     // Sign-in: wrong password, locked, and every refusal before a handler.
     let guess = 0
     // Each a different wrong password: the same one again would not count toward the lock.

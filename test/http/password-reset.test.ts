@@ -316,6 +316,10 @@ describe('the journey', () => {
       usedAt: new Date(changedAt).toISOString(),
       supersededAt: null,
       delivery: { method: 'display', recipients: [], sentAt: null, openedAt: null, failed: [] },
+      // Neither helpdesk guard is on, and no caller was verified.
+      verification: null,
+      override: null,
+      approval: null,
     })
     expect((await t.get(`users/${bob.id}`, admin.accessToken)).json.passwordState).toEqual({
       mustChange: false,

@@ -34,6 +34,12 @@ const noticeKinds = Object.keys({
   mfa_disabled: true,
   mfa_code_replayed: true,
   mfa_reset_by_admin: true,
+  caller_verification_code: true,
+  caller_verification_started: true,
+  caller_verification_succeeded: true,
+  caller_verification_overridden: true,
+  approval_requested: true,
+  approval_decided: true,
 } satisfies Record<Notice['kind'], true>)
 const errorCodeList = Object.keys(errorCodes) as ErrorCode[]
 const others = languages.filter((language) => language !== 'en')

@@ -65,3 +65,94 @@ describe('notice mails', () => {
     expect(mail.subject).toBe('One of your verification codes was used twice')
   })
 })
+
+describe('helpdesk mails', () => {
+  const helpdesk: Notice[] = [
+    {
+      ...base,
+      language: 'en',
+      kind: 'caller_verification_started',
+      adminName: 'Grace Admin',
+      method: 'totp',
+    },
+    {
+      ...base,
+      language: 'en',
+      kind: 'caller_verification_succeeded',
+      adminName: 'Grace Admin',
+      method: 'email',
+    },
+    {
+      ...base,
+      language: 'en',
+      kind: 'caller_verification_overridden',
+      adminName: 'Grace Admin',
+      accountEmail: 'bob@acme.example',
+      action: 'mfa_reset',
+      reason: 'manager confirmed on the phone',
+    },
+    {
+      ...base,
+      language: 'en',
+      kind: 'approval_requested',
+      adminName: 'Grace Admin',
+      accountEmail: 'bob@acme.example',
+      action: 'password_reset',
+      expiresAt: at,
+    },
+    {
+      ...base,
+      language: 'en',
+      kind: 'approval_decided',
+      adminName: 'Grace Admin',
+      accountEmail: 'bob@acme.example',
+      action: 'password_reset',
+      decision: 'approved',
+      reason: null,
+      showUntil: at,
+    },
+    {
+      ...base,
+      language: 'en',
+      kind: 'approval_decided',
+      adminName: 'Grace Admin',
+      accountEmail: 'bob@acme.example',
+      action: 'password_reset',
+      decision: 'denied',
+      reason: 'Bob is on holiday',
+      showUntil: null,
+    },
+    {
+      kind: 'caller_verification_code',
+      to: 'ann@acme.example',
+      language: 'en',
+      code: '048213',
+      adminName: 'Grace Admin',
+      expiresAt: at,
+    },
+  ]
+
+  it.each(languages)(
+    'in %s: each has its own subject, names the admin and the time, and says what to do',
+    (language) => {
+      const t = copyFor(language)
+      const rendered = helpdesk.map((notice) => renderNotice({ ...notice, language }))
+      expect(new Set(rendered.map((mail) => mail.subject)).size).toBe(helpdesk.length)
+      const [started, succeeded, overridden, requested, approved, denied, code] = rendered
+      for (const mail of rendered) expect(mail.text).toContain('Grace Admin')
+      // When it happened, or until when to act (a denial asks nothing more).
+      for (const mail of rendered.filter((mail) => mail !== denied)) {
+        expect(mail.text).toContain('2026-11-30 09:15 (UTC)')
+      }
+      // The user's own account: whom to tell if it was not them.
+      for (const mail of [started!, succeeded!]) expect(mail.text).toContain(t.mail.notMe)
+      expect(overridden!.text).toContain('manager confirmed on the phone')
+      expect(requested!.text).toContain(` ${t.approvals.nav} `)
+      expect(approved!.text).toContain(` ${t.approvals.showPassword} `)
+      expect(denied!.text).toContain('Bob is on holiday')
+      // The code stands on a line of its own, with the warning for someone not on the phone.
+      expect(code!.text).toMatch(/^048213$/m)
+      expect(code!.text).toContain(t.mail.verifyCodeWarning)
+    },
+  )
+})

@@ -6,6 +6,7 @@ import type { AppEnv } from '../env.ts'
 import { accountPages } from './account.ts'
 import { adminListPages } from './admin-lists.ts'
 import { appPages } from './apps.ts'
+import { approvalPages } from './approvals.ts'
 import { authorizePages } from './authorize.ts'
 import { endSessionPages } from './end-session.ts'
 import { renderFailure } from './failure.ts'
@@ -17,6 +18,7 @@ import { resetPages } from './reset.ts'
 import { signInPages } from './sign-in.ts'
 import { twoStepPages } from './two-step.ts'
 import { userPages } from './users.ts'
+import { verificationPages } from './verifications.ts'
 
 export { renderNotFound } from './failure.ts'
 
@@ -58,6 +60,8 @@ export function createPages() {
     .route('/', resetPages())
     .route('/', adminListPages())
     .route('/', appPages())
+    .route('/', verificationPages())
+    .route('/', approvalPages())
   return new Hono<AppEnv>()
     .use('*', onPagesOnly(pageHeaders))
     .get('/assets/app.js', (c) => asset(c, APP_JS, 'text/javascript; charset=utf-8'))

@@ -7,6 +7,7 @@ import { type Copy, copyFor } from '../../ui/copy.ts'
 import { type PageContext, renderPage } from '../../ui/page-context.ts'
 import type { AppEnv } from '../env.ts'
 import { requestLanguage } from '../request-meta.ts'
+import { withApprovalsNav } from './approvals-nav.ts'
 
 export type Ctx = Context<AppEnv>
 
@@ -48,7 +49,8 @@ export async function render<P extends object>(
   props: NoInfer<P>,
   status: PageStatus = 200,
 ) {
-  return c.html(await renderPage(pageContext(c), View, props), status)
+  const page = await withApprovalsNav(c, pageContext(c))
+  return c.html(await renderPage(page, View, props), status)
 }
 
 /** The status a refusal is shown with, and its `Retry-After` passed on when it has one. */

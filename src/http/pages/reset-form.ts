@@ -14,13 +14,15 @@ export const ResetForm = z.object({
   delivery: z.enum(['display', 'link']).default('display'),
   /** One to five addresses, separated by commas, semicolons or spaces. */
   recipients: z.string().max(2000).default(''),
+  /** Why the reset goes ahead without a verified caller (only asked where a check is required). */
+  overrideReason: z.string().max(2000).default(''),
 })
 
 export type ResetFormValues = z.infer<typeof ResetForm>
 
 export type ResetFormResult =
   | { success: true; body: z.infer<typeof ResetBody> }
-  | { success: false; field: 'password' | 'recipients' | 'form' }
+  | { success: false; field: 'password' | 'recipients' | 'overrideReason' | 'form' }
 
 /**
  * The API body this form asks for, or the field that makes it invalid. Without permission for
@@ -35,11 +37,16 @@ export function toResetBody(form: ResetFormValues, allowPermanent: boolean): Res
       form.delivery === 'link'
         ? { method: 'link', recipients: form.recipients.split(/[\s,;]+/).filter(Boolean) }
         : { method: 'display' },
+    ...(form.overrideReason.trim() ? { overrideReason: form.overrideReason } : {}),
   })
   if (parsed.success) return { success: true, body: parsed.data }
   const [first] = parsed.error.issues[0]?.path ?? []
-  return {
-    success: false,
-    field: first === 'password' ? 'password' : first === 'delivery' ? 'recipients' : 'form',
-  }
+  return { success: false, field: FIELDS[String(first)] ?? 'form' }
+}
+
+/** The form's field that a refused part of the body came from. */
+const FIELDS: Record<string, 'password' | 'recipients' | 'overrideReason'> = {
+  password: 'password',
+  delivery: 'recipients',
+  overrideReason: 'overrideReason',
 }

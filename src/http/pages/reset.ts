@@ -3,8 +3,11 @@ import { AppError } from '../../core/errors.ts'
 import { describePolicy } from '../../core/password-policy.ts'
 import { randomToken } from '../../core/random.ts'
 import { decidePasswordReset } from '../../core/roles.ts'
+import type { ApprovalPending } from '../../services/approvals.ts'
 import type { LinkResetResult, ResetResult } from '../../services/password-reset.ts'
 import { getUser, type UserView } from '../../services/users.ts'
+import type { Copy } from '../../ui/copy.ts'
+import { ApprovalRequestedPage } from '../../ui/pages/approvals.tsx'
 import { LinksSentPage, PasswordShownPage } from '../../ui/pages/confirmations.tsx'
 import { ResetPanePage } from '../../ui/pages/reset-pane.tsx'
 import type { ViolationProps } from '../../ui/pages/auth.tsx'
@@ -17,6 +20,7 @@ import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, type PageStatus, refusalStatus, render } from './render.ts'
 import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
+import { resetGuards } from './verifications.ts'
 
 /** The reset pane and its answer: the confirmation, which is the only page showing the password. */
 export function resetPages() {
@@ -45,7 +49,7 @@ async function submitReset(c: Ctx) {
     const problem =
       asked.field === 'password'
         ? { violations: lengthViolation(form.data.newPassword) }
-        : { error: asked.field === 'recipients' ? t.recipientsInvalid : t.invalidForm }
+        : { error: fieldError(t, asked.field) }
     return showPaneAgain(c, userId, form.data, problem, 422)
   }
   // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then send
@@ -60,9 +64,12 @@ async function submitReset(c: Ctx) {
       'PERMANENT_PASSWORD_NOT_ALLOWED',
       'RESET_ALREADY_ISSUED',
       'IDEMPOTENCY_KEY_REUSED',
+      'VERIFICATION_REQUIRED',
+      'NO_APPROVER',
+      'GENERATED_PASSWORD_REQUIRED',
     ],
   )
-  if (outcome.ok) return showConfirmation(c, outcome.value)
+  if (outcome.ok) return showConfirmation(c, userId, outcome.value)
   const { error } = outcome
   if (error.code === 'RESET_ALREADY_ISSUED' || error.code === 'IDEMPOTENCY_KEY_REUSED') {
     return showAlreadyReset(c, userId)
@@ -74,8 +81,21 @@ async function submitReset(c: Ctx) {
   return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
 }
 
-/** The password shown once, or where the links went (never the password). */
-async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
+function fieldError(t: Copy, field: 'recipients' | 'overrideReason' | 'form') {
+  if (field === 'recipients') return t.recipientsInvalid
+  return field === 'overrideReason' ? t.helpdesk.overrideHint : t.invalidForm
+}
+
+/** The password shown once, where the links went (never the password), or where it waits. */
+async function showConfirmation(
+  c: Ctx,
+  userId: string,
+  result: ResetResult | LinkResetResult | ApprovalPending,
+) {
+  if ('approvalId' in result) {
+    const user = await getUser(c.var.deps, c.var.actor, userId, requestMeta(c))
+    return render(c, ApprovalRequestedPage, { ...result, email: user.email })
+  }
   const user = await getUser(c.var.deps, c.var.actor, result.userId, requestMeta(c))
   if ('delivery' in result) {
     const { delivery } = result
@@ -120,11 +140,12 @@ async function showPaneAgain(
   return renderResetPane(c, user, { ...form, ...problem }, status)
 }
 
-function renderResetPane(
+async function renderResetPane(
   c: Ctx,
   user: UserView,
   form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
     recipients?: string
+    overrideReason?: string
   } & PaneProblem,
   status?: PageStatus,
 ) {
@@ -140,6 +161,8 @@ function renderResetPane(
     mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,
     allowPermanent: deps.settings.allowPermanentAdminPasswords,
     policy: describePolicy(deps.settings.passwordPolicy),
+    guards: await resetGuards(c, user),
+    overrideReason: form.overrideReason || undefined,
   }
   return render(c, ResetPanePage, props, status)
 }

@@ -16,6 +16,7 @@ import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, refusalStatus, render } from './render.ts'
+import { coverIds, toCoverProps, userPageVerification } from './verifications.ts'
 import { auditIds, describeUser, toAuditRow, toUserRow } from './view-models.ts'
 
 export const PAGE_SIZE = 25
@@ -96,13 +97,14 @@ async function showUser(c: Ctx) {
   const names = await nameTenantUsers(
     deps,
     actor,
-    [user.passwordState.lastResetBy, reset.issuedBy, ...auditIds(audit.items)],
+    [user.passwordState.lastResetBy, reset.issuedBy, ...auditIds(audit.items), ...coverIds(reset)],
     meta,
   )
   const issuedBy = reset.issuedBy ? describeUser(t, actor, reset.issuedBy, names) : null
   return render(c, UserDetailPage, {
     user: toUserRow(t, actor, user, names),
-    reset: { ...reset, issuedBy },
+    reset: { ...reset, issuedBy, cover: toCoverProps(t, actor, reset, names) },
+    verification: await userPageVerification(c, user),
     events: audit.items.map((event) => toAuditRow(t, event, names)),
     newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
   })

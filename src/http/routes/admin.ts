@@ -10,10 +10,12 @@ import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
 import { requestReset } from '../reset-request.ts'
 import {
+  ApprovalPending,
   AuditEventList,
   AuditQuery,
   CreateUserBody,
   ListQuery,
+  MfaResetBody,
   OutboxList,
   ResetBody,
   ResetIssued,
@@ -67,7 +69,8 @@ const resetRoute = bearerRoute({
       z.union([ResetIssued, ResetLinkIssued]),
       'Issued: the only time the password is shown, or (delivery link) where the links went',
     ),
-    ...problems(404, 409, 422, 429),
+    202: jsonResponse(ApprovalPending, 'A reset of an admin: waiting for a second admin'),
+    ...problems(404, 409, 410, 422, 429),
   },
 })
 
@@ -76,8 +79,12 @@ const mfaResetRoute = bearerRoute({
   path: '/users/{id}/mfa-reset',
   tags: ['admin'],
   summary: "Remove the user's second factor and recovery codes; every session ends",
-  request: { params: UserIdParam },
-  responses: { 204: { description: 'Removed' }, ...problems(404) },
+  request: { params: UserIdParam, ...jsonBody(MfaResetBody, false) },
+  responses: {
+    204: { description: 'Removed' },
+    202: jsonResponse(ApprovalPending, 'A reset of an admin: waiting for a second admin'),
+    ...problems(404, 409, 410, 422),
+  },
 })
 
 const resetStatusRoute = bearerRoute({
@@ -129,13 +136,17 @@ export function adminRoutes() {
   app.openapi(resetRoute, async (c) => {
     const { id } = c.req.valid('param')
     const issued = await requestReset(c, id, c.req.valid('json'), c.req.header('Idempotency-Key'))
+    if ('approvalId' in issued) return c.json(issued, 202)
     return c.json(issued, 201)
   })
   app.openapi(outboxRoute, async (c) =>
     c.json(await listOutbox(c.var.deps, c.get('actor'), requestMeta(c)), 200),
   )
   app.openapi(mfaResetRoute, async (c) => {
-    await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    const { id } = c.req.valid('param')
+    const options = c.req.valid('json') ?? {}
+    const pending = await resetMfa(c.var.deps, c.get('actor'), id, requestMeta(c), options)
+    if (pending) return c.json(pending, 202)
     return c.body(null, 204)
   })
   app.openapi(resetStatusRoute, async (c) =>

@@ -7,6 +7,8 @@ import type { Copy } from '../copy.ts'
 const navRequests = 'Anmodninger om ny adgangskode'
 const navAccount = 'Konto'
 const showPassword = 'Vis adgangskode'
+const navApprovals = 'Godkendelser'
+const showNewPassword = 'Vis den nye adgangskode'
 
 export const da = {
   appName: 'oncepass',
@@ -41,6 +43,12 @@ export const da = {
       mfa_code_replayed: 'En bekræftelseskode blev brugt to gange',
       reveal_link: 'Et engangslink til en ny adgangskode',
       backchannel_logout: 'Et program fik besked om, at brugeren er logget af',
+      caller_verification_code: 'En kode, der bekræfter brugerens identitet',
+      caller_verification_started: 'En administrator begyndte at kontrollere brugerens identitet',
+      caller_verification_succeeded: 'Brugerens identitet blev bekræftet over for en administrator',
+      caller_verification_overridden: 'En nulstilling uden identitetskontrol',
+      approval_requested: 'En nulstilling af en administrator venter på godkendelse',
+      approval_decided: 'Der er truffet en beslutning om en anmodning om godkendelse',
     },
   },
   navAccount,
@@ -180,6 +188,112 @@ export const da = {
   expiresLabel: 'Udløber',
   usedAt: 'Brugt',
   auditTrail: 'Revisionsspor',
+  helpdesk: {
+    title: 'Bekræft identitet',
+    verifyIdentity: 'Bekræft identitet',
+    intro:
+      'Før du nulstiller noget for en, der ringer, så kontrollér, at det er personen selv: de læser en kode op fra deres godkendelsesapp eller en kode, der er sendt til deres registrerede e-mailadresse.',
+    methods: 'Sådan kontrollerer du',
+    methodTotp: 'Kode fra deres godkendelsesapp',
+    methodEmail: 'Send en kode via e-mail',
+    noTotp: 'Denne bruger har ikke konfigureret en godkendelsesapp.',
+    noMail: 'Det kræver en e-mailserver at sende en kode, og der er endnu ikke konfigureret nogen.',
+    noMethod:
+      'Denne bruger kan ikke kontrolleres her: der er ingen godkendelsesapp, og der er ikke konfigureret nogen e-mailserver.',
+    notVerified: 'Ikke bekræftet',
+    verifiedByYou: (at: string, method: string) =>
+      `Identitet bekræftet af dig kl. ${at}, ${method}`,
+    methodNames: { totp: 'godkendelsesapp', email: 'kode via e-mail' },
+    timeLeft: (n: number) => (n === 1 ? '1 minut tilbage' : `${n} minutter tilbage`),
+    scope: 'Den gælder kun for dig og denne bruger, og den næste nulstilling bruger den op.',
+    required:
+      'Denne organisation kræver en bekræftet opkalder eller en skriftlig begrundelse før enhver nulstilling.',
+    codeIntroTotp:
+      'Bed den, der ringer, om at åbne sin godkendelsesapp og læse den sekscifrede kode for oncepass op.',
+    codeIntroEmail: (email: string) =>
+      `Der er sendt en sekscifret kode til ${email}. Bed den, der ringer, om at læse den op for dig.`,
+    codeUntil: (at: string) => `Indtast den før ${at}.`,
+    checkCode: 'Kontrollér kode',
+    wrongCode: (left: number) =>
+      `Koden er forkert. ${left === 1 ? '1 forsøg tilbage' : `${left} forsøg tilbage`}.`,
+    gone: 'Denne kontrol er afsluttet: koden er udløbet, er indtastet forkert for mange gange, eller en nyere kontrol har erstattet den. Start forfra.',
+    verified: 'Identitet bekræftet.',
+    backToUser: 'Tilbage til brugeren',
+    overrideLabel: 'Begrundelse for at nulstille uden kontrol',
+    overrideHint:
+      'Mindst 10 tegn. Den registreres i revisionsloggen, og alle andre globale administratorer får besked.',
+    coverLabel: 'Identitetskontrol',
+    coverVerified: (by: string, at: string, method: string) =>
+      `Bekræftet af ${by} kl. ${at}, ${method}`,
+    coverOverride: (by: string, reason: string) =>
+      `Ikke bekræftet: ${by} gav begrundelsen “${reason}”`,
+    coverNone: 'Ikke kontrolleret',
+    approvedBy: 'Godkendt af',
+    approvedByAt: (by: string, at: string) => `${by}, ${at}`,
+  },
+  approvals: {
+    nav: navApprovals,
+    waitingCount: (n: number) => `${n} venter`,
+    title: navApprovals,
+    intro:
+      'Nulstillinger af administratorers adgangskode eller totrinsbekræftelse venter her, til en anden global administrator godkender eller afviser dem.',
+    waiting: 'Venter på en beslutning',
+    others: 'Afgjort eller afsluttet',
+    none: 'Ingen anmodninger.',
+    openRequest: (email: string) => `Anmodning for ${email}`,
+    user: 'Bruger',
+    action: 'Hvad',
+    requestedBy: 'Anmodet af',
+    requestedAt: 'Anmodet',
+    expiresAt: 'Udløber',
+    status: 'Status',
+    actions: {
+      password_reset: 'Nulstilling af adgangskode',
+      mfa_reset: 'Nulstilling af totrinsbekræftelse',
+    },
+    statuses: {
+      pending: 'Venter på en beslutning',
+      approved: 'Godkendt: venter på at blive vist',
+      denied: 'Afvist',
+      cancelled: 'Annulleret',
+      expired: 'Udløbet',
+      executed: 'Udført',
+    },
+    requestTitle: 'Anmodning om godkendelse',
+    delivery: 'Levering',
+    deliveryDisplay: 'Vises én gang på skærmen for den administrator, der anmodede',
+    deliveryLink: (recipients: string) => `Engangslinks til ${recipients}`,
+    mustChange: 'Skal skiftes, næste gang brugeren logger på',
+    yes: 'Ja',
+    no: 'Nej',
+    decidedBy: 'Afgjort af',
+    reason: 'Begrundelse',
+    approve: 'Godkend',
+    deny: 'Afvis',
+    denyReason: 'Begrundelse for afvisning',
+    denyHint: 'Den administrator, der anmodede, får denne begrundelse at vide.',
+    cancel: 'Annuller anmodning',
+    showPassword: showNewPassword,
+    showWithin: (at: string) => `Godkendt. Du kan vise den nye adgangskode én gang, indtil ${at}.`,
+    waitingForRequester: (at: string) =>
+      `Godkendt. Den administrator, der anmodede, kan vise den nye adgangskode indtil ${at}.`,
+    notEligible:
+      'En anden global administrator afgør denne anmodning: du har selv sendt den, eller den handler om dig.',
+    approvedDone: 'Godkendt. Nulstillingen er udført.',
+    approvedWaits:
+      'Godkendt. Den administrator, der anmodede, har fået besked om at vise adgangskoden inden for en time.',
+    deniedDone: 'Afvist. Den administrator, der anmodede, har fået besked.',
+    cancelledDone: 'Anmodningen blev annulleret.',
+    requestedTitle: 'Venter på godkendelse',
+    requested: (email: string, until: string) =>
+      `Nulstilling af ${email} kræver godkendelse fra en anden global administrator. Anmodningen venter indtil ${until}, og de andre globale administratorer har fået besked.`,
+    alreadyRequested:
+      'Der ventede allerede en anmodning for denne bruger, så den anmodning gælder, som den blev sendt.',
+    viewRequest: 'Se anmodningen',
+    paneNotice:
+      'Nulstilling af en administrator kræver godkendelse fra en anden global administrator. Din anmodning venter op til 24 timer, og adgangskoden oprettes, når den udføres.',
+    customUnavailable: 'En nulstilling, der venter på godkendelse, opretter selv adgangskoden.',
+  },
   requestsTitle: navRequests,
   requestedAt: 'Anmodet',
   noRequests: 'Ingen åbne anmodninger.',
@@ -221,6 +335,19 @@ export const da = {
       authn_mfa_required: 'Adgangskode godkendt, bekræftelseskode krævet',
       authn_mfa_fail: 'Totrinsbekræftelse mislykkedes',
       authn_mfa_step_up: 'Bekræftet igen med godkendelsesappen',
+      caller_verification_started: 'Identitetskontrol startet',
+      caller_verification_failed: 'Identitetskontrol: forkert kode',
+      caller_verification_verified: 'Identitet bekræftet',
+      caller_verification_expired: 'Identitetskontrol afsluttet ubrugt',
+      caller_verification_used: 'Identitetskontrol brugt til en nulstilling',
+      caller_verification_overridden: 'Nulstilling uden identitetskontrol',
+      approval_requested: 'Godkendelse anmodet',
+      approval_approved: 'Godkendt',
+      approval_denied: 'Godkendelse afvist',
+      approval_cancelled: 'Anmodning om godkendelse annulleret',
+      approval_expired: 'Anmodning om godkendelse udløbet',
+      approval_executed: 'Godkendt nulstilling udført',
+      approval_decision_refused: 'Beslutning om godkendelse afvist',
       app_registered: 'Et program blev tilføjet',
       app_removed: 'Et program blev fjernet',
       app_secret_rotated: 'Et program fik en ny hemmelighed',
@@ -249,6 +376,14 @@ export const da = {
       MFA_CODE_REPLAYED: 'En bekræftelseskode blev brugt en gang til.',
       FACTOR_REMOVED: 'Godkendelsesappen blev fjernet.',
       NO_FACTOR: 'Der var intet at fjerne.',
+      TOTP_CODE: 'Med en kode fra godkendelsesappen.',
+      EMAIL_CODE: 'Med en kode sendt via e-mail.',
+      CODE_ATTEMPTS: 'For mange forkerte koder.',
+      CODE_EXPIRED: 'Koden er udløbet.',
+      EMAIL_CHANGED: 'Brugerens e-mailadresse er ændret.',
+      FOR_PASSWORD_RESET: 'Til en nulstilling af adgangskode.',
+      FOR_MFA_RESET: 'Til en nulstilling af totrinsbekræftelse.',
+      REASON_GIVEN: 'Der blev i stedet givet en skriftlig begrundelse.',
       APP_REMOVED: 'Programmet blev fjernet.',
       APP_SIGN_OUT: 'Logget af via et program.',
       APP_TOKEN_REVOKED: 'Programmet opgav sin adgang.',
@@ -323,6 +458,10 @@ export const da = {
     MFA_ENROLLMENT_REQUIRED:
       'Totrinsbekræftelse skal først konfigureres på administratorens konto.',
     STEP_UP_REQUIRED: 'Der kræves først en ny kode fra godkendelsesappen.',
+    VERIFICATION_REQUIRED:
+      'Bekræft først opkalderens identitet, eller giv en begrundelse for at fortsætte uden.',
+    APPROVER_NOT_ELIGIBLE:
+      'En anden global administrator afgør dette: hverken den, der anmodede, eller den bruger, det handler om.',
     CROSS_SITE_REQUEST: 'Anmodningen kom fra et andet websted og blev derfor afvist.',
     NOT_FOUND: 'Det ønskede findes ikke.',
     METHOD_NOT_ALLOWED: 'Handlingen er ikke mulig her.',
@@ -334,7 +473,13 @@ export const da = {
     MFA_NOT_ENROLLED: 'Totrinsbekræftelse er ikke slået til.',
     MFA_ENROLLMENT_NOT_PENDING: 'Ingen konfiguration af totrinsbekræftelse venter. Start forfra.',
     CONFLICT: 'Noget andet ændrede det samtidig. Prøv igen.',
+    NO_APPROVER:
+      'Ingen anden global administrator kan godkende denne nulstilling. Systemadministratoren kan nulstille fra kommandolinjen.',
+    APPROVAL_NOT_PENDING: 'Denne anmodning er allerede afgjort eller annulleret.',
     REVEAL_GONE: 'Linket er allerede brugt, udløbet eller erstattet af et nyere.',
+    VERIFICATION_GONE:
+      'Denne identitetskontrol er afsluttet: koden er udløbet, er indtastet forkert for mange gange, eller en nyere kontrol har erstattet den.',
+    APPROVAL_GONE: 'Denne anmodning er udløbet.',
     PAYLOAD_TOO_LARGE: 'Det, der blev sendt, er for stort.',
     UNSUPPORTED_MEDIA_TYPE: 'Anmodningen skal sendes som JSON.',
     PASSWORD_POLICY: 'Adgangskoden opfylder ikke reglerne for adgangskoder.',
@@ -346,10 +491,14 @@ export const da = {
     LINK_REQUIRES_CHANGE:
       'En adgangskode, der sendes som link, skal skiftes, første gang brugeren logger på.',
     IDEMPOTENCY_KEY_REUSED: 'Engangsnøglen er allerede brugt til en anden anmodning.',
+    VERIFICATION_FAILED: 'Koden er forkert.',
+    GENERATED_PASSWORD_REQUIRED:
+      'En nulstilling, der venter på godkendelse, opretter selv adgangskoden: vælg “Opret automatisk en adgangskode”.',
     TOO_MANY_ATTEMPTS: 'For mange forsøg. Prøv igen senere.',
     RATE_LIMITED: 'For mange anmodninger lige nu. Vent et minut, og prøv igen.',
     INTERNAL_ERROR: 'Noget gik galt.',
     SERVICE_BUSY: 'Tjenesten er optaget. Prøv igen om lidt.',
+    MAIL_SEND_FAILED: 'E-mailen kunne ikke sendes, så der er ingen kode på vej. Prøv igen om lidt.',
     DATABASE_BUSY: 'Databasen er optaget. Prøv igen om lidt.',
     STORAGE_FULL: 'Lageret er fuldt, så intet blev ændret.',
   },
@@ -390,6 +539,43 @@ export const da = {
     mfaReplayedBody: (when: string) =>
       `Den ${when} (UTC) indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
     notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
+    verifyCodeSubject: 'Din kode til din administrator',
+    verifyCodeBody: (admin: string) =>
+      `${admin}, en administrator i din organisation, kontrollerer, at det er dig, vedkommende er i kontakt med. Hvis du selv har kontaktet dem, så læs denne kode op:`,
+    verifyCodeExpires: (when: string) => `Koden virker indtil ${when} (UTC).`,
+    verifyCodeWarning:
+      'Hvis du ikke er i kontakt med din administrator lige nu, så giv ikke koden til nogen: en anden kan udgive sig for at være dig. Sig det til din administrator.',
+    verifyStartedSubject: 'En administrator kontrollerer din identitet',
+    verifyStartedBody: (admin: string, when: string) =>
+      `Kl. ${when} (UTC) begyndte ${admin} at kontrollere din identitet med en kode fra din godkendelsesapp. Læs kun en kode op for en administrator, du selv har kontaktet.`,
+    verifySucceededSubject: 'Din identitet blev bekræftet over for en administrator',
+    verifySucceededBody: (admin: string, method: string, when: string) =>
+      `Kl. ${when} (UTC) bekræftede ${admin} din identitet med ${method} og kan nu nulstille din adgangskode eller din totrinsbekræftelse.`,
+    methodNames: {
+      totp: 'en kode fra din godkendelsesapp',
+      email: 'en kode sendt til din e-mail',
+    },
+    actionNames: {
+      password_reset: 'nulstilling af adgangskode',
+      mfa_reset: 'nulstilling af totrinsbekræftelse',
+    },
+    overrideSubject: 'En nulstilling uden identitetskontrol',
+    overrideBody: (admin: string, action: string, email: string, when: string) =>
+      `Kl. ${when} (UTC) sprang ${admin} bekræftelsen af opkalderens identitet over ved en ${action} for ${email}.`,
+    overrideReason: (reason: string) => `Den givne begrundelse: “${reason}”`,
+    approvalRequestedSubject: 'En nulstilling af en administrator venter på din godkendelse',
+    approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
+      `${admin} har anmodet om en ${action} for ${email}. Godkend eller afvis den i oncepass under ${navApprovals} før ${when} (UTC).`,
+    approvedSubject: 'Din anmodning er godkendt',
+    approvedBody: (admin: string, action: string, email: string) =>
+      `${admin} godkendte din anmodning om en ${action} for ${email}.`,
+    approvedShow: (when: string) =>
+      `Åbn anmodningen i oncepass under ${navApprovals}, og klik på ${showNewPassword} før ${when} (UTC). Adgangskoden vises for dig én gang.`,
+    approvedDone: 'Den er udført.',
+    deniedSubject: 'Din anmodning er afvist',
+    deniedBody: (admin: string, action: string, email: string) =>
+      `${admin} afviste din anmodning om en ${action} for ${email}.`,
+    deniedReason: (reason: string) => `Den givne begrundelse: “${reason}”`,
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,

@@ -19,6 +19,8 @@ type NoticeKind = Notice['kind'] | QueuedNotice['kind']
 const navRequests = 'Forgot-password requests'
 const navAccount = 'Account'
 const showPassword = 'Show password'
+const navApprovals = 'Approvals'
+const showNewPassword = 'Show the new password'
 
 export const en = {
   appName: 'oncepass',
@@ -53,6 +55,12 @@ export const en = {
       mfa_code_replayed: 'A verification code was used twice',
       reveal_link: 'A one-time link to a new password',
       backchannel_logout: 'An application was told the user signed out',
+      caller_verification_code: 'A code to confirm the user’s identity',
+      caller_verification_started: 'An admin started checking the user’s identity',
+      caller_verification_succeeded: 'The user’s identity was confirmed to an admin',
+      caller_verification_overridden: 'A reset without an identity check',
+      approval_requested: 'A reset of an admin waits for approval',
+      approval_decided: 'A request for approval was decided',
     } satisfies Record<NoticeKind, string>,
   },
   navAccount,
@@ -193,6 +201,109 @@ export const en = {
   expiresLabel: 'Expires',
   usedAt: 'Used',
   auditTrail: 'Audit trail',
+  // Helpdesk: verify the caller
+  helpdesk: {
+    title: 'Verify identity',
+    verifyIdentity: 'Verify identity',
+    intro:
+      'Before you reset anything for someone who calls, check that it is them: they read out a code from their authenticator app, or a code sent to their email on file.',
+    methods: 'How to check',
+    methodTotp: 'Code from their authenticator app',
+    methodEmail: 'Send a code by email',
+    noTotp: 'This user has not set up an authenticator app.',
+    noMail: 'Sending a code needs a mail transport, which is not configured yet.',
+    noMethod:
+      'This user cannot be checked here: they have no authenticator app, and no mail transport is configured.',
+    notVerified: 'Not verified',
+    verifiedByYou: (at: string, method: string) => `Identity verified by you at ${at}, ${method}`,
+    methodNames: { totp: 'authenticator app', email: 'code by email' },
+    timeLeft: (n: number) => (n === 1 ? '1 minute left' : `${n} minutes left`),
+    scope: 'It counts for you and this user only, and the next reset uses it up.',
+    required:
+      'This organisation requires a verified caller, or a written reason, before any reset.',
+    codeIntroTotp:
+      'Ask the caller to open their authenticator app and read out the 6-digit code it shows for oncepass.',
+    codeIntroEmail: (email: string) =>
+      `A 6-digit code was sent to ${email}. Ask the caller to read it out to you.`,
+    codeUntil: (at: string) => `Enter it before ${at}.`,
+    checkCode: 'Check code',
+    wrongCode: (left: number) =>
+      `That code is not right. ${left === 1 ? '1 try left' : `${left} tries left`}.`,
+    gone: 'This check has ended: its code expired, was entered wrongly too often, or a newer check replaced it. Start again.',
+    verified: 'Identity verified.',
+    backToUser: 'Back to the user',
+    overrideLabel: 'Reason to reset without verifying',
+    overrideHint:
+      'At least 10 characters. It is recorded in the audit log, and every other global admin is told.',
+    coverLabel: 'Identity check',
+    coverVerified: (by: string, at: string, method: string) =>
+      `Verified by ${by} at ${at}, ${method}`,
+    coverOverride: (by: string, reason: string) =>
+      `Not verified: ${by} gave the reason “${reason}”`,
+    coverNone: 'Not checked',
+    approvedBy: 'Approved by',
+    approvedByAt: (by: string, at: string) => `${by}, ${at}`,
+  },
+  // Helpdesk: a second admin approves resets of admins
+  approvals: {
+    nav: navApprovals,
+    waitingCount: (n: number) => `${n} waiting`,
+    title: navApprovals,
+    intro:
+      'Password and two-step verification resets of admins wait here for another global admin to approve or deny them.',
+    waiting: 'Waiting for a decision',
+    others: 'Decided or ended',
+    none: 'No requests.',
+    openRequest: (email: string) => `Request for ${email}`,
+    user: 'User',
+    action: 'What',
+    requestedBy: 'Asked by',
+    requestedAt: 'Asked',
+    expiresAt: 'Expires',
+    status: 'Status',
+    actions: { password_reset: 'Password reset', mfa_reset: 'Two-step verification reset' },
+    statuses: {
+      pending: 'Waiting for a decision',
+      approved: 'Approved: waiting to be shown',
+      denied: 'Denied',
+      cancelled: 'Cancelled',
+      expired: 'Expired',
+      executed: 'Done',
+    },
+    requestTitle: 'Approval request',
+    delivery: 'Delivery',
+    deliveryDisplay: 'Shown once on screen, to the admin who asked',
+    deliveryLink: (recipients: string) => `One-time links to ${recipients}`,
+    mustChange: 'Must change at next sign-in',
+    yes: 'Yes',
+    no: 'No',
+    decidedBy: 'Decided by',
+    reason: 'Reason',
+    approve: 'Approve',
+    deny: 'Deny',
+    denyReason: 'Reason for denying',
+    denyHint: 'The admin who asked is told this reason.',
+    cancel: 'Cancel request',
+    showPassword: showNewPassword,
+    showWithin: (at: string) => `Approved. You can show the new password once, until ${at}.`,
+    waitingForRequester: (at: string) =>
+      `Approved. The admin who asked can show the new password until ${at}.`,
+    notEligible: 'Another global admin decides this request: you asked for it, or it is about you.',
+    approvedDone: 'Approved. The reset has been carried out.',
+    approvedWaits:
+      'Approved. The admin who asked has been told to show the password within an hour.',
+    deniedDone: 'Denied. The admin who asked has been told.',
+    cancelledDone: 'The request was cancelled.',
+    requestedTitle: 'Waiting for approval',
+    requested: (email: string, until: string) =>
+      `Resetting ${email} needs the approval of another global admin. The request waits until ${until}, and the other global admins have been told.`,
+    alreadyRequested:
+      'A request for this user was already waiting, so that request stands as it was asked.',
+    viewRequest: 'See the request',
+    paneNotice:
+      'Resetting an admin needs the approval of another global admin. Your request waits up to 24 hours, and the password is generated when it runs.',
+    customUnavailable: 'A reset that waits for approval generates its password.',
+  },
   // Queue and audit
   requestsTitle: navRequests,
   requestedAt: 'Requested',
@@ -235,6 +346,19 @@ export const en = {
       authn_mfa_required: 'Password accepted, verification code asked for',
       authn_mfa_fail: 'Two-step verification failed',
       authn_mfa_step_up: 'Verified again with the authenticator app',
+      caller_verification_started: 'Identity check started',
+      caller_verification_failed: 'Identity check: wrong code',
+      caller_verification_verified: 'Identity verified',
+      caller_verification_expired: 'Identity check ended unused',
+      caller_verification_used: 'Identity check used for a reset',
+      caller_verification_overridden: 'Reset without an identity check',
+      approval_requested: 'Approval asked for',
+      approval_approved: 'Approved',
+      approval_denied: 'Approval denied',
+      approval_cancelled: 'Approval request cancelled',
+      approval_expired: 'Approval request expired',
+      approval_executed: 'Approved reset carried out',
+      approval_decision_refused: 'Approval decision refused',
       app_registered: 'An application was added',
       app_removed: 'An application was removed',
       app_secret_rotated: 'An application got a new secret',
@@ -264,6 +388,14 @@ export const en = {
       MFA_CODE_REPLAYED: 'A verification code was used a second time.',
       FACTOR_REMOVED: 'The authenticator app was removed.',
       NO_FACTOR: 'There was nothing to remove.',
+      TOTP_CODE: 'With a code from the authenticator app.',
+      EMAIL_CODE: 'With a code sent by email.',
+      CODE_ATTEMPTS: 'Too many wrong codes.',
+      CODE_EXPIRED: 'The code expired.',
+      EMAIL_CHANGED: 'The user’s email changed.',
+      FOR_PASSWORD_RESET: 'For a password reset.',
+      FOR_MFA_RESET: 'For a two-step verification reset.',
+      REASON_GIVEN: 'A written reason was given instead.',
       APP_REMOVED: 'The application was removed.',
       APP_SIGN_OUT: 'Signed out through an application.',
       APP_TOKEN_REVOKED: 'The application gave up its access.',
@@ -339,6 +471,10 @@ export const en = {
     PASSWORD_CHANGE_REQUIRED: 'A new password must be set first.',
     MFA_ENROLLMENT_REQUIRED: 'Two-step verification must be set up on the admin’s account first.',
     STEP_UP_REQUIRED: 'A fresh code from the authenticator app is needed first.',
+    VERIFICATION_REQUIRED:
+      'Verify the caller’s identity first, or give a reason to go ahead without it.',
+    APPROVER_NOT_ELIGIBLE:
+      'Another global admin decides this: not the one who asked, nor the user it is about.',
     CROSS_SITE_REQUEST: 'The request came from another site, so it was refused.',
     NOT_FOUND: 'What was asked for does not exist.',
     METHOD_NOT_ALLOWED: 'This action is not possible here.',
@@ -349,7 +485,13 @@ export const en = {
     MFA_NOT_ENROLLED: 'Two-step verification is not on.',
     MFA_ENROLLMENT_NOT_PENDING: 'No setup of two-step verification is waiting. Start again.',
     CONFLICT: 'Something else changed it at the same moment. Try again.',
+    NO_APPROVER:
+      'No other global admin can approve this reset. The system administrator can reset it from the command line.',
+    APPROVAL_NOT_PENDING: 'This request was already decided or cancelled.',
     REVEAL_GONE: 'This link was already used, has expired or was replaced by a newer one.',
+    VERIFICATION_GONE:
+      'This identity check has ended: its code expired, was entered wrongly too often, or a newer check replaced it.',
+    APPROVAL_GONE: 'This request has expired.',
     PAYLOAD_TOO_LARGE: 'What was sent is too large.',
     UNSUPPORTED_MEDIA_TYPE: 'The request must be sent as JSON.',
     PASSWORD_POLICY: 'The password does not meet the password rules.',
@@ -358,10 +500,14 @@ export const en = {
     MAIL_NOT_CONFIGURED: 'No mail transport is configured, so no link can be sent.',
     LINK_REQUIRES_CHANGE: 'A password sent as a link must be changed at the first sign-in.',
     IDEMPOTENCY_KEY_REUSED: 'This one-time key was already used for a different request.',
+    VERIFICATION_FAILED: 'The code is not right.',
+    GENERATED_PASSWORD_REQUIRED:
+      'A reset that waits for approval generates its password: choose “Automatically create a password”.',
     TOO_MANY_ATTEMPTS: 'Too many attempts. Try again later.',
     RATE_LIMITED: 'Too many requests just now. Wait a minute and try again.',
     INTERNAL_ERROR: 'Something went wrong.',
     SERVICE_BUSY: 'The service is busy. Try again shortly.',
+    MAIL_SEND_FAILED: 'The mail could not be sent, so no code is on its way. Try again shortly.',
     DATABASE_BUSY: 'The database is busy. Try again shortly.',
     STORAGE_FULL: 'The storage is full, so nothing was changed.',
   } satisfies Record<ErrorCode, string>,
@@ -402,6 +548,40 @@ export const en = {
     mfaReplayedBody: (when: string) =>
       `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
+    verifyCodeSubject: 'Your code for your administrator',
+    verifyCodeBody: (admin: string) =>
+      `${admin}, an administrator of your organisation, is checking that it is you they are in touch with. If you contacted them, read them this code:`,
+    verifyCodeExpires: (when: string) => `The code works until ${when} (UTC).`,
+    verifyCodeWarning:
+      'If you are not in touch with your administrator right now, give this code to nobody: someone may be pretending to be you. Tell your administrator.',
+    verifyStartedSubject: 'An administrator is checking your identity',
+    verifyStartedBody: (admin: string, when: string) =>
+      `At ${when} (UTC) ${admin} started checking your identity with a code from your authenticator app. Read a code out only to an administrator you contacted yourself.`,
+    verifySucceededSubject: 'Your identity was confirmed to an administrator',
+    verifySucceededBody: (admin: string, method: string, when: string) =>
+      `At ${when} (UTC) ${admin} confirmed your identity with ${method}, and may now reset your password or your two-step verification.`,
+    methodNames: {
+      totp: 'a code from your authenticator app',
+      email: 'a code sent to your email',
+    },
+    actionNames: { password_reset: 'password reset', mfa_reset: 'two-step verification reset' },
+    overrideSubject: 'A reset without an identity check',
+    overrideBody: (admin: string, action: string, email: string, when: string) =>
+      `At ${when} (UTC) ${admin} skipped verifying the caller’s identity for a ${action} of ${email}.`,
+    overrideReason: (reason: string) => `The reason given: “${reason}”`,
+    approvalRequestedSubject: 'A reset of an admin waits for your approval',
+    approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
+      `${admin} asked for a ${action} of ${email}. Approve or deny it in oncepass under ${navApprovals} before ${when} (UTC).`,
+    approvedSubject: 'Your request was approved',
+    approvedBody: (admin: string, action: string, email: string) =>
+      `${admin} approved your request for a ${action} of ${email}.`,
+    approvedShow: (when: string) =>
+      `Open the request in oncepass under ${navApprovals} and press ${showNewPassword} before ${when} (UTC). The password is shown to you once.`,
+    approvedDone: 'It has been carried out.',
+    deniedSubject: 'Your request was denied',
+    deniedBody: (admin: string, action: string, email: string) =>
+      `${admin} denied your request for a ${action} of ${email}.`,
+    deniedReason: (reason: string) => `The reason given: “${reason}”`,
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,

@@ -7,6 +7,8 @@ import type { Copy } from '../copy.ts'
 const navRequests = 'Verzoeken om wachtwoordherstel'
 const navAccount = 'Account'
 const showPassword = 'Wachtwoord tonen'
+const navApprovals = 'Goedkeuringen'
+const showNewPassword = 'Nieuw wachtwoord tonen'
 
 export const nl = {
   appName: 'oncepass',
@@ -41,6 +43,14 @@ export const nl = {
       mfa_code_replayed: 'Een verificatiecode is twee keer gebruikt',
       reveal_link: 'Een eenmalige link naar een nieuw wachtwoord',
       backchannel_logout: 'Een toepassing is gemeld dat de gebruiker is afgemeld',
+      caller_verification_code: 'Een code om de identiteit van de gebruiker te bevestigen',
+      caller_verification_started:
+        'Een beheerder is de identiteit van de gebruiker gaan controleren',
+      caller_verification_succeeded:
+        'De identiteit van de gebruiker is aan een beheerder bevestigd',
+      caller_verification_overridden: 'Een wachtwoordherstel zonder identiteitscontrole',
+      approval_requested: 'Het opnieuw instellen voor een beheerder wacht op goedkeuring',
+      approval_decided: 'Er is over een goedkeuringsaanvraag beslist',
     },
   },
   navAccount,
@@ -184,6 +194,115 @@ export const nl = {
   expiresLabel: 'Verloopt op',
   usedAt: 'Gebruikt',
   auditTrail: 'Audittrail',
+  helpdesk: {
+    title: 'Identiteit controleren',
+    verifyIdentity: 'Identiteit controleren',
+    intro:
+      'Controleer voordat u iets opnieuw instelt voor iemand die belt of het echt die persoon is: de beller leest een code voor uit de authenticator-app, of een code die naar het bekende e-mailadres is gestuurd.',
+    methods: 'Hoe controleren',
+    methodTotp: 'Code uit de authenticator-app van de gebruiker',
+    methodEmail: 'Een code per e-mail verzenden',
+    noTotp: 'Deze gebruiker heeft geen authenticator-app ingesteld.',
+    noMail:
+      'Voor het verzenden van een code is een e-mailserver nodig, en die is nog niet ingesteld.',
+    noMethod:
+      'Deze gebruiker kan hier niet worden gecontroleerd: er is geen authenticator-app en geen e-mailserver ingesteld.',
+    notVerified: 'Niet gecontroleerd',
+    verifiedByYou: (at: string, method: string) =>
+      `Identiteit door u gecontroleerd om ${at}, ${method}`,
+    methodNames: { totp: 'authenticator-app', email: 'code per e-mail' },
+    timeLeft: (n: number) => (n === 1 ? 'nog 1 minuut geldig' : `nog ${n} minuten geldig`),
+    scope: 'Dit geldt alleen voor u en deze gebruiker, en de volgende herstelactie verbruikt het.',
+    required:
+      'Deze organisatie vereist voor elke herstelactie een gecontroleerde beller of een schriftelijke reden.',
+    codeIntroTotp:
+      'Vraag de beller de authenticator-app te openen en de code van 6 cijfers voor oncepass voor te lezen.',
+    codeIntroEmail: (email: string) =>
+      `Er is een code van 6 cijfers naar ${email} gestuurd. Vraag de beller die voor te lezen.`,
+    codeUntil: (at: string) => `Voer de code in vóór ${at}.`,
+    checkCode: 'Code controleren',
+    wrongCode: (left: number) =>
+      `Die code klopt niet. ${left === 1 ? 'Nog 1 poging' : `Nog ${left} pogingen`}.`,
+    gone: 'Deze controle is beëindigd: de code is verlopen, te vaak verkeerd ingevoerd of vervangen door een nieuwere controle. Begin opnieuw.',
+    verified: 'Identiteit gecontroleerd.',
+    backToUser: 'Terug naar de gebruiker',
+    overrideLabel: 'Reden om zonder controle opnieuw in te stellen',
+    overrideHint:
+      'Minstens 10 tekens. De reden wordt in het auditlogboek vastgelegd en alle andere globale beheerders krijgen bericht.',
+    coverLabel: 'Identiteitscontrole',
+    coverVerified: (by: string, at: string, method: string) =>
+      `Gecontroleerd door ${by} om ${at}, ${method}`,
+    coverOverride: (by: string, reason: string) =>
+      `Niet gecontroleerd: ${by} gaf als reden “${reason}”`,
+    coverNone: 'Niet gecontroleerd',
+    approvedBy: 'Goedgekeurd door',
+    approvedByAt: (by: string, at: string) => `${by}, ${at}`,
+  },
+  approvals: {
+    nav: navApprovals,
+    waitingCount: (n: number) => `${n} wachtend`,
+    title: navApprovals,
+    intro:
+      'Het opnieuw instellen van het wachtwoord of de verificatie in twee stappen van een beheerder wacht hier tot een andere globale beheerder het goedkeurt of weigert.',
+    waiting: 'Wacht op een beslissing',
+    others: 'Beslist of beëindigd',
+    none: 'Geen aanvragen.',
+    openRequest: (email: string) => `Aanvraag voor ${email}`,
+    user: 'Gebruiker',
+    action: 'Wat',
+    requestedBy: 'Aangevraagd door',
+    requestedAt: 'Aangevraagd',
+    expiresAt: 'Verloopt',
+    status: 'Status',
+    actions: {
+      password_reset: 'Wachtwoord opnieuw instellen',
+      mfa_reset: 'Verificatie in twee stappen opnieuw instellen',
+    },
+    statuses: {
+      pending: 'Wacht op een beslissing',
+      approved: 'Goedgekeurd: wacht om getoond te worden',
+      denied: 'Geweigerd',
+      cancelled: 'Geannuleerd',
+      expired: 'Verlopen',
+      executed: 'Uitgevoerd',
+    },
+    requestTitle: 'Goedkeuringsaanvraag',
+    delivery: 'Levering',
+    deliveryDisplay: 'Eén keer op het scherm getoond, aan de beheerder die het aanvroeg',
+    deliveryLink: (recipients: string) => `Eenmalige links naar ${recipients}`,
+    mustChange: 'Moet het wachtwoord wijzigen bij de volgende aanmelding',
+    yes: 'Ja',
+    no: 'Nee',
+    decidedBy: 'Beslist door',
+    reason: 'Reden',
+    approve: 'Goedkeuren',
+    deny: 'Weigeren',
+    denyReason: 'Reden voor weigeren',
+    denyHint: 'De beheerder die het aanvroeg, krijgt deze reden te zien.',
+    cancel: 'Aanvraag annuleren',
+    showPassword: showNewPassword,
+    showWithin: (at: string) =>
+      `Goedgekeurd. U kunt het nieuwe wachtwoord één keer tonen, tot ${at}.`,
+    waitingForRequester: (at: string) =>
+      `Goedgekeurd. De beheerder die het aanvroeg, kan het nieuwe wachtwoord tonen tot ${at}.`,
+    notEligible:
+      'Een andere globale beheerder beslist over deze aanvraag: u hebt hem zelf ingediend, of hij gaat over u.',
+    approvedDone: 'Goedgekeurd. Het opnieuw instellen is uitgevoerd.',
+    approvedWaits:
+      'Goedgekeurd. De beheerder die het aanvroeg, heeft bericht gekregen om het wachtwoord binnen een uur te tonen.',
+    deniedDone: 'Geweigerd. De beheerder die het aanvroeg, heeft bericht gekregen.',
+    cancelledDone: 'De aanvraag is geannuleerd.',
+    requestedTitle: 'Wacht op goedkeuring',
+    requested: (email: string, until: string) =>
+      `Voor het opnieuw instellen van ${email} is de goedkeuring van een andere globale beheerder nodig. De aanvraag wacht tot ${until}, en de andere globale beheerders hebben bericht gekregen.`,
+    alreadyRequested:
+      'Er wachtte al een aanvraag voor deze gebruiker; die aanvraag blijft staan zoals ze is ingediend.',
+    viewRequest: 'Aanvraag bekijken',
+    paneNotice:
+      'Voor het opnieuw instellen van een beheerder is de goedkeuring van een andere globale beheerder nodig. Uw aanvraag wacht maximaal 24 uur, en het wachtwoord wordt gegenereerd wanneer ze wordt uitgevoerd.',
+    customUnavailable:
+      'Bij een herstelactie die op goedkeuring wacht, wordt het wachtwoord gegenereerd.',
+  },
   requestsTitle: navRequests,
   requestedAt: 'Aangevraagd',
   noRequests: 'Geen openstaande verzoeken.',
@@ -225,6 +344,19 @@ export const nl = {
       authn_mfa_required: 'Wachtwoord geaccepteerd, verificatiecode gevraagd',
       authn_mfa_fail: 'Verificatie in twee stappen mislukt',
       authn_mfa_step_up: 'Opnieuw geverifieerd met de authenticator-app',
+      caller_verification_started: 'Identiteitscontrole gestart',
+      caller_verification_failed: 'Identiteitscontrole: verkeerde code',
+      caller_verification_verified: 'Identiteit gecontroleerd',
+      caller_verification_expired: 'Identiteitscontrole ongebruikt beëindigd',
+      caller_verification_used: 'Identiteitscontrole gebruikt voor een herstelactie',
+      caller_verification_overridden: 'Opnieuw ingesteld zonder identiteitscontrole',
+      approval_requested: 'Goedkeuring aangevraagd',
+      approval_approved: 'Goedgekeurd',
+      approval_denied: 'Goedkeuring geweigerd',
+      approval_cancelled: 'Goedkeuringsaanvraag geannuleerd',
+      approval_expired: 'Goedkeuringsaanvraag verlopen',
+      approval_executed: 'Goedgekeurde herstelactie uitgevoerd',
+      approval_decision_refused: 'Beslissing over goedkeuring geweigerd',
       app_registered: 'Er is een toepassing toegevoegd',
       app_removed: 'Er is een toepassing verwijderd',
       app_secret_rotated: 'Een toepassing heeft een nieuw geheim gekregen',
@@ -253,6 +385,14 @@ export const nl = {
       MFA_CODE_REPLAYED: 'Een verificatiecode is een tweede keer gebruikt.',
       FACTOR_REMOVED: 'De authenticator-app is verwijderd.',
       NO_FACTOR: 'Er was niets te verwijderen.',
+      TOTP_CODE: 'Met een code uit de authenticator-app.',
+      EMAIL_CODE: 'Met een code per e-mail.',
+      CODE_ATTEMPTS: 'Te veel verkeerde codes.',
+      CODE_EXPIRED: 'De code is verlopen.',
+      EMAIL_CHANGED: 'Het e-mailadres van de gebruiker is gewijzigd.',
+      FOR_PASSWORD_RESET: 'Voor het opnieuw instellen van een wachtwoord.',
+      FOR_MFA_RESET: 'Voor het opnieuw instellen van verificatie in twee stappen.',
+      REASON_GIVEN: 'In plaats daarvan is een schriftelijke reden opgegeven.',
       APP_REMOVED: 'De toepassing is verwijderd.',
       APP_SIGN_OUT: 'Afgemeld via een toepassing.',
       APP_TOKEN_REVOKED: 'De toepassing heeft haar toegang opgegeven.',
@@ -329,6 +469,10 @@ export const nl = {
     MFA_ENROLLMENT_REQUIRED:
       'Eerst moet verificatie in twee stappen worden ingesteld op het account van de beheerder.',
     STEP_UP_REQUIRED: 'Eerst is een nieuwe code uit de authenticator-app nodig.',
+    VERIFICATION_REQUIRED:
+      'Controleer eerst de identiteit van de beller, of geef een reden om zonder controle door te gaan.',
+    APPROVER_NOT_ELIGIBLE:
+      'Een andere globale beheerder beslist hierover: niet wie het aanvroeg, en niet de gebruiker om wie het gaat.',
     CROSS_SITE_REQUEST: 'De aanvraag kwam van een andere website en is daarom geweigerd.',
     NOT_FOUND: 'Het gevraagde bestaat niet.',
     METHOD_NOT_ALLOWED: 'Deze actie is hier niet mogelijk.',
@@ -341,7 +485,13 @@ export const nl = {
     MFA_ENROLLMENT_NOT_PENDING:
       'Er wacht geen instelling van verificatie in twee stappen. Begin opnieuw.',
     CONFLICT: 'Er is op hetzelfde moment iets anders gewijzigd. Probeer het opnieuw.',
+    NO_APPROVER:
+      'Geen andere globale beheerder kan dit goedkeuren. De systeembeheerder kan het via de opdrachtregel opnieuw instellen.',
+    APPROVAL_NOT_PENDING: 'Over deze aanvraag is al beslist, of ze is geannuleerd.',
     REVEAL_GONE: 'Deze link is al gebruikt, verlopen of vervangen door een nieuwere.',
+    VERIFICATION_GONE:
+      'Deze identiteitscontrole is beëindigd: de code is verlopen, te vaak verkeerd ingevoerd of vervangen door een nieuwere controle.',
+    APPROVAL_GONE: 'Deze aanvraag is verlopen.',
     PAYLOAD_TOO_LARGE: 'Wat is verzonden, is te groot.',
     UNSUPPORTED_MEDIA_TYPE: 'De aanvraag moet als JSON worden verzonden.',
     PASSWORD_POLICY: 'Het wachtwoord voldoet niet aan de wachtwoordregels.',
@@ -353,10 +503,15 @@ export const nl = {
     LINK_REQUIRES_CHANGE:
       'Een wachtwoord dat via een link wordt verzonden, moet bij de eerste aanmelding worden gewijzigd.',
     IDEMPOTENCY_KEY_REUSED: 'Deze eenmalige sleutel is al gebruikt voor een andere aanvraag.',
+    VERIFICATION_FAILED: 'De code klopt niet.',
+    GENERATED_PASSWORD_REQUIRED:
+      'Bij een herstelactie die op goedkeuring wacht, wordt het wachtwoord gegenereerd: kies “Wachtwoord automatisch genereren”.',
     TOO_MANY_ATTEMPTS: 'Te veel pogingen. Probeer het later opnieuw.',
     RATE_LIMITED: 'Te veel aanvragen in korte tijd. Wacht een minuut en probeer het opnieuw.',
     INTERNAL_ERROR: 'Er is iets misgegaan.',
     SERVICE_BUSY: 'De service is bezet. Probeer het zo opnieuw.',
+    MAIL_SEND_FAILED:
+      'De e-mail kon niet worden verzonden, dus er is geen code onderweg. Probeer het zo opnieuw.',
     DATABASE_BUSY: 'De database is bezet. Probeer het zo opnieuw.',
     STORAGE_FULL: 'De opslag is vol; er is niets gewijzigd.',
   },
@@ -398,6 +553,43 @@ export const nl = {
     mfaReplayedBody: (when: string) =>
       `Op ${when} (UTC) heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
     notMe: 'Was u dit niet? Neem dan meteen contact op met uw beheerder.',
+    verifyCodeSubject: 'Uw code voor uw beheerder',
+    verifyCodeBody: (admin: string) =>
+      `${admin}, een beheerder van uw organisatie, controleert of u degene bent met wie hij of zij contact heeft. Hebt u zelf contact opgenomen? Lees dan deze code voor:`,
+    verifyCodeExpires: (when: string) => `De code werkt tot ${when} (UTC).`,
+    verifyCodeWarning:
+      'Hebt u op dit moment geen contact met uw beheerder? Geef deze code dan aan niemand: misschien doet iemand zich voor als u. Laat het uw beheerder weten.',
+    verifyStartedSubject: 'Een beheerder controleert uw identiteit',
+    verifyStartedBody: (admin: string, when: string) =>
+      `Om ${when} (UTC) is ${admin} uw identiteit gaan controleren met een code uit uw authenticator-app. Lees alleen een code voor aan een beheerder met wie u zelf contact hebt opgenomen.`,
+    verifySucceededSubject: 'Uw identiteit is aan een beheerder bevestigd',
+    verifySucceededBody: (admin: string, method: string, when: string) =>
+      `Om ${when} (UTC) heeft ${admin} uw identiteit bevestigd met ${method} en kan nu uw wachtwoord of uw verificatie in twee stappen opnieuw instellen.`,
+    methodNames: {
+      totp: 'een code uit uw authenticator-app',
+      email: 'een code die naar uw e-mailadres is gestuurd',
+    },
+    actionNames: {
+      password_reset: 'wachtwoordherstel',
+      mfa_reset: 'herstel van de verificatie in twee stappen',
+    },
+    overrideSubject: 'Een herstelactie zonder identiteitscontrole',
+    overrideBody: (admin: string, action: string, email: string, when: string) =>
+      `Om ${when} (UTC) heeft ${admin} de identiteit van de beller niet gecontroleerd bij een ${action} voor ${email}.`,
+    overrideReason: (reason: string) => `De opgegeven reden: “${reason}”`,
+    approvalRequestedSubject: 'Het opnieuw instellen voor een beheerder wacht op uw goedkeuring',
+    approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
+      `${admin} heeft een ${action} voor ${email} aangevraagd. Keur het goed of weiger het in oncepass onder ${navApprovals} vóór ${when} (UTC).`,
+    approvedSubject: 'Uw aanvraag is goedgekeurd',
+    approvedBody: (admin: string, action: string, email: string) =>
+      `${admin} heeft uw aanvraag voor een ${action} voor ${email} goedgekeurd.`,
+    approvedShow: (when: string) =>
+      `Open de aanvraag in oncepass onder ${navApprovals} en klik op ${showNewPassword} vóór ${when} (UTC). Het wachtwoord wordt u één keer getoond.`,
+    approvedDone: 'Het is uitgevoerd.',
+    deniedSubject: 'Uw aanvraag is geweigerd',
+    deniedBody: (admin: string, action: string, email: string) =>
+      `${admin} heeft uw aanvraag voor een ${action} voor ${email} geweigerd.`,
+    deniedReason: (reason: string) => `De opgegeven reden: “${reason}”`,
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
       `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,

@@ -7,6 +7,8 @@ import type { Copy } from '../copy.ts'
 const navRequests = 'Begäranden om nytt lösenord'
 const navAccount = 'Konto'
 const showPassword = 'Visa lösenord'
+const navApprovals = 'Godkännanden'
+const showNewPassword = 'Visa det nya lösenordet'
 
 export const sv = {
   appName: 'oncepass',
@@ -41,6 +43,12 @@ export const sv = {
       mfa_code_replayed: 'En verifieringskod användes två gånger',
       reveal_link: 'En engångslänk till ett nytt lösenord',
       backchannel_logout: 'Ett program fick veta att användaren loggat ut',
+      caller_verification_code: 'En kod som bekräftar användarens identitet',
+      caller_verification_started: 'En administratör började kontrollera användarens identitet',
+      caller_verification_succeeded: 'Användarens identitet bekräftades för en administratör',
+      caller_verification_overridden: 'En återställning utan identitetskontroll',
+      approval_requested: 'En återställning av en administratör väntar på godkännande',
+      approval_decided: 'En begäran om godkännande har avgjorts',
     },
   },
   navAccount,
@@ -181,6 +189,112 @@ export const sv = {
   expiresLabel: 'Går ut',
   usedAt: 'Använt',
   auditTrail: 'Granskningsspår',
+  helpdesk: {
+    title: 'Verifiera identitet',
+    verifyIdentity: 'Verifiera identitet',
+    intro:
+      'Innan du återställer något åt någon som ringer, kontrollera att det är personen själv: de läser upp en kod från sin autentiseringsapp eller en kod som skickats till deras registrerade e-postadress.',
+    methods: 'Så kontrollerar du',
+    methodTotp: 'Kod från deras autentiseringsapp',
+    methodEmail: 'Skicka en kod via e-post',
+    noTotp: 'Den här användaren har inte konfigurerat någon autentiseringsapp.',
+    noMail: 'För att skicka en kod behövs en e-postserver, och ingen är konfigurerad ännu.',
+    noMethod:
+      'Den här användaren kan inte kontrolleras här: det finns ingen autentiseringsapp och ingen e-postserver är konfigurerad.',
+    notVerified: 'Inte verifierad',
+    verifiedByYou: (at: string, method: string) =>
+      `Identiteten verifierad av dig kl. ${at}, ${method}`,
+    methodNames: { totp: 'autentiseringsapp', email: 'kod via e-post' },
+    timeLeft: (n: number) => (n === 1 ? '1 minut kvar' : `${n} minuter kvar`),
+    scope: 'Den gäller bara för dig och den här användaren, och nästa återställning förbrukar den.',
+    required:
+      'Den här organisationen kräver en verifierad uppringare eller en skriftlig motivering före varje återställning.',
+    codeIntroTotp:
+      'Be den som ringer att öppna sin autentiseringsapp och läsa upp den sexsiffriga koden för oncepass.',
+    codeIntroEmail: (email: string) =>
+      `En sexsiffrig kod har skickats till ${email}. Be den som ringer att läsa upp den för dig.`,
+    codeUntil: (at: string) => `Ange den före ${at}.`,
+    checkCode: 'Kontrollera kod',
+    wrongCode: (left: number) =>
+      `Koden stämmer inte. ${left === 1 ? '1 försök kvar' : `${left} försök kvar`}.`,
+    gone: 'Den här kontrollen har avslutats: koden har gått ut, har angetts fel för många gånger eller har ersatts av en nyare kontroll. Börja om.',
+    verified: 'Identiteten verifierad.',
+    backToUser: 'Tillbaka till användaren',
+    overrideLabel: 'Motivering för att återställa utan verifiering',
+    overrideHint:
+      'Minst 10 tecken. Den sparas i granskningsloggen, och alla andra globala administratörer får veta det.',
+    coverLabel: 'Identitetskontroll',
+    coverVerified: (by: string, at: string, method: string) =>
+      `Verifierad av ${by} kl. ${at}, ${method}`,
+    coverOverride: (by: string, reason: string) =>
+      `Inte verifierad: ${by} angav motiveringen “${reason}”`,
+    coverNone: 'Inte kontrollerad',
+    approvedBy: 'Godkänd av',
+    approvedByAt: (by: string, at: string) => `${by}, ${at}`,
+  },
+  approvals: {
+    nav: navApprovals,
+    waitingCount: (n: number) => `${n} väntar`,
+    title: navApprovals,
+    intro:
+      'Återställningar av administratörers lösenord eller tvåstegsverifiering väntar här tills en annan global administratör godkänner eller nekar dem.',
+    waiting: 'Väntar på beslut',
+    others: 'Avgjorda eller avslutade',
+    none: 'Inga begäranden.',
+    openRequest: (email: string) => `Begäran för ${email}`,
+    user: 'Användare',
+    action: 'Vad',
+    requestedBy: 'Begärd av',
+    requestedAt: 'Begärd',
+    expiresAt: 'Går ut',
+    status: 'Status',
+    actions: {
+      password_reset: 'Återställning av lösenord',
+      mfa_reset: 'Återställning av tvåstegsverifiering',
+    },
+    statuses: {
+      pending: 'Väntar på beslut',
+      approved: 'Godkänd: väntar på att visas',
+      denied: 'Nekad',
+      cancelled: 'Avbruten',
+      expired: 'Utgången',
+      executed: 'Utförd',
+    },
+    requestTitle: 'Begäran om godkännande',
+    delivery: 'Leverans',
+    deliveryDisplay: 'Visas en gång på skärmen för administratören som begärde den',
+    deliveryLink: (recipients: string) => `Engångslänkar till ${recipients}`,
+    mustChange: 'Måste bytas vid nästa inloggning',
+    yes: 'Ja',
+    no: 'Nej',
+    decidedBy: 'Avgjord av',
+    reason: 'Motivering',
+    approve: 'Godkänn',
+    deny: 'Neka',
+    denyReason: 'Motivering för att neka',
+    denyHint: 'Administratören som begärde det får se den här motiveringen.',
+    cancel: 'Avbryt begäran',
+    showPassword: showNewPassword,
+    showWithin: (at: string) => `Godkänd. Du kan visa det nya lösenordet en gång, fram till ${at}.`,
+    waitingForRequester: (at: string) =>
+      `Godkänd. Administratören som begärde det kan visa det nya lösenordet fram till ${at}.`,
+    notEligible:
+      'En annan global administratör avgör den här begäran: du har själv skickat den, eller så gäller den dig.',
+    approvedDone: 'Godkänd. Återställningen har utförts.',
+    approvedWaits:
+      'Godkänd. Administratören som begärde det har fått besked om att visa lösenordet inom en timme.',
+    deniedDone: 'Nekad. Administratören som begärde det har fått besked.',
+    cancelledDone: 'Begäran avbröts.',
+    requestedTitle: 'Väntar på godkännande',
+    requested: (email: string, until: string) =>
+      `Att återställa ${email} kräver godkännande av en annan global administratör. Begäran väntar till ${until}, och de andra globala administratörerna har fått besked.`,
+    alreadyRequested:
+      'Det fanns redan en väntande begäran för den här användaren, så den begäran gäller som den skickades.',
+    viewRequest: 'Visa begäran',
+    paneNotice:
+      'Att återställa en administratör kräver godkännande av en annan global administratör. Din begäran väntar i upp till 24 timmar, och lösenordet skapas när den utförs.',
+    customUnavailable: 'En återställning som väntar på godkännande skapar lösenordet själv.',
+  },
   requestsTitle: navRequests,
   requestedAt: 'Begärd',
   noRequests: 'Inga öppna begäranden.',
@@ -222,6 +336,19 @@ export const sv = {
       authn_mfa_required: 'Lösenordet godkänt, verifieringskod begärd',
       authn_mfa_fail: 'Tvåstegsverifieringen misslyckades',
       authn_mfa_step_up: 'Verifierad igen med autentiseringsappen',
+      caller_verification_started: 'Identitetskontroll startad',
+      caller_verification_failed: 'Identitetskontroll: fel kod',
+      caller_verification_verified: 'Identiteten verifierad',
+      caller_verification_expired: 'Identitetskontroll avslutad oanvänd',
+      caller_verification_used: 'Identitetskontroll använd för en återställning',
+      caller_verification_overridden: 'Återställning utan identitetskontroll',
+      approval_requested: 'Godkännande begärt',
+      approval_approved: 'Godkänd',
+      approval_denied: 'Godkännande nekat',
+      approval_cancelled: 'Begäran om godkännande avbruten',
+      approval_expired: 'Begäran om godkännande utgången',
+      approval_executed: 'Godkänd återställning utförd',
+      approval_decision_refused: 'Beslut om godkännande nekat',
       app_registered: 'Ett program lades till',
       app_removed: 'Ett program togs bort',
       app_secret_rotated: 'Ett program fick en ny hemlighet',
@@ -250,6 +377,14 @@ export const sv = {
       MFA_CODE_REPLAYED: 'En verifieringskod användes en gång till.',
       FACTOR_REMOVED: 'Autentiseringsappen togs bort.',
       NO_FACTOR: 'Det fanns inget att ta bort.',
+      TOTP_CODE: 'Med en kod från autentiseringsappen.',
+      EMAIL_CODE: 'Med en kod som skickats via e-post.',
+      CODE_ATTEMPTS: 'För många felaktiga koder.',
+      CODE_EXPIRED: 'Koden har gått ut.',
+      EMAIL_CHANGED: 'Användarens e-postadress har ändrats.',
+      FOR_PASSWORD_RESET: 'För en återställning av lösenord.',
+      FOR_MFA_RESET: 'För en återställning av tvåstegsverifiering.',
+      REASON_GIVEN: 'En skriftlig motivering angavs i stället.',
       APP_REMOVED: 'Programmet togs bort.',
       APP_SIGN_OUT: 'Utloggad via ett program.',
       APP_TOKEN_REVOKED: 'Programmet lämnade ifrån sig sin åtkomst.',
@@ -324,6 +459,10 @@ export const sv = {
     MFA_ENROLLMENT_REQUIRED:
       'Tvåstegsverifiering måste först konfigureras för administratörens konto.',
     STEP_UP_REQUIRED: 'En ny kod från autentiseringsappen krävs först.',
+    VERIFICATION_REQUIRED:
+      'Verifiera först uppringarens identitet, eller ange en motivering för att fortsätta utan.',
+    APPROVER_NOT_ELIGIBLE:
+      'En annan global administratör avgör detta: varken den som begärde det eller användaren det gäller.',
     CROSS_SITE_REQUEST: 'Begäran kom från en annan webbplats och nekades därför.',
     NOT_FOUND: 'Det efterfrågade finns inte.',
     METHOD_NOT_ALLOWED: 'Åtgärden är inte möjlig här.',
@@ -334,7 +473,13 @@ export const sv = {
     MFA_NOT_ENROLLED: 'Tvåstegsverifiering är inte aktiverad.',
     MFA_ENROLLMENT_NOT_PENDING: 'Ingen konfiguration av tvåstegsverifiering väntar. Börja om.',
     CONFLICT: 'Något annat ändrade det i samma stund. Försök igen.',
+    NO_APPROVER:
+      'Ingen annan global administratör kan godkänna den här återställningen. Systemadministratören kan återställa från kommandoraden.',
+    APPROVAL_NOT_PENDING: 'Den här begäran har redan avgjorts eller avbrutits.',
     REVEAL_GONE: 'Länken har redan använts, har gått ut eller har ersatts av en nyare.',
+    VERIFICATION_GONE:
+      'Den här identitetskontrollen har avslutats: koden har gått ut, har angetts fel för många gånger eller har ersatts av en nyare kontroll.',
+    APPROVAL_GONE: 'Den här begäran har gått ut.',
     PAYLOAD_TOO_LARGE: 'Det som skickades är för stort.',
     UNSUPPORTED_MEDIA_TYPE: 'Begäran måste skickas som JSON.',
     PASSWORD_POLICY: 'Lösenordet uppfyller inte lösenordsreglerna.',
@@ -344,10 +489,15 @@ export const sv = {
     MAIL_NOT_CONFIGURED: 'Ingen e-postserver är konfigurerad, så ingen länk kan skickas.',
     LINK_REQUIRES_CHANGE: 'Ett lösenord som skickas som länk måste bytas vid första inloggningen.',
     IDEMPOTENCY_KEY_REUSED: 'Engångsnyckeln har redan använts för en annan begäran.',
+    VERIFICATION_FAILED: 'Koden stämmer inte.',
+    GENERATED_PASSWORD_REQUIRED:
+      'En återställning som väntar på godkännande skapar lösenordet själv: välj “Skapa ett lösenord automatiskt”.',
     TOO_MANY_ATTEMPTS: 'För många försök. Försök igen senare.',
     RATE_LIMITED: 'För många begäranden just nu. Vänta en minut och försök igen.',
     INTERNAL_ERROR: 'Något gick fel.',
     SERVICE_BUSY: 'Tjänsten är upptagen. Försök igen om en stund.',
+    MAIL_SEND_FAILED:
+      'E-postmeddelandet kunde inte skickas, så ingen kod är på väg. Försök igen om en stund.',
     DATABASE_BUSY: 'Databasen är upptagen. Försök igen om en stund.',
     STORAGE_FULL: 'Lagringsutrymmet är fullt, så ingenting ändrades.',
   },
@@ -388,6 +538,43 @@ export const sv = {
     mfaReplayedBody: (when: string) =>
       `Den ${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
+    verifyCodeSubject: 'Din kod till din administratör',
+    verifyCodeBody: (admin: string) =>
+      `${admin}, en administratör i din organisation, kontrollerar att det är du som hen har kontakt med. Om du själv har kontaktat hen, läs upp den här koden:`,
+    verifyCodeExpires: (when: string) => `Koden fungerar till ${when} (UTC).`,
+    verifyCodeWarning:
+      'Om du inte har kontakt med din administratör just nu, ge inte koden till någon: någon kan utge sig för att vara du. Berätta det för din administratör.',
+    verifyStartedSubject: 'En administratör kontrollerar din identitet',
+    verifyStartedBody: (admin: string, when: string) =>
+      `Kl. ${when} (UTC) började ${admin} kontrollera din identitet med en kod från din autentiseringsapp. Läs bara upp en kod för en administratör som du själv har kontaktat.`,
+    verifySucceededSubject: 'Din identitet bekräftades för en administratör',
+    verifySucceededBody: (admin: string, method: string, when: string) =>
+      `Kl. ${when} (UTC) bekräftade ${admin} din identitet med ${method} och kan nu återställa ditt lösenord eller din tvåstegsverifiering.`,
+    methodNames: {
+      totp: 'en kod från din autentiseringsapp',
+      email: 'en kod som skickats till din e-post',
+    },
+    actionNames: {
+      password_reset: 'återställning av lösenord',
+      mfa_reset: 'återställning av tvåstegsverifiering',
+    },
+    overrideSubject: 'En återställning utan identitetskontroll',
+    overrideBody: (admin: string, action: string, email: string, when: string) =>
+      `Kl. ${when} (UTC) hoppade ${admin} över verifieringen av uppringarens identitet vid en ${action} för ${email}.`,
+    overrideReason: (reason: string) => `Den angivna motiveringen: “${reason}”`,
+    approvalRequestedSubject: 'En återställning av en administratör väntar på ditt godkännande',
+    approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
+      `${admin} har begärt en ${action} för ${email}. Godkänn eller neka den i oncepass under ${navApprovals} före ${when} (UTC).`,
+    approvedSubject: 'Din begäran har godkänts',
+    approvedBody: (admin: string, action: string, email: string) =>
+      `${admin} godkände din begäran om en ${action} för ${email}.`,
+    approvedShow: (when: string) =>
+      `Öppna begäran i oncepass under ${navApprovals} och klicka på ${showNewPassword} före ${when} (UTC). Lösenordet visas för dig en gång.`,
+    approvedDone: 'Den har utförts.',
+    deniedSubject: 'Din begäran har nekats',
+    deniedBody: (admin: string, action: string, email: string) =>
+      `${admin} nekade din begäran om en ${action} för ${email}.`,
+    deniedReason: (reason: string) => `Den angivna motiveringen: “${reason}”`,
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,

@@ -2,6 +2,7 @@ import { Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
 import { Choice } from './admin-parts.tsx'
+import { OverrideField, ResetGuards, type ResetGuardsProps } from './reset-guards.tsx'
 
 export interface ResetPaneProps {
   user: { id: string; email: string; displayName: string }
@@ -16,6 +17,9 @@ export interface ResetPaneProps {
   delivery?: 'display' | 'link'
   /** The Recipients field's text (the user's email at first). */
   recipients?: string
+  /** The helpdesk's guards: the caller's identity, and a second admin's approval. */
+  guards?: ResetGuardsProps
+  overrideReason?: string
 }
 
 /** The reset pane: how the password is chosen, whether it must be changed, how it is delivered. */
@@ -31,15 +35,22 @@ export function ResetPanePage(props: ResetPaneProps) {
           {user.displayName} · {user.email}
         </p>
         {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+        {props.guards ? <ResetGuards guards={props.guards} /> : null}
         <form method="post" action={`/admin/users/${user.id}/reset`}>
           <input type="hidden" name="formToken" value={props.formToken} />
-          <PasswordChoice mode={props.mode} policy={props.policy} violations={props.violations} />
+          <PasswordChoice
+            mode={props.mode}
+            policy={props.policy}
+            violations={props.violations}
+            generatedOnly={props.guards?.needsApproval}
+          />
           <RequireChange allowPermanent={props.allowPermanent} />
           <DeliveryChoice
             canLink={canLink}
             byLink={canLink && props.delivery === 'link'}
             recipients={props.recipients ?? user.email}
           />
+          <OverrideField guards={props.guards} value={props.overrideReason} />
           <div class="actions">
             <button type="submit" class="primary">
               {t.resetPassword}
@@ -57,6 +68,8 @@ function PasswordChoice(props: {
   mode: 'generate' | 'custom'
   policy: PolicyProps
   violations: ViolationProps[]
+  /** A reset that waits for approval: the password is generated when it runs. */
+  generatedOnly?: boolean
 }) {
   const t = useCopy()
   return (
@@ -68,7 +81,7 @@ function PasswordChoice(props: {
         name="mode"
         value="generate"
         label={t.autoPassword}
-        checked={props.mode === 'generate'}
+        checked={props.mode === 'generate' || props.generatedOnly === true}
       />
       <Choice
         type="radio"
@@ -76,8 +89,15 @@ function PasswordChoice(props: {
         name="mode"
         value="custom"
         label={t.customPassword}
-        checked={props.mode === 'custom'}
+        checked={props.mode === 'custom' && !props.generatedOnly}
+        disabled={props.generatedOnly}
+        describedBy={props.generatedOnly ? 'mode-custom-note' : undefined}
       />
+      {props.generatedOnly ? (
+        <p class="hint" id="mode-custom-note">
+          {t.approvals.customUnavailable}
+        </p>
+      ) : null}
       <div class="indent" data-when="mode-custom">
         <NewPasswordFieldForAdmin policy={props.policy} violations={props.violations} />
       </div>

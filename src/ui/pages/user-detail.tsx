@@ -2,6 +2,12 @@ import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
 import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
 import { type AuditRowProps, AuditTable } from './audit.tsx'
+import {
+  type CoverProps,
+  ResetCover,
+  UserVerification,
+  type VerificationProps,
+} from './user-verification.tsx'
 
 export interface ResetStatusProps {
   status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
@@ -15,6 +21,8 @@ export interface ResetStatusProps {
     openedAt: string | null
     failed: string[]
   } | null
+  /** How the reset was covered at the helpdesk (a verified caller, an override, an approval). */
+  cover?: CoverProps
 }
 
 export function UserDetailPage(props: {
@@ -23,12 +31,15 @@ export function UserDetailPage(props: {
   events: AuditRowProps[]
   /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
   newLinkToken?: string
+  /** The viewer's check of this user's caller, when the viewer may reset them. */
+  verification?: VerificationProps
 }) {
   const { user } = props
   return (
     <Layout title={user.email}>
       <UserHead user={user} />
       <UserDetails user={user} />
+      {props.verification ? <UserVerification verification={props.verification} /> : null}
       <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
       <AuditTrail userId={user.id} events={props.events} />
     </Layout>
@@ -116,6 +127,7 @@ function ResetFacts(props: { reset: ResetStatusProps }) {
         </>
       ) : null}
       {reset.delivery?.method === 'link' ? <LinkFacts delivery={reset.delivery} /> : null}
+      {reset.cover ? <ResetCover cover={reset.cover} /> : null}
     </dl>
   )
 }
