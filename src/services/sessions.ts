@@ -43,6 +43,9 @@ interface SessionUser {
   credentialVersion: number
 }
 
+/** A session's statements and the tokens to hand back once they commit. */
+export type PreparedSession = Promise<{ statements: Step<'session'>[]; result: SignedIn }>
+
 /**
  * Statements that open a session for `user` and the tokens to hand back once they commit.
  * The refresh token is 256 random bits; only its SHA-256 is stored. `guard` ties the inserts to
@@ -54,7 +57,7 @@ export async function prepareSession(
   meta: RequestMeta,
   guard: Guard = always,
   proofs: { mfaVerifiedAt?: number | null } = {},
-): Promise<{ statements: Step<'session'>[]; result: SignedIn }> {
+): PreparedSession {
   const now = deps.clock.now()
   const { settings } = deps
   const sessionId = randomId(deps.random)
