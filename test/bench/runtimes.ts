@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unstable_startWorker } from 'wrangler'
 import { createArgon2Hasher } from '../../src/runtime/node/argon2-hasher.ts'
+import testOidcKey from '../helpers/test-oidc-key.json' with { type: 'json' }
 
 const N = 15
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -126,6 +127,8 @@ async function workerdNumbers() {
         value: 'cnVudGltZS1iZW5jaC1lbmNyeXB0aW9uLWtleS0wMTI',
       },
       ONCEPASS_SETUP_TOKEN: { type: 'plain_text', value: setupToken },
+      // Required on Workers since the OpenID Provider: the suite's fixed test key.
+      ONCEPASS_OIDC_SIGNING_KEY: { type: 'plain_text', value: JSON.stringify(testOidcKey) },
     },
     dev: { ...dev, persist: state, server: { hostname: '127.0.0.1', port: 0 } },
   })
