@@ -3,6 +3,16 @@
 
 export const APP_JS = `'use strict'
 document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('.menu-button').forEach(function (button) {
+    var top = button.closest('.top')
+    if (!top) return
+    button.hidden = false
+    top.classList.add('menu-closed')
+    button.addEventListener('click', function () {
+      var closed = top.classList.toggle('menu-closed')
+      button.setAttribute('aria-expanded', closed ? 'false' : 'true')
+    })
+  })
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     var target = document.getElementById(button.getAttribute('data-copy'))
     var status = button.parentElement.querySelector('.copy-status')
@@ -87,7 +97,9 @@ a:hover { color: var(--accent-hover); }
 .skip { position: absolute; left: -999px; top: 0; background: var(--surface); padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: .5rem; top: .5rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+[hidden] { display: none !important; }
 .top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .5rem 1rem; background: var(--surface); border-bottom: 1px solid var(--border); }
+.top-menu { flex: 1; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; }
 .brand { font-weight: 600; font-size: 1.1rem; color: var(--text); text-decoration: none; }
 .top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 .top nav a { color: var(--text); text-decoration: none; padding: .25rem 0; border-bottom: 2px solid transparent; }
@@ -165,13 +177,35 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .pager { display: flex; gap: 1rem; margin-top: 1rem; }
 .status { font-weight: 600; }
-code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
+code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* Tables marked .stacked become one card per row on a phone, each cell headed by its column. */
+.row-action { white-space: nowrap; }
+@media (min-width: 40.01rem) {
+  .menu-button { display: none; }
+}
 @media (max-width: 40rem) {
-  .top-end { margin-left: 0; width: 100%; }
+  .top { justify-content: space-between; }
+  .top-menu { flex-basis: 100%; flex-direction: column; align-items: stretch; gap: .75rem; padding: .25rem 0 .5rem; }
+  .top.menu-closed .top-menu { display: none; }
+  .top nav ul { flex-direction: column; gap: 0; }
+  .top nav a { display: block; padding: .5rem 0; }
+  .top-end { margin-left: 0; width: 100%; flex-direction: column; align-items: flex-start; }
   main { padding: 1rem .75rem 2rem; }
   .card { padding: 1rem; }
   dl { grid-template-columns: 1fr; }
   dd { margin-bottom: .5rem; }
+  .page-head h1 { font-size: 1.35rem; }
+  .table-wrap.stacked { overflow-x: visible; }
+  .stacked table, .stacked tbody, .stacked tr, .stacked th, .stacked td { display: block; width: auto; }
+  .stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .stacked tr { padding: .75rem; border-bottom: 1px solid var(--border); }
+  .stacked tbody tr:last-child { border-bottom: 0; }
+  .stacked th, .stacked td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; }
+  .stacked tbody th { font-weight: 600; }
+  .stacked td[data-label]::before { display: inline; content: attr(data-label) ": "; color: var(--muted); }
+  .stacked td.row-actions { padding-top: .5rem; }
+  .stacked td.row-actions::before { display: none; }
 }
 `
 

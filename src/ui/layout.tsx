@@ -50,7 +50,10 @@ function Head(props: { title: string; noindex?: boolean; script?: string; refres
   )
 }
 
-/** The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. */
+/**
+ * The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. On a
+ * phone the script folds the menu behind a Menu button; without the script it stays open.
+ */
 function TopBar() {
   const { t, viewer } = usePage()
   return (
@@ -58,12 +61,25 @@ function TopBar() {
       <a class="brand" href="/">
         {t.appName}
       </a>
-      {viewer ? <Navigation viewer={viewer} /> : null}
-      <div class="top-end">
-        <LanguageSwitch />
-        {viewer ? <SignOut viewer={viewer} /> : null}
+      {viewer ? <MenuButton /> : null}
+      <div class="top-menu" id="top-menu">
+        {viewer ? <Navigation viewer={viewer} /> : null}
+        <div class="top-end">
+          <LanguageSwitch />
+          {viewer ? <SignOut viewer={viewer} /> : null}
+        </div>
       </div>
     </header>
+  )
+}
+
+/** Shown by the script on narrow screens only (the stylesheet hides it on wider ones). */
+function MenuButton() {
+  const t = useCopy()
+  return (
+    <button type="button" class="menu-button" aria-controls="top-menu" aria-expanded="false" hidden>
+      {t.menu}
+    </button>
   )
 }
 

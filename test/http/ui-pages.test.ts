@@ -318,7 +318,7 @@ describe('admin console', () => {
     })
     expect((await open(browser, '/admin/requests')).html).toContain('No open requests.')
     const audit = await open(browser, `/admin/audit?userId=${user.id}`)
-    expect(audit.html).toContain('<td>Forgot-password request</td>')
+    expect(audit.html).toContain('">Forgot-password request</td>')
     expect(audit.html).not.toContain('password_reset_requested')
   })
 

@@ -14,6 +14,7 @@ export const da = {
   language: 'Sprog',
   skipToContent: 'Gå til indhold',
   mainNav: 'Hovedmenu',
+  menu: 'Menu',
   navUsers: 'Brugere',
   navRequests,
   navAudit: 'Revisionslog',

@@ -25,6 +25,7 @@ export const en = {
   language: 'Language',
   skipToContent: 'Skip to content',
   mainNav: 'Main',
+  menu: 'Menu',
   navUsers: 'Users',
   navRequests,
   navAudit: 'Audit log',

@@ -14,6 +14,7 @@ export const nl = {
   language: 'Taal',
   skipToContent: 'Naar de inhoud',
   mainNav: 'Hoofdmenu',
+  menu: 'Menu',
   navUsers: 'Gebruikers',
   navRequests,
   navAudit: 'Auditlogboek',

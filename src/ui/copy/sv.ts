@@ -14,6 +14,7 @@ export const sv = {
   language: 'Språk',
   skipToContent: 'Hoppa till innehållet',
   mainNav: 'Huvudmeny',
+  menu: 'Meny',
   navUsers: 'Användare',
   navRequests,
   navAudit: 'Granskningslogg',

@@ -1,7 +1,7 @@
 import { describeAuditEvent, describeAuditOutcome, describeReason } from '../copy.ts'
 import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
-import { DataTable } from './admin-parts.tsx'
+import { Cell, DataTable } from './admin-parts.tsx'
 
 export interface AuditRowProps {
   at: string
@@ -20,16 +20,17 @@ export function AuditTable(props: { events: AuditRowProps[]; caption: string }) 
     <DataTable
       caption={props.caption}
       columns={[t.when, t.event, t.actor, t.target, t.outcome, t.reason, t.ip]}
+      stacked
     >
       {props.events.map((event) => (
         <tr>
-          <td>{formatTime(lang, event.at)}</td>
-          <td>{describeAuditEvent(t, event.event)}</td>
-          <td>{event.actor}</td>
-          <td>{event.target}</td>
-          <td>{describeAuditOutcome(t, event.outcome)}</td>
-          <td>{event.reason ? describeReason(t, event.reason) : '—'}</td>
-          <td>{event.ip ?? '—'}</td>
+          <Cell label={t.when}>{formatTime(lang, event.at)}</Cell>
+          <Cell label={t.event}>{describeAuditEvent(t, event.event)}</Cell>
+          <Cell label={t.actor}>{event.actor}</Cell>
+          <Cell label={t.target}>{event.target}</Cell>
+          <Cell label={t.outcome}>{describeAuditOutcome(t, event.outcome)}</Cell>
+          <Cell label={t.reason}>{event.reason ? describeReason(t, event.reason) : '—'}</Cell>
+          <Cell label={t.ip}>{event.ip ?? '—'}</Cell>
         </tr>
       ))}
     </DataTable>

@@ -1,6 +1,6 @@
 import { formatTime, Layout } from '../layout.tsx'
 import { usePage } from '../page-context.ts'
-import { ResetAction, DataTable } from './admin-parts.tsx'
+import { Cell, DataTable, ResetAction } from './admin-parts.tsx'
 
 export function RequestsPage(props: {
   requests: {
@@ -19,15 +19,19 @@ export function RequestsPage(props: {
       {props.requests.length === 0 ? (
         <p>{t.noRequests}</p>
       ) : (
-        <DataTable caption={t.requestsTitle} columns={[t.email, t.name, t.requestedAt, t.actions]}>
+        <DataTable
+          caption={t.requestsTitle}
+          columns={[t.email, t.name, t.requestedAt, t.actions]}
+          stacked
+        >
           {props.requests.map((request) => (
             <tr>
               <th scope="row">
                 <a href={`/admin/users/${request.userId}`}>{request.email}</a>
               </th>
-              <td>{request.displayName}</td>
-              <td>{formatTime(lang, request.createdAt)}</td>
-              <td>
+              <Cell label={t.name}>{request.displayName}</Cell>
+              <Cell label={t.requestedAt}>{formatTime(lang, request.createdAt)}</Cell>
+              <td class="row-actions">
                 {request.canReset ? (
                   <ResetAction userId={request.userId} email={request.email} />
                 ) : null}

@@ -1,6 +1,6 @@
 import { Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
-import { DataTable, PasswordState, ResetAction, type UserRowProps } from './admin-parts.tsx'
+import { Cell, DataTable, PasswordState, ResetAction, type UserRowProps } from './admin-parts.tsx'
 
 export function UsersPage(props: {
   users: UserRowProps[]
@@ -50,18 +50,21 @@ function UsersTable(props: { users: UserRowProps[] }) {
     <DataTable
       caption={t.usersTitle}
       columns={[t.email, t.name, t.role, t.passwordState, t.actions]}
+      stacked
     >
       {props.users.map((user) => (
         <tr>
           <th scope="row">
             <a href={`/admin/users/${user.id}`}>{user.email}</a>
           </th>
-          <td>{user.displayName}</td>
-          <td>{t.roles[user.role]}</td>
-          <td>
+          <Cell label={t.name}>{user.displayName}</Cell>
+          <Cell label={t.role}>{t.roles[user.role]}</Cell>
+          <Cell label={t.passwordState}>
             <PasswordState state={user.passwordState} />
+          </Cell>
+          <td class="row-actions">
+            {user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}
           </td>
-          <td>{user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}</td>
         </tr>
       ))}
     </DataTable>
