@@ -1,17 +1,5 @@
-import {
-  and,
-  asc,
-  eq,
-  gt,
-  gte,
-  isNull,
-  lt,
-  lte,
-  or,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, eq, gt, isNull, lte, or, type SQL, sql } from 'drizzle-orm'
+import { fullTextQueryOf, type SearchTerm } from '../core/search-text.ts'
 import { type AppDb, type Guard, prepared, type Statement } from './database.ts'
 import { users } from './schema.ts'
 
@@ -134,76 +122,57 @@ export function listTenantUsersAfter(db: AppDb, tenantId: string, after: string,
   return tenantUsersAfter(db).all({ tenantId, after, take })
 }
 
-/** Shorter searches cannot use the trigram index: they match the start of the email instead. */
-export const MIN_SUBSTRING_SEARCH = 3
 /** A term with at most this many trigram-index hits (all tenants) is answered from the hits. */
 export const SEARCH_HITS_SORTED = 2000
 /** Otherwise a page reads at most this many of the tenant's users, in email order. */
 export const SEARCH_ROWS_READ = 4000
 
 /**
- * Up to `take` of the tenant's users after `after` (by email) whose email or display name contains
- * `search` (LIKE semantics: ASCII case-insensitive, `_ % \` literal), with a bounded cost at any
- * tenant size:
+ * Up to `take` of the tenant's users after `after` (by email) whose search key meets `term` (see
+ * core/search-text.ts), with a bounded cost at any tenant size:
  * - a rare term (few trigram-index hits) is answered from its hits, sorted by email;
- * - a common term reads the tenant's users in email order, at most SEARCH_ROWS_READ a page;
- *   `searchedTo` is then the email read up to, for the next page to resume after;
- * - a term of one or two characters is an email prefix: a range of the (tenant, email) index.
+ * - a common term, or one the index cannot narrow (a single letter), reads the tenant's users in
+ *   email order, at most SEARCH_ROWS_READ a page; `searchedTo` is then the email read up to, for
+ *   the next page to resume after.
  * Every path filters by the tenant on the users row itself.
  */
 export async function searchTenantUsers(
   db: AppDb,
   tenantId: string,
-  search: string,
+  term: SearchTerm,
   after: string,
   take: number,
 ): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
-  if ([...search].length < MIN_SUBSTRING_SEARCH) {
-    return { rows: await searchByEmailPrefix(db, tenantId, search, after, take), searchedTo: null }
-  }
-  const phrase = `"${search.replaceAll('"', '""')}"`
-  const [counted] = await db
-    .select({ hits: sql<number>`count(*)` })
-    .from(
-      sql`(select 1 from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED + 1})`,
-    )
-  if ((counted?.hits ?? 0) <= SEARCH_HITS_SORTED) {
+  const query = fullTextQueryOf(term)
+  if (query !== null && (await countIndexHits(db, query)) <= SEARCH_HITS_SORTED) {
     return {
-      rows: await searchByIndexHits(db, tenantId, search, phrase, after, take),
+      rows: await searchByIndexHits(db, tenantId, term, query, after, take),
       searchedTo: null,
     }
   }
-  return searchByScanning(db, tenantId, search, after, take)
+  return searchByScanning(db, tenantId, term, after, take)
 }
 
-function searchByEmailPrefix(
-  db: AppDb,
-  tenantId: string,
-  search: string,
-  after: string,
-  take: number,
-) {
-  const prefix = search.normalize('NFKC').toLowerCase()
-  // One lower bound, so the planner ranges over the prefix and not from the start of the tenant.
-  const from = after >= prefix ? gt(users.email, after) : gte(users.email, prefix)
-  return db
-    .select()
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), from, lt(users.email, `${prefix}\u{10FFFF}`)))
-    .orderBy(asc(users.email))
-    .limit(take)
+/** The trigram index's hits for `query` in all tenants, counted up to one past the bound. */
+async function countIndexHits(db: AppDb, query: string): Promise<number> {
+  const [counted] = await db
+    .select({ hits: sql<number>`count(*)` })
+    .from(
+      sql`(select 1 from users_search where users_search match ${query} limit ${SEARCH_HITS_SORTED + 1})`,
+    )
+  return counted?.hits ?? 0
 }
 
 function searchByIndexHits(
   db: AppDb,
   tenantId: string,
-  search: string,
-  phrase: string,
+  term: SearchTerm,
+  query: string,
   after: string,
   take: number,
 ) {
   // The hits drive the query (unary + keeps the planner off the tenant's email index).
-  const hits = sql`select user_id from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED}`
+  const hits = sql`select user_id from users_search where users_search match ${query} limit ${SEARCH_HITS_SORTED}`
   return db
     .select()
     .from(users)
@@ -212,7 +181,7 @@ function searchByIndexHits(
         sql`${users.id} in (${hits})`,
         sql`+${users.tenantId} = ${tenantId}`,
         sql`+${users.email} > ${after}`,
-        containsText([users.email, users.displayName], search),
+        keyMeets(term),
       ),
     )
     .orderBy(asc(users.email))
@@ -222,7 +191,7 @@ function searchByIndexHits(
 async function searchByScanning(
   db: AppDb,
   tenantId: string,
-  search: string,
+  term: SearchTerm,
   after: string,
   take: number,
 ): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
@@ -234,23 +203,33 @@ async function searchByScanning(
     .orderBy(asc(users.email))
     .limit(1)
     .offset(SEARCH_ROWS_READ - 1)
-  const contains = containsText([users.email, users.displayName], search)
   const rows = await db
     .select()
     .from(users)
-    .where(and(inTenantAfter, bound ? lte(users.email, bound.email) : undefined, contains))
+    .where(and(inTenantAfter, bound ? lte(users.email, bound.email) : undefined, keyMeets(term)))
     .orderBy(asc(users.email))
     .limit(take)
   return { rows, searchedTo: rows.length < take && bound ? bound.email : null }
 }
 
 /**
- * Any of `columns` contains `text` literally: LIKE's wildcards `%` and `_` in the text (as in
- * `first_last`) match only themselves, escaped with a backslash that the ESCAPE clause declares.
+ * The user's search key meets the term: one of its alternatives, each a set of needles the key
+ * contains. Both sides are folded already, so a plain, binary `instr` compares them; no character
+ * of the term is a wildcard.
  */
-function containsText(columns: SQLWrapper[], text: string): SQL | undefined {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-  return or(...columns.map((column) => sql`${column} like ${pattern} escape '\\'`))
+function keyMeets(term: SearchTerm): SQL | undefined {
+  const contains = (needle: string) => sql`instr(${users.searchKey}, ${needle}) > 0`
+  return or(
+    ...term.alternatives.map((conditions) =>
+      and(
+        ...conditions.map((condition) =>
+          'contains' in condition
+            ? contains(condition.contains)
+            : or(...condition.anyOf.map(contains)),
+        ),
+      ),
+    ),
+  )
 }
 
 /** The insert of a new user. */

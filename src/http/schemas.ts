@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
+import { isSearchableTerm } from '../core/search-text.ts'
 
 // Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
 // is a 400, never silently honoured or ignored (mass assignment).
@@ -306,7 +307,12 @@ export const UserIdParam = z.object({
 })
 
 export const ListQuery = z.strictObject({
-  search: z.string().max(254).optional(),
+  // A control character (a NUL, a line break) is never part of a name or an email: refused.
+  search: z
+    .string()
+    .max(254)
+    .refine(isSearchableTerm, { message: 'Must not contain control characters.' })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),
 })

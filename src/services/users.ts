@@ -2,6 +2,7 @@ import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId } from '../core/random.ts'
+import { parseSearchTerm, searchKeyOf } from '../core/search-text.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { decodeCursor, encodeCursor } from '../core/cursor.ts'
@@ -117,8 +118,9 @@ export async function listUsers(
   assertAdmin(actor)
   const after = query.cursor ? decodeCursor(query.cursor, isString) : ''
   const take = query.limit + 1
-  const { rows, searchedTo } = query.search
-    ? await searchTenantUsers(deps.database.db, actor.tenantId, query.search, after, take)
+  const term = query.search === undefined ? null : parseSearchTerm(query.search)
+  const { rows, searchedTo } = term
+    ? await searchTenantUsers(deps.database.db, actor.tenantId, term, after, take)
     : {
         rows: await listTenantUsersAfter(deps.database.db, actor.tenantId, after, take),
         searchedTo: null,
@@ -151,7 +153,8 @@ export async function prepareNewUser(
   const email = normalizeEmail(input.email)
   const now = deps.clock.now()
   const credential = await prepareTemporaryCredential(deps, email)
-  const row = newUserRow(deps, { ...input, email }, credential, actor, now)
+  // Until they sign in, a new user's notices are in the language of whoever added them.
+  const row = newUserRow(deps, { ...input, email, language: meta.language }, credential, actor, now)
   const resetId = randomId(deps.random)
   const statements = [
     insertUser(deps.database.db, row),
@@ -187,7 +190,7 @@ export async function prepareNewUser(
 /** A new user's row: a temporary password to change at first sign-in, no second factor. */
 function newUserRow(
   deps: Deps,
-  input: { tenantId: string; email: string; displayName: string; role: Role },
+  input: { tenantId: string; email: string; displayName: string; role: Role; language: string },
   credential: TemporaryCredential,
   actor: { id: string } | null,
   now: number,
@@ -209,6 +212,10 @@ function newUserRow(
     lastResetBy: actor?.id ?? null,
     createdAt: now,
     ...NO_SECOND_FACTOR,
+    searchKey: searchKeyOf(input),
+    language: input.language,
+    languageChosen: false,
+    blockedAt: null,
   }
 }
 
