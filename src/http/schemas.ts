@@ -167,7 +167,18 @@ export const User = z
   .openapi('User')
 
 export const UserList = z
-  .object({ items: z.array(User), nextCursor: z.string().nullable() })
+  .object({
+    items: z.array(User),
+    nextCursor: z.string().nullable(),
+    previousCursor: z.string().nullable(),
+    total: z
+      .object({
+        count: z.number().int(),
+        exact: z.boolean().openapi({ description: 'false: at least this many' }),
+      })
+      .nullable()
+      .openapi({ description: 'null when counting would read the whole tenant' }),
+  })
   .openapi('UserList')
 
 export const UserCreated = z
@@ -306,6 +317,12 @@ export const UserIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
+/** A yes/no filter in a query string: `true` or `false`, absent for either. */
+const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional()
+
 export const ListQuery = z.strictObject({
   // A control character (a NUL, a line break) is never part of a name or an email: refused.
   search: z
@@ -314,7 +331,13 @@ export const ListQuery = z.strictObject({
     .refine(isSearchableTerm, { message: 'Must not contain control characters.' })
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  // A cursor by name holds the user's search key: longer than an email.
+  cursor: z.string().max(2048).optional(),
+  sort: z.enum(['email', 'name']).optional(),
+  role: z.enum(roles).optional(),
+  mustChange: queryFlag,
+  mfaEnrolled: queryFlag,
+  blocked: queryFlag,
 })
 
 export const AuditQuery = z.strictObject({

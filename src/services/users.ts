@@ -5,18 +5,19 @@ import { randomId } from '../core/random.ts'
 import { parseSearchTerm, searchKeyOf } from '../core/search-text.ts'
 import { canCreateUsers, isAdminRole, type Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import type { Statement } from '../db/database.ts'
 import { insertFirstReset } from '../db/resets.ts'
 import { toIsoTime } from '../db/time.ts'
 import {
   findTenantUserEmails,
+  countTenantUsers,
   findUserInTenant,
   insertUser,
   isEmailTaken,
-  listTenantUsersAfter,
+  listTenantUsers,
   NO_SECOND_FACTOR,
-  searchTenantUsers,
+  type UserFilters,
+  type UserOrder,
   type UserRow,
 } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
@@ -24,9 +25,10 @@ import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
+import { decodeListCursor, encodeListCursor, pageOf } from './user-list.ts'
 
 // The search's bounds, for tests that build tenants around them.
-export { SEARCH_HITS_SORTED, SEARCH_ROWS_READ } from '../db/users.ts'
+export { COUNT_CAP, SEARCH_HITS_SORTED, SEARCH_ROWS_READ } from '../db/users.ts'
 
 export interface UserView {
   id: string
@@ -105,33 +107,53 @@ export async function nameTenantUsers(
   return new Map(rows.map((row) => [row.id, row.email]))
 }
 
+/** What the users list is asked for: a search term, filters, an order and a page. */
+export interface UserListRequest extends UserFilters {
+  search?: string
+  sort?: UserOrder
+  limit: number
+  cursor?: string
+}
+
+export interface UserListPage {
+  items: UserView[]
+  nextCursor: string | null
+  previousCursor: string | null
+  /** How many users the list holds in all; not exact past a count's bound, null if not counted. */
+  total: { count: number; exact: boolean } | null
+}
+
 /**
- * The tenant's users ordered by email, filtered by a substring of email or name (see
- * `searchTenantUsers`). A page may hold fewer than `limit` users and still have a next cursor: a
- * search reads a bounded stretch of the tenant per page.
+ * The tenant's users by email or by name, narrowed by a search term (see core/search-text.ts)
+ * and filters, a page at a time in either direction. A page may hold fewer than `limit` users
+ * and still have a next cursor: a search or a filter reads a bounded stretch of the tenant per
+ * page (see `listTenantUsers`).
  */
 export async function listUsers(
   deps: Deps,
   actor: Actor,
-  query: { search?: string; limit: number; cursor?: string },
-): Promise<{ items: UserView[]; nextCursor: string | null }> {
+  request: UserListRequest,
+): Promise<UserListPage> {
   assertAdmin(actor)
-  const after = query.cursor ? decodeCursor(query.cursor, isString) : ''
-  const take = query.limit + 1
-  const term = query.search === undefined ? null : parseSearchTerm(query.search)
-  const { rows, searchedTo } = term
-    ? await searchTenantUsers(deps.database.db, actor.tenantId, term, after, take)
-    : {
-        rows: await listTenantUsersAfter(deps.database.db, actor.tenantId, after, take),
-        searchedTo: null,
-      }
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  const resumeAt = rows.length > query.limit && last ? last.email : searchedTo
-  return { items: page.map(toUserView), nextCursor: resumeAt ? encodeCursor(resumeAt) : null }
+  const { db } = deps.database
+  const order = request.sort ?? 'email'
+  const position = request.cursor ? decodeListCursor(order, request.cursor) : null
+  const term = request.search === undefined ? null : parseSearchTerm(request.search)
+  const { role, mustChange, mfaEnrolled, blocked } = request
+  const filters = { role, mustChange, mfaEnrolled, blocked }
+  const query = { term, filters, order, position, take: request.limit + 1 }
+  const [{ rows, readTo }, total] = await Promise.all([
+    listTenantUsers(db, actor.tenantId, query),
+    countTenantUsers(db, actor.tenantId, query),
+  ])
+  const { page, next, previous } = pageOf(rows, readTo, { order, position, limit: request.limit })
+  return {
+    items: page.map(toUserView),
+    nextCursor: next && encodeListCursor(order, next),
+    previousCursor: previous && encodeListCursor(order, previous),
+    total,
+  }
 }
-
-const isString = (value: unknown): value is string => typeof value === 'string'
 
 export interface NewUserResult {
   user: UserView

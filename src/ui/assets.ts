@@ -162,6 +162,10 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .copy-status { color: var(--ok); font-weight: 600; }
 .user-email { font-weight: 600; overflow-wrap: anywhere; }
 .search { max-width: 34rem; margin-bottom: 1rem; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 1rem; align-items: end; margin-bottom: .5rem; }
+.filters .search-field { grid-column: 1 / -1; max-width: 34rem; }
+.filters .actions { margin: 0 0 1rem; }
+.total { color: var(--muted); margin: 0 0 .5rem; }
 /* Big enough for a phone camera to read from a screen; always dark on light, as scanners expect. */
 .qr { width: 12rem; max-width: 100%; background: #fff; }
 .qr svg { display: block; width: 100%; height: auto; }

@@ -30,22 +30,35 @@ export function userPages() {
 
 async function showUsers(c: Ctx) {
   const { deps, actor } = c.var
-  const query = ListQuery.safeParse({
-    search: c.req.query('search') || undefined,
-    cursor: c.req.query('cursor') || undefined,
-    limit: PAGE_SIZE,
-  })
+  const query = ListQuery.safeParse({ ...listParams(c), limit: PAGE_SIZE })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
   const t = pageCopy(c)
   const result = await listUsers(deps, actor, query.data)
   const emails = new Map(result.items.map((user) => [user.id, user.email]))
+  const { search, sort, role, mustChange, mfaEnrolled, blocked, cursor } = query.data
   return render(c, UsersPage, {
     users: result.items.map((user) => toUserRow(t, actor, user, emails)),
-    search: query.data.search ?? '',
+    list: { search: search ?? '', sort: sort ?? 'email', role, mustChange, mfaEnrolled, blocked },
     nextCursor: result.nextCursor,
-    isFirstPage: !query.data.cursor,
+    previousCursor: result.previousCursor,
+    isFirstPage: !cursor,
+    total: result.total,
     canCreate: canCreateUsers(actor.role),
   })
+}
+
+/** The users list's query parameters as the API takes them; an empty field is no filter. */
+function listParams(c: Ctx) {
+  const param = (name: string) => c.req.query(name) || undefined
+  return {
+    search: param('search'),
+    cursor: param('cursor'),
+    sort: param('sort'),
+    role: param('role'),
+    mustChange: param('mustChange'),
+    mfaEnrolled: param('mfaEnrolled'),
+    blocked: param('blocked'),
+  }
 }
 
 function showAddUser(c: Ctx) {

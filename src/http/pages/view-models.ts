@@ -15,13 +15,15 @@ export type UserNames = Map<string, string>
 /** A user as a row: who last reset them in words, and whether the key icon is offered. */
 export function toUserRow(t: Copy, actor: Actor, user: UserView, names: UserNames): UserRowProps {
   const by = user.passwordState.lastResetBy
+  const decision = decidePasswordReset(actor, user)
   return {
     ...user,
     passwordState: {
       ...user.passwordState,
       lastResetBy: by ? describeUser(t, actor, by, names) : null,
     },
-    canReset: decidePasswordReset(actor, user) === 'allowed',
+    canReset: decision === 'allowed',
+    resetRefusal: decision === 'allowed' ? undefined : decision,
   }
 }
 

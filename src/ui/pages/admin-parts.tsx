@@ -18,6 +18,9 @@ export interface UserRowProps {
   }
   /** Whether the role matrix lets the viewer reset this user: no control where it would refuse. */
   canReset: boolean
+  /** Why not, when it does not: the viewer's own account, or a role the viewer may not reset. */
+  resetRefusal?: 'CANNOT_RESET_SELF' | 'FORBIDDEN_ROLE'
+  mfaEnrolled?: boolean
 }
 
 /** A table row's key-icon action with its words, named for screen readers by whom it resets. */
