@@ -3,6 +3,7 @@ ALTER TABLE `users` ADD `language` text DEFAULT 'en' NOT NULL;--> statement-brea
 ALTER TABLE `users` ADD `language_chosen` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `users` ADD `blocked_at` integer;--> statement-breakpoint
 CREATE INDEX `users_tenant_search_key` ON `users` (`tenant_id`,`search_key`);--> statement-breakpoint
+CREATE INDEX `audit_events_tenant_event_at` ON `audit_events` (`tenant_id`,`event`,`at`);--> statement-breakpoint
 -- Search keys for the users already here (the app writes every later one: core/search-text.ts).
 -- SQL can only approximate its folding: lower() folds ASCII, and the replacements below fold the
 -- other capital letters of Latin-1, Latin Extended-A, Greek and Cyrillic; the word-start marks

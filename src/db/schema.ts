@@ -270,6 +270,8 @@ export const auditEvents = sqliteTable(
   },
   (table) => [
     index('audit_events_tenant_at').on(table.tenantId, table.at),
+    // The audit log filtered by event: a rare event is found without reading the whole log.
+    index('audit_events_tenant_event_at').on(table.tenantId, table.event, table.at),
     index('audit_events_target').on(table.targetId, table.at),
     index('audit_events_actor').on(table.actorId, table.at),
     // The admin-reset rate limits count issued resets per admin and per target in the last

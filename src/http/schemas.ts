@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { auditEventNames } from '../core/audit-codes.ts'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
@@ -342,6 +343,10 @@ export const ListQuery = z.strictObject({
 
 export const AuditQuery = z.strictObject({
   userId: z.string().max(64).optional(),
+  email: z.string().max(254).optional(),
+  event: z.enum(auditEventNames).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
   cursor: z.string().max(512).optional(),
 })

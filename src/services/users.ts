@@ -11,6 +11,7 @@ import { toIsoTime } from '../db/time.ts'
 import {
   findTenantUserEmails,
   countTenantUsers,
+  findUserByEmail,
   findUserInTenant,
   insertUser,
   isEmailTaken,
@@ -86,6 +87,17 @@ export async function findTenantUser(
 export async function getUser(deps: Deps, actor: Actor, userId: string): Promise<UserView> {
   assertAdmin(actor)
   return toUserView(await findTenantUser(deps, actor.tenantId, userId))
+}
+
+/** The id of the tenant's user with this email, or null (another tenant's is nobody here). */
+export async function findTenantUserIdByEmail(
+  deps: Deps,
+  actor: Actor,
+  email: string,
+): Promise<string | null> {
+  assertAdmin(actor)
+  const user = await findUserByEmail(deps.database.db, normalizeEmail(email))
+  return user && user.tenantId === actor.tenantId ? user.id : null
 }
 
 /**

@@ -123,7 +123,7 @@ label { display: block; font-weight: 600; margin-bottom: .25rem; }
 fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 1rem; padding: .5rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
 .indent { margin-left: 1.6rem; }
-input[type="text"], input[type="email"], input[type="password"], input[type="search"], select {
+input[type="text"], input[type="email"], input[type="password"], input[type="search"], input[type="date"], select {
   width: 100%; font: inherit; color: var(--text); background: var(--surface); padding: .5rem .6rem;
   border: 1px solid var(--border); border-bottom: 2px solid var(--muted); border-radius: 4px; min-height: 2.5rem;
 }
@@ -166,6 +166,11 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .filters .search-field { grid-column: 1 / -1; max-width: 34rem; }
 .filters .actions { margin: 0 0 1rem; }
 .total { color: var(--muted); margin: 0 0 .5rem; }
+.nowrap { white-space: nowrap; }
+.ip { overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
+.outcome { font-weight: 600; }
+.outcome-denied, .outcome-failure { color: var(--error); }
+.outcome-success { color: var(--ok); }
 /* Big enough for a phone camera to read from a screen; always dark on light, as scanners expect. */
 .qr { width: 12rem; max-width: 100%; background: #fff; }
 .qr svg { display: block; width: 100%; height: auto; }

@@ -41,6 +41,27 @@ export function describeAuditEvent(t: Copy, event: string): string {
   return isAuditEventName(event) ? t.audit.events[event] : t.audit.otherEvent
 }
 
+/**
+ * What happened, as a sentence naming who did it and to whom: `actor` and `target` are put into
+ * words by the caller (an email, the command line); null stands for someone unknown, or an email
+ * with no account. An event this version does not know gets the generic label.
+ *
+ * @example
+ * describeAuditSentence(copyFor('sv'), 'password_reset_issued', { actor: 'a@x', target: 'b@x' })
+ * // 'a@x återställde lösenordet för b@x'
+ */
+export function describeAuditSentence(
+  t: Copy,
+  event: string,
+  people: { actor: string | null; target: string | null },
+): string {
+  if (!isAuditEventName(event)) return t.audit.otherEvent
+  const actor = people.actor ?? t.audit.someone
+  const sentence = t.audit.sentences[event](actor, people.target ?? t.audit.unknownAccount)
+  // A sentence may start with a word ("someone", "the system administrator"), never an email.
+  return /^\S*@/.test(sentence) ? sentence : sentence.charAt(0).toUpperCase() + sentence.slice(1)
+}
+
 export function describeAuditOutcome(t: Copy, outcome: string): string {
   return isAuditOutcome(outcome) ? t.audit.outcomes[outcome] : t.audit.otherOutcome
 }

@@ -4,7 +4,7 @@ import { decidePasswordReset } from '../../core/roles.ts'
 import { listAuditEvents } from '../../services/audit.ts'
 import { listResetRequests } from '../../services/forgot-password.ts'
 import { listOutbox } from '../../services/outbox.ts'
-import { nameTenantUsers } from '../../services/users.ts'
+import { findTenantUserIdByEmail, nameTenantUsers } from '../../services/users.ts'
 import { AuditPage } from '../../ui/pages/audit.tsx'
 import { OutboxPage } from '../../ui/pages/outbox.tsx'
 import { RequestsPage } from '../../ui/pages/requests.tsx'
@@ -39,18 +39,49 @@ async function showOutbox(c: Ctx) {
 
 async function showAudit(c: Ctx) {
   const { deps, actor } = c.var
+  const t = pageCopy(c)
+  const param = (name: string) => c.req.query(name)?.trim() || undefined
+  const filters = {
+    email: param('email'),
+    event: param('event'),
+    from: param('from'),
+    to: param('to'),
+  }
   const query = AuditQuery.safeParse({
-    userId: c.req.query('userId') || undefined,
-    cursor: c.req.query('cursor') || undefined,
+    ...filters,
+    userId: param('userId'),
+    from: startOfDay(filters.from),
+    to: startOfDay(filters.to, 1),
+    cursor: param('cursor'),
     limit: PAGE_SIZE,
   })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
-  const t = pageCopy(c)
+  const unknownEmail =
+    filters.email !== undefined && !(await findTenantUserIdByEmail(deps, actor, filters.email))
   const result = await listAuditEvents(deps, actor, query.data)
   const names = await nameTenantUsers(deps, actor, auditIds(result.items))
   return render(c, AuditPage, {
-    userId: query.data.userId ?? '',
+    filters: {
+      email: filters.email ?? '',
+      event: filters.event ?? '',
+      from: filters.from ?? '',
+      to: filters.to ?? '',
+    },
     events: result.items.map((event) => toAuditRow(t, event, names)),
     nextCursor: result.nextCursor,
+    isFirstPage: !query.data.cursor,
+    notice: unknownEmail ? t.auditFilters.unknownEmail : undefined,
   })
+}
+
+/**
+ * A day typed in a date field (YYYY-MM-DD) as the ISO time it starts at, UTC (the times on the
+ * pages are UTC too), `days` later; anything else is passed on for the schema to refuse.
+ */
+function startOfDay(day: string | undefined, days = 0): string | undefined {
+  if (day === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return day
+  const start = Date.parse(`${day}T00:00:00Z`)
+  // Not a day of the calendar (2026-02-30 would roll over to March): refused as typed.
+  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== day) return day
+  return new Date(start + days * 86_400_000).toISOString()
 }

@@ -1,3 +1,4 @@
+import { readableIp } from '../../core/client-network.ts'
 import { decidePasswordReset } from '../../core/roles.ts'
 import type { AuditEventView } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
@@ -33,9 +34,13 @@ export function describeUser(t: Copy, actor: Actor, id: string, names: UserNames
   return names.get(id) ?? t.byAdmin
 }
 
+/**
+ * An audit event as a row: who acted and whom it was about by email (the command line by name;
+ * null for nobody known), the client's address as people read it.
+ */
 export function toAuditRow(t: Copy, event: AuditEventView, names: UserNames): AuditRowProps {
-  const name = (id: string | null) => (id ? (names.get(id) ?? id) : '—')
-  const operator = event.actorRole === 'operator' ? t.byOperator : '—'
+  const name = (id: string | null) => (id ? (names.get(id) ?? t.byAdmin) : null)
+  const operator = event.actorRole === 'operator' ? t.byOperator : null
   return {
     at: event.at,
     event: event.event,
@@ -43,7 +48,7 @@ export function toAuditRow(t: Copy, event: AuditEventView, names: UserNames): Au
     target: name(event.targetId),
     outcome: event.outcome,
     reason: event.reason,
-    ip: event.ip,
+    ip: event.ip === null ? null : readableIp(event.ip),
   }
 }
 

@@ -201,7 +201,16 @@ export const da = {
   requestedAt: 'Anmodet',
   noRequests: 'Ingen åbne anmodninger.',
   auditTitle: 'Revisionslog',
-  filterUser: 'Bruger-id',
+  auditFilters: {
+    email: 'En brugers e-mailadresse (udført af eller om)',
+    event: 'Hændelse',
+    anyEvent: 'Alle hændelser',
+    from: 'Fra',
+    to: 'Til og med',
+    clear: 'Ryd filtre',
+    unknownEmail: 'Ingen bruger i din organisation har denne e-mailadresse.',
+    happened: 'Hvad skete der',
+  },
   filter: 'Filtrér',
   when: 'Hvornår',
   event: 'Hændelse',
@@ -242,6 +251,45 @@ export const da = {
       app_secret_rotated: 'Et program fik en ny hemmelighed',
       app_sign_in: 'Logget på et program',
     },
+    sentences: {
+      tenant_created: () => 'Organisationen blev oprettet',
+      user_created: (actor, user) => `${actor} tilføjede ${user}`,
+      password_reset_issued: (actor, user) => `${actor} nulstillede adgangskoden for ${user}`,
+      password_reset_denied: (actor, user) =>
+        `${actor} fik afvist en nulstilling af adgangskoden for ${user}`,
+      password_reset_expired_use: (_, user) =>
+        `${user} forsøgte at logge på med en udløbet midlertidig adgangskode`,
+      authn_login_success: (_, user) => `${user} loggede på`,
+      authn_login_fail: (_, user) => `Et forsøg på at logge på som ${user} mislykkedes`,
+      authn_login_lock: (_, user) =>
+        `Der blev spærret for at logge på som ${user} efter gentagne mislykkede forsøg`,
+      authn_password_change_required: (_, user) =>
+        `${user} loggede på med en midlertidig adgangskode og blev bedt om at vælge en ny`,
+      authn_password_change: (_, user) => `${user} valgte en ny adgangskode`,
+      authn_token_revoked: (_, user) => `Sessionerne for ${user} blev afsluttet`,
+      authn_token_reuse: (_, user) =>
+        `Et brugt token eller en brugt kode for ${user} blev brugt igen`,
+      password_reset_requested: (_, user) => `Der blev bedt om en ny adgangskode til ${user}`,
+      reveal_opened: (_, user) => `Et engangslink med adgangskoden for ${user} blev åbnet`,
+      reveal_denied: (_, user) => `Et engangslink for ${user} blev afvist`,
+      reveal_mail_failed: (_, user) => `Et engangslink for ${user} kunne ikke sendes`,
+      mfa_enrollment_started: (_, user) => `${user} begyndte at konfigurere totrinsbekræftelse`,
+      mfa_enrolled: (_, user) => `${user} slog totrinsbekræftelse til`,
+      mfa_disabled: (_, user) => `${user} slog totrinsbekræftelse fra`,
+      mfa_reset: (actor, user) => `${actor} nulstillede totrinsbekræftelsen for ${user}`,
+      mfa_reset_denied: (actor, user) =>
+        `${actor} fik afvist en nulstilling af totrinsbekræftelsen for ${user}`,
+      authn_mfa_required: (_, user) =>
+        `${user} indtastede den rigtige adgangskode og blev bedt om en bekræftelseskode`,
+      authn_mfa_fail: (_, user) => `Totrinsbekræftelse mislykkedes for ${user}`,
+      authn_mfa_step_up: (_, user) => `${user} bekræftede igen med godkendelsesappen`,
+      app_registered: (actor) => `${actor} tilføjede et program`,
+      app_removed: (actor) => `${actor} fjernede et program`,
+      app_secret_rotated: (actor) => `${actor} gav et program en ny hemmelighed`,
+      app_sign_in: (_, user) => `${user} loggede på et program`,
+    },
+    someone: 'nogen',
+    unknownAccount: 'en e-mailadresse uden konto',
     outcomes: {
       success: 'Gennemført',
       denied: 'Afvist',

@@ -214,7 +214,16 @@ export const en = {
   requestedAt: 'Requested',
   noRequests: 'No open requests.',
   auditTitle: 'Audit log',
-  filterUser: 'User ID',
+  auditFilters: {
+    email: 'Email of a user (by or about)',
+    event: 'Event',
+    anyEvent: 'All events',
+    from: 'From',
+    to: 'To (inclusive)',
+    clear: 'Clear filters',
+    unknownEmail: 'No user of your organisation has this email.',
+    happened: 'What happened',
+  },
   filter: 'Filter',
   when: 'When',
   event: 'Event',
@@ -255,6 +264,52 @@ export const en = {
       app_secret_rotated: 'An application got a new secret',
       app_sign_in: 'Signed in to an application',
     } satisfies Record<AuditEventName, string>,
+    sentences: {
+      tenant_created: () => 'The organisation was set up',
+      user_created: (actor: string, user: string) => `${actor} added ${user}`,
+      password_reset_issued: (actor: string, user: string) =>
+        `${actor} reset the password of ${user}`,
+      password_reset_denied: (actor: string, user: string) =>
+        `${actor} was refused a password reset of ${user}`,
+      password_reset_expired_use: (_: string, user: string) =>
+        `${user} tried to sign in with an expired temporary password`,
+      authn_login_success: (_: string, user: string) => `${user} signed in`,
+      authn_login_fail: (_: string, user: string) => `A sign-in as ${user} failed`,
+      authn_login_lock: (_: string, user: string) =>
+        `Sign-in as ${user} was locked after repeated failures`,
+      authn_password_change_required: (_: string, user: string) =>
+        `${user} signed in with a temporary password and was asked to choose a new one`,
+      authn_password_change: (_: string, user: string) => `${user} chose a new password`,
+      authn_token_revoked: (_: string, user: string) => `The sessions of ${user} were ended`,
+      authn_token_reuse: (_: string, user: string) =>
+        `A used token or code of ${user} was presented again`,
+      password_reset_requested: (_: string, user: string) =>
+        `A password reset was asked for ${user}`,
+      reveal_opened: (_: string, user: string) =>
+        `A one-time link with the password of ${user} was opened`,
+      reveal_denied: (_: string, user: string) => `A one-time link for ${user} was refused`,
+      reveal_mail_failed: (_: string, user: string) =>
+        `A one-time link for ${user} could not be sent`,
+      mfa_enrollment_started: (_: string, user: string) =>
+        `${user} started setting up two-step verification`,
+      mfa_enrolled: (_: string, user: string) => `${user} turned on two-step verification`,
+      mfa_disabled: (_: string, user: string) => `${user} turned off two-step verification`,
+      mfa_reset: (actor: string, user: string) =>
+        `${actor} reset the two-step verification of ${user}`,
+      mfa_reset_denied: (actor: string, user: string) =>
+        `${actor} was refused a reset of the two-step verification of ${user}`,
+      authn_mfa_required: (_: string, user: string) =>
+        `${user} entered the right password and was asked for a verification code`,
+      authn_mfa_fail: (_: string, user: string) => `Two-step verification failed for ${user}`,
+      authn_mfa_step_up: (_: string, user: string) =>
+        `${user} verified again with the authenticator app`,
+      app_registered: (actor: string) => `${actor} added an application`,
+      app_removed: (actor: string) => `${actor} removed an application`,
+      app_secret_rotated: (actor: string) => `${actor} gave an application a new secret`,
+      app_sign_in: (_: string, user: string) => `${user} signed in to an application`,
+    } satisfies Record<AuditEventName, (actor: string, user: string) => string>,
+    someone: 'someone',
+    unknownAccount: 'an email with no account',
     outcomes: {
       success: 'Succeeded',
       denied: 'Refused',

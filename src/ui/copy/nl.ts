@@ -205,7 +205,16 @@ export const nl = {
   requestedAt: 'Aangevraagd',
   noRequests: 'Geen openstaande verzoeken.',
   auditTitle: 'Auditlogboek',
-  filterUser: 'Gebruikers-ID',
+  auditFilters: {
+    email: 'E-mailadres van een gebruiker (door of over)',
+    event: 'Gebeurtenis',
+    anyEvent: 'Alle gebeurtenissen',
+    from: 'Van',
+    to: 'Tot en met',
+    clear: 'Filters wissen',
+    unknownEmail: 'Geen gebruiker van uw organisatie heeft dit e-mailadres.',
+    happened: 'Wat er is gebeurd',
+  },
   filter: 'Filteren',
   when: 'Wanneer',
   event: 'Gebeurtenis',
@@ -246,6 +255,48 @@ export const nl = {
       app_secret_rotated: 'Een toepassing heeft een nieuw geheim gekregen',
       app_sign_in: 'Aangemeld bij een toepassing',
     },
+    sentences: {
+      tenant_created: () => 'De organisatie is ingericht',
+      user_created: (actor, user) => `${actor} heeft ${user} toegevoegd`,
+      password_reset_issued: (actor, user) =>
+        `${actor} heeft het wachtwoord van ${user} opnieuw ingesteld`,
+      password_reset_denied: (actor, user) =>
+        `${actor} mocht het wachtwoord van ${user} niet opnieuw instellen`,
+      password_reset_expired_use: (_, user) =>
+        `${user} probeerde zich aan te melden met een verlopen tijdelijk wachtwoord`,
+      authn_login_success: (_, user) => `${user} heeft zich aangemeld`,
+      authn_login_fail: (_, user) => `Aanmelden als ${user} is mislukt`,
+      authn_login_lock: (_, user) =>
+        `Aanmelden als ${user} is geblokkeerd na herhaalde mislukte pogingen`,
+      authn_password_change_required: (_, user) =>
+        `${user} heeft zich aangemeld met een tijdelijk wachtwoord en moest een nieuw wachtwoord kiezen`,
+      authn_password_change: (_, user) => `${user} heeft een nieuw wachtwoord gekozen`,
+      authn_token_revoked: (_, user) => `De sessies van ${user} zijn beëindigd`,
+      authn_token_reuse: (_, user) =>
+        `Een gebruikt token of een gebruikte code van ${user} is opnieuw aangeboden`,
+      password_reset_requested: (_, user) => `Er is om een nieuw wachtwoord gevraagd voor ${user}`,
+      reveal_opened: (_, user) => `Een eenmalige link met het wachtwoord van ${user} is geopend`,
+      reveal_denied: (_, user) => `Een eenmalige link voor ${user} is geweigerd`,
+      reveal_mail_failed: (_, user) => `Een eenmalige link voor ${user} kon niet worden verzonden`,
+      mfa_enrollment_started: (_, user) =>
+        `${user} is begonnen met het instellen van verificatie in twee stappen`,
+      mfa_enrolled: (_, user) => `${user} heeft verificatie in twee stappen ingeschakeld`,
+      mfa_disabled: (_, user) => `${user} heeft verificatie in twee stappen uitgeschakeld`,
+      mfa_reset: (actor, user) =>
+        `${actor} heeft de verificatie in twee stappen van ${user} opnieuw ingesteld`,
+      mfa_reset_denied: (actor, user) =>
+        `${actor} mocht de verificatie in twee stappen van ${user} niet opnieuw instellen`,
+      authn_mfa_required: (_, user) =>
+        `${user} heeft het juiste wachtwoord ingevoerd en moest een verificatiecode invoeren`,
+      authn_mfa_fail: (_, user) => `Verificatie in twee stappen is mislukt voor ${user}`,
+      authn_mfa_step_up: (_, user) => `${user} heeft opnieuw geverifieerd met de authenticator-app`,
+      app_registered: (actor) => `${actor} heeft een toepassing toegevoegd`,
+      app_removed: (actor) => `${actor} heeft een toepassing verwijderd`,
+      app_secret_rotated: (actor) => `${actor} heeft een toepassing een nieuw geheim gegeven`,
+      app_sign_in: (_, user) => `${user} heeft zich aangemeld bij een toepassing`,
+    },
+    someone: 'iemand',
+    unknownAccount: 'een e-mailadres zonder account',
     outcomes: {
       success: 'Geslaagd',
       denied: 'Geweigerd',

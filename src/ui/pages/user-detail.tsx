@@ -1,7 +1,7 @@
 import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
 import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
-import { type AuditRowProps, AuditTable } from './audit.tsx'
+import { auditHref, type AuditRowProps, AuditTable } from './audit.tsx'
 
 export interface ResetStatusProps {
   status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
@@ -30,7 +30,7 @@ export function UserDetailPage(props: {
       <UserHead user={user} />
       <UserDetails user={user} />
       <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
-      <AuditTrail userId={user.id} events={props.events} />
+      <AuditTrail email={user.email} events={props.events} />
     </Layout>
   )
 }
@@ -140,14 +140,14 @@ function LinkFacts(props: { delivery: NonNullable<ResetStatusProps['delivery']> 
   )
 }
 
-function AuditTrail(props: { userId: string; events: AuditRowProps[] }) {
+function AuditTrail(props: { email: string; events: AuditRowProps[] }) {
   const t = useCopy()
   return (
     <section class="card">
       <h2>{t.auditTrail}</h2>
       <AuditTable events={props.events} caption={t.auditTrail} />
       <p>
-        <a href={`/admin/audit?${new URLSearchParams({ userId: props.userId })}`}>{t.auditTitle}</a>
+        <a href={auditHref({ email: props.email })}>{t.auditTitle}</a>
       </p>
     </section>
   )
