@@ -33,6 +33,11 @@ export const auditEventNames = [
   'app_removed',
   'app_secret_rotated',
   'app_sign_in',
+  'user_blocked',
+  'user_unblocked',
+  'user_block_denied',
+  'user_unblock_denied',
+  'user_sign_out_denied',
 ] as const
 
 export type AuditEventName = (typeof auditEventNames)[number]
@@ -69,6 +74,7 @@ export const auditReasonCodes = [
   'APP_TOKEN_REVOKED',
   'CODE_REPLAYED',
   'OTHER_TENANT',
+  'ADMIN_SIGN_OUT',
 ] as const
 
 export type AuditReasonCode = (typeof auditReasonCodes)[number]

@@ -47,7 +47,13 @@ export type OutboxNotice =
       language: string
       at: number
     }
-  | { kind: 'mfa_reset_by_admin'; to: string; language: string; at: number; adminName: string }
+  | {
+      kind: 'mfa_reset_by_admin' | 'signed_out_by_admin' | 'sign_in_blocked' | 'sign_in_unblocked'
+      to: string
+      language: string
+      at: number
+      adminName: string
+    }
 
 export type Notice = RevealLinkNotice | OutboxNotice
 

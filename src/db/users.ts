@@ -402,13 +402,14 @@ export function credentialIdIs(credentialId: string): Guard {
 
 /**
  * The user row still holds the password-change challenge `challengeId` on credential `version`,
- * and its temporary password has not expired at `now`.
+ * its temporary password has not expired at `now`, and its sign-in is not blocked.
  */
 export function changeChallengeIs(challengeId: string, version: number, now: number): Guard {
   return and(
     eq(users.challengeId, challengeId),
     eq(users.credentialVersion, version),
     or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
+    isNull(users.blockedAt),
   )!
 }
 
@@ -536,4 +537,27 @@ export function clearSecondFactor(db: AppDb, userId: string, guard?: Guard): Sta
 /** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
 export function mfaWriteIs(userId: string, writeId: string): Guard {
   return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
+}
+
+/**
+ * Blocks the user's sign-in at `now`, unless it is blocked already. The credential gets a new id
+ * (the password stays): a sign-in verifying the password at this very moment then writes nothing.
+ */
+export function blockUserSignIn(
+  db: AppDb,
+  userId: string,
+  blocking: { now: number; credentialId: string },
+): Statement {
+  return db
+    .update(users)
+    .set({ blockedAt: blocking.now, credentialId: blocking.credentialId })
+    .where(and(eq(users.id, userId), isNull(users.blockedAt)))
+}
+
+/** Unblocks the user's sign-in, if it is blocked, under a new credential id for the write's guard. */
+export function unblockUserSignIn(db: AppDb, userId: string, credentialId: string): Statement {
+  return db
+    .update(users)
+    .set({ blockedAt: null, credentialId })
+    .where(and(eq(users.id, userId), isNotNull(users.blockedAt)))
 }

@@ -158,6 +158,7 @@ export const User = z
     tenantId: z.string(),
     createdAt: isoTime,
     mfaEnrolled: z.boolean(),
+    blocked: z.boolean().openapi({ description: 'Sign-in blocked by an admin' }),
     passwordState: z.object({
       mustChange: z.boolean(),
       temporaryExpiresAt: isoTime.nullable(),
@@ -263,6 +264,10 @@ export const ResetStatus = z
       .nullable(),
   })
   .openapi('PasswordResetStatus')
+
+export const SessionsRevoked = z
+  .object({ sessionsRevoked: z.number().int() })
+  .openapi('SessionsRevoked')
 
 export const ResetRequestList = z
   .object({

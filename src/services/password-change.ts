@@ -174,6 +174,8 @@ async function findChallengedUser(
   ) {
     throw new AppError('INVALID_CHALLENGE')
   }
+  // Blocked after the password step: no new password, no session (the write checks it again).
+  if (user.blockedAt !== null) throw new AppError('SIGN_IN_BLOCKED')
   return { user, claims }
 }
 

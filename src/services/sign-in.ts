@@ -30,6 +30,7 @@ import { auditStatement, recordAudit } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { hasTotp } from './mfa.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
   accountLockJustStarted,
@@ -95,6 +96,7 @@ export async function signIn(
   const account = await findUserByEmail(deps.database.db, email)
   const user = await verifyCredentials(deps, account, input.password)
   if (!user) return recordSignInFailure(deps, account, keys, meta)
+  if (user.blockedAt !== null) return refuseBlockedSignIn(deps, user, meta)
   const now = deps.clock.now()
   if (isTemporaryPasswordExpired(user, now)) return rejectExpiredTemporaryPassword(deps, user, meta)
   if (hasTotp(user)) return requireSecondFactor(deps, user, input.password, meta, now)
@@ -145,6 +147,22 @@ async function recordSignInFailure(
     deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: account?.id ?? null })
   }
   throw new AppError('INVALID_CREDENTIALS')
+}
+
+/**
+ * The right password of a blocked account signs nothing in. Only someone who knows the password
+ * learns of the block (anyone else gets INVALID_CREDENTIALS); repeats are audited once a window.
+ */
+async function refuseBlockedSignIn(deps: Deps, user: UserRow, meta: RequestMeta): Promise<never> {
+  await recordRefusal(deps, meta, {
+    tenantId: user.tenantId,
+    event: 'authn_login_fail',
+    actor: { id: user.id, role: user.role },
+    targetId: user.id,
+    outcome: 'denied',
+    reason: 'SIGN_IN_BLOCKED',
+  })
+  throw new AppError('SIGN_IN_BLOCKED')
 }
 
 /** Only someone who knows the temporary password learns that it expired; they need a new reset. */

@@ -39,6 +39,8 @@ export interface UserView {
   tenantId: string
   createdAt: string
   mfaEnrolled: boolean
+  /** An admin blocked sign-in: the password signs nobody in. */
+  blocked: boolean
   passwordState: {
     mustChange: boolean
     temporaryExpiresAt: string | null
@@ -57,6 +59,7 @@ export function toUserView(row: UserRow): UserView {
     tenantId: row.tenantId,
     createdAt: toIsoTime(row.createdAt),
     mfaEnrolled: row.totpConfirmedAt !== null,
+    blocked: row.blockedAt !== null,
     passwordState: {
       mustChange: row.mustChangePassword,
       temporaryExpiresAt: toIsoTime(row.temporaryExpiresAt),

@@ -139,6 +139,8 @@ button, .button {
 button:hover, .button:hover { border-color: var(--muted); }
 .primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); font-weight: 600; }
 .primary:hover { background: var(--accent-hover); color: var(--accent-text); }
+.danger { background: var(--error); border-color: var(--error); color: var(--bg); font-weight: 600; }
+.badge { display: inline-block; margin-left: .5rem; padding: 0 .4rem; border-radius: 4px; font-size: .85rem; font-weight: 600; color: var(--error); border: 1px solid var(--error); }
 .subtle { min-height: 2rem; padding: .2rem .6rem; }
 button.link { border: 0; background: none; color: var(--accent); padding: .2rem .3rem; min-height: 2rem; text-decoration: underline; }
 button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; font-weight: 600; }

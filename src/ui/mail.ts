@@ -63,5 +63,11 @@ export function renderNotice(notice: Notice): Rendered {
       )
     case 'mfa_code_replayed':
       return accountChanged(copy.mfaReplayedSubject, copy.mfaReplayedBody(utc(notice.at)))
+    case 'signed_out_by_admin':
+      return compose(copy.signedOutSubject, [copy.signedOutBody(notice.adminName, utc(notice.at))])
+    case 'sign_in_blocked':
+      return compose(copy.blockedSubject, [copy.blockedBody(notice.adminName, utc(notice.at))])
+    case 'sign_in_unblocked':
+      return compose(copy.unblockedSubject, [copy.unblockedBody(notice.adminName, utc(notice.at))])
   }
 }

@@ -193,6 +193,11 @@ describe('/openapi.json', () => {
     expect((await t.post('me/mfa/verify', { code: codeNow() }, { token })).status).toBe(204)
     expect((await t.post(`users/${bobId}/mfa-reset`, undefined, { token })).status).toBe(204)
     expect((await t.post('users/nobody/mfa-reset', undefined, { token })).status).toBe(404)
+    // Sign out of all sessions, block and unblock sign-in.
+    expect((await t.call('DELETE', `users/${bobId}/sessions`, { token })).status).toBe(200)
+    expect((await t.call('PUT', `users/${bobId}/block`, { token })).status).toBe(204)
+    expect((await t.call('DELETE', `users/${bobId}/block`, { token })).status).toBe(204)
+    expect((await t.call('PUT', 'users/nobody/block', { token })).status).toBe(404)
     t.clock.advance(30_000)
     const off = { currentPassword: passphrase, code: codeNow() }
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(204)

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { formBrowser } from '../helpers/form-browser.ts'
+import { enrollTotp } from '../helpers/mfa.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // The admin console as a helpdesk admin uses it: finding people, reading the audit log, and the
@@ -78,5 +79,92 @@ describe('the Users page', () => {
     const browser = await signInAs(admin.email, admin.password)
     const { response } = await open(browser, '/admin/users?search=a%00b')
     expect(response.status).toBe(400)
+  })
+})
+
+describe("the user's page: sign-in and security", () => {
+  const { submit } = formBrowser(() => t.app)
+
+  it('blocks sign-in after a confirmation, says so, lists the user as blocked, then unblocks', async () => {
+    const admin = await t.seedTenant()
+    const ann = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const browser = await signInAs(admin.email, admin.password)
+    const page = await open(browser, `/admin/users/${ann.id}`)
+    const card = visible(page.html)
+    expect(card).toContain('Sign-in and security Two-step verification Off Sign-in Allowed')
+    expect(page.html).toContain(
+      `href="/admin/users/${ann.id}/confirm/sign-out">Sign out of all sessions`,
+    )
+    expect(page.html).toContain(`href="/admin/users/${ann.id}/confirm/block">Block sign-in`)
+    expect(page.html).not.toContain('Reset two-step verification')
+
+    const confirm = await open(browser, `/admin/users/${ann.id}/confirm/block`)
+    expect(confirm.html).toContain('<h1>Block sign-in?</h1>')
+    expect(visible(confirm.html)).toContain('ann (ann@example.com) can no longer sign in')
+    expect(confirm.html).toMatch(/<button type="submit"[^>]*>Block sign-in<\/button>/)
+    const done = await submit(browser, `/admin/users/${ann.id}/block`, {})
+    expect(done.response.status).toBe(303)
+    const after = await open(browser, done.response.headers.get('Location')!)
+    expect(visible(after.html)).toContain('Sign-in is blocked for ann (ann@example.com).')
+    expect(after.html).toContain(`href="/admin/users/${ann.id}/confirm/unblock">Unblock sign-in`)
+    expect(visible((await open(browser, '/admin/users')).html)).toContain(
+      'ann@example.com Sign-in blocked',
+    )
+    const blocked = await open(browser, '/admin/users?blocked=true')
+    expect(visible(blocked.html)).toContain('1 user found')
+
+    // The user's own sign-in form says why, with the API's status.
+    const tried = await submit(formBrowser(() => t.app).newBrowser(), '/sign-in', {
+      email: ann.email,
+      password: ann.password,
+    })
+    expect(tried.response.status).toBe(403)
+    expect(tried.html).toContain('An administrator has blocked sign-in to this account.')
+
+    await submit(browser, `/admin/users/${ann.id}/unblock`, {})
+    expect(
+      (await t.post('auth/sign-in', { email: ann.email, password: ann.password })).status,
+    ).toBe(200)
+  })
+
+  it('signs a user out of all sessions and says how many, in words that do not read as a failure', async () => {
+    const admin = await t.seedTenant()
+    const ann = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const browser = await signInAs(admin.email, admin.password)
+    const confirm = await open(browser, `/admin/users/${ann.id}/confirm/sign-out`)
+    expect(confirm.html).toContain('<h1>Sign out of all sessions?</h1>')
+    const first = await submit(browser, `/admin/users/${ann.id}/sign-out`, {})
+    const said = visible((await open(browser, first.response.headers.get('Location')!)).html)
+    expect(said).toContain('ann (ann@example.com) was signed out of 1 session.')
+    const second = await submit(browser, `/admin/users/${ann.id}/sign-out`, {})
+    const none = visible((await open(browser, second.response.headers.get('Location')!)).html)
+    expect(none).toContain('ann (ann@example.com) had no open session: nothing needed to end.')
+  })
+
+  it('offers Reset two-step verification when it is on, and no action on whom the role may not touch', async () => {
+    const admin = await t.seedTenant()
+    const helper = await t.seedUser(admin.accessToken, 'password_admin', 'help@example.com')
+    const ann = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    await enrollTotp(t, ann.accessToken)
+    const browser = await signInAs(admin.email, admin.password)
+    const page = await open(browser, `/admin/users/${ann.id}`)
+    expect(visible(page.html)).toContain('Two-step verification On')
+    expect(page.html).toContain(`href="/admin/users/${ann.id}/confirm/mfa-reset">Reset two-step`)
+    const done = await submit(browser, `/admin/users/${ann.id}/mfa-reset`, {})
+    const after = visible((await open(browser, done.response.headers.get('Location')!)).html)
+    expect(after).toContain('Two-step verification of ann (ann@example.com) was reset.')
+    expect(after).toContain('Two-step verification Off')
+
+    const helperBrowser = await signInAs(helper.email, helper.password)
+    const adminPage = await open(helperBrowser, `/admin/users/${admin.id}`)
+    expect(adminPage.html).not.toContain('Block sign-in')
+    expect(
+      (await open(helperBrowser, `/admin/users/${admin.id}/confirm/block`)).response.status,
+    ).toBe(403)
+    const forged = await submit(helperBrowser, `/admin/users/${admin.id}/block`, {})
+    expect(forged.response.status).toBe(403)
+    expect(
+      (await open(helperBrowser, `/admin/users/${ann.id}/confirm/nonsense`)).response.status,
+    ).toBe(404)
   })
 })

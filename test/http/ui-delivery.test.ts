@@ -63,9 +63,16 @@ describe('the reset pane with a mail transport', () => {
     expect(detail.html).not.toContain('not opened yet')
     expect(detail.html).not.toContain(password)
 
-    // "Send a new link": one click, the same recipients, a new reset that voids the old links.
+    // "Send a new link": after a confirmation naming the recipients, a new reset that voids the
+    // old links, to the same recipients.
+    expect(detail.html).toContain(
+      `<a class="button" href="/admin/users/${user.id}/confirm/new-link">Send a new link</a>`,
+    )
+    const confirm = await open(browser, `/admin/users/${user.id}/confirm/new-link`)
+    expect(confirm.html).toContain('<h1>Send a new link?</h1>')
+    expect(confirm.html).toContain('<li>helpdesk@example.com</li>')
     const newLink = /<form method="post" action="[^"]*\/reset" class="actions">(.*?)<\/form>/s.exec(
-      detail.html,
+      confirm.html,
     )
     expect(newLink?.[1]).toContain('Send a new link')
     const fields = Object.fromEntries(

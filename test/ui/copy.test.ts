@@ -35,6 +35,9 @@ const noticeKinds = Object.keys({
   mfa_disabled: true,
   mfa_code_replayed: true,
   mfa_reset_by_admin: true,
+  signed_out_by_admin: true,
+  sign_in_blocked: true,
+  sign_in_unblocked: true,
 } satisfies Record<Notice['kind'], true>)
 const errorCodeList = Object.keys(errorCodes) as ErrorCode[]
 const others = languages.filter((language) => language !== 'en')

@@ -15,6 +15,7 @@ import { type Ctx, markSecret, render, seeOther } from './render.ts'
 import { resetPages } from './reset.ts'
 import { signInPages } from './sign-in.ts'
 import { twoStepPages } from './two-step.ts'
+import { userActionPages } from './user-actions.ts'
 import { userPages } from './users.ts'
 
 export { renderNotFound } from './failure.ts'
@@ -55,6 +56,7 @@ export function createPages() {
     .use('*', signedIn)
     .route('/', userPages())
     .route('/', resetPages())
+    .route('/', userActionPages())
     .route('/', adminListPages())
   return new Hono<AppEnv>()
     .use('*', onPagesOnly(pageHeaders))

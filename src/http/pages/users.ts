@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { canCreateUsers } from '../../core/roles.ts'
-import { randomToken } from '../../core/random.ts'
 import { listAuditEvents } from '../../services/audit.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
 import { createUser, getUser, listUsers, nameTenantUsers } from '../../services/users.ts'
@@ -15,7 +14,7 @@ import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, refusalStatus, render } from './render.ts'
-import { auditIds, describeUser, toAuditRow, toUserRow } from './view-models.ts'
+import { auditIds, describeUser, toAuditRow, toUserAccess, toUserRow } from './view-models.ts'
 
 export const PAGE_SIZE = 25
 
@@ -114,6 +113,7 @@ async function showUser(c: Ctx) {
     user: toUserRow(t, actor, user, names),
     reset: { ...reset, issuedBy },
     events: audit.items.map((event) => toAuditRow(t, event, names)),
-    newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
+    canSendNewLink: deps.mailer !== undefined,
+    access: toUserAccess(t, actor, user, { done: c.req.query('done'), sessions: c.req.query('n') }),
   })
 }

@@ -1,11 +1,12 @@
 import { readableIp } from '../../core/client-network.ts'
-import { decidePasswordReset } from '../../core/roles.ts'
+import { decidePasswordReset, decideUserAction } from '../../core/roles.ts'
 import type { AuditEventView } from '../../services/audit.ts'
 import type { Actor } from '../../services/caller.ts'
 import type { UserView } from '../../services/users.ts'
 import type { Copy } from '../../ui/copy.ts'
 import type { UserRowProps } from '../../ui/pages/admin-parts.tsx'
 import type { AuditRowProps } from '../../ui/pages/audit.tsx'
+import { nameOf, type UserAccessProps, userActions } from '../../ui/pages/user-actions.tsx'
 
 // What the admin pages show of the use cases' answers: ids put into words, and which actions the
 // viewer is offered. The use cases still decide every action when it is taken.
@@ -55,4 +56,28 @@ export function toAuditRow(t: Copy, event: AuditEventView, names: UserNames): Au
 /** The ids an audit page mentions, to name them in one go. */
 export function auditIds(events: AuditEventView[]): (string | null)[] {
   return events.flatMap((event) => [event.actorId, event.targetId])
+}
+
+/**
+ * The user page's access card: the state, whether the viewer may act, and what the action that
+ * led back here did (`done` and, for a sign-out, the sessions it ended, from the redirect).
+ */
+export function toUserAccess(
+  t: Copy,
+  actor: Actor,
+  user: UserView,
+  outcome: { done?: string; sessions?: string },
+): UserAccessProps {
+  const who = nameOf(user)
+  const done = userActions.find((action) => action === outcome.done)
+  const sessions = Number(outcome.sessions ?? 0) || 0
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    mfaEnrolled: user.mfaEnrolled,
+    blocked: user.blocked,
+    canManage: decideUserAction(actor, user) === 'allowed',
+    done: done ? t.userActions.done[done](who, sessions) : undefined,
+  }
 }

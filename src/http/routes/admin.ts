@@ -4,6 +4,7 @@ import { listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
+import { blockSignIn, signOutUser, unblockSignIn } from '../../services/user-access.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
@@ -20,6 +21,7 @@ import {
   ResetLinkIssued,
   ResetRequestList,
   ResetStatus,
+  SessionsRevoked,
   User,
   UserCreated,
   UserIdParam,
@@ -80,6 +82,33 @@ const mfaResetRoute = bearerRoute({
   responses: { 204: { description: 'Removed' }, ...problems(404) },
 })
 
+const signOutUserRoute = bearerRoute({
+  method: 'delete',
+  path: '/users/{id}/sessions',
+  tags: ['admin'],
+  summary: 'End every session and app grant of the user (the password stays); they are told',
+  request: { params: UserIdParam },
+  responses: { 200: jsonResponse(SessionsRevoked, 'Signed out'), ...problems(404) },
+})
+
+const blockRoute = bearerRoute({
+  method: 'put',
+  path: '/users/{id}/block',
+  tags: ['admin'],
+  summary: 'Block sign-in: the password signs nobody in, every session and app grant ends',
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Blocked' }, ...problems(404) },
+})
+
+const unblockRoute = bearerRoute({
+  method: 'delete',
+  path: '/users/{id}/block',
+  tags: ['admin'],
+  summary: 'Unblock sign-in',
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Unblocked' }, ...problems(404) },
+})
+
 const resetStatusRoute = bearerRoute({
   method: 'get',
   path: '/users/{id}/password-reset',
@@ -134,6 +163,20 @@ export function adminRoutes() {
   app.openapi(outboxRoute, async (c) => c.json(await listOutbox(c.var.deps, c.get('actor')), 200))
   app.openapi(mfaResetRoute, async (c) => {
     await resetMfa(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
+  app.openapi(signOutUserRoute, async (c) =>
+    c.json(
+      await signOutUser(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      200,
+    ),
+  )
+  app.openapi(blockRoute, async (c) => {
+    await blockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
+  app.openapi(unblockRoute, async (c) => {
+    await unblockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(resetStatusRoute, async (c) =>

@@ -41,6 +41,9 @@ export const da = {
       mfa_code_replayed: 'En bekræftelseskode blev brugt to gange',
       reveal_link: 'Et engangslink til en ny adgangskode',
       backchannel_logout: 'Et program fik besked om, at brugeren er logget af',
+      signed_out_by_admin: 'En administrator loggede brugeren af alle sessioner',
+      sign_in_blocked: 'En administrator blokerede logon',
+      sign_in_unblocked: 'En administrator fjernede blokeringen af logon',
     },
   },
   navAccount,
@@ -250,6 +253,11 @@ export const da = {
       app_removed: 'Et program blev fjernet',
       app_secret_rotated: 'Et program fik en ny hemmelighed',
       app_sign_in: 'Logget på et program',
+      user_blocked: 'Logon blokeret',
+      user_unblocked: 'Blokering af logon fjernet',
+      user_block_denied: 'Blokering af logon afvist',
+      user_unblock_denied: 'Fjernelse af blokering af logon afvist',
+      user_sign_out_denied: 'Log af alle sessioner afvist',
     },
     sentences: {
       tenant_created: () => 'Organisationen blev oprettet',
@@ -287,6 +295,13 @@ export const da = {
       app_removed: (actor) => `${actor} fjernede et program`,
       app_secret_rotated: (actor) => `${actor} gav et program en ny hemmelighed`,
       app_sign_in: (_, user) => `${user} loggede på et program`,
+      user_blocked: (actor, user) => `${actor} blokerede logon for ${user}`,
+      user_unblocked: (actor, user) => `${actor} fjernede blokeringen af logon for ${user}`,
+      user_block_denied: (actor, user) => `${actor} fik afvist at blokere logon for ${user}`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} fik afvist at fjerne blokeringen af logon for ${user}`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} fik afvist at logge ${user} af alle sessioner`,
     },
     someone: 'nogen',
     unknownAccount: 'en e-mailadresse uden konto',
@@ -318,6 +333,7 @@ export const da = {
       APP_TOKEN_REVOKED: 'Programmet opgav sin adgang.',
       CODE_REPLAYED: 'En engangskode til logon blev brugt en gang til.',
       OTHER_TENANT: 'Programmet hører til en anden organisation.',
+      ADMIN_SIGN_OUT: 'Logget af alle sessioner af en administrator.',
       SEND_FAILED: 'E-mailen kunne ikke sendes.',
       ECONNECTION: 'Ingen forbindelse til e-mailserveren.',
       ECONNREFUSED: 'E-mailserveren afviste forbindelsen.',
@@ -337,6 +353,46 @@ export const da = {
     otherEvent: 'Anden hændelse',
     otherOutcome: 'Andet',
     otherReason: 'En anden årsag.',
+  },
+  userActions: {
+    title: 'Logon og sikkerhed',
+    signIn: 'Logon',
+    allowed: 'Tilladt',
+    blocked: 'Blokeret',
+    resetTwoStep: 'Nulstil totrinsbekræftelse',
+    signOutAll: 'Log af alle sessioner',
+    block: 'Bloker logon',
+    unblock: 'Fjern blokering af logon',
+    cancel: 'Annuller',
+    titles: {
+      'mfa-reset': 'Nulstil totrinsbekræftelse?',
+      'sign-out': 'Log af alle sessioner?',
+      block: 'Bloker logon?',
+      unblock: 'Fjern blokering af logon?',
+      'new-link': 'Send et nyt link?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} logger fremover på med adgangskoden alene og kan konfigurere totrinsbekræftelse igen. Alle sessioner afsluttes, og brugeren får besked pr. e-mail.`,
+      'sign-out': (who) =>
+        `${who} bliver logget af på alle enheder og i alle programmer og får besked pr. e-mail. Adgangskoden forbliver den samme.`,
+      block: (who) =>
+        `${who} kan ikke længere logge på, bliver logget af på alle enheder og i alle programmer og får besked pr. e-mail. Du kan fjerne blokeringen når som helst.`,
+      unblock: (who) =>
+        `${who} kan logge på igen med den samme adgangskode og får besked pr. e-mail.`,
+      'new-link': (who) =>
+        `Der oprettes en ny adgangskode til ${who}, og et engangslink til den sendes til adresserne nedenfor. De links, der blev sendt før, holder op med at virke.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Totrinsbekræftelsen for ${who} blev nulstillet.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} havde ingen åbne sessioner: der var intet at afslutte.`
+          : `${who} blev logget af ${n === 1 ? '1 session' : `${n} sessioner`}.`,
+      block: (who) => `Logon er blokeret for ${who}.`,
+      unblock: (who) => `${who} kan logge på igen.`,
+    },
+    blockedBadge: 'Logon blokeret',
   },
   accountTitle: navAccount,
   changeOwnTitle: 'Skift min adgangskode',
@@ -387,6 +443,8 @@ export const da = {
     MFA_ENROLLMENT_REQUIRED:
       'Totrinsbekræftelse skal først konfigureres på administratorens konto.',
     STEP_UP_REQUIRED: 'Der kræves først en ny kode fra godkendelsesappen.',
+    CANNOT_MANAGE_SELF: 'Administratorer kan ikke gøre dette med deres egen konto.',
+    SIGN_IN_BLOCKED: 'En administrator har blokeret logon til denne konto.',
     CROSS_SITE_REQUEST: 'Anmodningen kom fra et andet websted og blev derfor afvist.',
     NOT_FOUND: 'Det ønskede findes ikke.',
     METHOD_NOT_ALLOWED: 'Handlingen er ikke mulig her.',
@@ -454,6 +512,15 @@ export const da = {
     mfaReplayedBody: (when: string) =>
       `Den ${when} (UTC) indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
     notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
+    signedOutSubject: 'En administrator har logget dig af overalt',
+    signedOutBody: (admin, when) =>
+      `${admin} loggede dig af oncepass på alle enheder og i alle programmer den ${when} (UTC). Log på igen for at fortsætte.`,
+    blockedSubject: 'Logon til din konto er blokeret',
+    blockedBody: (admin, when) =>
+      `${admin} blokerede logon til din oncepass-konto den ${when} (UTC). Kontakt din administrator, hvis du skal logge på.`,
+    unblockedSubject: 'Du kan logge på igen',
+    unblockedBody: (admin, when) =>
+      `${admin} fjernede blokeringen af logon til din oncepass-konto den ${when} (UTC).`,
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,

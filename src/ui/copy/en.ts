@@ -52,6 +52,9 @@ export const en = {
       mfa_code_replayed: 'A verification code was used twice',
       reveal_link: 'A one-time link to a new password',
       backchannel_logout: 'An application was told the user signed out',
+      signed_out_by_admin: 'An admin signed the user out of all sessions',
+      sign_in_blocked: 'An admin blocked sign-in',
+      sign_in_unblocked: 'An admin unblocked sign-in',
     } satisfies Record<NoticeKind, string>,
   },
   navAccount,
@@ -263,6 +266,11 @@ export const en = {
       app_removed: 'An application was removed',
       app_secret_rotated: 'An application got a new secret',
       app_sign_in: 'Signed in to an application',
+      user_blocked: 'Sign-in blocked',
+      user_unblocked: 'Sign-in unblocked',
+      user_block_denied: 'Blocking sign-in refused',
+      user_unblock_denied: 'Unblocking sign-in refused',
+      user_sign_out_denied: 'Signing out of all sessions refused',
     } satisfies Record<AuditEventName, string>,
     sentences: {
       tenant_created: () => 'The organisation was set up',
@@ -307,6 +315,14 @@ export const en = {
       app_removed: (actor: string) => `${actor} removed an application`,
       app_secret_rotated: (actor: string) => `${actor} gave an application a new secret`,
       app_sign_in: (_: string, user: string) => `${user} signed in to an application`,
+      user_blocked: (actor: string, user: string) => `${actor} blocked sign-in for ${user}`,
+      user_unblocked: (actor: string, user: string) => `${actor} unblocked sign-in for ${user}`,
+      user_block_denied: (actor: string, user: string) =>
+        `${actor} was refused blocking sign-in for ${user}`,
+      user_unblock_denied: (actor: string, user: string) =>
+        `${actor} was refused unblocking sign-in for ${user}`,
+      user_sign_out_denied: (actor: string, user: string) =>
+        `${actor} was refused signing ${user} out of all sessions`,
     } satisfies Record<AuditEventName, (actor: string, user: string) => string>,
     someone: 'someone',
     unknownAccount: 'an email with no account',
@@ -339,6 +355,7 @@ export const en = {
       APP_TOKEN_REVOKED: 'The application gave up its access.',
       CODE_REPLAYED: 'A one-time sign-in code was used a second time.',
       OTHER_TENANT: 'The application belongs to another organisation.',
+      ADMIN_SIGN_OUT: 'Signed out of all sessions by an admin.',
       SEND_FAILED: 'The mail could not be sent.',
       ECONNECTION: 'No connection to the mail server.',
       ECONNREFUSED: 'The mail server refused the connection.',
@@ -358,6 +375,46 @@ export const en = {
     otherEvent: 'Other event',
     otherOutcome: 'Other',
     otherReason: 'Another reason.',
+  },
+  userActions: {
+    title: 'Sign-in and security',
+    signIn: 'Sign-in',
+    allowed: 'Allowed',
+    blocked: 'Blocked',
+    resetTwoStep: 'Reset two-step verification',
+    signOutAll: 'Sign out of all sessions',
+    block: 'Block sign-in',
+    unblock: 'Unblock sign-in',
+    cancel: 'Cancel',
+    titles: {
+      'mfa-reset': 'Reset two-step verification?',
+      'sign-out': 'Sign out of all sessions?',
+      block: 'Block sign-in?',
+      unblock: 'Unblock sign-in?',
+      'new-link': 'Send a new link?',
+    },
+    explain: {
+      'mfa-reset': (who: string) =>
+        `${who} will sign in with the password alone and can set up two-step verification again. Every session ends, and the user is told by email.`,
+      'sign-out': (who: string) =>
+        `${who} is signed out on every device and in every application, and is told by email. The password stays as it is.`,
+      block: (who: string) =>
+        `${who} can no longer sign in and is signed out on every device and in every application, and is told by email. You can unblock sign-in at any time.`,
+      unblock: (who: string) =>
+        `${who} can sign in again with the same password, and is told by email.`,
+      'new-link': (who: string) =>
+        `A new password is made for ${who} and a one-time link to it is sent to the addresses below. The links sent before stop working.`,
+    },
+    done: {
+      'mfa-reset': (who: string) => `Two-step verification of ${who} was reset.`,
+      'sign-out': (who: string, n: number) =>
+        n === 0
+          ? `${who} had no open session: nothing needed to end.`
+          : `${who} was signed out of ${n === 1 ? '1 session' : `${n} sessions`}.`,
+      block: (who: string) => `Sign-in is blocked for ${who}.`,
+      unblock: (who: string) => `${who} can sign in again.`,
+    },
+    blockedBadge: 'Sign-in blocked',
   },
   // Account
   accountTitle: navAccount,
@@ -409,6 +466,8 @@ export const en = {
     PASSWORD_CHANGE_REQUIRED: 'A new password must be set first.',
     MFA_ENROLLMENT_REQUIRED: 'Two-step verification must be set up on the admin’s account first.',
     STEP_UP_REQUIRED: 'A fresh code from the authenticator app is needed first.',
+    CANNOT_MANAGE_SELF: 'Admins cannot do this to their own account.',
+    SIGN_IN_BLOCKED: 'An administrator has blocked sign-in to this account.',
     CROSS_SITE_REQUEST: 'The request came from another site, so it was refused.',
     NOT_FOUND: 'What was asked for does not exist.',
     METHOD_NOT_ALLOWED: 'This action is not possible here.',
@@ -472,6 +531,15 @@ export const en = {
     mfaReplayedBody: (when: string) =>
       `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
+    signedOutSubject: 'An administrator signed you out everywhere',
+    signedOutBody: (admin: string, when: string) =>
+      `${admin} signed you out of oncepass on every device and in every application at ${when} (UTC). Sign in again to go on.`,
+    blockedSubject: 'Sign-in to your account was blocked',
+    blockedBody: (admin: string, when: string) =>
+      `${admin} blocked sign-in to your oncepass account at ${when} (UTC). Ask your administrator if you need to sign in.`,
+    unblockedSubject: 'You can sign in again',
+    unblockedBody: (admin: string, when: string) =>
+      `${admin} unblocked sign-in to your oncepass account at ${when} (UTC).`,
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,

@@ -41,6 +41,9 @@ export const nl = {
       mfa_code_replayed: 'Een verificatiecode is twee keer gebruikt',
       reveal_link: 'Een eenmalige link naar een nieuw wachtwoord',
       backchannel_logout: 'Een toepassing is gemeld dat de gebruiker is afgemeld',
+      signed_out_by_admin: 'Een beheerder heeft de gebruiker afgemeld bij alle sessies',
+      sign_in_blocked: 'Een beheerder heeft aanmelden geblokkeerd',
+      sign_in_unblocked: 'Een beheerder heeft de blokkering van aanmelden opgeheven',
     },
   },
   navAccount,
@@ -254,6 +257,11 @@ export const nl = {
       app_removed: 'Er is een toepassing verwijderd',
       app_secret_rotated: 'Een toepassing heeft een nieuw geheim gekregen',
       app_sign_in: 'Aangemeld bij een toepassing',
+      user_blocked: 'Aanmelden geblokkeerd',
+      user_unblocked: 'Blokkering van aanmelden opgeheven',
+      user_block_denied: 'Blokkeren van aanmelden geweigerd',
+      user_unblock_denied: 'Opheffen van blokkering van aanmelden geweigerd',
+      user_sign_out_denied: 'Afmelden bij alle sessies geweigerd',
     },
     sentences: {
       tenant_created: () => 'De organisatie is ingericht',
@@ -294,6 +302,14 @@ export const nl = {
       app_removed: (actor) => `${actor} heeft een toepassing verwijderd`,
       app_secret_rotated: (actor) => `${actor} heeft een toepassing een nieuw geheim gegeven`,
       app_sign_in: (_, user) => `${user} heeft zich aangemeld bij een toepassing`,
+      user_blocked: (actor, user) => `${actor} heeft aanmelden voor ${user} geblokkeerd`,
+      user_unblocked: (actor, user) =>
+        `${actor} heeft de blokkering van aanmelden voor ${user} opgeheven`,
+      user_block_denied: (actor, user) => `${actor} mocht aanmelden voor ${user} niet blokkeren`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} mocht de blokkering van aanmelden voor ${user} niet opheffen`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} mocht ${user} niet afmelden bij alle sessies`,
     },
     someone: 'iemand',
     unknownAccount: 'een e-mailadres zonder account',
@@ -325,6 +341,7 @@ export const nl = {
       APP_TOKEN_REVOKED: 'De toepassing heeft haar toegang opgegeven.',
       CODE_REPLAYED: 'Een eenmalige aanmeldcode is een tweede keer gebruikt.',
       OTHER_TENANT: 'De toepassing hoort bij een andere organisatie.',
+      ADMIN_SIGN_OUT: 'Door een beheerder afgemeld bij alle sessies.',
       SEND_FAILED: 'De e-mail kon niet worden verzonden.',
       ECONNECTION: 'Geen verbinding met de e-mailserver.',
       ECONNREFUSED: 'De e-mailserver heeft de verbinding geweigerd.',
@@ -344,6 +361,46 @@ export const nl = {
     otherEvent: 'Andere gebeurtenis',
     otherOutcome: 'Anders',
     otherReason: 'Een andere reden.',
+  },
+  userActions: {
+    title: 'Aanmelden en beveiliging',
+    signIn: 'Aanmelden',
+    allowed: 'Toegestaan',
+    blocked: 'Geblokkeerd',
+    resetTwoStep: 'Verificatie in twee stappen opnieuw instellen',
+    signOutAll: 'Afmelden bij alle sessies',
+    block: 'Aanmelden blokkeren',
+    unblock: 'Blokkering van aanmelden opheffen',
+    cancel: 'Annuleren',
+    titles: {
+      'mfa-reset': 'Verificatie in twee stappen opnieuw instellen?',
+      'sign-out': 'Afmelden bij alle sessies?',
+      block: 'Aanmelden blokkeren?',
+      unblock: 'Blokkering van aanmelden opheffen?',
+      'new-link': 'Een nieuwe link verzenden?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} meldt zich voortaan alleen met het wachtwoord aan en kan verificatie in twee stappen opnieuw instellen. Alle sessies worden beëindigd en de gebruiker krijgt hierover een e-mail.`,
+      'sign-out': (who) =>
+        `${who} wordt op alle apparaten en in alle toepassingen afgemeld en krijgt hierover een e-mail. Het wachtwoord blijft ongewijzigd.`,
+      block: (who) =>
+        `${who} kan zich niet meer aanmelden, wordt op alle apparaten en in alle toepassingen afgemeld en krijgt hierover een e-mail. U kunt de blokkering op elk moment opheffen.`,
+      unblock: (who) =>
+        `${who} kan zich weer aanmelden met hetzelfde wachtwoord en krijgt hierover een e-mail.`,
+      'new-link': (who) =>
+        `Er wordt een nieuw wachtwoord voor ${who} gemaakt en een eenmalige link ernaar wordt verzonden naar de adressen hieronder. De eerder verzonden links werken dan niet meer.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Verificatie in twee stappen van ${who} is opnieuw ingesteld.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} had geen open sessies: er hoefde niets te worden beëindigd.`
+          : `${who} is afgemeld bij ${n === 1 ? '1 sessie' : `${n} sessies`}.`,
+      block: (who) => `Aanmelden is geblokkeerd voor ${who}.`,
+      unblock: (who) => `${who} kan zich weer aanmelden.`,
+    },
+    blockedBadge: 'Aanmelden geblokkeerd',
   },
   accountTitle: navAccount,
   changeOwnTitle: 'Mijn wachtwoord wijzigen',
@@ -396,6 +453,8 @@ export const nl = {
     MFA_ENROLLMENT_REQUIRED:
       'Eerst moet verificatie in twee stappen worden ingesteld op het account van de beheerder.',
     STEP_UP_REQUIRED: 'Eerst is een nieuwe code uit de authenticator-app nodig.',
+    CANNOT_MANAGE_SELF: 'Beheerders kunnen dit niet met hun eigen account doen.',
+    SIGN_IN_BLOCKED: 'Een beheerder heeft aanmelden bij dit account geblokkeerd.',
     CROSS_SITE_REQUEST: 'De aanvraag kwam van een andere website en is daarom geweigerd.',
     NOT_FOUND: 'Het gevraagde bestaat niet.',
     METHOD_NOT_ALLOWED: 'Deze actie is hier niet mogelijk.',
@@ -465,6 +524,15 @@ export const nl = {
     mfaReplayedBody: (when: string) =>
       `Op ${when} (UTC) heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
     notMe: 'Was u dit niet? Neem dan meteen contact op met uw beheerder.',
+    signedOutSubject: 'Een beheerder heeft u overal afgemeld',
+    signedOutBody: (admin, when) =>
+      `${admin} heeft u op ${when} (UTC) op alle apparaten en in alle toepassingen afgemeld bij oncepass. Meld u opnieuw aan om verder te gaan.`,
+    blockedSubject: 'Aanmelden bij uw account is geblokkeerd',
+    blockedBody: (admin, when) =>
+      `${admin} heeft op ${when} (UTC) aanmelden bij uw oncepass-account geblokkeerd. Neem contact op met uw beheerder als u zich moet aanmelden.`,
+    unblockedSubject: 'U kunt zich weer aanmelden',
+    unblockedBody: (admin, when) =>
+      `${admin} heeft op ${when} (UTC) de blokkering van aanmelden bij uw oncepass-account opgeheven.`,
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
       `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,

@@ -41,6 +41,9 @@ export const sv = {
       mfa_code_replayed: 'En verifieringskod användes två gånger',
       reveal_link: 'En engångslänk till ett nytt lösenord',
       backchannel_logout: 'Ett program fick veta att användaren loggat ut',
+      signed_out_by_admin: 'En administratör loggade ut användaren från alla sessioner',
+      sign_in_blocked: 'En administratör blockerade inloggning',
+      sign_in_unblocked: 'En administratör avblockerade inloggning',
     },
   },
   navAccount,
@@ -251,6 +254,11 @@ export const sv = {
       app_removed: 'Ett program togs bort',
       app_secret_rotated: 'Ett program fick en ny hemlighet',
       app_sign_in: 'Inloggad i ett program',
+      user_blocked: 'Inloggning blockerad',
+      user_unblocked: 'Inloggning avblockerad',
+      user_block_denied: 'Blockering av inloggning nekad',
+      user_unblock_denied: 'Avblockering av inloggning nekad',
+      user_sign_out_denied: 'Utloggning från alla sessioner nekad',
     },
     sentences: {
       tenant_created: () => 'Organisationen konfigurerades',
@@ -287,6 +295,13 @@ export const sv = {
       app_removed: (actor) => `${actor} tog bort ett program`,
       app_secret_rotated: (actor) => `${actor} gav ett program en ny hemlighet`,
       app_sign_in: (_, user) => `${user} loggade in i ett program`,
+      user_blocked: (actor, user) => `${actor} blockerade inloggning för ${user}`,
+      user_unblocked: (actor, user) => `${actor} avblockerade inloggning för ${user}`,
+      user_block_denied: (actor, user) => `${actor} nekades att blockera inloggning för ${user}`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} nekades att avblockera inloggning för ${user}`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} nekades att logga ut ${user} från alla sessioner`,
     },
     someone: 'någon',
     unknownAccount: 'en e-postadress utan konto',
@@ -318,6 +333,7 @@ export const sv = {
       APP_TOKEN_REVOKED: 'Programmet lämnade ifrån sig sin åtkomst.',
       CODE_REPLAYED: 'En engångskod för inloggning användes en gång till.',
       OTHER_TENANT: 'Programmet tillhör en annan organisation.',
+      ADMIN_SIGN_OUT: 'Utloggad från alla sessioner av en administratör.',
       SEND_FAILED: 'E-postmeddelandet kunde inte skickas.',
       ECONNECTION: 'Ingen anslutning till e-postservern.',
       ECONNREFUSED: 'E-postservern nekade anslutningen.',
@@ -337,6 +353,45 @@ export const sv = {
     otherEvent: 'Annan händelse',
     otherOutcome: 'Annat',
     otherReason: 'En annan orsak.',
+  },
+  userActions: {
+    title: 'Inloggning och säkerhet',
+    signIn: 'Inloggning',
+    allowed: 'Tillåten',
+    blocked: 'Blockerad',
+    resetTwoStep: 'Återställ tvåstegsverifiering',
+    signOutAll: 'Logga ut från alla sessioner',
+    block: 'Blockera inloggning',
+    unblock: 'Avblockera inloggning',
+    cancel: 'Avbryt',
+    titles: {
+      'mfa-reset': 'Återställa tvåstegsverifiering?',
+      'sign-out': 'Logga ut från alla sessioner?',
+      block: 'Blockera inloggning?',
+      unblock: 'Avblockera inloggning?',
+      'new-link': 'Skicka en ny länk?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} loggar hädanefter in med bara lösenordet och kan konfigurera tvåstegsverifiering igen. Alla sessioner avslutas, och användaren får veta det via e-post.`,
+      'sign-out': (who) =>
+        `${who} loggas ut på alla enheter och i alla program och får veta det via e-post. Lösenordet förblir detsamma.`,
+      block: (who) =>
+        `${who} kan inte längre logga in, loggas ut på alla enheter och i alla program och får veta det via e-post. Du kan avblockera inloggningen när som helst.`,
+      unblock: (who) => `${who} kan logga in igen med samma lösenord och får veta det via e-post.`,
+      'new-link': (who) =>
+        `Ett nytt lösenord skapas för ${who} och en engångslänk till det skickas till adresserna nedan. De länkar som skickades tidigare slutar fungera.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Tvåstegsverifieringen för ${who} återställdes.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} hade inga öppna sessioner: ingenting behövde avslutas.`
+          : `${who} loggades ut från ${n === 1 ? '1 session' : `${n} sessioner`}.`,
+      block: (who) => `Inloggning är blockerad för ${who}.`,
+      unblock: (who) => `${who} kan logga in igen.`,
+    },
+    blockedBadge: 'Inloggning blockerad',
   },
   accountTitle: navAccount,
   changeOwnTitle: 'Byt mitt lösenord',
@@ -387,6 +442,8 @@ export const sv = {
     MFA_ENROLLMENT_REQUIRED:
       'Tvåstegsverifiering måste först konfigureras för administratörens konto.',
     STEP_UP_REQUIRED: 'En ny kod från autentiseringsappen krävs först.',
+    CANNOT_MANAGE_SELF: 'Administratörer kan inte göra detta med sitt eget konto.',
+    SIGN_IN_BLOCKED: 'En administratör har blockerat inloggning till det här kontot.',
     CROSS_SITE_REQUEST: 'Begäran kom från en annan webbplats och nekades därför.',
     NOT_FOUND: 'Det efterfrågade finns inte.',
     METHOD_NOT_ALLOWED: 'Åtgärden är inte möjlig här.',
@@ -451,6 +508,15 @@ export const sv = {
     mfaReplayedBody: (when: string) =>
       `Den ${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
+    signedOutSubject: 'En administratör har loggat ut dig överallt',
+    signedOutBody: (admin, when) =>
+      `${admin} loggade ut dig från oncepass på alla enheter och i alla program den ${when} (UTC). Logga in igen för att fortsätta.`,
+    blockedSubject: 'Inloggning till ditt konto har blockerats',
+    blockedBody: (admin, when) =>
+      `${admin} blockerade inloggning till ditt oncepass-konto den ${when} (UTC). Kontakta din administratör om du behöver logga in.`,
+    unblockedSubject: 'Du kan logga in igen',
+    unblockedBody: (admin, when) =>
+      `${admin} avblockerade inloggning till ditt oncepass-konto den ${when} (UTC).`,
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,

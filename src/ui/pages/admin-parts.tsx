@@ -21,6 +21,7 @@ export interface UserRowProps {
   /** Why not, when it does not: the viewer's own account, or a role the viewer may not reset. */
   resetRefusal?: 'CANNOT_RESET_SELF' | 'FORBIDDEN_ROLE'
   mfaEnrolled?: boolean
+  blocked?: boolean
 }
 
 /** A table row's key-icon action with its words, named for screen readers by whom it resets. */

@@ -2,6 +2,7 @@ import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
 import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
 import { auditHref, type AuditRowProps, AuditTable } from './audit.tsx'
+import { confirmHref, type UserAccessProps, UserAccessActions } from './user-actions.tsx'
 
 export interface ResetStatusProps {
   status: 'none' | 'pending' | 'used' | 'expired' | 'superseded'
@@ -21,15 +22,17 @@ export function UserDetailPage(props: {
   user: UserRowProps
   reset: ResetStatusProps
   events: AuditRowProps[]
-  /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
-  newLinkToken?: string
+  /** "Send a new link" can be offered: a mail transport exists. */
+  canSendNewLink?: boolean
+  access?: UserAccessProps
 }) {
   const { user } = props
   return (
     <Layout title={user.email}>
       <UserHead user={user} />
       <UserDetails user={user} />
-      <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
+      {props.access ? <UserAccessActions access={props.access} /> : null}
+      <ResetStatus user={user} reset={props.reset} canSendNewLink={props.canSendNewLink} />
       <AuditTrail email={user.email} events={props.events} />
     </Layout>
   )
@@ -78,7 +81,7 @@ function UserDetails(props: { user: UserRowProps }) {
 function ResetStatus(props: {
   user: UserRowProps
   reset: ResetStatusProps
-  newLinkToken?: string
+  canSendNewLink?: boolean
 }) {
   const t = useCopy()
   const { user, reset } = props
@@ -87,12 +90,12 @@ function ResetStatus(props: {
       <h2>{t.resetStatus}</h2>
       <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
       {reset.status === 'none' ? null : <ResetFacts reset={reset} />}
-      {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
-        <SendNewLinkForm
-          userId={user.id}
-          recipients={reset.delivery.recipients}
-          formToken={props.newLinkToken}
-        />
+      {user.canReset && props.canSendNewLink && reset.delivery?.method === 'link' ? (
+        <p class="actions">
+          <a class="button" href={confirmHref(user.id, 'new-link')}>
+            {t.sendNewLink}
+          </a>
+        </p>
       ) : null}
     </section>
   )
@@ -150,23 +153,5 @@ function AuditTrail(props: { email: string; events: AuditRowProps[] }) {
         <a href={auditHref({ email: props.email })}>{t.auditTitle}</a>
       </p>
     </section>
-  )
-}
-
-/**
- * One click to send a fresh link to the same recipients after a failed send or a lost mail: a new
- * reset (which voids the old links), with its own one-time form token as the Idempotency-Key.
- */
-function SendNewLinkForm(props: { userId: string; recipients: string[]; formToken: string }) {
-  const t = useCopy()
-  return (
-    <form method="post" action={`/admin/users/${props.userId}/reset`} class="actions">
-      <input type="hidden" name="formToken" value={props.formToken} />
-      <input type="hidden" name="mode" value="generate" />
-      <input type="hidden" name="requireChange" value="true" />
-      <input type="hidden" name="delivery" value="link" />
-      <input type="hidden" name="recipients" value={props.recipients.join(', ')} />
-      <button type="submit">{t.sendNewLink}</button>
-    </form>
   )
 }

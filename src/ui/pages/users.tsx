@@ -106,6 +106,16 @@ function UserFilters(props: { list: UserListState }) {
         ]}
       />
       <Select
+        id="blocked"
+        label={t.userActions.signIn}
+        value={flagValue(list.blocked)}
+        options={[
+          ['', f.any],
+          ['true', t.userActions.blocked],
+          ['false', t.userActions.allowed],
+        ]}
+      />
+      <Select
         id="sort"
         label={f.sortBy}
         value={list.sort}
@@ -185,6 +195,7 @@ function UsersTable(props: { users: UserRowProps[] }) {
         <tr>
           <th scope="row">
             <a href={`/admin/users/${user.id}`}>{user.email}</a>
+            {user.blocked ? <span class="badge">{t.userActions.blockedBadge}</span> : null}
           </th>
           <Cell label={t.name}>{user.displayName}</Cell>
           <Cell label={t.role}>{t.roles[user.role]}</Cell>
