@@ -31,7 +31,8 @@ export type OutboxNotice =
       to: string
       language: string
       at: number
-      adminName: string
+      /** Null for a reset at the command line. */
+      adminName: string | null
     }
   | { kind: 'password_changed'; to: string; language: string; at: number }
   | {

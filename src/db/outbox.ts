@@ -13,16 +13,16 @@ export function insertNotice(row: typeof outbox.$inferInsert, guard: Guard): Sta
 }
 
 /**
- * One `forgot_password_request` notice per admin of the tenant, as one statement (the admins are
- * read inside the write), if `guard` holds.
+ * One `forgot_password_request` notice per admin of the tenant, each in that admin's language, as
+ * one statement (the admins are read inside the write), if `guard` holds.
  */
 export function insertAdminsResetRequestNotice(
   tenantId: string,
-  notice: { accountEmail: string; language: string; now: number },
+  notice: { accountEmail: string; now: number },
   guard: Guard,
 ): Statement {
-  const { accountEmail, language, now } = notice
-  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${language}, 'at', ${now}, 'accountEmail', ${accountEmail})`
+  const { accountEmail, now } = notice
+  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${users.language}, 'at', ${now}, 'accountEmail', ${accountEmail})`
   return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
     select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${now}
     from ${users}

@@ -84,6 +84,21 @@ export async function findTotpConfirmation(db: AppDb, userId: string) {
   return row
 }
 
+const ownAccount = (db: AppDb) =>
+  prepared(db, 'user-own-account', (db) =>
+    db
+      .select({ totpConfirmedAt: users.totpConfirmedAt, language: users.language })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('userId')))
+      .prepare(),
+  )
+
+/** What `GET /me` tells besides the session's user: their second factor and language (prepared). */
+export async function findOwnAccount(db: AppDb, userId: string) {
+  const [row] = await ownAccount(db).all({ userId })
+  return row
+}
+
 /**
  * The emails of those of `ids` that are users of the tenant, in one query whatever the number of
  * ids (they travel as one JSON array, under D1's limit of bound parameters).
@@ -560,4 +575,43 @@ export function unblockUserSignIn(db: AppDb, userId: string, credentialId: strin
     .update(users)
     .set({ blockedAt: null, credentialId })
     .where(and(eq(users.id, userId), isNotNull(users.blockedAt)))
+}
+
+/** Records the user's own choice of language for their notices, if `guard` holds. */
+export function setChosenLanguage(
+  db: AppDb,
+  userId: string,
+  language: string,
+  guard?: Guard,
+): Statement {
+  return db
+    .update(users)
+    .set({ language, languageChosen: true })
+    .where(
+      and(
+        eq(users.id, userId),
+        or(sql`${users.language} <> ${language}`, eq(users.languageChosen, false)),
+        guard,
+      ),
+    )
+}
+
+/** Takes the browser's language for the user's notices, unless they chose one themselves. */
+export function setBrowserLanguage(
+  db: AppDb,
+  userId: string,
+  language: string,
+  guard?: Guard,
+): Statement {
+  return db
+    .update(users)
+    .set({ language })
+    .where(
+      and(
+        eq(users.id, userId),
+        eq(users.languageChosen, false),
+        sql`${users.language} <> ${language}`,
+        guard,
+      ),
+    )
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { auditEventNames } from '../core/audit-codes.ts'
+import { languages } from '../core/languages.ts'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
@@ -145,9 +146,16 @@ export const Me = z
     displayName: z.string(),
     role: z.enum(roles),
     tenantId: z.string(),
+    language: z.enum(languages).openapi({
+      description: "The language of notices to this user: their choice, else their browser's",
+    }),
     mfa: z.object({ totp: z.boolean() }),
   })
   .openapi('Me')
+
+export const UpdateMeBody = z
+  .strictObject({ language: z.enum(languages) })
+  .openapi('UpdateMeRequest')
 
 export const User = z
   .object({

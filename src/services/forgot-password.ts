@@ -97,13 +97,7 @@ function requestStatements(
       user ? inserted : allOf(withinLimits, hitsAtMost(keys.email, now, 1)),
     ),
     // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
-    adminsNoticeStatement(
-      deps,
-      request.tenantId,
-      asked.email,
-      meta.language,
-      user ? inserted : never,
-    ),
+    adminsNoticeStatement(deps, request.tenantId, asked.email, user ? inserted : never),
   ]
 }
 

@@ -45,17 +45,16 @@ export function outboxStatement(
 
 /**
  * One notice per admin of the tenant, as one statement (the admins are read inside the write):
- * a new forgot-password request, in the language the user asked in.
+ * a new forgot-password request, each in that admin's own language.
  */
 export function adminsNoticeStatement(
   deps: Deps,
   tenantId: string,
   accountEmail: string,
-  language: string,
   guard: Guard,
 ): Statement {
   const now = deps.clock.now()
-  return insertAdminsResetRequestNotice(tenantId, { accountEmail, language, now }, guard)
+  return insertAdminsResetRequestNotice(tenantId, { accountEmail, now }, guard)
 }
 
 /** Waits 1, 2, 4 … minutes between attempts, at most 6 hours. */

@@ -106,8 +106,8 @@ async function recordChangeFailure(
 }
 
 /**
- * The user is told, at their account's email and in the language they changed it in, that their
- * password changed (no secret).
+ * The user is told, at their account's email and in their own language, that their password
+ * changed (no secret).
  */
 function passwordChangedNotice(
   deps: Deps,
@@ -119,7 +119,7 @@ function passwordChangedNotice(
   return outboxStatement(
     deps,
     user.tenantId,
-    { kind: 'password_changed', to: user.email, language: meta.language, at: now },
+    { kind: 'password_changed', to: user.email, language: user.language, at: now },
     guard,
   )
 }

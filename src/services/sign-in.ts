@@ -31,6 +31,7 @@ import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { hasTotp } from './mfa.ts'
 import { recordRefusal } from './repeated-refusals.ts'
+import { signInLanguageStatements } from './user-language.ts'
 import { prepareSession, type SignedIn } from './sessions.ts'
 import {
   accountLockJustStarted,
@@ -350,7 +351,10 @@ function stillCurrent(user: UserRow): Guard {
   return userCredentialIs(user.id, user.credentialId)
 }
 
-/** A verified password clears the account's failure count, with the audit row of the success. */
+/**
+ * A verified password clears the account's failure count, with the audit row of the success, and
+ * records the language the user signed in with (see services/user-language.ts).
+ */
 function signInSucceededStatements(
   deps: Deps,
   user: UserRow,
@@ -361,6 +365,7 @@ function signInSucceededStatements(
 ): Statement[] {
   return [
     clearAccountThrottle(deps, keys.account, guard),
+    ...signInLanguageStatements(deps, user, meta, guard),
     auditStatement(
       deps,
       meta,

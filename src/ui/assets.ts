@@ -144,6 +144,8 @@ button:hover, .button:hover { border-color: var(--muted); }
 .subtle { min-height: 2rem; padding: .2rem .6rem; }
 button.link { border: 0; background: none; color: var(--accent); padding: .2rem .3rem; min-height: 2rem; text-decoration: underline; }
 button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; font-weight: 600; }
+.languages a { padding: .2rem .3rem; }
+.languages a[aria-current="true"] { color: var(--text); text-decoration: none; font-weight: 600; }
 .icon-button { display: inline-flex; align-items: center; justify-content: center; width: 2.5rem; height: 2.5rem; border-radius: 4px; color: var(--accent); }
 .icon-button:hover { background: var(--info-bg); }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; margin-top: 1rem; }
@@ -160,7 +162,8 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .policy li.unmet { color: var(--error); }
 .secret-box { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem; margin: 1rem 0; padding: 1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg); }
 .secret-box .label { width: 100%; margin: 0; font-weight: 600; }
-.secret { font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: 1.5rem; letter-spacing: .04em; overflow-wrap: anywhere; }
+/* A password breaks only where it must: between its groups, never inside one that fits a line. */
+.secret { display: block; font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: clamp(1.1rem, 5vw, 1.5rem); letter-spacing: .04em; overflow-wrap: break-word; }
 .copy-status { color: var(--ok); font-weight: 600; }
 .user-email { font-weight: 600; overflow-wrap: anywhere; }
 .search { max-width: 34rem; margin-bottom: 1rem; }
@@ -228,7 +231,13 @@ document.addEventListener('DOMContentLoaded', function () {
   if (!form) return
   var key = location.hash.slice(1)
   // The key is in memory now: take it out of the address bar and the history.
-  if (key) history.replaceState(null, '', location.pathname)
+  if (key) history.replaceState(null, '', location.pathname + location.search)
+  // Another language is this page again: it takes the key along, in the fragment only.
+  document.querySelectorAll('a[data-keep-fragment]').forEach(function (link) {
+    link.addEventListener('click', function () {
+      if (key) link.href = link.pathname + link.search + '#' + key
+    })
+  })
   var error = document.getElementById('reveal-error')
   var fail = function (name) {
     error.textContent = form.getAttribute('data-' + name)

@@ -12,13 +12,13 @@ import {
   smtpReplyOf,
 } from '../core/audit-codes.ts'
 import type { ErrorCode } from '../core/errors.ts'
+import { isLanguage, type Language } from '../core/languages.ts'
 import { da } from './copy/da.ts'
 import { en } from './copy/en.ts'
 import { nl } from './copy/nl.ts'
 import { sv } from './copy/sv.ts'
 
-export const languages = ['en', 'nl', 'da', 'sv'] as const
-export type Language = (typeof languages)[number]
+export { isLanguage, type Language, languages } from '../core/languages.ts'
 
 export type Copy = typeof en
 
@@ -86,10 +86,6 @@ export function describeReason(t: Copy, reason: string): string {
 export function describeNoticeKind(t: Copy, kind: string): string {
   const kinds: Record<string, string> = t.outbox.kinds
   return Object.hasOwn(kinds, kind) ? kinds[kind]! : t.outbox.otherKind
-}
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (languages as readonly string[]).includes(value)
 }
 
 /**

@@ -11,6 +11,11 @@ export function Layout(props: {
   script?: string
   /** A same-site step onward, without script: the browser goes on to this path at once. */
   refreshTo?: string
+  /**
+   * The language switch as links to these addresses instead of a form, for a page whose policy
+   * allows no form (the reveal page).
+   */
+  languageHref?: (language: Language) => string
 }) {
   const { t, lang } = usePage()
   return (
@@ -25,7 +30,7 @@ export function Layout(props: {
         <a class="skip" href="#main">
           {t.skipToContent}
         </a>
-        <TopBar />
+        <TopBar languageHref={props.languageHref} />
         <main id="main" tabindex={-1}>
           {props.children}
         </main>
@@ -54,7 +59,7 @@ function Head(props: { title: string; noindex?: boolean; script?: string; refres
  * The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. On a
  * phone the script folds the menu behind a Menu button; without the script it stays open.
  */
-function TopBar() {
+function TopBar(props: { languageHref?: (language: Language) => string }) {
   const { t, viewer } = usePage()
   return (
     <header class="top">
@@ -65,7 +70,7 @@ function TopBar() {
       <div class="top-menu" id="top-menu">
         {viewer ? <Navigation viewer={viewer} /> : null}
         <div class="top-end">
-          <LanguageSwitch />
+          {props.languageHref ? <LanguageLinks href={props.languageHref} /> : <LanguageSwitch />}
           {viewer ? <SignOut viewer={viewer} /> : null}
         </div>
       </div>
@@ -134,6 +139,26 @@ function LanguageSwitch() {
         </button>
       ))}
     </form>
+  )
+}
+
+/** The switch as plain links, for a page that may post no form. */
+function LanguageLinks(props: { href: (language: Language) => string }) {
+  const { t, lang } = usePage()
+  return (
+    <nav class="inline languages" aria-label={t.language}>
+      {languages.map((code) => (
+        <a
+          href={props.href(code)}
+          lang={code}
+          hreflang={code}
+          aria-current={code === lang ? 'true' : undefined}
+          data-keep-fragment
+        >
+          {copyFor(code).languageName}
+        </a>
+      ))}
+    </nav>
   )
 }
 
@@ -248,24 +273,5 @@ export function CodeField(props: { id: string; invalid?: boolean; recoveryCode?:
   )
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one: one per language.
-const dateFormats = new Map<Language, Intl.DateTimeFormat>()
-
-/** A date in the page's language, with its time zone spelled out (UTC: the server has no other). */
-export function formatTime(lang: Language, iso: string | null): string {
-  if (!iso) return '—'
-  return `${dateFormatFor(lang).format(new Date(iso))} UTC`
-}
-
-function dateFormatFor(lang: Language): Intl.DateTimeFormat {
-  let format = dateFormats.get(lang)
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'UTC',
-    })
-    dateFormats.set(lang, format)
-  }
-  return format
-}
+// Pages and mails format dates alike: see ./dates.ts.
+export { formatTime } from './dates.ts'

@@ -492,38 +492,38 @@ export const da = {
     revealIntro: (email: string) =>
       `En administrator har nulstillet adgangskoden for ${email}. Åbn dette link for at se den nye midlertidige adgangskode:`,
     revealHow: `Angiv kontoens e-mailadresse på siden, og klik på ${showPassword}. Linket virker én gang: den, der åbner det først, bruger det op.`,
-    revealExpires: (when: string) => `Linket og adgangskoden udløber den ${when} (UTC).`,
+    revealExpires: (when: string) => `Linket og adgangskoden udløber den ${when}.`,
     revealIgnore: 'Hvis du ikke havde ventet dette, så sig det til din administrator.',
     resetSubject: 'Din adgangskode er nulstillet af en administrator',
     resetBody: (admin: string, when: string) =>
-      `${admin} nulstillede din oncepass-adgangskode den ${when} (UTC). Du vælger en ny, næste gang du logger på.`,
+      `${admin} nulstillede din oncepass-adgangskode den ${when}. Du vælger en ny, næste gang du logger på.`,
     changedSubject: 'Din adgangskode er ændret',
-    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret den ${when} (UTC).`,
+    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret den ${when}.`,
     mfaEnrolledSubject: 'Totrinsbekræftelse blev slået til',
     mfaEnrolledBody: (when: string) =>
-      `Totrinsbekræftelse blev slået til for din oncepass-konto den ${when} (UTC).`,
+      `Totrinsbekræftelse blev slået til for din oncepass-konto den ${when}.`,
     mfaDisabledSubject: 'Totrinsbekræftelse blev slået fra',
     mfaDisabledBody: (when: string) =>
-      `Totrinsbekræftelse blev slået fra for din oncepass-konto den ${when} (UTC).`,
+      `Totrinsbekræftelse blev slået fra for din oncepass-konto den ${when}.`,
     mfaResetSubject: 'En administrator har fjernet din totrinsbekræftelse',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} fjernede totrinsbekræftelse fra din oncepass-konto den ${when} (UTC) og loggede dig af overalt. Du kan slå den til igen under ${navAccount}.`,
+      `${admin} fjernede totrinsbekræftelse fra din oncepass-konto den ${when} og loggede dig af overalt. Du kan slå den til igen under ${navAccount}.`,
     mfaReplayedSubject: 'En af dine bekræftelseskoder blev brugt to gange',
     mfaReplayedBody: (when: string) =>
-      `Den ${when} (UTC) indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
+      `Den ${when} indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
     notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
     signedOutSubject: 'En administrator har logget dig af overalt',
     signedOutBody: (admin, when) =>
-      `${admin} loggede dig af oncepass på alle enheder og i alle programmer den ${when} (UTC). Log på igen for at fortsætte.`,
+      `${admin} loggede dig af oncepass på alle enheder og i alle programmer den ${when}. Log på igen for at fortsætte.`,
     blockedSubject: 'Logon til din konto er blokeret',
     blockedBody: (admin, when) =>
-      `${admin} blokerede logon til din oncepass-konto den ${when} (UTC). Kontakt din administrator, hvis du skal logge på.`,
+      `${admin} blokerede logon til din oncepass-konto den ${when}. Kontakt din administrator, hvis du skal logge på.`,
     unblockedSubject: 'Du kan logge på igen',
     unblockedBody: (admin, when) =>
-      `${admin} fjernede blokeringen af logon til din oncepass-konto den ${when} (UTC).`,
+      `${admin} fjernede blokeringen af logon til din oncepass-konto den ${when}.`,
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
-      `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,
+      `${email} bad om en ny adgangskode den ${when}. Se anmodningen i oncepass under ${navRequests}.`,
   },
   authorize: {
     signInTo: (app: string) => `Log på for at fortsætte til ${app}.`,

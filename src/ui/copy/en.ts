@@ -511,38 +511,38 @@ export const en = {
     revealIntro: (email: string) =>
       `An administrator reset the password of ${email}. Open this link to see the new temporary password:`,
     revealHow: `On the page, type the account's email and press ${showPassword}. The link works once: whoever opens it first burns it.`,
-    revealExpires: (when: string) => `The link and the password expire at ${when} (UTC).`,
+    revealExpires: (when: string) => `The link and the password expire at ${when}.`,
     revealIgnore: 'If you did not expect this, tell your administrator.',
     resetSubject: 'Your password was reset by an administrator',
     resetBody: (admin: string, when: string) =>
-      `${admin} reset your oncepass password at ${when} (UTC). You will set a new one when you next sign in.`,
+      `${admin} reset your oncepass password at ${when}. You will set a new one when you next sign in.`,
     changedSubject: 'Your password was changed',
-    changedBody: (when: string) => `Your oncepass password was changed at ${when} (UTC).`,
+    changedBody: (when: string) => `Your oncepass password was changed at ${when}.`,
     mfaEnrolledSubject: 'Two-step verification was turned on',
     mfaEnrolledBody: (when: string) =>
-      `Two-step verification was turned on for your oncepass account at ${when} (UTC).`,
+      `Two-step verification was turned on for your oncepass account at ${when}.`,
     mfaDisabledSubject: 'Two-step verification was turned off',
     mfaDisabledBody: (when: string) =>
-      `Two-step verification was turned off for your oncepass account at ${when} (UTC).`,
+      `Two-step verification was turned off for your oncepass account at ${when}.`,
     mfaResetSubject: 'An administrator removed your two-step verification',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} removed two-step verification from your oncepass account at ${when} (UTC) and signed you out everywhere. You can set it up again under ${navAccount}.`,
+      `${admin} removed two-step verification from your oncepass account at ${when} and signed you out everywhere. You can set it up again under ${navAccount}.`,
     mfaReplayedSubject: 'One of your verification codes was used twice',
     mfaReplayedBody: (when: string) =>
-      `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
+      `At ${when} someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
     signedOutSubject: 'An administrator signed you out everywhere',
     signedOutBody: (admin: string, when: string) =>
-      `${admin} signed you out of oncepass on every device and in every application at ${when} (UTC). Sign in again to go on.`,
+      `${admin} signed you out of oncepass on every device and in every application at ${when}. Sign in again to go on.`,
     blockedSubject: 'Sign-in to your account was blocked',
     blockedBody: (admin: string, when: string) =>
-      `${admin} blocked sign-in to your oncepass account at ${when} (UTC). Ask your administrator if you need to sign in.`,
+      `${admin} blocked sign-in to your oncepass account at ${when}. Ask your administrator if you need to sign in.`,
     unblockedSubject: 'You can sign in again',
     unblockedBody: (admin: string, when: string) =>
-      `${admin} unblocked sign-in to your oncepass account at ${when} (UTC).`,
+      `${admin} unblocked sign-in to your oncepass account at ${when}.`,
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
-      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,
+      `${email} asked for a password reset at ${when}. Review it in oncepass under ${navRequests}.`,
   },
   authorize: {
     signInTo: (app: string) => `Sign in to continue to ${app}.`,

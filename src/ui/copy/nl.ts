@@ -504,38 +504,38 @@ export const nl = {
     revealIntro: (email: string) =>
       `Een beheerder heeft het wachtwoord van ${email} opnieuw ingesteld. Open deze link om het nieuwe tijdelijke wachtwoord te zien:`,
     revealHow: `Typ op de pagina het e-mailadres van het account en klik op ${showPassword}. De link werkt één keer: wie hem als eerste opent, maakt hem daarmee onbruikbaar.`,
-    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when} (UTC).`,
+    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when}.`,
     revealIgnore: 'Had u dit niet verwacht? Laat het dan uw beheerder weten.',
     resetSubject: 'Uw wachtwoord is opnieuw ingesteld door een beheerder',
     resetBody: (admin: string, when: string) =>
-      `${admin} heeft uw oncepass-wachtwoord op ${when} (UTC) opnieuw ingesteld. Bij uw volgende aanmelding kiest u een nieuw wachtwoord.`,
+      `${admin} heeft uw oncepass-wachtwoord op ${when} opnieuw ingesteld. Bij uw volgende aanmelding kiest u een nieuw wachtwoord.`,
     changedSubject: 'Uw wachtwoord is gewijzigd',
-    changedBody: (when: string) => `Uw oncepass-wachtwoord is op ${when} (UTC) gewijzigd.`,
+    changedBody: (when: string) => `Uw oncepass-wachtwoord is op ${when} gewijzigd.`,
     mfaEnrolledSubject: 'Verificatie in twee stappen is ingeschakeld',
     mfaEnrolledBody: (when: string) =>
-      `Verificatie in twee stappen is op ${when} (UTC) ingeschakeld voor uw oncepass-account.`,
+      `Verificatie in twee stappen is op ${when} ingeschakeld voor uw oncepass-account.`,
     mfaDisabledSubject: 'Verificatie in twee stappen is uitgeschakeld',
     mfaDisabledBody: (when: string) =>
-      `Verificatie in twee stappen is op ${when} (UTC) uitgeschakeld voor uw oncepass-account.`,
+      `Verificatie in twee stappen is op ${when} uitgeschakeld voor uw oncepass-account.`,
     mfaResetSubject: 'Een beheerder heeft uw verificatie in twee stappen verwijderd',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} heeft op ${when} (UTC) verificatie in twee stappen van uw oncepass-account verwijderd en u overal afgemeld. U kunt het opnieuw instellen onder ${navAccount}.`,
+      `${admin} heeft op ${when} verificatie in twee stappen van uw oncepass-account verwijderd en u overal afgemeld. U kunt het opnieuw instellen onder ${navAccount}.`,
     mfaReplayedSubject: 'Een van uw verificatiecodes is twee keer gebruikt',
     mfaReplayedBody: (when: string) =>
-      `Op ${when} (UTC) heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
+      `Op ${when} heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
     notMe: 'Was u dit niet? Neem dan meteen contact op met uw beheerder.',
     signedOutSubject: 'Een beheerder heeft u overal afgemeld',
     signedOutBody: (admin, when) =>
-      `${admin} heeft u op ${when} (UTC) op alle apparaten en in alle toepassingen afgemeld bij oncepass. Meld u opnieuw aan om verder te gaan.`,
+      `${admin} heeft u op ${when} op alle apparaten en in alle toepassingen afgemeld bij oncepass. Meld u opnieuw aan om verder te gaan.`,
     blockedSubject: 'Aanmelden bij uw account is geblokkeerd',
     blockedBody: (admin, when) =>
-      `${admin} heeft op ${when} (UTC) aanmelden bij uw oncepass-account geblokkeerd. Neem contact op met uw beheerder als u zich moet aanmelden.`,
+      `${admin} heeft op ${when} aanmelden bij uw oncepass-account geblokkeerd. Neem contact op met uw beheerder als u zich moet aanmelden.`,
     unblockedSubject: 'U kunt zich weer aanmelden',
     unblockedBody: (admin, when) =>
-      `${admin} heeft op ${when} (UTC) de blokkering van aanmelden bij uw oncepass-account opgeheven.`,
+      `${admin} heeft op ${when} de blokkering van aanmelden bij uw oncepass-account opgeheven.`,
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
-      `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
+      `${email} heeft op ${when} om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
   },
   authorize: {
     signInTo: (app: string) => `Meld u aan om door te gaan naar ${app}.`,

@@ -488,38 +488,38 @@ export const sv = {
     revealIntro: (email: string) =>
       `En administratör har återställt lösenordet för ${email}. Öppna länken för att se det nya tillfälliga lösenordet:`,
     revealHow: `Ange kontots e-postadress på sidan och klicka på ${showPassword}. Länken fungerar en gång: den som öppnar den först förbrukar den.`,
-    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla den ${when} (UTC).`,
+    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla den ${when}.`,
     revealIgnore: 'Om du inte väntade dig det här, säg till din administratör.',
     resetSubject: 'Ditt lösenord har återställts av en administratör',
     resetBody: (admin: string, when: string) =>
-      `${admin} återställde ditt oncepass-lösenord den ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
+      `${admin} återställde ditt oncepass-lösenord den ${when}. Du väljer ett nytt nästa gång du loggar in.`,
     changedSubject: 'Ditt lösenord har ändrats',
-    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades den ${when} (UTC).`,
+    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades den ${when}.`,
     mfaEnrolledSubject: 'Tvåstegsverifiering har aktiverats',
     mfaEnrolledBody: (when: string) =>
-      `Tvåstegsverifiering aktiverades för ditt oncepass-konto den ${when} (UTC).`,
+      `Tvåstegsverifiering aktiverades för ditt oncepass-konto den ${when}.`,
     mfaDisabledSubject: 'Tvåstegsverifiering har stängts av',
     mfaDisabledBody: (when: string) =>
-      `Tvåstegsverifiering stängdes av för ditt oncepass-konto den ${when} (UTC).`,
+      `Tvåstegsverifiering stängdes av för ditt oncepass-konto den ${when}.`,
     mfaResetSubject: 'En administratör har tagit bort din tvåstegsverifiering',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto den ${when} (UTC) och loggade ut dig överallt. Du kan aktivera den igen under ${navAccount}.`,
+      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto den ${when} och loggade ut dig överallt. Du kan aktivera den igen under ${navAccount}.`,
     mfaReplayedSubject: 'En av dina verifieringskoder användes två gånger',
     mfaReplayedBody: (when: string) =>
-      `Den ${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
+      `Den ${when} angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
     signedOutSubject: 'En administratör har loggat ut dig överallt',
     signedOutBody: (admin, when) =>
-      `${admin} loggade ut dig från oncepass på alla enheter och i alla program den ${when} (UTC). Logga in igen för att fortsätta.`,
+      `${admin} loggade ut dig från oncepass på alla enheter och i alla program den ${when}. Logga in igen för att fortsätta.`,
     blockedSubject: 'Inloggning till ditt konto har blockerats',
     blockedBody: (admin, when) =>
-      `${admin} blockerade inloggning till ditt oncepass-konto den ${when} (UTC). Kontakta din administratör om du behöver logga in.`,
+      `${admin} blockerade inloggning till ditt oncepass-konto den ${when}. Kontakta din administratör om du behöver logga in.`,
     unblockedSubject: 'Du kan logga in igen',
     unblockedBody: (admin, when) =>
-      `${admin} avblockerade inloggning till ditt oncepass-konto den ${when} (UTC).`,
+      `${admin} avblockerade inloggning till ditt oncepass-konto den ${when}.`,
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
-      `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,
+      `${email} bad om ett nytt lösenord den ${when}. Se begäran i oncepass under ${navRequests}.`,
   },
   authorize: {
     signInTo: (app: string) => `Logga in för att fortsätta till ${app}.`,
