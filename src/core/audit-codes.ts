@@ -38,6 +38,8 @@ export const auditEventNames = [
   'user_block_denied',
   'user_unblock_denied',
   'user_sign_out_denied',
+  'password_reset_request_dismissed',
+  'password_reset_request_dismiss_denied',
 ] as const
 
 export type AuditEventName = (typeof auditEventNames)[number]

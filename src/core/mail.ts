@@ -39,8 +39,11 @@ export type OutboxNotice =
       kind: 'forgot_password_request'
       to: string
       language: string
+      /** When the first request of the digest came. */
       at: number
       accountEmail: string
+      /** Every account that asked while the digest gathered (the first one included). */
+      accountEmails?: string[]
     }
   | {
       kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed'

@@ -331,6 +331,14 @@ export const UserIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
+export const RequestIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
+
 /** A yes/no filter in a query string: `true` or `false`, absent for either. */
 const queryFlag = z
   .enum(['true', 'false'])

@@ -104,6 +104,7 @@ a:hover { color: var(--accent-hover); }
 .top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 .top nav a { color: var(--text); text-decoration: none; padding: .25rem 0; border-bottom: 2px solid transparent; }
 .top nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
+.nav-count { display: inline-block; margin-left: .35rem; padding: 0 .4rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: var(--accent); color: var(--accent-text); }
 .top-end { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
 .inline { display: inline-flex; flex-wrap: wrap; align-items: center; gap: .5rem; margin: 0; }
 .who { color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }

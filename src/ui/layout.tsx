@@ -17,7 +17,7 @@ export function Layout(props: {
    */
   languageHref?: (language: Language) => string
 }) {
-  const { t, lang } = usePage()
+  const { t, lang, flash } = usePage()
   return (
     <html lang={lang}>
       <Head
@@ -32,6 +32,7 @@ export function Layout(props: {
         </a>
         <TopBar languageHref={props.languageHref} />
         <main id="main" tabindex={-1}>
+          {flash ? <Notice kind="success">{flash}</Notice> : null}
           {props.children}
         </main>
       </body>
@@ -90,11 +91,11 @@ function MenuButton() {
 
 function Navigation(props: { viewer: Viewer }) {
   const { t, path } = usePage()
-  const links = [
+  const links: { href: string; label: string; count?: number }[] = [
     ...(props.viewer.isAdmin
       ? [
           { href: '/admin/users', label: t.navUsers },
-          { href: '/admin/requests', label: t.navRequests },
+          { href: '/admin/requests', label: t.navRequests, count: props.viewer.openRequests },
           { href: '/admin/audit', label: t.navAudit },
           { href: '/admin/outbox', label: t.navOutbox },
         ]
@@ -108,6 +109,7 @@ function Navigation(props: { viewer: Viewer }) {
           <li>
             <a href={link.href} aria-current={isWithin(path, link.href) ? 'page' : undefined}>
               {link.label}
+              {link.count ? <NavCount count={link.count} /> : null}
             </a>
           </li>
         ))}
@@ -115,6 +117,24 @@ function Navigation(props: { viewer: Viewer }) {
     </nav>
   )
 }
+
+/** How many are waiting, "99+" past the bound; a screen reader hears it in words instead. */
+function NavCount(props: { count: number }) {
+  const t = useCopy()
+  const shown = Math.min(props.count, OPEN_REQUESTS_SHOWN)
+  const more = props.count > OPEN_REQUESTS_SHOWN
+  return (
+    <>
+      <span class="nav-count" aria-hidden="true">
+        {more ? `${shown}+` : shown}
+      </span>
+      <span class="visually-hidden"> ({t.openRequests(shown, more)})</span>
+    </>
+  )
+}
+
+/** The most the menu counts in digits; more is "99+" (the count is read up to a bound anyway). */
+const OPEN_REQUESTS_SHOWN = 99
 
 function isWithin(path: string, section: string): boolean {
   return path === section || path.startsWith(`${section}/`)
@@ -255,13 +275,19 @@ function RevealButton(props: { for: string; words: { show: string; hide: string 
  * A verification code from an authenticator app. With `recoveryCode`, a recovery code is welcome
  * too, so the keyboard is not limited to digits.
  */
-export function CodeField(props: { id: string; invalid?: boolean; recoveryCode?: boolean }) {
+export function CodeField(props: {
+  id: string
+  invalid?: boolean
+  recoveryCode?: boolean
+  /** A label of its own, where the page has another code field. */
+  label?: string
+}) {
   const t = useCopy()
   return (
     <Field
       id={props.id}
       name="code"
-      label={t.verificationCode}
+      label={props.label ?? t.verificationCode}
       autocomplete="one-time-code"
       invalid={props.invalid}
       extra={

@@ -48,8 +48,18 @@ export function renderNotice(notice: Notice): Rendered {
         copy.revealExpires(utc(notice.expiresAt)),
         copy.revealIgnore,
       ])
-    case 'forgot_password_request':
-      return compose(copy.requestSubject, [copy.requestBody(notice.accountEmail, utc(notice.at))])
+    case 'forgot_password_request': {
+      const emails = notice.accountEmails ?? [notice.accountEmail]
+      return emails.length > 1
+        ? compose(copy.requestsSubject, [
+            copy.requestsBody(emails.length, emails.join(', '), utc(notice.at)),
+            copy.requestsPace,
+          ])
+        : compose(copy.requestSubject, [
+            copy.requestBody(notice.accountEmail, utc(notice.at)),
+            copy.requestsPace,
+          ])
+    }
     case 'password_reset_by_admin':
       return accountChanged(
         copy.resetSubject,

@@ -5,6 +5,8 @@ import type { Copy, Language } from './copy.ts'
 export interface Viewer {
   email: string
   isAdmin: boolean
+  /** How many forgot-password requests wait, for an admin's menu (counted up to a bound). */
+  openRequests?: number
 }
 
 /** What every page renders with: the copy in the chosen language and, when signed in, the viewer. */
@@ -16,6 +18,8 @@ export interface PageContext {
   viewer?: Viewer
   /** The app this sign-in continues to, when an app sent the user here to sign in. */
   signingInTo?: string
+  /** What the form before the redirect that led here did, in words, shown once. */
+  flash?: string
 }
 
 // A JSX context, not Hono's request context: views stay pure functions of what they are given.

@@ -264,6 +264,7 @@ describe('operations', () => {
         'PUT /api/v1/users/{id}/block',
         'DELETE /api/v1/users/{id}/block',
         'GET /api/v1/password-reset-requests',
+        'DELETE /api/v1/password-reset-requests/{id}',
         'GET /api/v1/audit-events',
       ].sort(),
     )

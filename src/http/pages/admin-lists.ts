@@ -1,16 +1,19 @@
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
-import { decidePasswordReset } from '../../core/roles.ts'
+import { decidePasswordReset, decideUserAction } from '../../core/roles.ts'
 import { listAuditEvents } from '../../services/audit.ts'
-import { listResetRequests } from '../../services/forgot-password.ts'
+import { dismissResetRequest, listResetRequests } from '../../services/forgot-password.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import { findTenantUserIdByEmail, nameTenantUsers } from '../../services/users.ts'
 import { AuditPage } from '../../ui/pages/audit.tsx'
 import { OutboxPage } from '../../ui/pages/outbox.tsx'
 import { RequestsPage } from '../../ui/pages/requests.tsx'
 import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
 import { AuditQuery } from '../schemas.ts'
-import { type Ctx, pageCopy, render } from './render.ts'
+import { flashCookie } from './cookies.ts'
+import { formGuards } from './guards.ts'
+import { type Ctx, pageCopy, render, seeOther } from './render.ts'
 import { PAGE_SIZE } from './users.ts'
 import { auditIds, toAuditRow } from './view-models.ts'
 
@@ -18,6 +21,7 @@ import { auditIds, toAuditRow } from './view-models.ts'
 export function adminListPages() {
   return new Hono<AppEnv>()
     .get('/requests', showRequests)
+    .post('/requests/:id/dismiss', formGuards, dismissRequest)
     .get('/outbox', showOutbox)
     .get('/audit', showAudit)
 }
@@ -25,11 +29,23 @@ export function adminListPages() {
 async function showRequests(c: Ctx) {
   const { deps, actor } = c.var
   const { items } = await listResetRequests(deps, actor)
-  const requests = items.map((request) => ({
-    ...request,
-    canReset: decidePasswordReset(actor, { id: request.userId, role: request.role }) === 'allowed',
-  }))
+  const requests = items.map((request) => {
+    const target = { id: request.userId, role: request.role }
+    return {
+      ...request,
+      canReset: decidePasswordReset(actor, target) === 'allowed',
+      canDismiss: decideUserAction(actor, target) === 'allowed',
+    }
+  })
   return render(c, RequestsPage, { requests })
+}
+
+/** Takes the request off the queue, then shows the queue saying so (a refusal is its own page). */
+async function dismissRequest(c: Ctx) {
+  const { deps, actor } = c.var
+  await dismissResetRequest(deps, actor, c.req.param('id') ?? '', requestMeta(c))
+  flashCookie.write(c, 'request-dismissed')
+  return seeOther(c, '/admin/requests')
 }
 
 async function showOutbox(c: Ctx) {

@@ -16,6 +16,7 @@ import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, type PageStatus, refusalStatus, render } from './render.ts'
 import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
+import { usersBackQuery } from './view-models.ts'
 
 /** The reset pane and its answer: the confirmation, which is the only page showing the password. */
 export function resetPages() {
@@ -31,13 +32,16 @@ async function showResetPane(c: Ctx) {
   const decision = decidePasswordReset(actor, user)
   if (decision !== 'allowed') throw new AppError(decision)
   const formToken = randomToken(deps.random)
-  return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display' })
+  const back = usersBackQuery(c.req.query('back'))
+  return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display', back })
 }
 
 async function submitReset(c: Ctx) {
   const userId = c.req.param('id') ?? ''
-  const form = ResetForm.safeParse(await readForm(c))
+  const fields = await readForm(c)
+  const form = ResetForm.safeParse(fields)
   if (!form.success) throw new AppError('VALIDATION_FAILED')
+  const back = usersBackQuery(fields.back)
   const asked = toResetBody(form.data, c.var.deps.settings.allowPermanentAdminPasswords)
   if (!asked.success) {
     const t = pageCopy(c)
@@ -45,7 +49,7 @@ async function submitReset(c: Ctx) {
       asked.field === 'password'
         ? { violations: lengthViolation(form.data.newPassword) }
         : { error: asked.field === 'recipients' ? t.recipientsInvalid : t.invalidForm }
-    return showPaneAgain(c, userId, form.data, problem, 422)
+    return showPaneAgain(c, userId, { ...form.data, back }, problem, 422)
   }
   // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then send
   // again) finds it used and is told so; it never resets twice or shows a password again.
@@ -61,7 +65,7 @@ async function submitReset(c: Ctx) {
       'IDEMPOTENCY_KEY_REUSED',
     ],
   )
-  if (outcome.ok) return showConfirmation(c, outcome.value)
+  if (outcome.ok) return showConfirmation(c, outcome.value, back)
   const { error } = outcome
   if (error.code === 'RESET_ALREADY_ISSUED' || error.code === 'IDEMPOTENCY_KEY_REUSED') {
     return showAlreadyReset(c, userId)
@@ -70,17 +74,23 @@ async function submitReset(c: Ctx) {
     error.code === 'PASSWORD_POLICY'
       ? { violations: violationsOf(error) }
       : { error: refusalText(pageCopy(c), error) }
-  return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
+  return showPaneAgain(c, userId, { ...form.data, back }, problem, refusalStatus(c, error))
 }
 
 /** The password shown once, or where the links went (never the password). */
-async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
+async function showConfirmation(
+  c: Ctx,
+  result: ResetResult | LinkResetResult,
+  back: string | undefined,
+) {
   const user = await getUser(c.var.deps, c.var.actor, result.userId)
   if ('delivery' in result) {
     const { delivery } = result
     return render(c, LinksSentPage, {
       userId: user.id,
       email: user.email,
+      displayName: user.displayName,
+      back,
       recipients: delivery.recipients,
       failed: delivery.failed ?? [],
       expiresAt: delivery.linkExpiresAt,
@@ -92,6 +102,8 @@ async function showConfirmation(c: Ctx, result: ResetResult | LinkResetResult) {
     title: pageCopy(c).resetDoneTitle,
     userId: user.id,
     email: user.email,
+    displayName: user.displayName,
+    back,
     password: result.temporaryPassword,
     expiresAt: result.expiresAt,
     requireChange: result.requireChange,
@@ -111,7 +123,7 @@ type PaneProblem = { error?: string; violations?: ViolationProps[] }
 async function showPaneAgain(
   c: Ctx,
   userId: string,
-  form: ResetFormValues,
+  form: ResetFormValues & { back?: string },
   problem: PaneProblem,
   status: PageStatus,
 ) {
@@ -124,6 +136,7 @@ function renderResetPane(
   user: UserView,
   form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
     recipients?: string
+    back?: string
   } & PaneProblem,
   status?: PageStatus,
 ) {
@@ -134,6 +147,7 @@ function renderResetPane(
     mode: form.mode,
     delivery: form.delivery,
     recipients: form.recipients || undefined,
+    back: form.back,
     violations: form.violations ?? [],
     error: form.error,
     mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,

@@ -11,7 +11,7 @@ import { requestMeta } from '../request-meta.ts'
 import { MfaBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
 import { RESUME_PATH } from '../../ui/pages/authorize.tsx'
 import { readPending } from './authorize.ts'
-import { challengeCookie, mfaCookie, sessionCookie } from './cookies.ts'
+import { challengeCookie, flashCookie, mfaCookie, sessionCookie } from './cookies.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { currentActor, formGuards } from './guards.ts'
@@ -127,7 +127,11 @@ async function submitForcedChange(c: Ctx) {
     () => completePasswordChange(c.var.deps, parsed.data, requestMeta(c)),
     ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE', 'SIGN_IN_BLOCKED'],
   )
-  if (outcome.ok) return continueSignIn(c, outcome.value)
+  if (outcome.ok) {
+    // The page the sign-in ends on says the new password took (an app waiting says nothing).
+    if (!c.var.pending) flashCookie.write(c, 'password-set')
+    return continueSignIn(c, outcome.value)
+  }
   const { error } = outcome
   const status = refusalStatus(c, error)
   if (error.code === 'PASSWORD_POLICY') {

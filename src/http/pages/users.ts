@@ -14,7 +14,14 @@ import { refusalText } from './failure.ts'
 import { attempt, readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, refusalStatus, render } from './render.ts'
-import { auditIds, describeUser, toAuditRow, toUserAccess, toUserRow } from './view-models.ts'
+import {
+  auditIds,
+  describeUser,
+  toAuditRow,
+  toUserAccess,
+  toUserRow,
+  usersBackQuery,
+} from './view-models.ts'
 
 export const PAGE_SIZE = 25
 
@@ -41,6 +48,7 @@ async function showUsers(c: Ctx) {
     nextCursor: result.nextCursor,
     previousCursor: result.previousCursor,
     isFirstPage: !cursor,
+    cursor,
     total: result.total,
     canCreate: canCreateUsers(actor.role),
   })
@@ -114,6 +122,7 @@ async function showUser(c: Ctx) {
     reset: { ...reset, issuedBy },
     events: audit.items.map((event) => toAuditRow(t, event, names)),
     canSendNewLink: deps.mailer !== undefined,
+    back: usersBackQuery(c.req.query('back')),
     access: toUserAccess(t, actor, user, { done: c.req.query('done'), sessions: c.req.query('n') }),
   })
 }

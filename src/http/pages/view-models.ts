@@ -81,3 +81,20 @@ export function toUserAccess(
     done: done ? t.userActions.done[done](who, sessions) : undefined,
   }
 }
+
+const LIST_PARAMS = ['search', 'sort', 'role', 'mustChange', 'mfaEnrolled', 'blocked', 'cursor']
+
+/**
+ * The users list's query to go back to, from a `back` parameter: only the list's own parameters,
+ * each once, re-encoded (the rest of the text is dropped, so it can lead nowhere else).
+ */
+export function usersBackQuery(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  const given = new URLSearchParams(raw)
+  const kept = new URLSearchParams()
+  for (const name of LIST_PARAMS) {
+    const value = given.get(name)
+    if (value) kept.set(name, value.slice(0, 2048))
+  }
+  return kept.size ? kept.toString() : undefined
+}

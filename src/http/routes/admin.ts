@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { listAuditEvents } from '../../services/audit.ts'
-import { listResetRequests } from '../../services/forgot-password.ts'
+import { dismissResetRequest, listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
@@ -16,6 +16,7 @@ import {
   CreateUserBody,
   ListQuery,
   OutboxList,
+  RequestIdParam,
   ResetBody,
   ResetIssued,
   ResetLinkIssued,
@@ -126,6 +127,15 @@ const resetRequestsRoute = bearerRoute({
   responses: { 200: jsonResponse(ResetRequestList, 'Open requests') },
 })
 
+const dismissRequestRoute = bearerRoute({
+  method: 'delete',
+  path: '/password-reset-requests/{id}',
+  tags: ['admin'],
+  summary: 'Dismiss an open forgot-password request without a reset (the password stays)',
+  request: { params: RequestIdParam },
+  responses: { 204: { description: 'Dismissed' }, ...problems(404) },
+})
+
 const outboxRoute = bearerRoute({
   method: 'get',
   path: '/outbox',
@@ -185,6 +195,10 @@ export function adminRoutes() {
   app.openapi(resetRequestsRoute, async (c) =>
     c.json(await listResetRequests(c.var.deps, c.get('actor')), 200),
   )
+  app.openapi(dismissRequestRoute, async (c) => {
+    await dismissResetRequest(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
   app.openapi(auditRoute, async (c) =>
     c.json(await listAuditEvents(c.var.deps, c.get('actor'), c.req.valid('query')), 200),
   )

@@ -86,6 +86,7 @@ export const da = {
   mfaTitle: 'Totrinsbekræftelse',
   mfaIntro: 'Indtast koden fra din godkendelsesapp eller en af dine gendannelseskoder.',
   verificationCode: 'Bekræftelseskode',
+  codeToTurnOff: 'Kode fra din godkendelsesapp',
   verify: 'Bekræft',
   invalidCode: 'Koden er ikke gyldig.',
   mfaExpired: 'Tiden til dette trin er udløbet. Log på igen.',
@@ -155,6 +156,8 @@ export const da = {
   deliverLink: 'Send et engangslink',
   recipients: 'Modtagere',
   linkUnavailable: 'Et link kræver en e-mailserver, og der er endnu ikke konfigureret nogen.',
+  linkHowToEnable:
+    'Hvis du hellere vil sende adgangskoden som et engangslink, skal du konfigurere e-mail: ONCEPASS_SMTP_URL på en server eller en send_email-binding i wrangler.toml på Cloudflare Workers.',
   recipientsHint: 'Op til fem adresser adskilt af kommaer. Hver adresse får sit eget engangslink.',
   recipientsInvalid: 'Angiv én til fem gyldige e-mailadresser adskilt af kommaer.',
   linksSentTo: 'Et engangslink blev sendt til',
@@ -175,7 +178,10 @@ export const da = {
   notShownAgain:
     'Adgangskoden vises ikke igen. Kopiér den nu, og giv den til brugeren på en sikker måde.',
   mustChangeNote: 'Brugeren skal vælge en ny adgangskode, første gang vedkommende logger på.',
-  sessionsEnded: (n) => `Afsluttede sessioner: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'Brugeren var ikke logget på nogen steder.'
+      : `Brugeren blev logget af ${n === 1 ? '1 åben session' : `${n} åbne sessioner`}.`,
   alreadyResetTitle: 'Nulstillingen er allerede udført',
   alreadyReset:
     'Formularen er allerede brugt til at nulstille adgangskoden. Der er ikke oprettet en ny, og adgangskoden vises ikke igen.',
@@ -203,6 +209,10 @@ export const da = {
   requestsTitle: navRequests,
   requestedAt: 'Anmodet',
   noRequests: 'Ingen åbne anmodninger.',
+  dismiss: 'Afvis',
+  dismissRequestOf: (email) => `Afvis anmodningen fra ${email}`,
+  openRequests: (count, more) => (more ? `mere end ${count} åbne` : `${count} åbne`),
+  requestDismissed: 'Anmodningen er afvist og er ikke længere i køen. Ingen adgangskode er ændret.',
   auditTitle: 'Revisionslog',
   auditFilters: {
     email: 'En brugers e-mailadresse (udført af eller om)',
@@ -258,6 +268,8 @@ export const da = {
       user_block_denied: 'Blokering af logon afvist',
       user_unblock_denied: 'Fjernelse af blokering af logon afvist',
       user_sign_out_denied: 'Log af alle sessioner afvist',
+      password_reset_request_dismissed: 'Anmodning om ny adgangskode afvist',
+      password_reset_request_dismiss_denied: 'Afvisning af anmodning om ny adgangskode nægtet',
     },
     sentences: {
       tenant_created: () => 'Organisationen blev oprettet',
@@ -302,6 +314,10 @@ export const da = {
         `${actor} fik afvist at fjerne blokeringen af logon for ${user}`,
       user_sign_out_denied: (actor, user) =>
         `${actor} fik afvist at logge ${user} af alle sessioner`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} afviste anmodningen om ny adgangskode fra ${user}`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} fik ikke lov til at afvise anmodningen om ny adgangskode fra ${user}`,
     },
     someone: 'nogen',
     unknownAccount: 'en e-mailadresse uden konto',
@@ -397,6 +413,7 @@ export const da = {
   accountTitle: navAccount,
   changeOwnTitle: 'Skift min adgangskode',
   passwordChanged: 'Din adgangskode er skiftet. Dine andre sessioner er afsluttet.',
+  passwordSetFlash: 'Din nye adgangskode er gemt. Du er logget på.',
   wrongCurrent: 'Den nuværende adgangskode er forkert.',
   signOutEverywhere: 'Log af overalt',
   endAllSessions: 'Afslut alle sessioner',
@@ -524,6 +541,11 @@ export const da = {
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
       `${email} bad om en ny adgangskode den ${when}. Se anmodningen i oncepass under ${navRequests}.`,
+    requestsSubject: 'Brugere har bedt om en ny adgangskode',
+    requestsBody: (n, emails, when) =>
+      `${n} brugere har siden ${when} bedt om en ny adgangskode: ${emails}. Se anmodningerne i oncepass under ${navRequests}.`,
+    requestsPace:
+      'Du får højst én af disse e-mails hvert 15. minut; oncepass viser altid alle åbne anmodninger.',
   },
   authorize: {
     signInTo: (app: string) => `Log på for at fortsætte til ${app}.`,

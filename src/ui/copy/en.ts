@@ -97,6 +97,7 @@ export const en = {
   mfaTitle: 'Two-step verification',
   mfaIntro: 'Enter the code from your authenticator app, or one of your recovery codes.',
   verificationCode: 'Verification code',
+  codeToTurnOff: 'Code from your authenticator app',
   verify: 'Verify',
   invalidCode: 'This code is not valid.',
   mfaExpired: 'Your sign-in step expired. Sign in again.',
@@ -168,6 +169,8 @@ export const en = {
   deliverLink: 'Send a one-time link',
   recipients: 'Recipients',
   linkUnavailable: 'Sending a link needs a mail transport, which is not configured yet.',
+  linkHowToEnable:
+    'To send the password as a one-time link instead, set up mail: ONCEPASS_SMTP_URL on a server, or a send_email binding named MAIL in wrangler.toml on Cloudflare Workers.',
   recipientsHint: 'Up to five addresses, separated by commas. Each gets its own one-time link.',
   recipientsInvalid: 'Enter one to five valid email addresses, separated by commas.',
   linksSentTo: 'A one-time link was sent to',
@@ -187,7 +190,10 @@ export const en = {
   notShownAgain:
     'This password will not be shown again. Copy it now and give it to the user in a safe way.',
   mustChangeNote: 'The user must choose a new password when they first sign in.',
-  sessionsEnded: (n: number) => `Sessions ended: ${n}.`,
+  sessionsEnded: (n: number) =>
+    n === 0
+      ? 'The user was not signed in anywhere.'
+      : `The user was signed out of ${n === 1 ? '1 open session' : `${n} open sessions`}.`,
   alreadyResetTitle: 'This reset was already done',
   alreadyReset:
     'This form was already used to reset the password, so no new password was made and the password is not shown again.',
@@ -216,6 +222,11 @@ export const en = {
   requestsTitle: navRequests,
   requestedAt: 'Requested',
   noRequests: 'No open requests.',
+  dismiss: 'Dismiss',
+  dismissRequestOf: (email: string) => `Dismiss the request of ${email}`,
+  openRequests: (count: number, more: boolean) =>
+    more ? `more than ${count} open` : `${count} open`,
+  requestDismissed: 'The request was dismissed and has left the queue. No password was changed.',
   auditTitle: 'Audit log',
   auditFilters: {
     email: 'Email of a user (by or about)',
@@ -271,6 +282,8 @@ export const en = {
       user_block_denied: 'Blocking sign-in refused',
       user_unblock_denied: 'Unblocking sign-in refused',
       user_sign_out_denied: 'Signing out of all sessions refused',
+      password_reset_request_dismissed: 'Forgot-password request dismissed',
+      password_reset_request_dismiss_denied: 'Dismissing a forgot-password request refused',
     } satisfies Record<AuditEventName, string>,
     sentences: {
       tenant_created: () => 'The organisation was set up',
@@ -323,6 +336,10 @@ export const en = {
         `${actor} was refused unblocking sign-in for ${user}`,
       user_sign_out_denied: (actor: string, user: string) =>
         `${actor} was refused signing ${user} out of all sessions`,
+      password_reset_request_dismissed: (actor: string, user: string) =>
+        `${actor} dismissed the forgot-password request of ${user}`,
+      password_reset_request_dismiss_denied: (actor: string, user: string) =>
+        `${actor} was refused dismissing a forgot-password request of ${user}`,
     } satisfies Record<AuditEventName, (actor: string, user: string) => string>,
     someone: 'someone',
     unknownAccount: 'an email with no account',
@@ -420,6 +437,7 @@ export const en = {
   accountTitle: navAccount,
   changeOwnTitle: 'Change my password',
   passwordChanged: 'Your password has been changed. Your other sessions have ended.',
+  passwordSetFlash: 'Your new password is set. You are signed in.',
   wrongCurrent: 'The current password is incorrect.',
   signOutEverywhere: 'Sign out everywhere',
   // Not "Sign out …": the header's Sign out button must be the only one by that name.
@@ -543,6 +561,11 @@ export const en = {
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
       `${email} asked for a password reset at ${when}. Review it in oncepass under ${navRequests}.`,
+    requestsSubject: 'Users asked for a password reset',
+    requestsBody: (n: number, emails: string, when: string) =>
+      `${n} users have asked for a password reset since ${when}: ${emails}. Review their requests in oncepass under ${navRequests}.`,
+    requestsPace:
+      'You get at most one of these mails every 15 minutes; oncepass always lists every open request.',
   },
   authorize: {
     signInTo: (app: string) => `Sign in to continue to ${app}.`,

@@ -87,6 +87,7 @@ export const nl = {
   mfaTitle: 'Verificatie in twee stappen',
   mfaIntro: 'Voer de code uit uw authenticator-app of een van uw herstelcodes in.',
   verificationCode: 'Verificatiecode',
+  codeToTurnOff: 'Code uit uw authenticator-app',
   verify: 'Verifiëren',
   invalidCode: 'Deze code is niet geldig.',
   mfaExpired: 'Deze aanmeldstap is verlopen. Meld u opnieuw aan.',
@@ -157,6 +158,8 @@ export const nl = {
   recipients: 'Ontvangers',
   linkUnavailable:
     'Voor het verzenden van een link is een e-mailserver nodig, maar die is nog niet ingesteld.',
+  linkHowToEnable:
+    'Als u het wachtwoord liever als eenmalige link verzendt, stelt u e-mail in: ONCEPASS_SMTP_URL op een server of een send_email-binding in wrangler.toml op Cloudflare Workers.',
   recipientsHint:
     "Maximaal vijf adressen, gescheiden door komma's. Elk adres krijgt een eigen eenmalige link.",
   recipientsInvalid: "Vul één tot vijf geldige e-mailadressen in, gescheiden door komma's.",
@@ -178,7 +181,10 @@ export const nl = {
   notShownAgain:
     'Dit wachtwoord wordt niet opnieuw weergegeven. Kopieer het nu en geef het op een veilige manier aan de gebruiker.',
   mustChangeNote: 'De gebruiker moet bij de eerste aanmelding een nieuw wachtwoord kiezen.',
-  sessionsEnded: (n) => `Beëindigde sessies: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'De gebruiker was nergens aangemeld.'
+      : `De gebruiker is afgemeld bij ${n === 1 ? '1 open sessie' : `${n} open sessies`}.`,
   alreadyResetTitle: 'Het wachtwoord is al opnieuw ingesteld',
   alreadyReset:
     'Met dit formulier is het wachtwoord al opnieuw ingesteld. Er is dus geen nieuw wachtwoord gemaakt en het wachtwoord wordt niet opnieuw weergegeven.',
@@ -207,6 +213,11 @@ export const nl = {
   requestsTitle: navRequests,
   requestedAt: 'Aangevraagd',
   noRequests: 'Geen openstaande verzoeken.',
+  dismiss: 'Sluiten',
+  dismissRequestOf: (email) => `Het verzoek van ${email} sluiten`,
+  openRequests: (count, more) => (more ? `meer dan ${count} open` : `${count} open`),
+  requestDismissed:
+    'Het verzoek is gesloten en staat niet meer in de wachtrij. Er is geen wachtwoord gewijzigd.',
   auditTitle: 'Auditlogboek',
   auditFilters: {
     email: 'E-mailadres van een gebruiker (door of over)',
@@ -262,6 +273,8 @@ export const nl = {
       user_block_denied: 'Blokkeren van aanmelden geweigerd',
       user_unblock_denied: 'Opheffen van blokkering van aanmelden geweigerd',
       user_sign_out_denied: 'Afmelden bij alle sessies geweigerd',
+      password_reset_request_dismissed: 'Verzoek om wachtwoordherstel gesloten',
+      password_reset_request_dismiss_denied: 'Sluiten van verzoek om wachtwoordherstel geweigerd',
     },
     sentences: {
       tenant_created: () => 'De organisatie is ingericht',
@@ -310,6 +323,10 @@ export const nl = {
         `${actor} mocht de blokkering van aanmelden voor ${user} niet opheffen`,
       user_sign_out_denied: (actor, user) =>
         `${actor} mocht ${user} niet afmelden bij alle sessies`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} heeft het verzoek om wachtwoordherstel van ${user} gesloten`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} mocht het verzoek om wachtwoordherstel van ${user} niet sluiten`,
     },
     someone: 'iemand',
     unknownAccount: 'een e-mailadres zonder account',
@@ -405,6 +422,7 @@ export const nl = {
   accountTitle: navAccount,
   changeOwnTitle: 'Mijn wachtwoord wijzigen',
   passwordChanged: 'Uw wachtwoord is gewijzigd. Uw andere sessies zijn beëindigd.',
+  passwordSetFlash: 'Uw nieuwe wachtwoord is ingesteld. U bent aangemeld.',
   wrongCurrent: 'Het huidige wachtwoord is onjuist.',
   signOutEverywhere: 'Overal afmelden',
   endAllSessions: 'Alle sessies beëindigen',
@@ -536,6 +554,11 @@ export const nl = {
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
       `${email} heeft op ${when} om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
+    requestsSubject: 'Gebruikers vragen om een nieuw wachtwoord',
+    requestsBody: (n, emails, when) =>
+      `${n} gebruikers hebben sinds ${when} om een nieuw wachtwoord gevraagd: ${emails}. Bekijk de verzoeken in oncepass onder ${navRequests}.`,
+    requestsPace:
+      "U krijgt hooguit één zo'n e-mail per 15 minuten; oncepass toont altijd alle open verzoeken.",
   },
   authorize: {
     signInTo: (app: string) => `Meld u aan om door te gaan naar ${app}.`,

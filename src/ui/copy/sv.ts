@@ -86,6 +86,7 @@ export const sv = {
   mfaTitle: 'Tvåstegsverifiering',
   mfaIntro: 'Ange koden från din autentiseringsapp eller en av dina återställningskoder.',
   verificationCode: 'Verifieringskod',
+  codeToTurnOff: 'Kod från din autentiseringsapp',
   verify: 'Verifiera',
   invalidCode: 'Koden är inte giltig.',
   mfaExpired: 'Tiden för inloggningssteget har gått ut. Logga in igen.',
@@ -155,6 +156,8 @@ export const sv = {
   deliverLink: 'Skicka en engångslänk',
   recipients: 'Mottagare',
   linkUnavailable: 'En länk kräver en e-postserver, och ingen är konfigurerad ännu.',
+  linkHowToEnable:
+    'Om du hellre vill skicka lösenordet som en engångslänk konfigurerar du e-post: ONCEPASS_SMTP_URL på en server eller en e-postbindning i wrangler.toml på Cloudflare Workers.',
   recipientsHint:
     'Upp till fem adresser, åtskilda med kommatecken. Var och en får en egen engångslänk.',
   recipientsInvalid: 'Ange en till fem giltiga e-postadresser, åtskilda med kommatecken.',
@@ -176,7 +179,10 @@ export const sv = {
   notShownAgain:
     'Lösenordet visas inte igen. Kopiera det nu och ge det till användaren på ett säkert sätt.',
   mustChangeNote: 'Användaren måste välja ett nytt lösenord vid första inloggningen.',
-  sessionsEnded: (n) => `Avslutade sessioner: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'Användaren var inte inloggad någonstans.'
+      : `Användaren loggades ut från ${n === 1 ? '1 öppen session' : `${n} öppna sessioner`}.`,
   alreadyResetTitle: 'Återställningen är redan gjord',
   alreadyReset:
     'Formuläret har redan använts för att återställa lösenordet. Inget nytt lösenord skapades och lösenordet visas inte igen.',
@@ -204,6 +210,10 @@ export const sv = {
   requestsTitle: navRequests,
   requestedAt: 'Begärd',
   noRequests: 'Inga öppna begäranden.',
+  dismiss: 'Avfärda',
+  dismissRequestOf: (email) => `Avfärda begäran från ${email}`,
+  openRequests: (count, more) => (more ? `fler än ${count} öppna` : `${count} öppna`),
+  requestDismissed: 'Begäran är avfärdad och finns inte längre i kön. Inget lösenord har ändrats.',
   auditTitle: 'Granskningslogg',
   auditFilters: {
     email: 'En användares e-postadress (utförd av eller om)',
@@ -259,6 +269,8 @@ export const sv = {
       user_block_denied: 'Blockering av inloggning nekad',
       user_unblock_denied: 'Avblockering av inloggning nekad',
       user_sign_out_denied: 'Utloggning från alla sessioner nekad',
+      password_reset_request_dismissed: 'Begäran om nytt lösenord avfärdad',
+      password_reset_request_dismiss_denied: 'Avfärdande av begäran om nytt lösenord nekat',
     },
     sentences: {
       tenant_created: () => 'Organisationen konfigurerades',
@@ -302,6 +314,10 @@ export const sv = {
         `${actor} nekades att avblockera inloggning för ${user}`,
       user_sign_out_denied: (actor, user) =>
         `${actor} nekades att logga ut ${user} från alla sessioner`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} avfärdade begäran om nytt lösenord från ${user}`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} nekades att avfärda begäran om nytt lösenord från ${user}`,
     },
     someone: 'någon',
     unknownAccount: 'en e-postadress utan konto',
@@ -396,6 +412,7 @@ export const sv = {
   accountTitle: navAccount,
   changeOwnTitle: 'Byt mitt lösenord',
   passwordChanged: 'Ditt lösenord har bytts. Dina andra sessioner har avslutats.',
+  passwordSetFlash: 'Ditt nya lösenord är sparat. Du är inloggad.',
   wrongCurrent: 'Det nuvarande lösenordet är fel.',
   signOutEverywhere: 'Logga ut överallt',
   endAllSessions: 'Avsluta alla sessioner',
@@ -520,6 +537,11 @@ export const sv = {
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
       `${email} bad om ett nytt lösenord den ${when}. Se begäran i oncepass under ${navRequests}.`,
+    requestsSubject: 'Användare har bett om ett nytt lösenord',
+    requestsBody: (n, emails, when) =>
+      `${n} användare har sedan ${when} bett om ett nytt lösenord: ${emails}. Se begärandena i oncepass under ${navRequests}.`,
+    requestsPace:
+      'Du får högst ett sådant e-postmeddelande var 15:e minut; oncepass visar alltid alla öppna begäranden.',
   },
   authorize: {
     signInTo: (app: string) => `Logga in för att fortsätta till ${app}.`,

@@ -24,13 +24,23 @@ export interface UserRowProps {
   blocked?: boolean
 }
 
+/** The users list as the admin left it: `back` is its query (search, filters, order, page). */
+export function usersListHref(back?: string): string {
+  return back ? `/admin/users?${back}` : '/admin/users'
+}
+
+/** A path with the users list's query along, so that Back to users returns to it. */
+export function withBack(path: string, back?: string): string {
+  return back ? `${path}?${new URLSearchParams({ back })}` : path
+}
+
 /** A table row's key-icon action with its words, named for screen readers by whom it resets. */
-export function ResetAction(props: { userId: string; email: string }) {
+export function ResetAction(props: { userId: string; email: string; back?: string }) {
   const t = useCopy()
   return (
     <a
       class="button row-action"
-      href={`/admin/users/${props.userId}/reset`}
+      href={withBack(`/admin/users/${props.userId}/reset`, props.back)}
       aria-label={t.resetPasswordFor(props.email)}
     >
       <KeyIcon /> {t.resetPassword}

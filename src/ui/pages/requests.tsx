@@ -1,5 +1,5 @@
 import { formatTime, Layout } from '../layout.tsx'
-import { usePage } from '../page-context.ts'
+import { useCopy, usePage } from '../page-context.ts'
 import { Cell, DataTable, ResetAction } from './admin-parts.tsx'
 
 export function RequestsPage(props: {
@@ -10,6 +10,8 @@ export function RequestsPage(props: {
     displayName: string
     createdAt: string
     canReset: boolean
+    /** The role matrix lets the viewer take it off the queue (never their own). */
+    canDismiss: boolean
   }[]
 }) {
   const { t, lang } = usePage()
@@ -35,11 +37,26 @@ export function RequestsPage(props: {
                 {request.canReset ? (
                   <ResetAction userId={request.userId} email={request.email} />
                 ) : null}
+                {request.canDismiss ? (
+                  <DismissAction id={request.id} email={request.email} />
+                ) : null}
               </td>
             </tr>
           ))}
         </DataTable>
       )}
     </Layout>
+  )
+}
+
+/** Takes a request off the queue without a reset: one button, named for whose request it is. */
+function DismissAction(props: { id: string; email: string }) {
+  const t = useCopy()
+  return (
+    <form method="post" action={`/admin/requests/${props.id}/dismiss`} class="inline">
+      <button type="submit" class="row-action" aria-label={t.dismissRequestOf(props.email)}>
+        {t.dismiss}
+      </button>
+    </form>
   )
 }

@@ -1,6 +1,12 @@
 import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
-import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
+import {
+  KeyIcon,
+  PasswordState,
+  type UserRowProps,
+  usersListHref,
+  withBack,
+} from './admin-parts.tsx'
 import { auditHref, type AuditRowProps, AuditTable } from './audit.tsx'
 import { confirmHref, type UserAccessProps, UserAccessActions } from './user-actions.tsx'
 
@@ -25,11 +31,13 @@ export function UserDetailPage(props: {
   /** "Send a new link" can be offered: a mail transport exists. */
   canSendNewLink?: boolean
   access?: UserAccessProps
+  /** The users list's query the admin came from. */
+  back?: string
 }) {
   const { user } = props
   return (
     <Layout title={user.email}>
-      <UserHead user={user} />
+      <UserHead user={user} back={props.back} />
       <UserDetails user={user} />
       {props.access ? <UserAccessActions access={props.access} /> : null}
       <ResetStatus user={user} reset={props.reset} canSendNewLink={props.canSendNewLink} />
@@ -38,7 +46,21 @@ export function UserDetailPage(props: {
   )
 }
 
-function UserHead(props: { user: UserRowProps }) {
+function UserHead(props: { user: UserRowProps; back?: string }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <>
+      <p>
+        <a href={usersListHref(props.back)}>{t.backToUsers}</a>
+      </p>
+      <UserTitle user={user} back={props.back} />
+    </>
+  )
+}
+
+/** The user's email as the title, and Reset password where the viewer may. */
+function UserTitle(props: { user: UserRowProps; back?: string }) {
   const t = useCopy()
   const { user } = props
   return (
@@ -47,7 +69,7 @@ function UserHead(props: { user: UserRowProps }) {
       {user.canReset ? (
         <a
           class="button primary"
-          href={`/admin/users/${user.id}/reset`}
+          href={withBack(`/admin/users/${user.id}/reset`, props.back)}
           aria-label={t.resetPasswordFor(user.email)}
         >
           <KeyIcon /> {t.resetPassword}

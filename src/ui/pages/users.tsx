@@ -7,6 +7,7 @@ import {
   ResetAction,
   type Role,
   type UserRowProps,
+  withBack,
 } from './admin-parts.tsx'
 
 /** What the users list shows: the search, the filters and the order, carried from page to page. */
@@ -25,6 +26,8 @@ export function UsersPage(props: {
   nextCursor: string | null
   previousCursor: string | null
   isFirstPage: boolean
+  /** This page's own cursor, for the way back to it. */
+  cursor?: string
   total: { count: number; exact: boolean } | null
   canCreate: boolean
 }) {
@@ -42,7 +45,11 @@ export function UsersPage(props: {
       </div>
       <UserFilters list={list} />
       <UsersTotal total={props.total} narrowed={isNarrowed(list)} />
-      {props.users.length === 0 ? <p>{t.noUsers}</p> : <UsersTable users={props.users} />}
+      {props.users.length === 0 ? (
+        <p>{t.noUsers}</p>
+      ) : (
+        <UsersTable users={props.users} back={usersHref(list, props.cursor).split('?')[1]} />
+      )}
       <UsersPager
         list={list}
         nextCursor={props.nextCursor}
@@ -182,7 +189,7 @@ function formatCount(lang: string, count: number): string {
   return format.format(count)
 }
 
-function UsersTable(props: { users: UserRowProps[] }) {
+function UsersTable(props: { users: UserRowProps[]; back?: string }) {
   const t = useCopy()
   const f = t.userFilters
   return (
@@ -194,7 +201,7 @@ function UsersTable(props: { users: UserRowProps[] }) {
       {props.users.map((user) => (
         <tr>
           <th scope="row">
-            <a href={`/admin/users/${user.id}`}>{user.email}</a>
+            <a href={withBack(`/admin/users/${user.id}`, props.back)}>{user.email}</a>
             {user.blocked ? <span class="badge">{t.userActions.blockedBadge}</span> : null}
           </th>
           <Cell label={t.name}>{user.displayName}</Cell>
@@ -205,7 +212,7 @@ function UsersTable(props: { users: UserRowProps[] }) {
           <Cell label={t.twoStepTitle}>{user.mfaEnrolled ? f.on : f.off}</Cell>
           <td class="row-actions">
             {user.canReset ? (
-              <ResetAction userId={user.id} email={user.email} />
+              <ResetAction userId={user.id} email={user.email} back={props.back} />
             ) : (
               <span class="muted">{t.resetNotOffered[user.resetRefusal ?? 'FORBIDDEN_ROLE']}</span>
             )}
