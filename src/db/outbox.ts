@@ -22,6 +22,9 @@ export interface RequestDigest {
   sendAt: number
 }
 
+/** A digest names at most this many accounts (a flood stays one readable mail; the queue has all). */
+export const DIGEST_NAMES_AT_MOST = 100
+
 /**
  * Adds the account to each admin's forgot-password digest of the tenant that is still gathering
  * (not yet due, so no sender has read it), if `guard` holds.
@@ -35,7 +38,9 @@ export function appendToGatheringDigests(
     set payload = json_insert(${outbox.payload}, '$.accountEmails[#]', ${digest.accountEmail})
     where ${outbox.tenantId} = ${tenantId} and ${outbox.kind} = 'forgot_password_request'
       and ${outbox.sentAt} is null and ${outbox.attempts} = 0 and ${outbox.nextAttemptAt} > ${digest.now}
-      and ${outbox.createdAt} > ${digest.windowStart} and ${guard}`
+      and ${outbox.createdAt} > ${digest.windowStart}
+      and json_array_length(${outbox.payload}, '$.accountEmails') < ${DIGEST_NAMES_AT_MOST}
+      and ${guard}`
 }
 
 /**

@@ -41,8 +41,11 @@ function TwoStepPane(props: { state: TwoStepState; invalid: boolean; success?: s
   }
 }
 
-/** A card of the page under a heading of its own (never the page's title again). */
-function Pane(props: { id: string; heading: string; children: Child }) {
+/**
+ * A card of the page under a heading of its own (never the page's title again), a region named
+ * by it when given an `id`.
+ */
+function Pane(props: { id?: string; heading: string; children: Child }) {
   return (
     <section class="card narrow" aria-labelledby={props.id}>
       <h2 id={props.id}>{props.heading}</h2>
@@ -102,7 +105,8 @@ function RecoveryCodes(props: { codes: string[] }) {
   const t = useCopy()
   const text = props.codes.join('\n')
   return (
-    <Pane id="recovery-heading" heading={t.recoveryTitle}>
+    // Not a named region: the codes themselves carry the name "Recovery codes".
+    <Pane heading={t.recoveryTitle}>
       <Notice kind="success">{t.twoStepOn}</Notice>
       <p>{t.recoveryIntro}</p>
       <pre id="recovery-codes" aria-label={t.recoveryTitle}>
