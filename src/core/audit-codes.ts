@@ -47,6 +47,13 @@ export const auditEventNames = [
   'app_removed',
   'app_secret_rotated',
   'app_sign_in',
+  'user_blocked',
+  'user_unblocked',
+  'user_block_denied',
+  'user_unblock_denied',
+  'user_sign_out_denied',
+  'password_reset_request_dismissed',
+  'password_reset_request_dismiss_denied',
 ] as const
 
 export type AuditEventName = (typeof auditEventNames)[number]
@@ -91,6 +98,7 @@ export const auditReasonCodes = [
   'APP_TOKEN_REVOKED',
   'CODE_REPLAYED',
   'OTHER_TENANT',
+  'ADMIN_SIGN_OUT',
 ] as const
 
 export type AuditReasonCode = (typeof auditReasonCodes)[number]

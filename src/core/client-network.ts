@@ -23,6 +23,34 @@ export function clientNetwork(ip: string): string {
   return `${groups.slice(0, 4).join(':')}::/64`
 }
 
+/**
+ * An IP address as people read it: an IPv4-mapped IPv6 address as its IPv4 address, any other
+ * IPv6 address in its shortest form (RFC 5952). Text that is no IP address is returned as it is.
+ *
+ * @example
+ * readableIp('::ffff:192.0.2.7') // '192.0.2.7'
+ * readableIp('2001:0db8:0000:0000:0000:0000:0000:0001') // '2001:db8::1'
+ */
+export function readableIp(ip: string): string {
+  if (!ip.includes(':')) return ip
+  const groups = expandIpv6(ip)
+  if (!groups) return ip
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    return clientNetwork(ip)
+  }
+  // The longest run of two or more zero groups (the first of equals) becomes "::".
+  let best = { start: -1, length: 1 }
+  for (let start = 0; start < 8; start++) {
+    let length = 0
+    while (groups[start + length] === '0') length++
+    if (length > best.length) best = { start, length }
+  }
+  if (best.start === -1) return groups.join(':')
+  const head = groups.slice(0, best.start).join(':')
+  const tail = groups.slice(best.start + best.length).join(':')
+  return `${head}::${tail}`
+}
+
 /** The eight groups of an IPv6 address without leading zeros, or null when it is not one. */
 function expandIpv6(ip: string): string[] | null {
   const address = ip.split('%')[0]!.toLowerCase()

@@ -40,6 +40,11 @@ export const errorCodes = {
     status: 403,
     title: 'Only another global admin, neither the requester nor the user, may decide this',
   },
+  CANNOT_MANAGE_SELF: {
+    status: 403,
+    title: 'Admins cannot do this to their own account',
+  },
+  SIGN_IN_BLOCKED: { status: 403, title: 'Sign-in is blocked for this account' },
   CROSS_SITE_REQUEST: { status: 403, title: 'Cross-site requests are not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

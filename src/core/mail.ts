@@ -47,15 +47,19 @@ export type OutboxNotice =
       to: string
       language: string
       at: number
-      adminName: string
+      /** Null for a reset at the command line. */
+      adminName: string | null
     }
   | { kind: 'password_changed'; to: string; language: string; at: number }
   | {
       kind: 'forgot_password_request'
       to: string
       language: string
+      /** When the first request of the digest came. */
       at: number
       accountEmail: string
+      /** Every account that asked while the digest gathered (the first one included). */
+      accountEmails?: string[]
     }
   | {
       kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed'
@@ -63,7 +67,13 @@ export type OutboxNotice =
       language: string
       at: number
     }
-  | { kind: 'mfa_reset_by_admin'; to: string; language: string; at: number; adminName: string }
+  | {
+      kind: 'mfa_reset_by_admin' | 'signed_out_by_admin' | 'sign_in_blocked' | 'sign_in_unblocked'
+      to: string
+      language: string
+      at: number
+      adminName: string
+    }
   | {
       kind: 'caller_verification_started' | 'caller_verification_succeeded'
       to: string

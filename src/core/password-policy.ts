@@ -1,4 +1,4 @@
-import { isCommonPassword } from './common-passwords.ts'
+import { isCommonPassword, isCommonPasswordShape } from './common-passwords.ts'
 import { emailLocalPart } from './email.ts'
 
 /** Passwords longer than this many UTF-8 bytes are refused before any hashing (DoS guard). */
@@ -82,7 +82,7 @@ export function validatePasswordPolicy(
       message: `Use at most ${policy.maxLength} characters.`,
     })
   }
-  if (isCommonPassword(normalized)) {
+  if (isCommonPassword(normalized) || isCommonPasswordShape(normalized)) {
     violations.push({
       code: 'COMMON_PASSWORD',
       message: 'This password is on a list of commonly used passwords.',

@@ -26,6 +26,20 @@ export function decidePasswordReset(
   return 'allowed'
 }
 
+export type UserActionDecision = 'allowed' | 'CANNOT_MANAGE_SELF' | 'FORBIDDEN_ROLE'
+
+/**
+ * Who may sign a user out everywhere, block or unblock their sign-in: the reset's matrix (a global
+ * admin anyone in the tenant, a password admin users and password admins), never oneself.
+ */
+export function decideUserAction(
+  actor: { id: string; role: Role },
+  target: { id: string; role: Role },
+): UserActionDecision {
+  const decision = decidePasswordReset(actor, target)
+  return decision === 'CANNOT_RESET_SELF' ? 'CANNOT_MANAGE_SELF' : decision
+}
+
 /** Only a global admin creates users or grants roles. */
 export function canCreateUsers(role: Role): boolean {
   return role === 'global_admin'

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, is, lt, or, SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, gte, is, lt, or, SQL, sql } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import {
   type AppDb,
@@ -40,16 +40,25 @@ export function computeDetails(fields: Record<string, unknown>): SQL {
   return sql`json_object(${sql.join(pairs, sql`, `)})`
 }
 
+/** What a page of the audit trail is narrowed to; times are milliseconds, `until` exclusive. */
+export interface AuditFilters {
+  /** Events by or about this user. */
+  userId?: string
+  event?: string
+  since?: number
+  until?: number
+}
+
 /**
  * A page of the tenant's audit trail, newest first: `take` events before `before` (by time, then
- * id), only those by or about `userId` when given.
+ * id) that pass the filters.
  */
 export function listTenantAuditEvents(
   db: AppDb,
   tenantId: string,
-  page: { userId?: string; before: { at: number; id: string } | null; take: number },
+  page: AuditFilters & { before: { at: number; id: string } | null; take: number },
 ) {
-  const { userId, before } = page
+  const { userId, event, since, until, before } = page
   return db
     .select()
     .from(auditEvents)
@@ -57,6 +66,9 @@ export function listTenantAuditEvents(
       and(
         eq(auditEvents.tenantId, tenantId),
         userId ? or(eq(auditEvents.targetId, userId), eq(auditEvents.actorId, userId)) : undefined,
+        event ? eq(auditEvents.event, event) : undefined,
+        since === undefined ? undefined : gte(auditEvents.at, since),
+        until === undefined ? undefined : lt(auditEvents.at, until),
         before
           ? or(
               lt(auditEvents.at, before.at),

@@ -12,21 +12,57 @@ export function insertNotice(row: typeof outbox.$inferInsert, guard: Guard): Sta
   return insertWhere(outbox, row, guard)
 }
 
+/** What a forgot-password digest is, and since when it gathers requests. */
+export interface RequestDigest {
+  accountEmail: string
+  now: number
+  /** A digest created after this time is the window's one (sent or still gathering). */
+  windowStart: number
+  /** When a new digest is sent: after the requests of a burst have gathered in it. */
+  sendAt: number
+}
+
+/** A digest names at most this many accounts (a flood stays one readable mail; the queue has all). */
+export const DIGEST_NAMES_AT_MOST = 100
+
 /**
- * One `forgot_password_request` notice per admin of the tenant, as one statement (the admins are
- * read inside the write), if `guard` holds.
+ * Adds the account to each admin's forgot-password digest of the tenant that is still gathering
+ * (not yet due, so no sender has read it), if `guard` holds.
+ */
+export function appendToGatheringDigests(
+  tenantId: string,
+  digest: RequestDigest,
+  guard: Guard,
+): Statement {
+  return sql`update ${outbox}
+    set payload = json_insert(${outbox.payload}, '$.accountEmails[#]', ${digest.accountEmail})
+    where ${outbox.tenantId} = ${tenantId} and ${outbox.kind} = 'forgot_password_request'
+      and ${outbox.sentAt} is null and ${outbox.attempts} = 0 and ${outbox.nextAttemptAt} > ${digest.now}
+      and ${outbox.createdAt} > ${digest.windowStart}
+      and json_array_length(${outbox.payload}, '$.accountEmails') < ${DIGEST_NAMES_AT_MOST}
+      and ${guard}`
+}
+
+/**
+ * A new `forgot_password_request` digest for each admin of the tenant without one in the window,
+ * each in that admin's language, as one statement (the admins are read inside the write), if
+ * `guard` holds.
  */
 export function insertAdminsResetRequestNotice(
   tenantId: string,
-  notice: { accountEmail: string; language: string; now: number },
+  digest: RequestDigest,
   guard: Guard,
 ): Statement {
-  const { accountEmail, language, now } = notice
-  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${language}, 'at', ${now}, 'accountEmail', ${accountEmail})`
+  const { accountEmail, now, windowStart, sendAt } = digest
+  const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${users.language}, 'at', ${now}, 'accountEmail', ${accountEmail}, 'accountEmails', json_array(${accountEmail}))`
   return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
-    select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${now}
+    select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${sendAt}
     from ${users}
-    where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin') and ${guard}`
+    where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin')
+      and not exists (select 1 from ${outbox} as earlier where earlier.tenant_id = ${users.tenantId}
+        and earlier.kind = 'forgot_password_request' and earlier.recipient = ${users.email}
+        and earlier.created_at > ${windowStart})
+      and ${guard}`
 }
 
 /**

@@ -46,10 +46,22 @@ export const users = sqliteTable(
     mfaChallengeId: text('mfa_challenge_id'),
     /** Fresh random id of the latest accepted second factor: guards that write's batch. */
     mfaWriteId: text('mfa_write_id'),
+    /**
+     * The name and email case-folded (Unicode, NFKC) by the app, for search and for sorting by
+     * name: see core/search-text.ts. Unique, as it holds the email.
+     */
+    searchKey: text('search_key').notNull().default(''),
+    /** The language notices to this user are written in (en, nl, da, sv). */
+    language: text('language').notNull().default('en'),
+    /** Set by the user's own choice; until then each sign-in takes the browser's language. */
+    languageChosen: integer('language_chosen', { mode: 'boolean' }).notNull().default(false),
+    /** While set, the password signs nobody in: an admin blocked sign-in. */
+    blockedAt: integer('blocked_at'),
   },
   (table) => [
     uniqueIndex('users_email_unique').on(table.email),
     index('users_tenant_email').on(table.tenantId, table.email),
+    index('users_tenant_search_key').on(table.tenantId, table.searchKey),
   ],
 )
 
@@ -258,6 +270,8 @@ export const auditEvents = sqliteTable(
   },
   (table) => [
     index('audit_events_tenant_at').on(table.tenantId, table.at),
+    // The audit log filtered by event: a rare event is found without reading the whole log.
+    index('audit_events_tenant_event_at').on(table.tenantId, table.event, table.at),
     index('audit_events_target').on(table.targetId, table.at),
     index('audit_events_actor').on(table.actorId, table.at),
     // The admin-reset rate limits count issued resets per admin and per target in the last

@@ -28,6 +28,7 @@ const sessionWithUser = (db: AppDb) =>
         email: users.email,
         displayName: users.displayName,
         mustChangePassword: users.mustChangePassword,
+        blockedAt: users.blockedAt,
         userVersion: users.credentialVersion,
         sessionVersion: sessions.credentialVersion,
         revokedAt: sessions.revokedAt,
@@ -65,6 +66,7 @@ const refreshTokenWithSession = (db: AppDb) =>
         displayName: users.displayName,
         userVersion: users.credentialVersion,
         mustChangePassword: users.mustChangePassword,
+        blockedAt: users.blockedAt,
       })
       .from(refreshTokens)
       .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))

@@ -1,17 +1,5 @@
-import {
-  and,
-  asc,
-  eq,
-  gt,
-  gte,
-  isNull,
-  lt,
-  lte,
-  or,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, desc, eq, gt, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm'
+import { fullTextQueryOf, type SearchTerm } from '../core/search-text.ts'
 import { type AppDb, type Guard, prepared, type Statement } from './database.ts'
 import { users } from './schema.ts'
 
@@ -96,6 +84,21 @@ export async function findTotpConfirmation(db: AppDb, userId: string) {
   return row
 }
 
+const ownAccount = (db: AppDb) =>
+  prepared(db, 'user-own-account', (db) =>
+    db
+      .select({ totpConfirmedAt: users.totpConfirmedAt, language: users.language })
+      .from(users)
+      .where(eq(users.id, sql.placeholder('userId')))
+      .prepare(),
+  )
+
+/** What `GET /me` tells besides the session's user: their second factor and language (prepared). */
+export async function findOwnAccount(db: AppDb, userId: string) {
+  const [row] = await ownAccount(db).all({ userId })
+  return row
+}
+
 /**
  * The emails of those of `ids` that are users of the tenant, in one query whatever the number of
  * ids (they travel as one JSON array, under D1's limit of bound parameters).
@@ -129,131 +132,252 @@ const tenantUsersAfter = (db: AppDb) =>
       .prepare(),
   )
 
-/** Up to `take` of the tenant's users after `after`, by email (prepared: the Users page's query). */
-export function listTenantUsersAfter(db: AppDb, tenantId: string, after: string, take: number) {
-  return tenantUsersAfter(db).all({ tenantId, after, take })
-}
-
-/** Shorter searches cannot use the trigram index: they match the start of the email instead. */
-export const MIN_SUBSTRING_SEARCH = 3
 /** A term with at most this many trigram-index hits (all tenants) is answered from the hits. */
 export const SEARCH_HITS_SORTED = 2000
-/** Otherwise a page reads at most this many of the tenant's users, in email order. */
+/** Otherwise a page reads at most this many of the tenant's users, in order. */
 export const SEARCH_ROWS_READ = 4000
+/** Totals are counted exactly up to this many users; a larger tenant says "more than". */
+export const COUNT_CAP = 10_000
+
+/** The orders a list of users comes in: by email, or by name (the search key starts with it). */
+export type UserOrder = 'email' | 'name'
+
+/** What a list of users is narrowed to, besides a search term. */
+export interface UserFilters {
+  role?: UserRow['role']
+  mustChange?: boolean
+  mfaEnrolled?: boolean
+  blocked?: boolean
+}
 
 /**
- * Up to `take` of the tenant's users after `after` (by email) whose email or display name contains
- * `search` (LIKE semantics: ASCII case-insensitive, `_ % \` literal), with a bounded cost at any
- * tenant size:
- * - a rare term (few trigram-index hits) is answered from its hits, sorted by email;
- * - a common term reads the tenant's users in email order, at most SEARCH_ROWS_READ a page;
- *   `searchedTo` is then the email read up to, for the next page to resume after;
- * - a term of one or two characters is an email prefix: a range of the (tenant, email) index.
- * Every path filters by the tenant on the users row itself.
+ * Where a page starts: the users after the key (or before it, read backwards for a previous
+ * page), in the list's order; `inclusive` takes the key's own user too.
  */
-export async function searchTenantUsers(
+export interface ListPosition {
+  key: string
+  direction: 'after' | 'before'
+  inclusive?: boolean
+}
+
+export interface UserListQuery {
+  term: SearchTerm | null
+  filters: UserFilters
+  order: UserOrder
+  position: ListPosition | null
+  take: number
+}
+
+/**
+ * Up to `take` of the tenant's users from `position` on (in `direction`), in the list's order,
+ * that meet the term and the filters, with a bounded cost at any tenant size:
+ * - no term and no filter: a range of the tenant's index in that order;
+ * - a term the trigram index can look up, with at most SEARCH_HITS_SORTED hits (all tenants):
+ *   those hits, filtered and sorted;
+ * - anything else (a common term, a single letter, a filter): the tenant's users read in order,
+ *   at most SEARCH_ROWS_READ a page; `readTo` is then the key read up to (when the page is not
+ *   full), for the next page in that direction to resume from.
+ * Every path filters by the tenant on the users row itself. Rows come back in ascending order.
+ */
+export async function listTenantUsers(
   db: AppDb,
   tenantId: string,
-  search: string,
-  after: string,
-  take: number,
-): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
-  // No email or name holds a NUL (both refuse control characters), and FTS5 would read its query
-  // as a C string cut short at one (a syntax error).
-  if (search.includes('\0')) return { rows: [], searchedTo: null }
-  if ([...search].length < MIN_SUBSTRING_SEARCH) {
-    return { rows: await searchByEmailPrefix(db, tenantId, search, after, take), searchedTo: null }
+  query: UserListQuery,
+): Promise<{ rows: UserRow[]; readTo: string | null }> {
+  const { term, position, order, take } = query
+  const backwards = position?.direction === 'before'
+  const ascending = (rows: UserRow[]) => (backwards ? rows.reverse() : rows)
+  const narrowed = and(keyMeets(term), filtersHold(query.filters))
+  if (narrowed === undefined) {
+    if (order === 'email' && !backwards && !position?.inclusive) {
+      return {
+        rows: await tenantUsersAfter(db).all({ tenantId, after: position?.key ?? '', take }),
+        readTo: null,
+      }
+    }
+    return { rows: ascending(await readInOrder(db, tenantId, query, undefined)), readTo: null }
   }
-  const phrase = `"${search.replaceAll('"', '""')}"`
+  const fullText = term ? fullTextQueryOf(term) : null
+  if (fullText !== null && (await countIndexHits(db, fullText)) <= SEARCH_HITS_SORTED) {
+    return {
+      rows: ascending(await readIndexHits(db, tenantId, query, fullText, narrowed)),
+      readTo: null,
+    }
+  }
+  const bound = await boundOfStretch(db, tenantId, query)
+  const within =
+    bound === null
+      ? undefined
+      : positionHolds(order, {
+          key: bound,
+          direction: backwards ? 'after' : 'before',
+          inclusive: true,
+        })
+  const rows = await readInOrder(db, tenantId, query, and(within, narrowed))
+  return { rows: ascending(rows), readTo: rows.length < take ? bound : null }
+}
+
+/**
+ * How many of the tenant's users meet the term and the filters: exact up to COUNT_CAP users in
+ * the tenant, or from the index hits; for a larger tenant without a term or a filter, COUNT_CAP
+ * and not exact; otherwise null (counting would read the whole tenant).
+ */
+export async function countTenantUsers(
+  db: AppDb,
+  tenantId: string,
+  query: Pick<UserListQuery, 'term' | 'filters'>,
+): Promise<{ count: number; exact: boolean } | null> {
+  const narrowed = and(keyMeets(query.term), filtersHold(query.filters))
+  const all = await countUpTo(db, eq(users.tenantId, tenantId), COUNT_CAP + 1)
+  if (all <= COUNT_CAP) {
+    if (narrowed === undefined) return { count: all, exact: true }
+    return {
+      count: await countUpTo(db, and(eq(users.tenantId, tenantId), narrowed)!, COUNT_CAP),
+      exact: true,
+    }
+  }
+  if (narrowed === undefined) return { count: COUNT_CAP, exact: false }
+  const fullText = query.term ? fullTextQueryOf(query.term) : null
+  if (fullText === null || (await countIndexHits(db, fullText)) > SEARCH_HITS_SORTED) return null
+  const where = and(
+    sql`${users.id} in (${indexHits(fullText)})`,
+    sql`+${users.tenantId} = ${tenantId}`,
+    narrowed,
+  )!
+  return { count: await countUpTo(db, where, SEARCH_HITS_SORTED), exact: true }
+}
+
+async function countUpTo(db: AppDb, where: SQL, cap: number): Promise<number> {
+  const [counted] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(sql`(select 1 from ${users} where ${where} limit ${cap})`)
+  return counted?.n ?? 0
+}
+
+/** The trigram index's hits for `query` in all tenants, counted up to one past the bound. */
+async function countIndexHits(db: AppDb, query: string): Promise<number> {
   const [counted] = await db
     .select({ hits: sql<number>`count(*)` })
     .from(
-      sql`(select 1 from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED + 1})`,
+      sql`(select 1 from users_search where users_search match ${query} limit ${SEARCH_HITS_SORTED + 1})`,
     )
-  if ((counted?.hits ?? 0) <= SEARCH_HITS_SORTED) {
-    return {
-      rows: await searchByIndexHits(db, tenantId, search, phrase, after, take),
-      searchedTo: null,
-    }
-  }
-  return searchByScanning(db, tenantId, search, after, take)
+  return counted?.hits ?? 0
 }
 
-function searchByEmailPrefix(
-  db: AppDb,
-  tenantId: string,
-  search: string,
-  after: string,
-  take: number,
-) {
-  const prefix = search.normalize('NFKC').toLowerCase()
-  // One lower bound, so the planner ranges over the prefix and not from the start of the tenant.
-  const from = after >= prefix ? gt(users.email, after) : gte(users.email, prefix)
+const indexHits = (query: string) =>
+  sql`select user_id from users_search where users_search match ${query} limit ${SEARCH_HITS_SORTED}`
+
+function orderColumn(order: UserOrder) {
+  return order === 'email' ? users.email : users.searchKey
+}
+
+/** The position's side of the list, as a condition on the order's column. */
+function positionHolds(
+  order: UserOrder,
+  position: ListPosition | null,
+  indexed = true,
+): SQL | undefined {
+  if (!position) return undefined
+  // Unary + keeps the planner on the hits, off the tenant's index, when the hits drive the query.
+  const column = indexed ? sql`${orderColumn(order)}` : sql`+${orderColumn(order)}`
+  const operator =
+    position.direction === 'after'
+      ? position.inclusive
+        ? '>='
+        : '>'
+      : position.inclusive
+        ? '<='
+        : '<'
+  return sql`${column} ${sql.raw(operator)} ${position.key}`
+}
+
+function sortedFrom(query: UserListQuery) {
+  const column = orderColumn(query.order)
+  return query.position?.direction === 'before' ? desc(column) : asc(column)
+}
+
+function readInOrder(db: AppDb, tenantId: string, query: UserListQuery, narrowed: SQL | undefined) {
   return db
     .select()
     .from(users)
-    .where(and(eq(users.tenantId, tenantId), from, lt(users.email, `${prefix}\u{10FFFF}`)))
-    .orderBy(asc(users.email))
-    .limit(take)
+    .where(and(eq(users.tenantId, tenantId), positionHolds(query.order, query.position), narrowed))
+    .orderBy(sortedFrom(query))
+    .limit(query.take)
 }
 
-function searchByIndexHits(
+function readIndexHits(
   db: AppDb,
   tenantId: string,
-  search: string,
-  phrase: string,
-  after: string,
-  take: number,
+  query: UserListQuery,
+  fullText: string,
+  narrowed: SQL | undefined,
 ) {
-  // The hits drive the query (unary + keeps the planner off the tenant's email index).
-  const hits = sql`select user_id from users_search where users_search match ${phrase} limit ${SEARCH_HITS_SORTED}`
   return db
     .select()
     .from(users)
     .where(
       and(
-        sql`${users.id} in (${hits})`,
+        sql`${users.id} in (${indexHits(fullText)})`,
         sql`+${users.tenantId} = ${tenantId}`,
-        sql`+${users.email} > ${after}`,
-        containsText([users.email, users.displayName], search),
+        positionHolds(query.order, query.position, false),
+        narrowed,
       ),
     )
-    .orderBy(asc(users.email))
-    .limit(take)
+    .orderBy(sortedFrom(query))
+    .limit(query.take)
 }
 
-async function searchByScanning(
-  db: AppDb,
-  tenantId: string,
-  search: string,
-  after: string,
-  take: number,
-): Promise<{ rows: UserRow[]; searchedTo: string | null }> {
-  const inTenantAfter = and(eq(users.tenantId, tenantId), gt(users.email, after))
+/** The key of the last user of the next SEARCH_ROWS_READ in order, or null if fewer are left. */
+async function boundOfStretch(db: AppDb, tenantId: string, query: UserListQuery) {
+  const column = orderColumn(query.order)
   const [bound] = await db
-    .select({ email: users.email })
+    .select({ key: column })
     .from(users)
-    .where(inTenantAfter)
-    .orderBy(asc(users.email))
+    .where(and(eq(users.tenantId, tenantId), positionHolds(query.order, query.position)))
+    .orderBy(sortedFrom(query))
     .limit(1)
     .offset(SEARCH_ROWS_READ - 1)
-  const contains = containsText([users.email, users.displayName], search)
-  const rows = await db
-    .select()
-    .from(users)
-    .where(and(inTenantAfter, bound ? lte(users.email, bound.email) : undefined, contains))
-    .orderBy(asc(users.email))
-    .limit(take)
-  return { rows, searchedTo: rows.length < take && bound ? bound.email : null }
+  return bound?.key ?? null
+}
+
+/** The filters as one condition, or undefined when there is none. */
+function filtersHold(filters: UserFilters): SQL | undefined {
+  const { role, mustChange, mfaEnrolled, blocked } = filters
+  return and(
+    role === undefined ? undefined : eq(users.role, role),
+    mustChange === undefined ? undefined : eq(users.mustChangePassword, mustChange),
+    mfaEnrolled === undefined
+      ? undefined
+      : mfaEnrolled
+        ? isNotNull(users.totpConfirmedAt)
+        : isNull(users.totpConfirmedAt),
+    blocked === undefined
+      ? undefined
+      : blocked
+        ? isNotNull(users.blockedAt)
+        : isNull(users.blockedAt),
+  )
 }
 
 /**
- * Any of `columns` contains `text` literally: LIKE's wildcards `%` and `_` in the text (as in
- * `first_last`) match only themselves, escaped with a backslash that the ESCAPE clause declares.
+ * The user's search key meets the term: one of its alternatives, each a set of needles the key
+ * contains. Both sides are folded already, so a plain, binary `instr` compares them; no character
+ * of the term is a wildcard.
  */
-function containsText(columns: SQLWrapper[], text: string): SQL | undefined {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-  return or(...columns.map((column) => sql`${column} like ${pattern} escape '\\'`))
+function keyMeets(term: SearchTerm | null): SQL | undefined {
+  if (!term) return undefined
+  const contains = (needle: string) => sql`instr(${users.searchKey}, ${needle}) > 0`
+  return or(
+    ...term.alternatives.map((conditions) =>
+      and(
+        ...conditions.map((condition) =>
+          'contains' in condition
+            ? contains(condition.contains)
+            : or(...condition.anyOf.map(contains)),
+        ),
+      ),
+    ),
+  )
 }
 
 /** The insert of a new user. */
@@ -293,13 +417,14 @@ export function credentialIdIs(credentialId: string): Guard {
 
 /**
  * The user row still holds the password-change challenge `challengeId` on credential `version`,
- * and its temporary password has not expired at `now`.
+ * its temporary password has not expired at `now`, and its sign-in is not blocked.
  */
 export function changeChallengeIs(challengeId: string, version: number, now: number): Guard {
   return and(
     eq(users.challengeId, challengeId),
     eq(users.credentialVersion, version),
     or(isNull(users.temporaryExpiresAt), gt(users.temporaryExpiresAt, now)),
+    isNull(users.blockedAt),
   )!
 }
 
@@ -427,4 +552,66 @@ export function clearSecondFactor(db: AppDb, userId: string, guard?: Guard): Sta
 /** Holds only after this batch's first statement gave the user `writeId` (fresh per write). */
 export function mfaWriteIs(userId: string, writeId: string): Guard {
   return sql`exists (select 1 from ${users} where ${users.id} = ${userId} and ${users.mfaWriteId} = ${writeId})`
+}
+
+/**
+ * Blocks the user's sign-in at `now`, unless it is blocked already. The credential gets a new id
+ * (the password stays): a sign-in verifying the password at this very moment then writes nothing.
+ */
+export function blockUserSignIn(
+  db: AppDb,
+  userId: string,
+  blocking: { now: number; credentialId: string },
+): Statement {
+  return db
+    .update(users)
+    .set({ blockedAt: blocking.now, credentialId: blocking.credentialId })
+    .where(and(eq(users.id, userId), isNull(users.blockedAt)))
+}
+
+/** Unblocks the user's sign-in, if it is blocked, under a new credential id for the write's guard. */
+export function unblockUserSignIn(db: AppDb, userId: string, credentialId: string): Statement {
+  return db
+    .update(users)
+    .set({ blockedAt: null, credentialId })
+    .where(and(eq(users.id, userId), isNotNull(users.blockedAt)))
+}
+
+/** Records the user's own choice of language for their notices, if `guard` holds. */
+export function setChosenLanguage(
+  db: AppDb,
+  userId: string,
+  language: string,
+  guard?: Guard,
+): Statement {
+  return db
+    .update(users)
+    .set({ language, languageChosen: true })
+    .where(
+      and(
+        eq(users.id, userId),
+        or(sql`${users.language} <> ${language}`, eq(users.languageChosen, false)),
+        guard,
+      ),
+    )
+}
+
+/** Takes the browser's language for the user's notices, unless they chose one themselves. */
+export function setBrowserLanguage(
+  db: AppDb,
+  userId: string,
+  language: string,
+  guard?: Guard,
+): Statement {
+  return db
+    .update(users)
+    .set({ language })
+    .where(
+      and(
+        eq(users.id, userId),
+        eq(users.languageChosen, false),
+        sql`${users.language} <> ${language}`,
+        guard,
+      ),
+    )
 }

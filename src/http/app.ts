@@ -163,8 +163,8 @@ function provideDeps(
 function allowOrigins(origins: string[]): MiddlewareHandler {
   return cors({
     origin: (origin) => (origins.includes(origin) ? origin : null),
-    // Every method the API has: DELETE turns off the caller's own TOTP.
-    allowMethods: ['GET', 'POST', 'DELETE'],
+    // Every method the API has: PUT and DELETE block and unblock, PATCH changes the caller.
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     exposeHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,

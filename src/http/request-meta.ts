@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import type { RequestMeta } from '../services/caller.ts'
-import { chooseLanguage } from '../ui/copy.ts'
+import { chooseLanguage, isLanguage } from '../ui/copy.ts'
 import type { AppEnv } from './env.ts'
 import { languageCookie } from './pages/cookies.ts'
 
@@ -9,10 +9,12 @@ import { languageCookie } from './pages/cookies.ts'
  * the caller reads (the switch's choice, else `Accept-Language`), as the pages pick it.
  */
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
+  const chosen = isLanguage(languageCookie.read(c))
   return {
     requestId: c.var.requestId,
     ip: c.var.deps.clientIp(c),
     language: requestLanguage(c),
+    languageFrom: chosen ? 'switch' : c.req.header('Accept-Language') ? 'browser' : undefined,
   }
 }
 

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { auditEventNames } from '../core/audit-codes.ts'
+import { languages } from '../core/languages.ts'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import {
   MAX_REDIRECT_URI_LENGTH,
@@ -9,6 +11,7 @@ import { MAX_PASSWORD_BYTES } from '../core/password-policy.ts'
 import { roles } from '../core/roles.ts'
 import { MAX_CLIENT_URIS } from '../services/clients.ts'
 import { OVERRIDE_REASON_MAX, OVERRIDE_REASON_MIN } from '../core/verification-code.ts'
+import { isSearchableTerm } from '../core/search-text.ts'
 
 // Request shapes are strict: an unknown field (say `role` or `mustChange` smuggled into a reset)
 // is a 400, never silently honoured or ignored (mass assignment).
@@ -290,9 +293,16 @@ export const Me = z
     displayName: z.string(),
     role: z.enum(roles),
     tenantId: z.string(),
+    language: z.enum(languages).openapi({
+      description: "The language of notices to this user: their choice, else their browser's",
+    }),
     mfa: z.object({ totp: z.boolean() }),
   })
   .openapi('Me')
+
+export const UpdateMeBody = z
+  .strictObject({ language: z.enum(languages) })
+  .openapi('UpdateMeRequest')
 
 export const User = z
   .object({
@@ -303,6 +313,7 @@ export const User = z
     tenantId: z.string(),
     createdAt: isoTime,
     mfaEnrolled: z.boolean(),
+    blocked: z.boolean().openapi({ description: 'Sign-in blocked by an admin' }),
     passwordState: z.object({
       mustChange: z.boolean(),
       temporaryExpiresAt: isoTime.nullable(),
@@ -313,7 +324,18 @@ export const User = z
   .openapi('User')
 
 export const UserList = z
-  .object({ items: z.array(User), nextCursor: z.string().nullable() })
+  .object({
+    items: z.array(User),
+    nextCursor: z.string().nullable(),
+    previousCursor: z.string().nullable(),
+    total: z
+      .object({
+        count: z.number().int(),
+        exact: z.boolean().openapi({ description: 'false: at least this many' }),
+      })
+      .nullable()
+      .openapi({ description: 'null when counting would read the whole tenant' }),
+  })
   .openapi('UserList')
 
 export const UserCreated = z
@@ -409,6 +431,10 @@ export const ResetStatus = z
       .nullable(),
   })
   .openapi('PasswordResetStatus')
+
+export const SessionsRevoked = z
+  .object({ sessionsRevoked: z.number().int() })
+  .openapi('SessionsRevoked')
 
 export const ResetRequestList = z
   .object({
@@ -527,14 +553,43 @@ export const UserIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' } }),
 })
 
+export const RequestIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+})
+
+/** A yes/no filter in a query string: `true` or `false`, absent for either. */
+const queryFlag = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional()
+
 export const ListQuery = z.strictObject({
-  search: z.string().max(254).optional(),
+  // A control character (a NUL, a line break) is never part of a name or an email: refused.
+  search: z
+    .string()
+    .max(254)
+    .refine(isSearchableTerm, { message: 'Must not contain control characters.' })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  // A cursor by name holds the user's search key: longer than an email.
+  cursor: z.string().max(2048).optional(),
+  sort: z.enum(['email', 'name']).optional(),
+  role: z.enum(roles).optional(),
+  mustChange: queryFlag,
+  mfaEnrolled: queryFlag,
+  blocked: queryFlag,
 })
 
 export const AuditQuery = z.strictObject({
   userId: z.string().max(64).optional(),
+  email: z.string().max(254).optional(),
+  event: z.enum(auditEventNames).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
   cursor: z.string().max(512).optional(),
 })

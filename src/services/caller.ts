@@ -9,6 +9,11 @@ export interface RequestMeta {
    * the one-time link's mail is. Operator actions use English.
    */
   language: string
+  /**
+   * Where `language` came from: the language switch (the user's choice), the browser's
+   * Accept-Language, or neither (an API client that sent none, the command line).
+   */
+  languageFrom?: 'switch' | 'browser'
 }
 
 /** The signed-in caller, as loaded from the database on this request. */

@@ -1,7 +1,9 @@
 import { clientNetwork } from '../core/client-network.ts'
+import { AppError } from '../core/errors.ts'
 import { normalizeEmail } from '../core/email.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { randomId } from '../core/random.ts'
+import { decideUserAction, isAdminRole } from '../core/roles.ts'
 import { allOf, named, type Step, writeSteps } from '../db/database.ts'
 import {
   countHit,
@@ -11,9 +13,13 @@ import {
   pruneRateLimits,
 } from '../db/rate-limits.ts'
 import {
+  closeResetRequest,
+  countOpenResetRequests,
+  findOpenResetRequest,
   insertResetRequest,
   listOpenResetRequests,
   noOpenResetRequest,
+  resetRequestClosedAs,
   resetRequestExists,
 } from '../db/reset-requests.ts'
 import { toIsoTime } from '../db/time.ts'
@@ -21,7 +27,8 @@ import { findUserByEmail, type UserRow } from '../db/users.ts'
 import { type AuditInput, auditStatement, recordAudit } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import { adminsNoticeStatement } from './outbox.ts'
+import { adminsNoticeStatements } from './outbox.ts'
+import { recordRefusal } from './repeated-refusals.ts'
 import { assertAdmin } from './access.ts'
 
 /** What is left of a request once it has been answered: run it after the answer has left. */
@@ -135,8 +142,9 @@ function knownRequestStatements(
   return [
     named('created', insertResetRequest(request, noOpenResetRequest(user.id))),
     auditStatement(deps, meta, requestAudit(user), inserted),
-    // The tenant's admins are told of each new request (a de-duplicated one tells nobody).
-    adminsNoticeStatement(deps, user.tenantId, email, meta.language, inserted),
+    // The tenant's admins are told of each new request (a de-duplicated one tells nobody), in
+    // one digest per window, each in their own language.
+    ...adminsNoticeStatements(deps, user.tenantId, email, inserted),
   ]
 }
 
@@ -164,4 +172,80 @@ export async function listResetRequests(deps: Deps, actor: Actor, meta: RequestM
   return {
     items: rows.map((row) => ({ ...row, createdAt: toIsoTime(row.createdAt) })),
   }
+}
+
+/** Open requests are counted up to this many; the menu shows more as "99+". */
+export const OPEN_REQUESTS_COUNTED = 100
+
+/**
+ * How many forgot-password requests of the caller's tenant wait in the queue (up to a bound), for
+ * the admin menu's count: none for anyone else (nothing to refuse, no menu entry).
+ */
+export async function countOpenRequests(deps: Deps, actor: Actor): Promise<number> {
+  if (!isAdminRole(actor.role)) return 0
+  return countOpenResetRequests(deps.database.db, actor.tenantId, OPEN_REQUESTS_COUNTED)
+}
+
+/**
+ * An admin takes a request off the queue without a reset (a mistake, a user helped another way),
+ * audited in the same write. The reset's role matrix decides whose requests an admin may dismiss
+ * (never their own); another tenant's, a missing or a closed request is NOT_FOUND. Every refusal
+ * is audited, once per window per kind.
+ */
+export async function dismissResetRequest(
+  deps: Deps,
+  actor: Actor,
+  requestId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const request = await findDismissableRequest(deps, actor, requestId, meta)
+  const close = { reason: 'dismissed', now: deps.clock.now() }
+  const { closed } = await writeSteps(deps.database, [
+    named('closed', closeResetRequest(deps.database.db, request.id, close)),
+    auditStatement(
+      deps,
+      meta,
+      {
+        tenantId: actor.tenantId,
+        event: 'password_reset_request_dismissed',
+        actor,
+        targetId: request.userId,
+        outcome: 'success',
+        details: { requestId: request.id },
+      },
+      resetRequestClosedAs(request.id, close),
+    ),
+  ])
+  // Closed by a reset or another admin between the read and the write: gone, as if never open.
+  if (closed === 0) throw new AppError('NOT_FOUND')
+}
+
+type DismissRefusal = 'FORBIDDEN_ROLE' | 'NOT_FOUND' | 'CANNOT_MANAGE_SELF'
+
+/** The open request of the caller's tenant the caller may dismiss, or an audited refusal. */
+async function findDismissableRequest(
+  deps: Deps,
+  actor: Actor,
+  requestId: string,
+  meta: RequestMeta,
+) {
+  const deny = async (code: DismissRefusal, targetId: string | null = null) => {
+    await recordRefusal(deps, meta, {
+      tenantId: actor.tenantId,
+      event: 'password_reset_request_dismiss_denied',
+      actor,
+      targetId,
+      outcome: 'denied',
+      reason: code,
+      details: { requestId },
+    })
+    return new AppError(code)
+  }
+  // A non-admin gets the same 403 whether or not the request exists.
+  if (!isAdminRole(actor.role)) throw await deny('FORBIDDEN_ROLE')
+  const request = await findOpenResetRequest(deps.database.db, actor.tenantId, requestId)
+  if (!request) throw await deny('NOT_FOUND')
+  const decision = decideUserAction(actor, { id: request.userId, role: request.role })
+  if (decision !== 'allowed') throw await deny(decision, request.userId)
+  return request
 }

@@ -65,6 +65,8 @@ async function findSteppingUser(
   ) {
     throw new AppError('INVALID_MFA_TOKEN')
   }
+  // Blocked after the password step: the code signs nothing in either.
+  if (user.blockedAt !== null) throw new AppError('SIGN_IN_BLOCKED')
   return { user, stepId: claims.jti }
 }
 

@@ -347,7 +347,7 @@ function mfaResetStatements(
             {
               kind: 'mfa_reset_by_admin',
               to: target.email,
-              language: meta.language,
+              language: target.language,
               at: now,
               adminName: actor.displayName,
             },
@@ -383,7 +383,7 @@ function factorNotice(
   kind: 'mfa_enrolled' | 'mfa_disabled' | 'mfa_code_replayed',
   guard?: Guard,
 ): Statement {
-  const notice = { kind, to: user.email, language: meta.language, at: deps.clock.now() }
+  const notice = { kind, to: user.email, language: user.language, at: deps.clock.now() }
   return outboxStatement(deps, user.tenantId, notice, guard)
 }
 

@@ -3,6 +3,7 @@ import { signLogoutToken } from '../core/oidc/tokens.ts'
 import { randomId } from '../core/random.ts'
 import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
 import {
+  appendToGatheringDigests,
   claimNotice,
   insertAdminsResetRequestNotice,
   insertNotice,
@@ -44,18 +45,33 @@ export function outboxStatement(
 }
 
 /**
- * One notice per admin of the tenant, as one statement (the admins are read inside the write):
- * a new forgot-password request, in the language the user asked in.
+ * Admins hear of forgot-password requests in one digest each per window: a burst of requests is
+ * gathered for a minute into one mail, and after it goes out the window's later requests wait in
+ * the queue (the menu shows how many) until the next window.
  */
-export function adminsNoticeStatement(
+export const REQUEST_DIGEST = { windowMs: 15 * 60_000, gatherMs: 60_000 }
+
+/**
+ * A new forgot-password request for the tenant's admins, in each one's own language: added to
+ * their digests still gathering, or a new digest for each admin who has none in the window.
+ */
+export function adminsNoticeStatements(
   deps: Deps,
   tenantId: string,
   accountEmail: string,
-  language: string,
   guard: Guard,
-): Statement {
+): Statement[] {
   const now = deps.clock.now()
-  return insertAdminsResetRequestNotice(tenantId, { accountEmail, language, now }, guard)
+  const digest = {
+    accountEmail,
+    now,
+    windowStart: now - REQUEST_DIGEST.windowMs,
+    sendAt: now + REQUEST_DIGEST.gatherMs,
+  }
+  return [
+    appendToGatheringDigests(tenantId, digest, guard),
+    insertAdminsResetRequestNotice(tenantId, digest, guard),
+  ]
 }
 
 /** Waits 1, 2, 4 … minutes between attempts, at most 6 hours. */

@@ -113,8 +113,8 @@ async function recordChangeFailure(
 }
 
 /**
- * The user is told, at their account's email and in the language they changed it in, that their
- * password changed (no secret).
+ * The user is told, at their account's email and in their own language, that their password
+ * changed (no secret).
  */
 function passwordChangedNotice(
   deps: Deps,
@@ -126,7 +126,7 @@ function passwordChangedNotice(
   return outboxStatement(
     deps,
     user.tenantId,
-    { kind: 'password_changed', to: user.email, language: meta.language, at: now },
+    { kind: 'password_changed', to: user.email, language: user.language, at: now },
     guard,
   )
 }
@@ -181,6 +181,8 @@ async function findChallengedUser(
   ) {
     throw new AppError('INVALID_CHALLENGE')
   }
+  // Blocked after the password step: no new password, no session (the write checks it again).
+  if (user.blockedAt !== null) throw new AppError('SIGN_IN_BLOCKED')
   return { user, claims }
 }
 

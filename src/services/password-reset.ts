@@ -275,7 +275,8 @@ async function sendRevealLinks(
       deps.mailer!.send({
         kind: 'reveal_link',
         to: link.recipient,
-        language: meta.language,
+        // Whoever opens it reads about the account: in the account holder's language.
+        language: target.language,
         link: `${delivery.publicUrl}/reveal/${link.id}#${link.key}`,
         accountEmail: target.email,
         expiresAt,
@@ -520,7 +521,7 @@ function helpdeskStatements(
   return write ? [write.lead, ...write.rest] : []
 }
 
-/** The user is told, in the caller's language, that an admin (or the operator) reset them. */
+/** The user is told, in their own language, that an admin (or the command line) reset them. */
 function resetNotice(
   deps: Deps,
   target: UserRow,
@@ -533,9 +534,9 @@ function resetNotice(
     {
       kind: 'password_reset_by_admin',
       to: target.email,
-      language: options.meta.language,
+      language: target.language,
       at: deps.clock.now(),
-      adminName: options.adminName ?? 'The operator',
+      adminName: options.adminName ?? null,
     },
     guard,
   )

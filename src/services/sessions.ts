@@ -114,8 +114,10 @@ export async function authenticate(deps: Deps, token: string): Promise<Actor> {
     row.expiresAt <= now ||
     row.sessionVersion !== row.userVersion ||
     row.tenantId !== claims.tid ||
-    // Defence in depth: a flagged user never holds a session, and is refused if one appears.
-    row.mustChangePassword
+    // Defence in depth: a flagged or blocked user never holds a session, and is refused if one
+    // appears.
+    row.mustChangePassword ||
+    row.blockedAt !== null
   ) {
     throw new AppError('UNAUTHENTICATED')
   }
@@ -159,7 +161,8 @@ export function isRefreshable(row: RefreshTokenWithSession, now: number): boolea
     !hasExpired(row.tokenExpiresAt, now) &&
     !hasExpired(row.sessionExpiresAt, now) &&
     row.sessionVersion === row.userVersion &&
-    !row.mustChangePassword
+    !row.mustChangePassword &&
+    row.blockedAt === null
   )
 }
 

@@ -30,6 +30,8 @@ import { auditStatement, recordAudit } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { hasTotp } from './mfa.ts'
+import { recordRefusal } from './repeated-refusals.ts'
+import { signInLanguageStatements } from './user-language.ts'
 import { type PreparedSession, prepareSession, type SignedIn } from './sessions.ts'
 import {
   accountLockJustStarted,
@@ -105,6 +107,7 @@ export async function signIn(
   session?.catch(() => undefined) // awaited only on a right password; never an unhandled rejection
   const user = await verifyCredentials(deps, account, input.password)
   if (!user) return recordSignInFailure(deps, account, keys, input.password, meta)
+  if (user.blockedAt !== null) return refuseBlockedSignIn(deps, user, meta)
   const now = deps.clock.now()
   if (isTemporaryPasswordExpired(user, now)) return rejectExpiredTemporaryPassword(deps, user, meta)
   if (hasTotp(user)) return requireSecondFactor(deps, user, input.password, meta, now)
@@ -112,10 +115,11 @@ export async function signIn(
   return openSession(deps, user, keys, meta, { password: input.password, session })
 }
 
-/** A right password alone opens this account's session: no second factor, no change owed. */
+/** A right password alone opens this account's session: not blocked, no second factor or change owed. */
 function opensSessionAtOnce(account: UserRow | undefined, now: number): account is UserRow {
   return (
     account !== undefined &&
+    account.blockedAt === null &&
     !hasTotp(account) &&
     !account.mustChangePassword &&
     !isTemporaryPasswordExpired(account, now)
@@ -166,6 +170,22 @@ async function recordSignInFailure(
     deps.logger.warn('authn_login_lock', { requestId: meta.requestId, userId: account?.id ?? null })
   }
   throw new AppError('INVALID_CREDENTIALS')
+}
+
+/**
+ * The right password of a blocked account signs nothing in. Only someone who knows the password
+ * learns of the block (anyone else gets INVALID_CREDENTIALS); repeats are audited once a window.
+ */
+async function refuseBlockedSignIn(deps: Deps, user: UserRow, meta: RequestMeta): Promise<never> {
+  await recordRefusal(deps, meta, {
+    tenantId: user.tenantId,
+    event: 'authn_login_fail',
+    actor: { id: user.id, role: user.role },
+    targetId: user.id,
+    outcome: 'denied',
+    reason: 'SIGN_IN_BLOCKED',
+  })
+  throw new AppError('SIGN_IN_BLOCKED')
 }
 
 /** Only someone who knows the temporary password learns that it expired; they need a new reset. */
@@ -356,7 +376,8 @@ function stillCurrent(user: UserRow): Guard {
 
 /**
  * A sign-in that succeeded clears the account's failure count and makes the caller's network known
- * for it (see `rememberKnownNetwork`), with the audit row of the success.
+ * for it (see `rememberKnownNetwork`), with the audit row of the success, and records the language
+ * the user signed in with (see services/user-language.ts).
  */
 function signInSucceededStatements(
   deps: Deps,
@@ -369,6 +390,7 @@ function signInSucceededStatements(
   return [
     clearAccountThrottle(deps, keys.account, guard),
     ...rememberKnownNetwork(deps, keys, guard),
+    ...signInLanguageStatements(deps, user, meta, guard),
     auditStatement(
       deps,
       meta,

@@ -2,20 +2,23 @@ import { normalizeEmail } from '../core/email.ts'
 import { AppError } from '../core/errors.ts'
 import { assertDisplaySafeName } from '../core/names.ts'
 import { randomId } from '../core/random.ts'
+import { parseSearchTerm, searchKeyOf } from '../core/search-text.ts'
 import type { Role } from '../core/roles.ts'
 import { isUniqueViolation } from '../db/constraint-errors.ts'
-import { decodeCursor, encodeCursor } from '../core/cursor.ts'
 import type { Statement } from '../db/database.ts'
 import { insertFirstReset } from '../db/resets.ts'
 import { toIsoTime } from '../db/time.ts'
 import {
   findTenantUserEmails,
+  countTenantUsers,
+  findUserByEmail,
   findUserInTenant,
   insertUser,
   isEmailTaken,
-  listTenantUsersAfter,
+  listTenantUsers,
   NO_SECOND_FACTOR,
-  searchTenantUsers,
+  type UserFilters,
+  type UserOrder,
   type UserRow,
 } from '../db/users.ts'
 import { assertAdmin, assertMayCreateUsers } from './access.ts'
@@ -24,9 +27,10 @@ import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { assertAdminStepUp } from './step-up.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
+import { decodeListCursor, encodeListCursor, pageOf } from './user-list.ts'
 
 // The search's bounds, for tests that build tenants around them.
-export { SEARCH_HITS_SORTED, SEARCH_ROWS_READ } from '../db/users.ts'
+export { COUNT_CAP, SEARCH_HITS_SORTED, SEARCH_ROWS_READ } from '../db/users.ts'
 
 export interface UserView {
   id: string
@@ -36,6 +40,8 @@ export interface UserView {
   tenantId: string
   createdAt: string
   mfaEnrolled: boolean
+  /** An admin blocked sign-in: the password signs nobody in. */
+  blocked: boolean
   passwordState: {
     mustChange: boolean
     temporaryExpiresAt: string | null
@@ -54,6 +60,7 @@ export function toUserView(row: UserRow): UserView {
     tenantId: row.tenantId,
     createdAt: toIsoTime(row.createdAt),
     mfaEnrolled: row.totpConfirmedAt !== null,
+    blocked: row.blockedAt !== null,
     passwordState: {
       mustChange: row.mustChangePassword,
       temporaryExpiresAt: toIsoTime(row.temporaryExpiresAt),
@@ -87,6 +94,18 @@ export async function getUser(
   return toUserView(await findTenantUser(deps, actor.tenantId, userId))
 }
 
+/** The id of the tenant's user with this email, or null (another tenant's is nobody here). */
+export async function findTenantUserIdByEmail(
+  deps: Deps,
+  actor: Actor,
+  email: string,
+  meta: RequestMeta,
+): Promise<string | null> {
+  await assertAdmin(deps, actor, meta, { action: 'users.read' })
+  const user = await findUserByEmail(deps.database.db, normalizeEmail(email))
+  return user && user.tenantId === actor.tenantId ? user.id : null
+}
+
 /**
  * The emails of the users a page mentions, by id, in one query: ids of another tenant's users,
  * unknown ids and nulls are left out (the page shows those as they are).
@@ -107,33 +126,54 @@ export async function nameTenantUsers(
   return new Map(rows.map((row) => [row.id, row.email]))
 }
 
+/** What the users list is asked for: a search term, filters, an order and a page. */
+export interface UserListRequest extends UserFilters {
+  search?: string
+  sort?: UserOrder
+  limit: number
+  cursor?: string
+}
+
+export interface UserListPage {
+  items: UserView[]
+  nextCursor: string | null
+  previousCursor: string | null
+  /** How many users the list holds in all; not exact past a count's bound, null if not counted. */
+  total: { count: number; exact: boolean } | null
+}
+
 /**
- * The tenant's users ordered by email, filtered by a substring of email or name (see
- * `searchTenantUsers`). A page may hold fewer than `limit` users and still have a next cursor: a
- * search reads a bounded stretch of the tenant per page.
+ * The tenant's users by email or by name, narrowed by a search term (see core/search-text.ts)
+ * and filters, a page at a time in either direction. A page may hold fewer than `limit` users
+ * and still have a next cursor: a search or a filter reads a bounded stretch of the tenant per
+ * page (see `listTenantUsers`).
  */
 export async function listUsers(
   deps: Deps,
   actor: Actor,
-  query: { search?: string; limit: number; cursor?: string },
+  request: UserListRequest,
   meta: RequestMeta,
-): Promise<{ items: UserView[]; nextCursor: string | null }> {
+): Promise<UserListPage> {
   await assertAdmin(deps, actor, meta, { action: 'users.list' })
-  const after = query.cursor ? decodeCursor(query.cursor, isString) : ''
-  const take = query.limit + 1
-  const { rows, searchedTo } = query.search
-    ? await searchTenantUsers(deps.database.db, actor.tenantId, query.search, after, take)
-    : {
-        rows: await listTenantUsersAfter(deps.database.db, actor.tenantId, after, take),
-        searchedTo: null,
-      }
-  const page = rows.slice(0, query.limit)
-  const last = page.at(-1)
-  const resumeAt = rows.length > query.limit && last ? last.email : searchedTo
-  return { items: page.map(toUserView), nextCursor: resumeAt ? encodeCursor(resumeAt) : null }
+  const { db } = deps.database
+  const order = request.sort ?? 'email'
+  const position = request.cursor ? decodeListCursor(order, request.cursor) : null
+  const term = request.search === undefined ? null : parseSearchTerm(request.search)
+  const { role, mustChange, mfaEnrolled, blocked } = request
+  const filters = { role, mustChange, mfaEnrolled, blocked }
+  const query = { term, filters, order, position, take: request.limit + 1 }
+  const [{ rows, readTo }, total] = await Promise.all([
+    listTenantUsers(db, actor.tenantId, query),
+    countTenantUsers(db, actor.tenantId, query),
+  ])
+  const { page, next, previous } = pageOf(rows, readTo, { order, position, limit: request.limit })
+  return {
+    items: page.map(toUserView),
+    nextCursor: next && encodeListCursor(order, next),
+    previousCursor: previous && encodeListCursor(order, previous),
+    total,
+  }
 }
-
-const isString = (value: unknown): value is string => typeof value === 'string'
 
 export interface NewUserResult {
   user: UserView
@@ -155,7 +195,8 @@ export async function prepareNewUser(
   const email = normalizeEmail(input.email)
   const now = deps.clock.now()
   const credential = await prepareTemporaryCredential(deps, email)
-  const row = newUserRow(deps, { ...input, email }, credential, actor, now)
+  // Until they sign in, a new user's notices are in the language of whoever added them.
+  const row = newUserRow(deps, { ...input, email, language: meta.language }, credential, actor, now)
   const resetId = randomId(deps.random)
   const statements = [
     insertUser(deps.database.db, row),
@@ -191,7 +232,7 @@ export async function prepareNewUser(
 /** A new user's row: a temporary password to change at first sign-in, no second factor. */
 function newUserRow(
   deps: Deps,
-  input: { tenantId: string; email: string; displayName: string; role: Role },
+  input: { tenantId: string; email: string; displayName: string; role: Role; language: string },
   credential: TemporaryCredential,
   actor: { id: string } | null,
   now: number,
@@ -213,6 +254,10 @@ function newUserRow(
     lastResetBy: actor?.id ?? null,
     createdAt: now,
     ...NO_SECOND_FACTOR,
+    searchKey: searchKeyOf(input),
+    language: input.language,
+    languageChosen: false,
+    blockedAt: null,
   }
 }
 

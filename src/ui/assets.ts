@@ -3,6 +3,16 @@
 
 export const APP_JS = `'use strict'
 document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('.menu-button').forEach(function (button) {
+    var top = button.closest('.top')
+    if (!top) return
+    button.hidden = false
+    top.classList.add('menu-closed')
+    button.addEventListener('click', function () {
+      var closed = top.classList.toggle('menu-closed')
+      button.setAttribute('aria-expanded', closed ? 'false' : 'true')
+    })
+  })
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     var target = document.getElementById(button.getAttribute('data-copy'))
     var status = button.parentElement.querySelector('.copy-status')
@@ -87,11 +97,14 @@ a:hover { color: var(--accent-hover); }
 .skip { position: absolute; left: -999px; top: 0; background: var(--surface); padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: .5rem; top: .5rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+[hidden] { display: none !important; }
 .top { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding: .5rem 1rem; background: var(--surface); border-bottom: 1px solid var(--border); }
+.top-menu { flex: 1; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; }
 .brand { font-weight: 600; font-size: 1.1rem; color: var(--text); text-decoration: none; }
 .top nav ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
 .top nav a { color: var(--text); text-decoration: none; padding: .25rem 0; border-bottom: 2px solid transparent; }
 .top nav a[aria-current="page"] { border-bottom-color: var(--accent); font-weight: 600; }
+.nav-count { display: inline-block; margin-left: .35rem; padding: 0 .4rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: var(--accent); color: var(--accent-text); }
 .top-end { margin-left: auto; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
 .inline { display: inline-flex; flex-wrap: wrap; align-items: center; gap: .5rem; margin: 0; }
 .who { color: var(--muted); font-size: .9rem; overflow-wrap: anywhere; }
@@ -111,7 +124,7 @@ label { display: block; font-weight: 600; margin-bottom: .25rem; }
 fieldset { border: 1px solid var(--border); border-radius: 6px; margin: 0 0 1rem; padding: .5rem 1rem; }
 legend { font-weight: 600; padding: 0 .25rem; }
 .indent { margin-left: 1.6rem; }
-input[type="text"], input[type="email"], input[type="password"], input[type="search"], select, textarea {
+input[type="text"], input[type="email"], input[type="password"], input[type="search"], input[type="date"], select, textarea {
   width: 100%; font: inherit; color: var(--text); background: var(--surface); padding: .5rem .6rem;
   border: 1px solid var(--border); border-bottom: 2px solid var(--muted); border-radius: 4px; min-height: 2.5rem;
 }
@@ -129,9 +142,13 @@ button, .button {
 button:hover, .button:hover { border-color: var(--muted); }
 .primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); font-weight: 600; }
 .primary:hover { background: var(--accent-hover); color: var(--accent-text); }
+.danger { background: var(--error); border-color: var(--error); color: var(--bg); font-weight: 600; }
+.badge { display: inline-block; margin-left: .5rem; padding: 0 .4rem; border-radius: 4px; font-size: .85rem; font-weight: 600; color: var(--error); border: 1px solid var(--error); }
 .subtle { min-height: 2rem; padding: .2rem .6rem; }
 button.link { border: 0; background: none; color: var(--accent); padding: .2rem .3rem; min-height: 2rem; text-decoration: underline; }
 button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; font-weight: 600; }
+.languages a { padding: .2rem .3rem; }
+.languages a[aria-current="true"] { color: var(--text); text-decoration: none; font-weight: 600; }
 .icon-button { display: inline-flex; align-items: center; justify-content: center; width: 2.5rem; height: 2.5rem; border-radius: 4px; color: var(--accent); }
 .icon-button:hover { background: var(--info-bg); }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 1rem; margin-top: 1rem; }
@@ -148,10 +165,20 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .policy li.unmet { color: var(--error); }
 .secret-box { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem; margin: 1rem 0; padding: 1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg); }
 .secret-box .label { width: 100%; margin: 0; font-weight: 600; }
-.secret { font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: 1.5rem; letter-spacing: .04em; overflow-wrap: anywhere; }
+/* A password breaks only where it must: between its groups, never inside one that fits a line. */
+.secret { display: block; font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: clamp(1.1rem, 5vw, 1.5rem); letter-spacing: .04em; overflow-wrap: break-word; }
 .copy-status { color: var(--ok); font-weight: 600; }
 .user-email { font-weight: 600; overflow-wrap: anywhere; }
 .search { max-width: 34rem; margin-bottom: 1rem; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 1rem; align-items: end; margin-bottom: .5rem; }
+.filters .search-field { grid-column: 1 / -1; max-width: 34rem; }
+.filters .actions { margin: 0 0 1rem; }
+.total { color: var(--muted); margin: 0 0 .5rem; }
+.nowrap { white-space: nowrap; }
+.ip { overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
+.outcome { font-weight: 600; }
+.outcome-denied, .outcome-failure { color: var(--error); }
+.outcome-success { color: var(--ok); }
 /* Big enough for a phone camera to read from a screen; always dark on light, as scanners expect. */
 .qr { width: 12rem; max-width: 100%; background: #fff; }
 .qr svg { display: block; width: 100%; height: auto; }
@@ -171,13 +198,35 @@ dd { margin: 0; }
 .guard { border-bottom: 1px solid var(--border); margin: 0 0 1rem; padding-bottom: .5rem; }
 form.deny { margin-top: 1.5rem; }
 .approval-list { margin-bottom: 2rem; }
-code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; }
+code { font-family: ui-monospace, Consolas, monospace; font-size: .9em; overflow-wrap: anywhere; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* Tables marked .stacked become one card per row on a phone, each cell headed by its column. */
+.row-action { white-space: nowrap; }
+@media (min-width: 40.01rem) {
+  .menu-button { display: none; }
+}
 @media (max-width: 40rem) {
-  .top-end { margin-left: 0; width: 100%; }
+  .top { justify-content: space-between; }
+  .top-menu { flex-basis: 100%; flex-direction: column; align-items: stretch; gap: .75rem; padding: .25rem 0 .5rem; }
+  .top.menu-closed .top-menu { display: none; }
+  .top nav ul { flex-direction: column; gap: 0; }
+  .top nav a { display: block; padding: .5rem 0; }
+  .top-end { margin-left: 0; width: 100%; flex-direction: column; align-items: flex-start; }
   main { padding: 1rem .75rem 2rem; }
   .card { padding: 1rem; }
   dl { grid-template-columns: 1fr; }
   dd { margin-bottom: .5rem; }
+  .page-head h1 { font-size: 1.35rem; }
+  .table-wrap.stacked { overflow-x: visible; }
+  .stacked table, .stacked tbody, .stacked tr, .stacked th, .stacked td { display: block; width: auto; }
+  .stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .stacked tr { padding: .75rem; border-bottom: 1px solid var(--border); }
+  .stacked tbody tr:last-child { border-bottom: 0; }
+  .stacked th, .stacked td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; }
+  .stacked tbody th { font-weight: 600; }
+  .stacked td[data-label]::before { display: inline; content: attr(data-label) ": "; color: var(--muted); }
+  .stacked td.row-actions { padding-top: .5rem; }
+  .stacked td.row-actions::before { display: none; }
 }
 `
 
@@ -189,7 +238,13 @@ document.addEventListener('DOMContentLoaded', function () {
   if (!form) return
   var key = location.hash.slice(1)
   // The key is in memory now: take it out of the address bar and the history.
-  if (key) history.replaceState(null, '', location.pathname)
+  if (key) history.replaceState(null, '', location.pathname + location.search)
+  // Another language is this page again: it takes the key along, in the fragment only.
+  document.querySelectorAll('a[data-keep-fragment]').forEach(function (link) {
+    link.addEventListener('click', function () {
+      if (key) link.href = link.pathname + link.search + '#' + key
+    })
+  })
   var error = document.getElementById('reveal-error')
   var fail = function (name) {
     error.textContent = form.getAttribute('data-' + name)

@@ -12,13 +12,13 @@ import {
   smtpReplyOf,
 } from '../core/audit-codes.ts'
 import type { ErrorCode } from '../core/errors.ts'
+import { isLanguage, type Language } from '../core/languages.ts'
 import { da } from './copy/da.ts'
 import { en } from './copy/en.ts'
 import { nl } from './copy/nl.ts'
 import { sv } from './copy/sv.ts'
 
-export const languages = ['en', 'nl', 'da', 'sv'] as const
-export type Language = (typeof languages)[number]
+export { isLanguage, type Language, languages } from '../core/languages.ts'
 
 export type Copy = typeof en
 
@@ -39,6 +39,27 @@ export function describeError(t: Copy, code: ErrorCode): string {
  */
 export function describeAuditEvent(t: Copy, event: string): string {
   return isAuditEventName(event) ? t.audit.events[event] : t.audit.otherEvent
+}
+
+/**
+ * What happened, as a sentence naming who did it and to whom: `actor` and `target` are put into
+ * words by the caller (an email, the command line); null stands for someone unknown, or an email
+ * with no account. An event this version does not know gets the generic label.
+ *
+ * @example
+ * describeAuditSentence(copyFor('sv'), 'password_reset_issued', { actor: 'a@x', target: 'b@x' })
+ * // 'a@x återställde lösenordet för b@x'
+ */
+export function describeAuditSentence(
+  t: Copy,
+  event: string,
+  people: { actor: string | null; target: string | null },
+): string {
+  if (!isAuditEventName(event)) return t.audit.otherEvent
+  const actor = people.actor ?? t.audit.someone
+  const sentence = t.audit.sentences[event](actor, people.target ?? t.audit.unknownAccount)
+  // A sentence may start with a word ("someone", "the system administrator"), never an email.
+  return /^\S*@/.test(sentence) ? sentence : sentence.charAt(0).toUpperCase() + sentence.slice(1)
 }
 
 export function describeAuditOutcome(t: Copy, outcome: string): string {
@@ -65,10 +86,6 @@ export function describeReason(t: Copy, reason: string): string {
 export function describeNoticeKind(t: Copy, kind: string): string {
   const kinds: Record<string, string> = t.outbox.kinds
   return Object.hasOwn(kinds, kind) ? kinds[kind]! : t.outbox.otherKind
-}
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (languages as readonly string[]).includes(value)
 }
 
 /**

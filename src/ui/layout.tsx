@@ -11,8 +11,13 @@ export function Layout(props: {
   script?: string
   /** A same-site step onward, without script: the browser goes on to this path at once. */
   refreshTo?: string
+  /**
+   * The language switch as links to these addresses instead of a form, for a page whose policy
+   * allows no form (the reveal page).
+   */
+  languageHref?: (language: Language) => string
 }) {
-  const { t, lang } = usePage()
+  const { t, lang, flash } = usePage()
   return (
     <html lang={lang}>
       <Head
@@ -25,8 +30,9 @@ export function Layout(props: {
         <a class="skip" href="#main">
           {t.skipToContent}
         </a>
-        <TopBar />
+        <TopBar languageHref={props.languageHref} />
         <main id="main" tabindex={-1}>
+          {flash ? <Notice kind="success">{flash}</Notice> : null}
           {props.children}
         </main>
       </body>
@@ -50,31 +56,47 @@ function Head(props: { title: string; noindex?: boolean; script?: string; refres
   )
 }
 
-/** The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. */
-function TopBar() {
+/**
+ * The brand, and for a signed-in viewer the menu and Sign out; the language switch for all. On a
+ * phone the script folds the menu behind a Menu button; without the script it stays open.
+ */
+function TopBar(props: { languageHref?: (language: Language) => string }) {
   const { t, viewer } = usePage()
   return (
     <header class="top">
       <a class="brand" href="/">
         {t.appName}
       </a>
-      {viewer ? <Navigation viewer={viewer} /> : null}
-      <div class="top-end">
-        <LanguageSwitch />
-        {viewer ? <SignOut viewer={viewer} /> : null}
+      {viewer ? <MenuButton /> : null}
+      <div class="top-menu" id="top-menu">
+        {viewer ? <Navigation viewer={viewer} /> : null}
+        <div class="top-end">
+          {props.languageHref ? <LanguageLinks href={props.languageHref} /> : <LanguageSwitch />}
+          {viewer ? <SignOut viewer={viewer} /> : null}
+        </div>
       </div>
     </header>
   )
 }
 
+/** Shown by the script on narrow screens only (the stylesheet hides it on wider ones). */
+function MenuButton() {
+  const t = useCopy()
+  return (
+    <button type="button" class="menu-button" aria-controls="top-menu" aria-expanded="false" hidden>
+      {t.menu}
+    </button>
+  )
+}
+
 function Navigation(props: { viewer: Viewer }) {
   const { t, path, approvals } = usePage()
-  const links = [
+  const links: { href: string; label: Child; count?: number }[] = [
     ...(props.viewer.isAdmin
       ? [
           { href: '/admin/users', label: t.navUsers },
           ...(props.viewer.canManageApps ? [{ href: '/admin/apps', label: t.navApps }] : []),
-          { href: '/admin/requests', label: t.navRequests },
+          { href: '/admin/requests', label: t.navRequests, count: props.viewer.openRequests },
           { href: '/admin/audit', label: t.navAudit },
           { href: '/admin/outbox', label: t.navOutbox },
         ]
@@ -89,6 +111,7 @@ function Navigation(props: { viewer: Viewer }) {
           <li>
             <a href={link.href} aria-current={isWithin(path, link.href) ? 'page' : undefined}>
               {link.label}
+              {link.count ? <NavCount count={link.count} /> : null}
             </a>
           </li>
         ))}
@@ -111,6 +134,24 @@ function ApprovalsLabel(props: { toDecide: number }) {
     </>
   )
 }
+
+/** How many are waiting, "99+" past the bound; a screen reader hears it in words instead. */
+function NavCount(props: { count: number }) {
+  const t = useCopy()
+  const shown = Math.min(props.count, OPEN_REQUESTS_SHOWN)
+  const more = props.count > OPEN_REQUESTS_SHOWN
+  return (
+    <>
+      <span class="nav-count" aria-hidden="true">
+        {more ? `${shown}+` : shown}
+      </span>
+      <span class="visually-hidden"> ({t.openRequests(shown, more)})</span>
+    </>
+  )
+}
+
+/** The most the menu counts in digits; more is "99+" (the count is read up to a bound anyway). */
+const OPEN_REQUESTS_SHOWN = 99
 
 function isWithin(path: string, section: string): boolean {
   return path === section || path.startsWith(`${section}/`)
@@ -135,6 +176,26 @@ function LanguageSwitch() {
         </button>
       ))}
     </form>
+  )
+}
+
+/** The switch as plain links, for a page that may post no form. */
+function LanguageLinks(props: { href: (language: Language) => string }) {
+  const { t, lang } = usePage()
+  return (
+    <nav class="inline languages" aria-label={t.language}>
+      {languages.map((code) => (
+        <a
+          href={props.href(code)}
+          lang={code}
+          hreflang={code}
+          aria-current={code === lang ? 'true' : undefined}
+          data-keep-fragment
+        >
+          {copyFor(code).languageName}
+        </a>
+      ))}
+    </nav>
   )
 }
 
@@ -231,13 +292,19 @@ function RevealButton(props: { for: string; words: { show: string; hide: string 
  * A verification code from an authenticator app. With `recoveryCode`, a recovery code is welcome
  * too, so the keyboard is not limited to digits.
  */
-export function CodeField(props: { id: string; invalid?: boolean; recoveryCode?: boolean }) {
+export function CodeField(props: {
+  id: string
+  invalid?: boolean
+  recoveryCode?: boolean
+  /** A label of its own, where the page has another code field. */
+  label?: string
+}) {
   const t = useCopy()
   return (
     <Field
       id={props.id}
       name="code"
-      label={t.verificationCode}
+      label={props.label ?? t.verificationCode}
       autocomplete="one-time-code"
       invalid={props.invalid}
       extra={
@@ -249,24 +316,5 @@ export function CodeField(props: { id: string; invalid?: boolean; recoveryCode?:
   )
 }
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one: one per language.
-const dateFormats = new Map<Language, Intl.DateTimeFormat>()
-
-/** A date in the page's language, with its time zone spelled out (UTC: the server has no other). */
-export function formatTime(lang: Language, iso: string | null): string {
-  if (!iso) return '—'
-  return `${dateFormatFor(lang).format(new Date(iso))} UTC`
-}
-
-function dateFormatFor(lang: Language): Intl.DateTimeFormat {
-  let format = dateFormats.get(lang)
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'UTC',
-    })
-    dateFormats.set(lang, format)
-  }
-  return format
-}
+// Pages and mails format dates alike: see ./dates.ts.
+export { formatTime } from './dates.ts'

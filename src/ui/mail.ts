@@ -1,5 +1,6 @@
 import type { MailMessage, Notice } from '../core/mail.ts'
 import { type Copy, copyFor, isLanguage } from './copy.ts'
+import { formatTime } from './dates.ts'
 
 type Rendered = Omit<MailMessage, 'to'>
 
@@ -8,9 +9,6 @@ const escapeHtml = (text: string) =>
     /[&<>"']/g,
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
   )
-
-/** UTC, to the minute: one reading for every recipient whatever their time zone. */
-const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
 /** Paragraphs as text (blank-line separated) and as simple HTML; a link becomes an anchor. */
 function compose(subject: string, paragraphs: Array<string | { link: string }>): Rendered {
@@ -34,7 +32,11 @@ function compose(subject: string, paragraphs: Array<string | { link: string }>):
  * renderNotice({ kind: 'password_changed', to, language: 'nl', at: Date.now() })
  */
 export function renderNotice(notice: Notice): Rendered {
-  const copy = copyFor(isLanguage(notice.language) ? notice.language : 'en').mail
+  const language = isLanguage(notice.language) ? notice.language : 'en'
+  const t = copyFor(language)
+  const copy = t.mail
+  // As the pages show dates, in the reader's language, with the time zone spelled out.
+  const utc = (ms: number) => formatTime(language, new Date(ms).toISOString())
   // A change to the account itself ends with whom to tell if it was not them.
   const accountChanged = (subject: string, body: string) => compose(subject, [body, copy.notMe])
   switch (notice.kind) {
@@ -46,10 +48,23 @@ export function renderNotice(notice: Notice): Rendered {
         copy.revealExpires(utc(notice.expiresAt)),
         copy.revealIgnore,
       ])
-    case 'forgot_password_request':
-      return compose(copy.requestSubject, [copy.requestBody(notice.accountEmail, utc(notice.at))])
+    case 'forgot_password_request': {
+      const emails = notice.accountEmails ?? [notice.accountEmail]
+      return emails.length > 1
+        ? compose(copy.requestsSubject, [
+            copy.requestsBody(emails.length, emails.join(', '), utc(notice.at)),
+            copy.requestsPace,
+          ])
+        : compose(copy.requestSubject, [
+            copy.requestBody(notice.accountEmail, utc(notice.at)),
+            copy.requestsPace,
+          ])
+    }
     case 'password_reset_by_admin':
-      return accountChanged(copy.resetSubject, copy.resetBody(notice.adminName, utc(notice.at)))
+      return accountChanged(
+        copy.resetSubject,
+        copy.resetBody(notice.adminName ?? upperFirst(t.byOperator), utc(notice.at)),
+      )
     case 'password_changed':
       return accountChanged(copy.changedSubject, copy.changedBody(utc(notice.at)))
     case 'mfa_enrolled':
@@ -100,7 +115,13 @@ export function renderNotice(notice: Notice): Rendered {
         ),
       ])
     case 'approval_decided':
-      return renderDecision(copy, notice)
+      return renderDecision(copy, notice, utc)
+    case 'signed_out_by_admin':
+      return compose(copy.signedOutSubject, [copy.signedOutBody(notice.adminName, utc(notice.at))])
+    case 'sign_in_blocked':
+      return compose(copy.blockedSubject, [copy.blockedBody(notice.adminName, utc(notice.at))])
+    case 'sign_in_unblocked':
+      return compose(copy.unblockedSubject, [copy.unblockedBody(notice.adminName, utc(notice.at))])
   }
 }
 
@@ -108,6 +129,7 @@ export function renderNotice(notice: Notice): Rendered {
 function renderDecision(
   copy: Copy['mail'],
   notice: Extract<Notice, { kind: 'approval_decided' }>,
+  utc: (ms: number) => string,
 ): Rendered {
   const action = copy.actionNames[notice.action]
   if (notice.decision === 'denied') {
@@ -121,3 +143,5 @@ function renderDecision(
     notice.showUntil ? copy.approvedShow(utc(notice.showUntil)) : copy.approvedDone,
   ])
 }
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)

@@ -7,6 +7,8 @@ export interface Viewer {
   isAdmin: boolean
   /** A global admin: Applications is in the menu. */
   canManageApps?: boolean
+  /** How many forgot-password requests wait, for an admin's menu (counted up to a bound). */
+  openRequests?: number
 }
 
 /** What every page renders with: the copy in the chosen language and, when signed in, the viewer. */
@@ -20,6 +22,8 @@ export interface PageContext {
   signingInTo?: string
   /** Approvals are on: the nav offers them, with how many wait for this viewer's decision. */
   approvals?: { toDecide: number }
+  /** What the form before the redirect that led here did, in words, shown once. */
+  flash?: string
 }
 
 // A JSX context, not Hono's request context: views stay pure functions of what they are given.

@@ -19,6 +19,7 @@ import { openSqliteDatabase } from '../../src/runtime/node/sqlite-database.ts'
 import { createTenantWithAdmin } from '../../src/services/tenants.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
 import { encodeCursor } from '../../src/core/cursor.ts'
+import { searchKeyOf } from '../../src/core/search-text.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -95,18 +96,29 @@ async function seed(): Promise<{ tenantId: string; adminToken: string; seedMs: n
   sqlite.exec('drop trigger users_search_insert')
   const insert = sqlite.prepare(
     `insert into users (id, tenant_id, email, display_name, role, password_hash, credential_version,
-       credential_id, must_change_password, created_at) values (?, ?, ?, ?, 'user', ?, 1, ?, 0, ?)`,
+       credential_id, must_change_password, created_at, search_key)
+       values (?, ?, ?, ?, 'user', ?, 1, ?, 0, ?, ?)`,
   )
   const now = Date.now()
   sqlite.transaction(() => {
     for (let i = 0; i < USERS; i++) {
       const id = `s${String(i).padStart(8, '0')}`
-      insert.run(id, issued.tenantId, emailOf(i), nameOf(i), hash, `c${id}`, now)
+      const user = { email: emailOf(i), displayName: nameOf(i) }
+      insert.run(
+        id,
+        issued.tenantId,
+        user.email,
+        user.displayName,
+        hash,
+        `c${id}`,
+        now,
+        searchKeyOf(user),
+      )
     }
     sqlite
       .prepare(
-        `insert into users_search (user_id, email, display_name)
-         select id, email, display_name from users where rowid >= ?`,
+        `insert into users_search (user_id, search_key)
+         select id, search_key from users where rowid >= ?`,
       )
       .run(firstRowid)
     sqlite.exec(trigger)
@@ -195,6 +207,16 @@ rows.push(await measure('search: everyone (example)', () => search('example')))
 rows.push(await measure('search: a name, random page', () => search('smith', deepCursor())))
 rows.push(await measure('search: no match', () => search(`zq${random(1000)}x`)))
 rows.push(await measure('search: 2 chars (prefix)', () => search(`u${random(10)}`)))
+rows.push(
+  await measure('search: 2 letters, any word', () => search(firstNames[random(16)]!.slice(0, 2))),
+)
+rows.push(await measure('search: 1 letter', () => search(firstNames[random(16)]![0]!)))
+rows.push(await measure('search: capitals (SØREN)', () => search('SØREN')))
+rows.push(
+  await measure('search: two words, reversed', () =>
+    search(`${LAST[random(8)]!.split(' ')[0]} ${firstNames[random(16)]}`),
+  ),
+)
 rows.push(
   await measure('read a user', () =>
     call('GET', `users/s${String(random(USERS)).padStart(8, '0')}`, token),

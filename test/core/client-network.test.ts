@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clientNetwork } from '../../src/core/client-network.ts'
+import { clientNetwork, readableIp } from '../../src/core/client-network.ts'
 
 describe('clientNetwork', () => {
   it.each([
@@ -21,5 +21,18 @@ describe('clientNetwork', () => {
   it('two addresses of one /64 are one client; of two /64s, two', () => {
     expect(clientNetwork('2001:db8:1:2::1')).toBe(clientNetwork('2001:db8:1:2:ffff::9'))
     expect(clientNetwork('2001:db8:1:2::1')).not.toBe(clientNetwork('2001:db8:1:3::1'))
+  })
+})
+
+describe('readableIp', () => {
+  it('shows an IPv4-mapped address as IPv4 and IPv6 in its shortest form', () => {
+    expect(readableIp('::ffff:192.0.2.7')).toBe('192.0.2.7')
+    expect(readableIp('::FFFF:c000:0207')).toBe('192.0.2.7')
+    expect(readableIp('2001:0db8:0000:0000:0000:0000:0000:0001')).toBe('2001:db8::1')
+    expect(readableIp('2001:db8:0:1:0:0:0:1')).toBe('2001:db8:0:1::1')
+    expect(readableIp('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2:3:4:5:6')
+    expect(readableIp('::1')).toBe('::1')
+    expect(readableIp('192.0.2.7')).toBe('192.0.2.7')
+    expect(readableIp('not an address')).toBe('not an address')
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isCommonPassword } from '../../src/core/common-passwords.ts'
+import { isCommonPassword, isCommonPasswordShape } from '../../src/core/common-passwords.ts'
 import { normalizeEmail } from '../../src/core/email.ts'
 import {
   defaultPasswordPolicy,
@@ -22,6 +22,9 @@ describe('validatePasswordPolicy', () => {
     ['256 characters', 'xy'.repeat(128), []],
     ['a common password (any case)', 'PASSWORD', ['TOO_SHORT', 'COMMON_PASSWORD']],
     ['a long common password', 'QwertyUiop12345', ['COMMON_PASSWORD']],
+    ['a common word padded with digits', 'password1234567', ['COMMON_PASSWORD']],
+    ['a common word between digits and symbols', '2024!!Sunshine!!2024', ['COMMON_PASSWORD']],
+    ['a common word said three times', 'letmeinletmeinletmein', ['COMMON_PASSWORD']],
     ["the email's local part inside", 'my name is ANN.SMITH ok?', ['CONTAINS_EMAIL']],
     ["the service's name padded", 'OncePass2026!!!!', ['CONTAINS_SERVICE_NAME']],
     ["the service's name spaced out, padded", 'once-pass 12345678', ['CONTAINS_SERVICE_NAME']],
@@ -72,6 +75,20 @@ describe('normalisation', () => {
     expect(isCommonPassword('letmein')).toBe(true)
     expect(isCommonPassword('Trustno1')).toBe(true)
     expect(isCommonPassword('9xQ#v7-Lm2$wPz')).toBe(false)
+  })
+
+  it('sees a common word through digits and symbols added to pass the length rule', () => {
+    for (const shape of ['Password1234567', '123456789dragon', 'monkey!!!!!!!!!', 'qwertyqwerty']) {
+      expect(isCommonPasswordShape(shape), shape).toBe(true)
+    }
+    // A passphrase that merely contains a common word is not one.
+    for (const fine of [
+      'correct horse battery staple',
+      'my password is long 2026',
+      'abc12345678901',
+    ]) {
+      expect(isCommonPasswordShape(fine), fine).toBe(false)
+    }
   })
 })
 

@@ -111,7 +111,7 @@ describe('every screen', () => {
       results['users'] = await auditScreen(page, 'users')
 
       // The queue holds the request made above (a reset would close it).
-      await action(page, 'Forgot-password requests').click()
+      await action(page, /^Forgot-password requests/).click()
       await page.getByRole('heading', { name: 'Forgot-password requests' }).waitFor()
       await page.getByText(tenant.user.email).first().waitFor()
       results['requests-queue'] = await auditScreen(page, 'requests-queue')

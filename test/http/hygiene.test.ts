@@ -209,7 +209,7 @@ describe('bad input', () => {
     const allowed = await preflight('https://admin.example.test')
     expect(allowed.status).toBe(204)
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://admin.example.test')
-    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE')
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST,PUT,PATCH,DELETE')
     expect(allowed.headers.get('access-control-allow-headers')).toContain('Authorization')
     expect(allowed.headers.get('access-control-allow-credentials')).toBeNull()
     expect(allowed.headers.get('vary')).toContain('Origin')
@@ -246,6 +246,7 @@ describe('operations', () => {
         'POST /api/v1/auth/sign-out',
         'POST /api/v1/auth/forgot-password',
         'GET /api/v1/me',
+        'PATCH /api/v1/me',
         'POST /api/v1/me/password',
         'POST /api/v1/me/mfa/totp',
         'DELETE /api/v1/me/mfa/totp',
@@ -259,7 +260,11 @@ describe('operations', () => {
         'GET /api/v1/outbox',
         'GET /api/v1/users/{id}/password-reset',
         'POST /api/v1/users/{id}/mfa-reset',
+        'DELETE /api/v1/users/{id}/sessions',
+        'PUT /api/v1/users/{id}/block',
+        'DELETE /api/v1/users/{id}/block',
         'GET /api/v1/password-reset-requests',
+        'DELETE /api/v1/password-reset-requests/{id}',
         'GET /api/v1/audit-events',
         'POST /api/v1/clients',
         'GET /api/v1/clients',

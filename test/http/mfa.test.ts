@@ -378,11 +378,13 @@ describe('notices of second-factor changes', () => {
     const code = totpCode(secret, t.clock.now())
     const first = await signIn(user.email, user.password)
     await t.post('auth/mfa', { mfaToken: first.json.mfaToken, code })
+    // From now on the user reads Danish, whatever the language of whoever causes a notice.
+    await t.call('PATCH', 'me', { token: user.accessToken, body: { language: 'da' } })
     const second = await signIn(user.email, user.password)
     const replay = await t.post(
       'auth/mfa',
       { mfaToken: second.json.mfaToken, code },
-      { headers: { 'Accept-Language': 'da' } },
+      { headers: { 'Accept-Language': 'nl' } },
     )
     expect(replay.status).toBe(401)
     nextStep(t)
@@ -407,9 +409,9 @@ describe('notices of second-factor changes', () => {
     expect(await notices(user.id)).toEqual([
       { kind: 'mfa_enrolled', recipient: user.email, language: 'en' },
       { kind: 'mfa_code_replayed', recipient: user.email, language: 'da' },
-      { kind: 'mfa_disabled', recipient: user.email, language: 'en' },
-      { kind: 'mfa_enrolled', recipient: user.email, language: 'en' },
-      { kind: 'mfa_reset_by_admin', recipient: user.email, language: 'sv' },
+      { kind: 'mfa_disabled', recipient: user.email, language: 'da' },
+      { kind: 'mfa_enrolled', recipient: user.email, language: 'da' },
+      { kind: 'mfa_reset_by_admin', recipient: user.email, language: 'da' },
     ])
     const payloads = JSON.stringify(await t.rows('select payload from outbox'))
     for (const secretText of [...seedSpellings(secret), ...recoveryCodes, code]) {

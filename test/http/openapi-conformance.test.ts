@@ -196,7 +196,11 @@ describe('/openapi.json', () => {
     expect((await t.get('users/nobody/password-reset', token)).status).toBe(404)
     expect((await t.post('auth/forgot-password', { email: 'bob@example.com' })).status).toBe(202)
     await t.settled()
-    expect((await t.get('password-reset-requests', token)).json.items).toHaveLength(1)
+    const [request] = (await t.get('password-reset-requests', token)).json.items
+    const dismiss = (id: string) => t.call('DELETE', `password-reset-requests/${id}`, { token })
+    expect((await dismiss(request.id)).status).toBe(204)
+    expect((await dismiss(request.id)).status).toBe(404)
+    expect((await t.call('PATCH', 'me', { token, body: { language: 'en' } })).status).toBe(200)
     expect((await t.get('audit-events?limit=5', token)).status).toBe(200)
     expect((await t.get('audit-events?cursor=%%%', token)).status).toBe(400)
 
@@ -223,6 +227,11 @@ describe('/openapi.json', () => {
     expect((await t.post('me/mfa/verify', { code: codeNow() }, { token })).status).toBe(204)
     expect((await t.post(`users/${bobId}/mfa-reset`, undefined, { token })).status).toBe(204)
     expect((await t.post('users/nobody/mfa-reset', undefined, { token })).status).toBe(404)
+    // Sign out of all sessions, block and unblock sign-in.
+    expect((await t.call('DELETE', `users/${bobId}/sessions`, { token })).status).toBe(200)
+    expect((await t.call('PUT', `users/${bobId}/block`, { token })).status).toBe(204)
+    expect((await t.call('DELETE', `users/${bobId}/block`, { token })).status).toBe(204)
+    expect((await t.call('PUT', 'users/nobody/block', { token })).status).toBe(404)
     t.clock.advance(30_000)
     const off = { currentPassword: passphrase, code: codeNow() }
     expect((await t.call('DELETE', 'me/mfa/totp', { token, body: off })).status).toBe(204)

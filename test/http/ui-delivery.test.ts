@@ -63,9 +63,16 @@ describe('the reset pane with a mail transport', () => {
     expect(detail.html).not.toContain('not opened yet')
     expect(detail.html).not.toContain(password)
 
-    // "Send a new link": one click, the same recipients, a new reset that voids the old links.
+    // "Send a new link": after a confirmation naming the recipients, a new reset that voids the
+    // old links, to the same recipients.
+    expect(detail.html).toContain(
+      `<a class="button" href="/admin/users/${user.id}/confirm/new-link">Send a new link</a>`,
+    )
+    const confirm = await open(browser, `/admin/users/${user.id}/confirm/new-link`)
+    expect(confirm.html).toContain('<h1>Send a new link?</h1>')
+    expect(confirm.html).toContain('<li>helpdesk@example.com</li>')
     const newLink = /<form method="post" action="[^"]*\/reset" class="actions">(.*?)<\/form>/s.exec(
-      detail.html,
+      confirm.html,
     )
     expect(newLink?.[1]).toContain('Send a new link')
     const fields = Object.fromEntries(
@@ -85,13 +92,17 @@ describe('the reset pane with a mail transport', () => {
     expect(mail.sent.slice(before).filter((m) => LINK.test(m.text))).toHaveLength(2)
   })
 
-  it('without a transport the link choice stays disabled and a forged one is refused', async () => {
+  it('without a transport the link choice is not offered, says how to enable it, and a forged one is refused', async () => {
     t = await createTestApp()
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
     const browser = await signInAs(admin.email, admin.password)
     const pane = await open(browser, `/admin/users/${user.id}/reset`)
-    expect(/<input[^>]*id="delivery-link"[^>]*>/.exec(pane.html)![0]).toContain('disabled')
+    // No choice that cannot be made, and no empty Recipients field: how to set mail up instead.
+    expect(pane.html).not.toContain('name="delivery"')
+    expect(pane.html).not.toContain('id="recipients"')
+    expect(pane.html).not.toContain('Send a one-time link')
+    expect(pane.html).toContain('ONCEPASS_SMTP_URL')
     const forged = await submit(browser, `/admin/users/${user.id}/reset`, {
       formToken: formToken(pane.html),
       mode: 'generate',
@@ -107,7 +118,7 @@ describe('the reset pane with a mail transport', () => {
     expect(outbox.html).toContain('<h1>Notifications</h1>')
     expect(outbox.html).toContain('No mail transport is configured')
     expect(outbox.html).toContain('The password was changed')
-    expect(outbox.html).toContain('<td>bob@example.com</td>')
+    expect(outbox.html).toContain('">bob@example.com</td>')
     expect(outbox.html).not.toContain('Last attempt')
     // A notice a mail server refused (recorded as the sender records it) says why, in words.
     await t.run(

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { createSmtpMailer } from '../../src/runtime/node/smtp-mailer.ts'
-import { deliverOutbox } from '../../src/services/outbox.ts'
+import { deliverOutbox, REQUEST_DIGEST } from '../../src/services/outbox.ts'
 import { startSmtpInbox } from '../helpers/smtp-inbox.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -27,10 +27,16 @@ describe('a one-time link over real SMTP', () => {
   it('reaches the recipient, reveals the password once, and signs the user in to the forced change', async () => {
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    // Ann reads Swedish (her browser's at sign-in); the admin asks in English.
+    await t.post(
+      'auth/sign-in',
+      { email: user.email, password: user.password },
+      { headers: { 'Accept-Language': 'sv-SE,sv;q=0.9' } },
+    )
     const res = await t.post(
       `users/${user.id}/password-reset`,
       { mode: 'generate', delivery: { method: 'link', recipients: ['ann@acme.example'] } },
-      { token: admin.accessToken, headers: { 'Accept-Language': 'sv-SE,sv;q=0.9' } },
+      { token: admin.accessToken, headers: { 'Accept-Language': 'en' } },
     )
     expect(res.status).toBe(201)
     const mail = inbox.mails.find((m) => LINK.test(m.text))!
@@ -55,14 +61,13 @@ describe('a one-time link over real SMTP', () => {
     expect(signedIn.accessToken).toBeTruthy()
     expect((await t.post(`reveal/${revealId}`, asked)).status).toBe(410)
 
-    // The notices went out after commit: the admin's reset (asked for in Swedish) and the user's
-    // own change (no language given).
+    // The notices went out after commit, in Ann's language: the admin's reset and her own change.
     await deliverOutbox(t.deps)
     await vi.waitFor(() =>
       expect(inbox.mails.map((m) => m.subject)).toEqual(
         expect.arrayContaining([
           'Ditt lösenord har återställts av en administratör',
-          'Your password was changed',
+          'Ditt lösenord har ändrats',
         ]),
       ),
     )
@@ -91,9 +96,10 @@ describe('a one-time link over real SMTP', () => {
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'bo@acme.example')
     inbox.failNext()
-    // The request's own after-commit delivery tries first (in the background, as in production).
     await t.post('auth/forgot-password', { email: user.email })
     await t.settled()
+    // The admins' digest gathers requests for a minute before its first try.
+    t.clock.advance(REQUEST_DIGEST.gatherMs)
     await deliverOutbox(t.deps)
     await vi.waitFor(async () => {
       const [row] = await t.rows<{ attempts: number; sent_at: number | null; last_error: string }>(

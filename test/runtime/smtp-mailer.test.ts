@@ -34,7 +34,7 @@ describe('the SMTP mailer', () => {
     expect(mail.subject).toBe('Your new temporary password')
     expect(mail.text).toContain(link)
     expect(mail.text).toContain('ann@acme.example')
-    expect(mail.text).toContain('2026-11-23 12:00 (UTC)')
+    expect(mail.text).toContain('23 Nov 2026, 12:00 UTC')
     expect(mail.html).toContain(`<a href="${link}">`)
   })
 

@@ -11,6 +11,7 @@ import type { Notice } from '../../src/core/mail.ts'
 import {
   copyFor,
   describeAuditEvent,
+  describeAuditSentence,
   describeAuditOutcome,
   describeError,
   describeNoticeKind,
@@ -40,9 +41,19 @@ const noticeKinds = Object.keys({
   caller_verification_overridden: true,
   approval_requested: true,
   approval_decided: true,
+  signed_out_by_admin: true,
+  sign_in_blocked: true,
+  sign_in_unblocked: true,
 } satisfies Record<Notice['kind'], true>)
 const errorCodeList = Object.keys(errorCodes) as ErrorCode[]
 const others = languages.filter((language) => language !== 'en')
+
+/** Text as hono/jsx writes it into the page. */
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  )
 
 /** Every key path of a copy dictionary, with whether it holds text, a function or a record. */
 function shape(value: unknown, path = ''): string[] {
@@ -138,6 +149,32 @@ describe('the copy dictionaries', () => {
   })
 })
 
+describe('the audit sentences', () => {
+  it.each(languages)('%s names the actor and the user wherever English does', (lang) => {
+    const t = copyFor(lang)
+    const en = copyFor('en')
+    for (const event of auditEventNames) {
+      const words = t.audit.sentences[event]('ACTOR', 'USER')
+      const english = en.audit.sentences[event]('ACTOR', 'USER')
+      for (const who of ['ACTOR', 'USER']) {
+        expect(words.includes(who), `${lang} ${event} ${who}`).toBe(english.includes(who))
+      }
+      if (lang !== 'en') expect(words, `${event} is still English`).not.toBe(english)
+    }
+  })
+
+  it('starts with a capital unless it starts with an email', () => {
+    const t = copyFor('en')
+    const operator = { actor: t.byOperator, target: 'ann@acme.example' }
+    expect(describeAuditSentence(t, 'password_reset_issued', operator)).toMatch(/^The system/)
+    const admin = { actor: 'grace@acme.example', target: 'ann@acme.example' }
+    expect(describeAuditSentence(t, 'password_reset_issued', admin)).toMatch(/^grace@/)
+    expect(describeAuditSentence(t, 'authn_login_fail', { actor: null, target: null })).toBe(
+      'A sign-in as an email with no account failed',
+    )
+  })
+})
+
 describe('house rules of each language', () => {
   const all = (lang: Language) => texts(copyFor(lang))
 
@@ -177,11 +214,11 @@ describe('house rules of each language', () => {
   )
 })
 
-describe('the audit and outbox pages in Dutch', () => {
-  const t: Copy = copyFor('nl')
+describe.each(languages)('the audit and outbox pages in %s', (lang) => {
+  const t: Copy = copyFor(lang)
   const page = (path: string): PageContext => ({
     t,
-    lang: 'nl',
+    lang,
     path,
     viewer: { email: 'grace@acme.example', isAdmin: true },
   })
@@ -216,25 +253,36 @@ describe('the audit and outbox pages in Dutch', () => {
     'postponed',
   ]
 
-  function expectNoRawCode(html: string) {
+  function expectNoRawCode(page: string) {
+    // A filter's option values are codes by design: sent back with the form, never shown.
+    const html = page.replace(/ value="[^"]*"/g, '')
     const visible = html.replace(/<[^>]*>/g, ' ')
     expect(html).not.toMatch(/\b[a-z]+(_[a-z0-9]+)+\b/)
     expect(html).not.toMatch(/\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b/)
     for (const code of codes) expect(visible).not.toMatch(new RegExp(`\\b${code}\\b`))
   }
 
-  it('the audit log shows each event, outcome and reason in words', async () => {
+  it('the audit log tells each event as a sentence, with its outcome and reason in words', async () => {
     const html = await renderPage(page('/admin/audit'), AuditPage, {
-      userId: '',
+      filters: { email: '', event: '', from: '', to: '' },
       events,
       nextCursor: null,
+      isFirstPage: true,
     })
     expectNoRawCode(html)
-    expect(html).toContain(`<td>${t.audit.events.password_reset_denied}</td>`)
-    expect(html).toContain(`<td>${t.audit.outcomes.denied}</td>`)
-    expect(html).toContain(`<td>${t.errors.RESET_ALREADY_ISSUED}</td>`)
-    expect(html).toContain(`<td>${t.audit.reasons.UNKNOWN_ACCOUNT}</td>`)
-    expect(html).toContain(`<td>${t.audit.otherEvent}</td>`)
+    const people = { actor: 'grace@acme.example', target: 'ann@acme.example' }
+    for (const event of auditEventNames) {
+      expect(html).toContain(escapeHtml(describeAuditSentence(t, event, people)))
+    }
+    expect(html).toContain(`>${t.audit.outcomes.denied}</span>`)
+    expect(html).toContain(`<div class="muted">${escapeHtml(t.errors.RESET_ALREADY_ISSUED)}</div>`)
+    expect(html).toContain(
+      `<div class="muted">${escapeHtml(t.audit.reasons.UNKNOWN_ACCOUNT)}</div>`,
+    )
+    expect(html).toContain(`>${t.audit.otherEvent}<`)
+    // Every event can be chosen in the filter, by its name in words.
+    for (const event of auditEventNames)
+      expect(html).toContain(`>${t.audit.events[event]}</option>`)
   })
 
   it("the user page's audit trail does too", async () => {
@@ -263,8 +311,15 @@ describe('the audit and outbox pages in Dutch', () => {
       events,
     })
     expectNoRawCode(html)
-    expect(html).toContain(t.byOperator)
-    expect(html).toContain(`<td>${t.audit.events.password_reset_issued}</td>`)
+    expect(html).toContain(escapeHtml(t.byOperator))
+    expect(html).toContain(
+      escapeHtml(
+        describeAuditSentence(t, 'password_reset_issued', {
+          actor: 'grace@acme.example',
+          target: 'ann@acme.example',
+        }),
+      ),
+    )
   })
 
   it('the outbox shows what each notice is about, and why a send failed, in words', async () => {
@@ -282,11 +337,11 @@ describe('the audit and outbox pages in Dutch', () => {
       })),
     })
     expectNoRawCode(html)
-    expect(html).toContain(`<td>${t.outbox.kinds.forgot_password_request}</td>`)
-    expect(html).toContain(`<td>${t.outbox.otherKind}</td>`)
+    expect(html).toContain(`">${escapeHtml(t.outbox.kinds.forgot_password_request)}</td>`)
+    expect(html).toContain(`">${escapeHtml(t.outbox.otherKind)}</td>`)
     for (const reason of ['SMTP_550', 'ECONNREFUSED', 'FUTURE_REASON']) {
       const words = t.outbox.lastError(describeReason(t, reason))
-      expect(html).toContain(`<div class="muted">${words}</div>`)
+      expect(html).toContain(`<div class="muted">${escapeHtml(words)}</div>`)
     }
   })
 })

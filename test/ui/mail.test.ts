@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Notice, OutboxNotice } from '../../src/core/mail.ts'
 import { copyFor, languages } from '../../src/ui/copy.ts'
+import { formatTime } from '../../src/ui/layout.tsx'
 import { renderNotice } from '../../src/ui/mail.ts'
 
 const at = Date.UTC(2026, 10, 30, 9, 15)
@@ -13,19 +14,26 @@ const notices: OutboxNotice[] = [
   { ...base, language: 'en', kind: 'mfa_disabled' },
   { ...base, language: 'en', kind: 'mfa_code_replayed' },
   { ...base, language: 'en', kind: 'mfa_reset_by_admin', adminName: 'Grace Admin' },
+  { ...base, language: 'en', kind: 'signed_out_by_admin', adminName: 'Grace Admin' },
+  { ...base, language: 'en', kind: 'sign_in_blocked', adminName: 'Grace Admin' },
+  { ...base, language: 'en', kind: 'sign_in_unblocked', adminName: 'Grace Admin' },
 ]
+/** Notices of what an admin did to the account: the user did nothing there to deny. */
+const byAdminOnly = new Set(['signed_out_by_admin', 'sign_in_blocked', 'sign_in_unblocked'])
 
 describe('notice mails', () => {
   it.each(languages)(
-    'in %s: every kind has its own subject, says when (UTC) and who, and escapes the HTML',
+    'in %s: every kind has its own subject, says when as the pages do and who, and escapes the HTML',
     (language) => {
       const rendered = notices.map((notice) => renderNotice({ ...notice, language }))
       expect(new Set(rendered.map((mail) => mail.subject)).size).toBe(notices.length)
       for (const [i, mail] of rendered.entries()) {
-        expect(mail.text).toContain('2026-11-30 09:15 (UTC)')
+        expect(mail.text).toContain(formatTime(language, new Date(at).toISOString()))
+        expect(mail.text).not.toContain('(UTC)')
         if ('adminName' in notices[i]!) expect(mail.text).toContain('Grace Admin')
         // Every change to the account itself ends with whom to tell if it was not them.
-        if (notices[i]!.kind !== 'forgot_password_request') {
+        const kind = notices[i]!.kind
+        if (kind !== 'forgot_password_request' && !byAdminOnly.has(kind)) {
           expect(mail.text).toContain(copyFor(language).mail.notMe)
         }
       }
@@ -142,7 +150,7 @@ describe('helpdesk mails', () => {
       for (const mail of rendered) expect(mail.text).toContain('Grace Admin')
       // When it happened, or until when to act (a denial asks nothing more).
       for (const mail of rendered.filter((mail) => mail !== denied)) {
-        expect(mail.text).toContain('2026-11-30 09:15 (UTC)')
+        expect(mail.text).toContain(formatTime(language, new Date(at).toISOString()))
       }
       // The user's own account: whom to tell if it was not them.
       for (const mail of [started!, succeeded!]) expect(mail.text).toContain(t.mail.notMe)
@@ -155,4 +163,13 @@ describe('helpdesk mails', () => {
       expect(code!.text).toContain(t.mail.verifyCodeWarning)
     },
   )
+})
+
+describe('a reset at the command line', () => {
+  it.each(languages)('%s names the system administrator, never "the operator"', (language) => {
+    const mail = renderNotice({ ...notices[0]!, language, adminName: null } as OutboxNotice)
+    const t = copyFor(language)
+    expect(mail.text).toContain(t.byOperator.slice(1))
+    expect(mail.text).not.toMatch(/operator/i)
+  })
 })

@@ -10,6 +10,7 @@ const CHALLENGE = 'oncepass_challenge'
 const MFA = 'oncepass_mfa'
 const LANGUAGE = 'oncepass_lang'
 const AUTHORIZATION = 'oncepass_authorization'
+const FLASH = 'oncepass_flash'
 
 function isSecure(c: Context<AppEnv>): boolean {
   return c.var.deps.publicUrl?.startsWith('https://') ?? false
@@ -88,4 +89,17 @@ export const authorizationCookie = {
   write: (c: Context<AppEnv>, token: string, maxAgeSeconds: number) =>
     write(c, AUTHORIZATION, token, maxAgeSeconds, 'Lax'),
   clear: (c: Context<AppEnv>) => clear(c, AUTHORIZATION),
+}
+
+/** What the next page this browser opens says happened (after the redirect that follows a form). */
+export const flashes = ['password-set', 'request-dismissed'] as const
+
+export type Flash = (typeof flashes)[number]
+
+/** The flash, for one page: written with a redirect, read and cleared by the page it leads to. */
+export const flashCookie = {
+  read: (c: Context<AppEnv>): Flash | undefined =>
+    flashes.find((flash) => flash === read(c, FLASH)),
+  write: (c: Context<AppEnv>, flash: Flash) => write(c, FLASH, flash, 60),
+  clear: (c: Context<AppEnv>) => clear(c, FLASH),
 }

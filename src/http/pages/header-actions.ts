@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { signOut } from '../../services/sessions.ts'
+import { chooseOwnLanguage } from '../../services/user-language.ts'
 import { isLanguage } from '../../ui/copy.ts'
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
@@ -22,9 +23,14 @@ async function submitSignOut(c: Ctx) {
   return seeOther(c, '/sign-in')
 }
 
+/** This browser's pages in that language, and a signed-in user's notices too (their choice). */
 async function submitLanguage(c: Ctx) {
   const form = await readForm(c)
-  if (isLanguage(form.lang)) languageCookie.write(c, form.lang)
+  if (isLanguage(form.lang)) {
+    languageCookie.write(c, form.lang)
+    const actor = await currentActor(c)
+    if (actor) await chooseOwnLanguage(c.var.deps, actor, form.lang)
+  }
   return seeOther(c, localPath(form.next ?? ''))
 }
 

@@ -1,6 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import { isAdminRole } from '../../core/roles.ts'
 import { APP_CSS, APP_JS, REVEAL_JS } from '../../ui/assets.ts'
+import { copyFor, isLanguage } from '../../ui/copy.ts'
+import { renderPage } from '../../ui/page-context.ts'
 import { RevealPage } from '../../ui/pages/reveal.tsx'
 import type { AppEnv } from '../env.ts'
 import { accountPages } from './account.ts'
@@ -8,15 +10,17 @@ import { adminListPages } from './admin-lists.ts'
 import { appPages } from './apps.ts'
 import { approvalPages } from './approvals.ts'
 import { authorizePages } from './authorize.ts'
+import { languageCookie } from './cookies.ts'
 import { endSessionPages } from './end-session.ts'
 import { renderFailure } from './failure.ts'
 import { forgotPasswordPages } from './forgot-password.ts'
 import { currentActor, signedIn } from './guards.ts'
 import { headerActions } from './header-actions.ts'
-import { type Ctx, markSecret, render, seeOther } from './render.ts'
+import { type Ctx, markSecret, pageContext, render, seeOther } from './render.ts'
 import { resetPages } from './reset.ts'
 import { signInPages } from './sign-in.ts'
 import { twoStepPages } from './two-step.ts'
+import { userActionPages } from './user-actions.ts'
 import { userPages } from './users.ts'
 import { verificationPages } from './verifications.ts'
 
@@ -58,6 +62,7 @@ export function createPages() {
     .use('*', signedIn)
     .route('/', userPages())
     .route('/', resetPages())
+    .route('/', userActionPages())
     .route('/', adminListPages())
     .route('/', appPages())
     .route('/', verificationPages())
@@ -87,10 +92,18 @@ async function sendHome(c: Ctx) {
   return seeOther(c, isAdminRole(actor.role) ? '/admin/users' : '/account')
 }
 
-/** Reads nothing: a mail scanner or link preview that follows the link burns nothing. */
-function showReveal(c: Ctx) {
+/**
+ * Reads nothing: a mail scanner or link preview that follows the link burns nothing. Its language
+ * switch is links (`?lang=`), as its policy allows no form; the choice is kept as the switch's.
+ */
+async function showReveal(c: Ctx) {
   markSecret(c)
-  return render(c, RevealPage, { revealId: c.req.param('id') ?? '' })
+  const props = { revealId: c.req.param('id') ?? '' }
+  const lang = c.req.query('lang')
+  if (!isLanguage(lang)) return render(c, RevealPage, props)
+  languageCookie.write(c, lang)
+  const page = { ...pageContext(c), t: copyFor(lang), lang }
+  return c.html(await renderPage(page, RevealPage, props))
 }
 
 // Mounted at the root, the pages' catch-all middleware would also see API paths the API did not

@@ -3,11 +3,13 @@ import type { FC } from 'hono/jsx'
 import type { AppError } from '../../core/errors.ts'
 import { canManageApps, isAdminRole } from '../../core/roles.ts'
 import type { Actor } from '../../services/caller.ts'
+import { countOpenRequests } from '../../services/forgot-password.ts'
 import { type Copy, copyFor } from '../../ui/copy.ts'
 import { type PageContext, renderPage } from '../../ui/page-context.ts'
 import type { AppEnv } from '../env.ts'
 import { requestLanguage } from '../request-meta.ts'
 import { withApprovalsNav } from './approvals-nav.ts'
+import { type Flash, flashCookie } from './cookies.ts'
 
 export type Ctx = Context<AppEnv>
 
@@ -50,7 +52,24 @@ export async function render<P extends object>(
   status: PageStatus = 200,
 ) {
   const page = await withApprovalsNav(c, pageContext(c))
+  page.flash = takeFlash(c, page.t)
+  // A failure page (the database busy, say) asks the database for nothing more.
+  if (page.viewer?.isAdmin && c.var.actor && status < 500) {
+    page.viewer.openRequests = await countOpenRequests(c.var.deps, c.var.actor)
+  }
   return c.html(await renderPage(page, View, props), status)
+}
+
+/** The message of the form before the redirect that led here, in words: shown once, then gone. */
+function takeFlash(c: Ctx, t: Copy): string | undefined {
+  const flash = flashCookie.read(c)
+  if (!flash) return undefined
+  flashCookie.clear(c)
+  const words: Record<Flash, string> = {
+    'password-set': t.passwordSetFlash,
+    'request-dismissed': t.requestDismissed,
+  }
+  return words[flash]
 }
 
 /** The status a refusal is shown with, and its `Retry-After` passed on when it has one. */

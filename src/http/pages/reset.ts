@@ -21,6 +21,7 @@ import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, type PageStatus, refusalStatus, render } from './render.ts'
 import { ResetForm, type ResetFormValues, toResetBody } from './reset-form.ts'
 import { resetGuards } from './verifications.ts'
+import { usersBackQuery } from './view-models.ts'
 
 /** The reset pane and its answer: the confirmation, which is the only page showing the password. */
 export function resetPages() {
@@ -36,13 +37,16 @@ async function showResetPane(c: Ctx) {
   const decision = decidePasswordReset(actor, user)
   if (decision !== 'allowed') throw new AppError(decision)
   const formToken = randomToken(deps.random)
-  return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display' })
+  const back = usersBackQuery(c.req.query('back'))
+  return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display', back })
 }
 
 async function submitReset(c: Ctx) {
   const userId = c.req.param('id') ?? ''
-  const form = ResetForm.safeParse(await readForm(c))
+  const fields = await readForm(c)
+  const form = ResetForm.safeParse(fields)
   if (!form.success) throw new AppError('VALIDATION_FAILED')
+  const back = usersBackQuery(fields.back)
   const asked = toResetBody(form.data, c.var.deps.settings.allowPermanentAdminPasswords)
   if (!asked.success) {
     const t = pageCopy(c)
@@ -50,7 +54,7 @@ async function submitReset(c: Ctx) {
       asked.field === 'password'
         ? { violations: lengthViolation(form.data.newPassword) }
         : { error: fieldError(t, asked.field) }
-    return showPaneAgain(c, userId, form.data, problem, 422)
+    return showPaneAgain(c, userId, { ...form.data, back }, problem, 422)
   }
   // The form's one-time token is the reset's Idempotency-Key: a resubmitted form (Back, then send
   // again) finds it used and is told so; it never resets twice or shows a password again.
@@ -69,7 +73,7 @@ async function submitReset(c: Ctx) {
       'GENERATED_PASSWORD_REQUIRED',
     ],
   )
-  if (outcome.ok) return showConfirmation(c, userId, outcome.value)
+  if (outcome.ok) return showConfirmation(c, userId, outcome.value, back)
   const { error } = outcome
   if (error.code === 'RESET_ALREADY_ISSUED' || error.code === 'IDEMPOTENCY_KEY_REUSED') {
     return showAlreadyReset(c, userId)
@@ -78,7 +82,7 @@ async function submitReset(c: Ctx) {
     error.code === 'PASSWORD_POLICY'
       ? { violations: violationsOf(error) }
       : { error: refusalText(pageCopy(c), error) }
-  return showPaneAgain(c, userId, form.data, problem, refusalStatus(c, error))
+  return showPaneAgain(c, userId, { ...form.data, back }, problem, refusalStatus(c, error))
 }
 
 function fieldError(t: Copy, field: 'recipients' | 'overrideReason' | 'form') {
@@ -91,6 +95,7 @@ async function showConfirmation(
   c: Ctx,
   userId: string,
   result: ResetResult | LinkResetResult | ApprovalPending,
+  back: string | undefined,
 ) {
   if ('approvalId' in result) {
     const user = await getUser(c.var.deps, c.var.actor, userId, requestMeta(c))
@@ -102,6 +107,8 @@ async function showConfirmation(
     return render(c, LinksSentPage, {
       userId: user.id,
       email: user.email,
+      displayName: user.displayName,
+      back,
       recipients: delivery.recipients,
       failed: delivery.failed ?? [],
       expiresAt: delivery.linkExpiresAt,
@@ -113,6 +120,8 @@ async function showConfirmation(
     title: pageCopy(c).resetDoneTitle,
     userId: user.id,
     email: user.email,
+    displayName: user.displayName,
+    back,
     password: result.temporaryPassword,
     expiresAt: result.expiresAt,
     requireChange: result.requireChange,
@@ -132,7 +141,7 @@ type PaneProblem = { error?: string; violations?: ViolationProps[] }
 async function showPaneAgain(
   c: Ctx,
   userId: string,
-  form: ResetFormValues,
+  form: ResetFormValues & { back?: string },
   problem: PaneProblem,
   status: PageStatus,
 ) {
@@ -146,6 +155,7 @@ async function renderResetPane(
   form: Pick<ResetFormValues, 'formToken' | 'mode' | 'delivery'> & {
     recipients?: string
     overrideReason?: string
+    back?: string
   } & PaneProblem,
   status?: PageStatus,
 ) {
@@ -156,6 +166,7 @@ async function renderResetPane(
     mode: form.mode,
     delivery: form.delivery,
     recipients: form.recipients || undefined,
+    back: form.back,
     violations: form.violations ?? [],
     error: form.error,
     mailConfigured: deps.mailer !== undefined && deps.publicUrl !== undefined,

@@ -11,7 +11,7 @@ import { requestMeta } from '../request-meta.ts'
 import { MfaBody, PasswordChangeBody, SignInBody } from '../schemas.ts'
 import { RESUME_PATH } from '../../ui/pages/authorize.tsx'
 import { readPending } from './authorize.ts'
-import { challengeCookie, mfaCookie, sessionCookie } from './cookies.ts'
+import { challengeCookie, flashCookie, mfaCookie, sessionCookie } from './cookies.ts'
 import { refusalText } from './failure.ts'
 import { attempt, lengthViolation, readForm, violationsOf } from './forms.ts'
 import { currentActor, formGuards } from './guards.ts'
@@ -73,7 +73,7 @@ async function submitSignIn(c: Ctx) {
   if (!parsed.success) return render(c, SignInPage, { email, error: t.invalidCredentials }, 400)
   const outcome = await attempt(
     () => signIn(c.var.deps, parsed.data, requestMeta(c)),
-    ['INVALID_CREDENTIALS', 'TEMPORARY_PASSWORD_EXPIRED', 'TOO_MANY_ATTEMPTS'],
+    ['INVALID_CREDENTIALS', 'TEMPORARY_PASSWORD_EXPIRED', 'TOO_MANY_ATTEMPTS', 'SIGN_IN_BLOCKED'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
   const error = refusalText(t, outcome.error)
@@ -97,13 +97,14 @@ async function submitMfaStep(c: Ctx) {
   if (!parsed.success) return render(c, MfaStepPage, { error: t.invalidCode }, 400)
   const outcome = await attempt(
     () => completeMfaSignIn(c.var.deps, parsed.data, requestMeta(c)),
-    ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'INVALID_MFA_TOKEN'],
+    ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'INVALID_MFA_TOKEN', 'SIGN_IN_BLOCKED'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
   const error = refusalText(t, outcome.error)
   const status = refusalStatus(c, outcome.error)
-  if (outcome.error.code !== 'INVALID_MFA_TOKEN') return render(c, MfaStepPage, { error }, status)
-  // The step itself lapsed or was replaced by a newer sign-in: start again.
+  const restart = ['INVALID_MFA_TOKEN', 'SIGN_IN_BLOCKED'].includes(outcome.error.code)
+  if (!restart) return render(c, MfaStepPage, { error }, status)
+  // The step itself lapsed, was replaced by a newer sign-in or sign-in was blocked: start again.
   mfaCookie.clear(c)
   return render(c, SignInPage, { error }, status)
 }
@@ -124,9 +125,13 @@ async function submitForcedChange(c: Ctx) {
   }
   const outcome = await attempt(
     () => completePasswordChange(c.var.deps, parsed.data, requestMeta(c)),
-    ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE'],
+    ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE', 'SIGN_IN_BLOCKED'],
   )
-  if (outcome.ok) return continueSignIn(c, outcome.value)
+  if (outcome.ok) {
+    // The page the sign-in ends on says the new password took (an app waiting says nothing).
+    if (!c.var.pending) flashCookie.write(c, 'password-set')
+    return continueSignIn(c, outcome.value)
+  }
   const { error } = outcome
   const status = refusalStatus(c, error)
   if (error.code === 'PASSWORD_POLICY') {
@@ -135,9 +140,10 @@ async function submitForcedChange(c: Ctx) {
   if (error.code === 'TOO_MANY_ATTEMPTS') {
     return renderForcedChange(c, { error: refusalText(t, error) }, status)
   }
-  // The challenge lapsed or a newer sign-in replaced it: sign in again.
+  // The challenge lapsed, a newer sign-in replaced it or sign-in was blocked: sign in again.
   challengeCookie.clear(c)
-  return render(c, SignInPage, { error: t.challengeExpired }, status)
+  const message = error.code === 'SIGN_IN_BLOCKED' ? refusalText(t, error) : t.challengeExpired
+  return render(c, SignInPage, { error: message }, status)
 }
 
 function renderForcedChange(

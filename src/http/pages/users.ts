@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { canCreateUsers } from '../../core/roles.ts'
-import { randomToken } from '../../core/random.ts'
 import { assertMayCreateUsers } from '../../services/access.ts'
 import { listAuditEvents } from '../../services/audit-log.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
@@ -17,7 +16,14 @@ import { attempt, readForm } from './forms.ts'
 import { formGuards } from './guards.ts'
 import { type Ctx, markSecret, pageCopy, refusalStatus, render } from './render.ts'
 import { coverIds, toCoverProps, userPageVerification } from './verifications.ts'
-import { auditIds, describeUser, toAuditRow, toUserRow } from './view-models.ts'
+import {
+  auditIds,
+  describeUser,
+  toAuditRow,
+  toUserAccess,
+  toUserRow,
+  usersBackQuery,
+} from './view-models.ts'
 
 export const PAGE_SIZE = 25
 
@@ -32,22 +38,36 @@ export function userPages() {
 
 async function showUsers(c: Ctx) {
   const { deps, actor } = c.var
-  const query = ListQuery.safeParse({
-    search: c.req.query('search') || undefined,
-    cursor: c.req.query('cursor') || undefined,
-    limit: PAGE_SIZE,
-  })
+  const query = ListQuery.safeParse({ ...listParams(c), limit: PAGE_SIZE })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
   const t = pageCopy(c)
   const result = await listUsers(deps, actor, query.data, requestMeta(c))
   const emails = new Map(result.items.map((user) => [user.id, user.email]))
+  const { search, sort, role, mustChange, mfaEnrolled, blocked, cursor } = query.data
   return render(c, UsersPage, {
     users: result.items.map((user) => toUserRow(t, actor, user, emails)),
-    search: query.data.search ?? '',
+    list: { search: search ?? '', sort: sort ?? 'email', role, mustChange, mfaEnrolled, blocked },
     nextCursor: result.nextCursor,
-    isFirstPage: !query.data.cursor,
+    previousCursor: result.previousCursor,
+    isFirstPage: !cursor,
+    cursor,
+    total: result.total,
     canCreate: canCreateUsers(actor.role),
   })
+}
+
+/** The users list's query parameters as the API takes them; an empty field is no filter. */
+function listParams(c: Ctx) {
+  const param = (name: string) => c.req.query(name) || undefined
+  return {
+    search: param('search'),
+    cursor: param('cursor'),
+    sort: param('sort'),
+    role: param('role'),
+    mustChange: param('mustChange'),
+    mfaEnrolled: param('mfaEnrolled'),
+    blocked: param('blocked'),
+  }
 }
 
 async function showAddUser(c: Ctx) {
@@ -106,6 +126,8 @@ async function showUser(c: Ctx) {
     reset: { ...reset, issuedBy, cover: toCoverProps(t, actor, reset, names) },
     verification: await userPageVerification(c, user),
     events: audit.items.map((event) => toAuditRow(t, event, names)),
-    newLinkToken: deps.mailer ? randomToken(deps.random) : undefined,
+    canSendNewLink: deps.mailer !== undefined,
+    back: usersBackQuery(c.req.query('back')),
+    access: toUserAccess(t, actor, user, { done: c.req.query('done'), sessions: c.req.query('n') }),
   })
 }

@@ -1,9 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { listAuditEvents } from '../../services/audit-log.ts'
-import { listResetRequests } from '../../services/forgot-password.ts'
+import { dismissResetRequest, listResetRequests } from '../../services/forgot-password.ts'
 import { resetMfa } from '../../services/mfa.ts'
 import { listOutbox } from '../../services/outbox.ts'
 import { getResetStatus } from '../../services/password-reset.ts'
+import { blockSignIn, signOutUser, unblockSignIn } from '../../services/user-access.ts'
 import { createUser, getUser, listUsers } from '../../services/users.ts'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems, z } from '../openapi.ts'
@@ -17,11 +18,13 @@ import {
   ListQuery,
   MfaResetBody,
   OutboxList,
+  RequestIdParam,
   ResetBody,
   ResetIssued,
   ResetLinkIssued,
   ResetRequestList,
   ResetStatus,
+  SessionsRevoked,
   User,
   UserCreated,
   UserIdParam,
@@ -87,6 +90,33 @@ const mfaResetRoute = bearerRoute({
   },
 })
 
+const signOutUserRoute = bearerRoute({
+  method: 'delete',
+  path: '/users/{id}/sessions',
+  tags: ['admin'],
+  summary: 'End every session and app grant of the user (the password stays); they are told',
+  request: { params: UserIdParam },
+  responses: { 200: jsonResponse(SessionsRevoked, 'Signed out'), ...problems(404) },
+})
+
+const blockRoute = bearerRoute({
+  method: 'put',
+  path: '/users/{id}/block',
+  tags: ['admin'],
+  summary: 'Block sign-in: the password signs nobody in, every session and app grant ends',
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Blocked' }, ...problems(404) },
+})
+
+const unblockRoute = bearerRoute({
+  method: 'delete',
+  path: '/users/{id}/block',
+  tags: ['admin'],
+  summary: 'Unblock sign-in',
+  request: { params: UserIdParam },
+  responses: { 204: { description: 'Unblocked' }, ...problems(404) },
+})
+
 const resetStatusRoute = bearerRoute({
   method: 'get',
   path: '/users/{id}/password-reset',
@@ -102,6 +132,15 @@ const resetRequestsRoute = bearerRoute({
   tags: ['admin'],
   summary: 'Open forgot-password requests of the tenant',
   responses: { 200: jsonResponse(ResetRequestList, 'Open requests') },
+})
+
+const dismissRequestRoute = bearerRoute({
+  method: 'delete',
+  path: '/password-reset-requests/{id}',
+  tags: ['admin'],
+  summary: 'Dismiss an open forgot-password request without a reset (the password stays)',
+  request: { params: RequestIdParam },
+  responses: { 204: { description: 'Dismissed' }, ...problems(404) },
 })
 
 const outboxRoute = bearerRoute({
@@ -149,6 +188,20 @@ export function adminRoutes() {
     if (pending) return c.json(pending, 202)
     return c.body(null, 204)
   })
+  app.openapi(signOutUserRoute, async (c) =>
+    c.json(
+      await signOutUser(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      200,
+    ),
+  )
+  app.openapi(blockRoute, async (c) => {
+    await blockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
+  app.openapi(unblockRoute, async (c) => {
+    await unblockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
   app.openapi(resetStatusRoute, async (c) =>
     c.json(
       await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
@@ -158,6 +211,10 @@ export function adminRoutes() {
   app.openapi(resetRequestsRoute, async (c) =>
     c.json(await listResetRequests(c.var.deps, c.get('actor'), requestMeta(c)), 200),
   )
+  app.openapi(dismissRequestRoute, async (c) => {
+    await dismissResetRequest(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    return c.body(null, 204)
+  })
   app.openapi(auditRoute, async (c) =>
     c.json(
       await listAuditEvents(c.var.deps, c.get('actor'), c.req.valid('query'), requestMeta(c)),

@@ -2,11 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import {
   confirmTotpEnrollment,
   disableTotp,
-  hasTotpEnrolled,
   startTotpEnrollment,
   verifyStepUp,
 } from '../../services/mfa.ts'
 import { changeOwnPassword } from '../../services/password-change.ts'
+import { chooseOwnLanguage, readOwnAccount } from '../../services/user-language.ts'
+import type { Context } from 'hono'
 import type { AppEnv } from '../env.ts'
 import { bearerRoute, jsonBody, jsonResponse, problems } from '../openapi.ts'
 import { requestMeta } from '../request-meta.ts'
@@ -18,6 +19,7 @@ import {
   RecoveryCodes,
   StartTotpBody,
   TotpEnrollment,
+  UpdateMeBody,
 } from '../schemas.ts'
 
 const meRoute = bearerRoute({
@@ -26,6 +28,15 @@ const meRoute = bearerRoute({
   tags: ['me'],
   summary: 'The signed-in user',
   responses: { 200: jsonResponse(Me, 'The caller') },
+})
+
+const updateMeRoute = bearerRoute({
+  method: 'patch',
+  path: '/',
+  tags: ['me'],
+  summary: 'Choose the language of your notices (en, nl, da or sv)',
+  request: jsonBody(UpdateMeBody),
+  responses: { 200: jsonResponse(Me, 'The caller, as changed') },
 })
 
 const changePasswordRoute = bearerRoute({
@@ -82,10 +93,10 @@ const verifyRoute = bearerRoute({
 
 export function meRoutes() {
   const app = new OpenAPIHono<AppEnv>()
-  app.openapi(meRoute, async (c) => {
-    const { id, email, displayName, role, tenantId } = c.get('actor')
-    const totp = await hasTotpEnrolled(c.var.deps, id)
-    return c.json({ id, email, displayName, role, tenantId, mfa: { totp } }, 200)
+  app.openapi(meRoute, async (c) => c.json(await describeMe(c), 200))
+  app.openapi(updateMeRoute, async (c) => {
+    await chooseOwnLanguage(c.var.deps, c.get('actor'), c.req.valid('json').language)
+    return c.json(await describeMe(c), 200)
   })
   app.openapi(changePasswordRoute, async (c) => {
     await changeOwnPassword(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
@@ -112,4 +123,11 @@ export function meRoutes() {
     return c.body(null, 204)
   })
   return app
+}
+
+/** The caller as `GET /me` shows them. */
+async function describeMe(c: Context<AppEnv>) {
+  const { id, email, displayName, role, tenantId } = c.get('actor')
+  const { totp, language } = await readOwnAccount(c.var.deps, c.get('actor'))
+  return { id, email, displayName, role, tenantId, language, mfa: { totp } }
 }

@@ -16,6 +16,7 @@ export const da = {
   language: 'Sprog',
   skipToContent: 'Gå til indhold',
   mainNav: 'Hovedmenu',
+  menu: 'Menu',
   navUsers: 'Brugere',
   navRequests,
   navAudit: 'Revisionslog',
@@ -49,6 +50,9 @@ export const da = {
       caller_verification_overridden: 'En nulstilling uden identitetskontrol',
       approval_requested: 'En nulstilling af en administrator venter på godkendelse',
       approval_decided: 'Der er truffet en beslutning om en anmodning om godkendelse',
+      signed_out_by_admin: 'En administrator loggede brugeren af alle sessioner',
+      sign_in_blocked: 'En administrator blokerede logon',
+      sign_in_unblocked: 'En administrator fjernede blokeringen af logon',
     },
   },
   navAccount,
@@ -91,6 +95,7 @@ export const da = {
   mfaTitle: 'Totrinsbekræftelse',
   mfaIntro: 'Indtast koden fra din godkendelsesapp eller en af dine gendannelseskoder.',
   verificationCode: 'Bekræftelseskode',
+  codeToTurnOff: 'Kode fra din godkendelsesapp',
   verify: 'Bekræft',
   invalidCode: 'Koden er ikke gyldig.',
   mfaExpired: 'Tiden til dette trin er udløbet. Log på igen.',
@@ -128,6 +133,23 @@ export const da = {
   noUsers: 'Ingen brugere fundet.',
   nextPage: 'Næste side',
   firstPage: 'Første side',
+  previousPage: 'Forrige side',
+  userFilters: {
+    anyRole: 'Alle roller',
+    any: 'Alle',
+    on: 'Til',
+    off: 'Fra',
+    sortBy: 'Sortér efter',
+    clear: 'Ryd søgning og filtre',
+    total: (n, count) => (n === 1 ? '1 bruger' : `${count} brugere`),
+    found: (n, count) => (n === 1 ? '1 bruger fundet' : `${count} brugere fundet`),
+    moreThan: (count) => `Mere end ${count} brugere`,
+    pages: 'Sider med brugere',
+  },
+  resetNotOffered: {
+    CANNOT_RESET_SELF: `Din egen konto: skift din adgangskode under ${navAccount}`,
+    FORBIDDEN_ROLE: 'Kun en global administrator kan nulstille denne adgangskode',
+  },
   create: 'Tilføj bruger',
   emailTaken: 'Der findes allerede en bruger med denne e-mailadresse.',
   userAddedTitle: 'Bruger tilføjet',
@@ -143,6 +165,8 @@ export const da = {
   deliverLink: 'Send et engangslink',
   recipients: 'Modtagere',
   linkUnavailable: 'Et link kræver en e-mailserver, og der er endnu ikke konfigureret nogen.',
+  linkHowToEnable:
+    'Hvis du hellere vil sende adgangskoden som et engangslink, skal du konfigurere e-mail: ONCEPASS_SMTP_URL på en server eller en send_email-binding i wrangler.toml på Cloudflare Workers.',
   recipientsHint: 'Op til fem adresser adskilt af kommaer. Hver adresse får sit eget engangslink.',
   recipientsInvalid: 'Angiv én til fem gyldige e-mailadresser adskilt af kommaer.',
   linksSentTo: 'Et engangslink blev sendt til',
@@ -163,7 +187,10 @@ export const da = {
   notShownAgain:
     'Adgangskoden vises ikke igen. Kopiér den nu, og giv den til brugeren på en sikker måde.',
   mustChangeNote: 'Brugeren skal vælge en ny adgangskode, første gang vedkommende logger på.',
-  sessionsEnded: (n) => `Afsluttede sessioner: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'Brugeren var ikke logget på nogen steder.'
+      : `Brugeren blev logget af ${n === 1 ? '1 åben session' : `${n} åbne sessioner`}.`,
   alreadyResetTitle: 'Nulstillingen er allerede udført',
   alreadyReset:
     'Formularen er allerede brugt til at nulstille adgangskoden. Der er ikke oprettet en ny, og adgangskoden vises ikke igen.',
@@ -297,8 +324,21 @@ export const da = {
   requestsTitle: navRequests,
   requestedAt: 'Anmodet',
   noRequests: 'Ingen åbne anmodninger.',
+  dismiss: 'Afvis',
+  dismissRequestOf: (email) => `Afvis anmodningen fra ${email}`,
+  openRequests: (count, more) => (more ? `mere end ${count} åbne` : `${count} åbne`),
+  requestDismissed: 'Anmodningen er afvist og er ikke længere i køen. Ingen adgangskode er ændret.',
   auditTitle: 'Revisionslog',
-  filterUser: 'Bruger-id',
+  auditFilters: {
+    email: 'En brugers e-mailadresse (udført af eller om)',
+    event: 'Hændelse',
+    anyEvent: 'Alle hændelser',
+    from: 'Fra',
+    to: 'Til og med',
+    clear: 'Ryd filtre',
+    unknownEmail: 'Ingen bruger i din organisation har denne e-mailadresse.',
+    happened: 'Hvad skete der',
+  },
   filter: 'Filtrér',
   when: 'Hvornår',
   event: 'Hændelse',
@@ -352,7 +392,87 @@ export const da = {
       app_removed: 'Et program blev fjernet',
       app_secret_rotated: 'Et program fik en ny hemmelighed',
       app_sign_in: 'Logget på et program',
+      user_blocked: 'Logon blokeret',
+      user_unblocked: 'Blokering af logon fjernet',
+      user_block_denied: 'Blokering af logon afvist',
+      user_unblock_denied: 'Fjernelse af blokering af logon afvist',
+      user_sign_out_denied: 'Log af alle sessioner afvist',
+      password_reset_request_dismissed: 'Anmodning om ny adgangskode afvist',
+      password_reset_request_dismiss_denied: 'Afvisning af anmodning om ny adgangskode nægtet',
     },
+    sentences: {
+      tenant_created: () => 'Organisationen blev oprettet',
+      user_created: (actor, user) => `${actor} tilføjede ${user}`,
+      password_reset_issued: (actor, user) => `${actor} nulstillede adgangskoden for ${user}`,
+      password_reset_denied: (actor, user) =>
+        `${actor} fik afvist en nulstilling af adgangskoden for ${user}`,
+      password_reset_expired_use: (_, user) =>
+        `${user} forsøgte at logge på med en udløbet midlertidig adgangskode`,
+      authn_login_success: (_, user) => `${user} loggede på`,
+      authn_login_fail: (_, user) => `Et forsøg på at logge på som ${user} mislykkedes`,
+      authn_login_lock: (_, user) =>
+        `Der blev spærret for at logge på som ${user} efter gentagne mislykkede forsøg`,
+      authn_password_change_required: (_, user) =>
+        `${user} loggede på med en midlertidig adgangskode og blev bedt om at vælge en ny`,
+      authn_password_change: (_, user) => `${user} valgte en ny adgangskode`,
+      authn_token_revoked: (_, user) => `Sessionerne for ${user} blev afsluttet`,
+      authn_token_reuse: (_, user) =>
+        `Et brugt token eller en brugt kode for ${user} blev brugt igen`,
+      password_reset_requested: (_, user) => `Der blev bedt om en ny adgangskode til ${user}`,
+      reveal_opened: (_, user) => `Et engangslink med adgangskoden for ${user} blev åbnet`,
+      reveal_denied: (_, user) => `Et engangslink for ${user} blev afvist`,
+      reveal_mail_failed: (_, user) => `Et engangslink for ${user} kunne ikke sendes`,
+      mfa_enrollment_started: (_, user) => `${user} begyndte at konfigurere totrinsbekræftelse`,
+      mfa_enrolled: (_, user) => `${user} slog totrinsbekræftelse til`,
+      mfa_disabled: (_, user) => `${user} slog totrinsbekræftelse fra`,
+      mfa_reset: (actor, user) => `${actor} nulstillede totrinsbekræftelsen for ${user}`,
+      mfa_reset_denied: (actor, user) =>
+        `${actor} fik afvist en nulstilling af totrinsbekræftelsen for ${user}`,
+      authn_mfa_required: (_, user) =>
+        `${user} indtastede den rigtige adgangskode og blev bedt om en bekræftelseskode`,
+      authn_mfa_fail: (_, user) => `Totrinsbekræftelse mislykkedes for ${user}`,
+      authn_mfa_step_up: (_, user) => `${user} bekræftede igen med godkendelsesappen`,
+      app_registered: (actor) => `${actor} tilføjede et program`,
+      app_removed: (actor) => `${actor} fjernede et program`,
+      app_secret_rotated: (actor) => `${actor} gav et program en ny hemmelighed`,
+      app_sign_in: (_, user) => `${user} loggede på et program`,
+      user_blocked: (actor, user) => `${actor} blokerede logon for ${user}`,
+      user_unblocked: (actor, user) => `${actor} fjernede blokeringen af logon for ${user}`,
+      user_block_denied: (actor, user) => `${actor} fik afvist at blokere logon for ${user}`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} fik afvist at fjerne blokeringen af logon for ${user}`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} fik afvist at logge ${user} af alle sessioner`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} afviste anmodningen om ny adgangskode fra ${user}`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} fik ikke lov til at afvise anmodningen om ny adgangskode fra ${user}`,
+      access_denied: (actor) => `${actor} fik afvist en administrationsside eller -handling`,
+      caller_verification_started: (actor, user) =>
+        `${actor} begyndte at kontrollere identiteten for ${user}`,
+      caller_verification_failed: (actor, user) =>
+        `${actor} indtastede en forkert kode ved identitetskontrollen af ${user}`,
+      caller_verification_verified: (actor, user) => `${actor} bekræftede identiteten for ${user}`,
+      caller_verification_expired: (_, user) =>
+        `Identitetskontrollen af ${user} blev afsluttet ubrugt`,
+      caller_verification_used: (actor, user) =>
+        `${actor} brugte identitetskontrollen af ${user} til en nulstilling`,
+      caller_verification_overridden: (actor, user) =>
+        `${actor} fortsatte for ${user} uden identitetskontrol`,
+      approval_requested: (actor, user) =>
+        `${actor} bad om godkendelse af en nulstilling for ${user}`,
+      approval_approved: (actor, user) => `${actor} godkendte en nulstilling for ${user}`,
+      approval_denied: (actor, user) => `${actor} afviste en nulstilling for ${user}`,
+      approval_cancelled: (actor, user) =>
+        `${actor} annullerede anmodningen om en nulstilling for ${user}`,
+      approval_expired: (_, user) =>
+        `Anmodningen om en nulstilling for ${user} udløb uden en beslutning`,
+      approval_executed: (actor, user) => `${actor} udførte den godkendte nulstilling for ${user}`,
+      approval_decision_refused: (actor, user) =>
+        `${actor} fik afvist at træffe beslutning om en nulstilling for ${user}`,
+    },
+    someone: 'nogen',
+    unknownAccount: 'en e-mailadresse uden konto',
     outcomes: {
       success: 'Gennemført',
       denied: 'Afvist',
@@ -389,6 +509,7 @@ export const da = {
       APP_TOKEN_REVOKED: 'Programmet opgav sin adgang.',
       CODE_REPLAYED: 'En engangskode til logon blev brugt en gang til.',
       OTHER_TENANT: 'Programmet hører til en anden organisation.',
+      ADMIN_SIGN_OUT: 'Logget af alle sessioner af en administrator.',
       SEND_FAILED: 'E-mailen kunne ikke sendes.',
       ECONNECTION: 'Ingen forbindelse til e-mailserveren.',
       ECONNREFUSED: 'E-mailserveren afviste forbindelsen.',
@@ -409,9 +530,50 @@ export const da = {
     otherOutcome: 'Andet',
     otherReason: 'En anden årsag.',
   },
+  userActions: {
+    title: 'Logon og sikkerhed',
+    signIn: 'Logon',
+    allowed: 'Tilladt',
+    blocked: 'Blokeret',
+    resetTwoStep: 'Nulstil totrinsbekræftelse',
+    signOutAll: 'Log af alle sessioner',
+    block: 'Bloker logon',
+    unblock: 'Fjern blokering af logon',
+    cancel: 'Annuller',
+    titles: {
+      'mfa-reset': 'Nulstil totrinsbekræftelse?',
+      'sign-out': 'Log af alle sessioner?',
+      block: 'Bloker logon?',
+      unblock: 'Fjern blokering af logon?',
+      'new-link': 'Send et nyt link?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} logger fremover på med adgangskoden alene og kan konfigurere totrinsbekræftelse igen. Alle sessioner afsluttes, og brugeren får besked pr. e-mail.`,
+      'sign-out': (who) =>
+        `${who} bliver logget af på alle enheder og i alle programmer og får besked pr. e-mail. Adgangskoden forbliver den samme.`,
+      block: (who) =>
+        `${who} kan ikke længere logge på, bliver logget af på alle enheder og i alle programmer og får besked pr. e-mail. Du kan fjerne blokeringen når som helst.`,
+      unblock: (who) =>
+        `${who} kan logge på igen med den samme adgangskode og får besked pr. e-mail.`,
+      'new-link': (who) =>
+        `Der oprettes en ny adgangskode til ${who}, og et engangslink til den sendes til adresserne nedenfor. De links, der blev sendt før, holder op med at virke.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Totrinsbekræftelsen for ${who} blev nulstillet.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} havde ingen åbne sessioner: der var intet at afslutte.`
+          : `${who} blev logget af ${n === 1 ? '1 session' : `${n} sessioner`}.`,
+      block: (who) => `Logon er blokeret for ${who}.`,
+      unblock: (who) => `${who} kan logge på igen.`,
+    },
+    blockedBadge: 'Logon blokeret',
+  },
   accountTitle: navAccount,
   changeOwnTitle: 'Skift min adgangskode',
   passwordChanged: 'Din adgangskode er skiftet. Dine andre sessioner er afsluttet.',
+  passwordSetFlash: 'Din nye adgangskode er gemt. Du er logget på.',
   wrongCurrent: 'Den nuværende adgangskode er forkert.',
   signOutEverywhere: 'Log af overalt',
   endAllSessions: 'Afslut alle sessioner',
@@ -462,6 +624,8 @@ export const da = {
       'Bekræft først opkalderens identitet, eller giv en begrundelse for at fortsætte uden.',
     APPROVER_NOT_ELIGIBLE:
       'En anden global administrator afgør dette: hverken den, der anmodede, eller den bruger, det handler om.',
+    CANNOT_MANAGE_SELF: 'Administratorer kan ikke gøre dette med deres egen konto.',
+    SIGN_IN_BLOCKED: 'En administrator har blokeret logon til denne konto.',
     CROSS_SITE_REQUEST: 'Anmodningen kom fra et andet websted og blev derfor afvist.',
     NOT_FOUND: 'Det ønskede findes ikke.',
     METHOD_NOT_ALLOWED: 'Handlingen er ikke mulig her.',
@@ -519,38 +683,38 @@ export const da = {
     revealIntro: (email: string) =>
       `En administrator har nulstillet adgangskoden for ${email}. Åbn dette link for at se den nye midlertidige adgangskode:`,
     revealHow: `Angiv kontoens e-mailadresse på siden, og klik på ${showPassword}. Linket virker én gang: den, der åbner det først, bruger det op.`,
-    revealExpires: (when: string) => `Linket og adgangskoden udløber den ${when} (UTC).`,
+    revealExpires: (when: string) => `Linket og adgangskoden udløber den ${when}.`,
     revealIgnore: 'Hvis du ikke havde ventet dette, så sig det til din administrator.',
     resetSubject: 'Din adgangskode er nulstillet af en administrator',
     resetBody: (admin: string, when: string) =>
-      `${admin} nulstillede din oncepass-adgangskode den ${when} (UTC). Du vælger en ny, næste gang du logger på.`,
+      `${admin} nulstillede din oncepass-adgangskode den ${when}. Du vælger en ny, næste gang du logger på.`,
     changedSubject: 'Din adgangskode er ændret',
-    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret den ${when} (UTC).`,
+    changedBody: (when: string) => `Din oncepass-adgangskode blev ændret den ${when}.`,
     mfaEnrolledSubject: 'Totrinsbekræftelse blev slået til',
     mfaEnrolledBody: (when: string) =>
-      `Totrinsbekræftelse blev slået til for din oncepass-konto den ${when} (UTC).`,
+      `Totrinsbekræftelse blev slået til for din oncepass-konto den ${when}.`,
     mfaDisabledSubject: 'Totrinsbekræftelse blev slået fra',
     mfaDisabledBody: (when: string) =>
-      `Totrinsbekræftelse blev slået fra for din oncepass-konto den ${when} (UTC).`,
+      `Totrinsbekræftelse blev slået fra for din oncepass-konto den ${when}.`,
     mfaResetSubject: 'En administrator har fjernet din totrinsbekræftelse',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} fjernede totrinsbekræftelse fra din oncepass-konto den ${when} (UTC) og loggede dig af overalt. Du kan slå den til igen under ${navAccount}.`,
+      `${admin} fjernede totrinsbekræftelse fra din oncepass-konto den ${when} og loggede dig af overalt. Du kan slå den til igen under ${navAccount}.`,
     mfaReplayedSubject: 'En af dine bekræftelseskoder blev brugt to gange',
     mfaReplayedBody: (when: string) =>
-      `Den ${when} (UTC) indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
+      `Den ${when} indtastede nogen en bekræftelseskode til din oncepass-konto, som allerede var brugt. Vedkommende kender måske din adgangskode: skift den nu.`,
     notMe: 'Hvis det ikke var dig, så kontakt straks din administrator.',
     verifyCodeSubject: 'Din kode til din administrator',
     verifyCodeBody: (admin: string) =>
       `${admin}, en administrator i din organisation, kontrollerer, at det er dig, vedkommende er i kontakt med. Hvis du selv har kontaktet dem, så læs denne kode op:`,
-    verifyCodeExpires: (when: string) => `Koden virker indtil ${when} (UTC).`,
+    verifyCodeExpires: (when: string) => `Koden virker indtil ${when}.`,
     verifyCodeWarning:
       'Hvis du ikke er i kontakt med din administrator lige nu, så giv ikke koden til nogen: en anden kan udgive sig for at være dig. Sig det til din administrator.',
     verifyStartedSubject: 'En administrator kontrollerer din identitet',
     verifyStartedBody: (admin: string, when: string) =>
-      `Kl. ${when} (UTC) begyndte ${admin} at kontrollere din identitet med en kode fra din godkendelsesapp. Læs kun en kode op for en administrator, du selv har kontaktet.`,
+      `Kl. ${when} begyndte ${admin} at kontrollere din identitet med en kode fra din godkendelsesapp. Læs kun en kode op for en administrator, du selv har kontaktet.`,
     verifySucceededSubject: 'Din identitet blev bekræftet over for en administrator',
     verifySucceededBody: (admin: string, method: string, when: string) =>
-      `Kl. ${when} (UTC) bekræftede ${admin} din identitet med ${method} og kan nu nulstille din adgangskode eller din totrinsbekræftelse.`,
+      `Kl. ${when} bekræftede ${admin} din identitet med ${method} og kan nu nulstille din adgangskode eller din totrinsbekræftelse.`,
     methodNames: {
       totp: 'en kode fra din godkendelsesapp',
       email: 'en kode sendt til din e-mail',
@@ -561,24 +725,38 @@ export const da = {
     },
     overrideSubject: 'En nulstilling uden identitetskontrol',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Kl. ${when} (UTC) sprang ${admin} bekræftelsen af opkalderens identitet over ved en ${action} for ${email}.`,
+      `Kl. ${when} sprang ${admin} bekræftelsen af opkalderens identitet over ved en ${action} for ${email}.`,
     overrideReason: (reason: string) => `Den givne begrundelse: “${reason}”`,
     approvalRequestedSubject: 'En nulstilling af en administrator venter på din godkendelse',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
-      `${admin} har anmodet om en ${action} for ${email}. Godkend eller afvis den i oncepass under ${navApprovals} før ${when} (UTC).`,
+      `${admin} har anmodet om en ${action} for ${email}. Godkend eller afvis den i oncepass under ${navApprovals} før ${when}.`,
     approvedSubject: 'Din anmodning er godkendt',
     approvedBody: (admin: string, action: string, email: string) =>
       `${admin} godkendte din anmodning om en ${action} for ${email}.`,
     approvedShow: (when: string) =>
-      `Åbn anmodningen i oncepass under ${navApprovals}, og klik på ${showNewPassword} før ${when} (UTC). Adgangskoden vises for dig én gang.`,
+      `Åbn anmodningen i oncepass under ${navApprovals}, og klik på ${showNewPassword} før ${when}. Adgangskoden vises for dig én gang.`,
     approvedDone: 'Den er udført.',
     deniedSubject: 'Din anmodning er afvist',
     deniedBody: (admin: string, action: string, email: string) =>
       `${admin} afviste din anmodning om en ${action} for ${email}.`,
     deniedReason: (reason: string) => `Den givne begrundelse: “${reason}”`,
+    signedOutSubject: 'En administrator har logget dig af overalt',
+    signedOutBody: (admin, when) =>
+      `${admin} loggede dig af oncepass på alle enheder og i alle programmer den ${when}. Log på igen for at fortsætte.`,
+    blockedSubject: 'Logon til din konto er blokeret',
+    blockedBody: (admin, when) =>
+      `${admin} blokerede logon til din oncepass-konto den ${when}. Kontakt din administrator, hvis du skal logge på.`,
+    unblockedSubject: 'Du kan logge på igen',
+    unblockedBody: (admin, when) =>
+      `${admin} fjernede blokeringen af logon til din oncepass-konto den ${when}.`,
     requestSubject: 'En bruger har bedt om en ny adgangskode',
     requestBody: (email: string, when: string) =>
-      `${email} bad om en ny adgangskode den ${when} (UTC). Se anmodningen i oncepass under ${navRequests}.`,
+      `${email} bad om en ny adgangskode den ${when}. Se anmodningen i oncepass under ${navRequests}.`,
+    requestsSubject: 'Brugere har bedt om en ny adgangskode',
+    requestsBody: (n, emails, when) =>
+      `${n} brugere har siden ${when} bedt om en ny adgangskode: ${emails}. Se anmodningerne i oncepass under ${navRequests}.`,
+    requestsPace:
+      'Du får højst én af disse e-mails hvert 15. minut; oncepass viser altid alle åbne anmodninger.',
   },
   apps: {
     title: 'Programmer',

@@ -28,6 +28,7 @@ export const en = {
   language: 'Language',
   skipToContent: 'Skip to content',
   mainNav: 'Main',
+  menu: 'Menu',
   navUsers: 'Users',
   navRequests,
   navAudit: 'Audit log',
@@ -61,6 +62,9 @@ export const en = {
       caller_verification_overridden: 'A reset without an identity check',
       approval_requested: 'A reset of an admin waits for approval',
       approval_decided: 'A request for approval was decided',
+      signed_out_by_admin: 'An admin signed the user out of all sessions',
+      sign_in_blocked: 'An admin blocked sign-in',
+      sign_in_unblocked: 'An admin unblocked sign-in',
     } satisfies Record<NoticeKind, string>,
   },
   navAccount,
@@ -103,6 +107,7 @@ export const en = {
   mfaTitle: 'Two-step verification',
   mfaIntro: 'Enter the code from your authenticator app, or one of your recovery codes.',
   verificationCode: 'Verification code',
+  codeToTurnOff: 'Code from your authenticator app',
   verify: 'Verify',
   invalidCode: 'This code is not valid.',
   mfaExpired: 'Your sign-in step expired. Sign in again.',
@@ -142,6 +147,23 @@ export const en = {
   noUsers: 'No users match.',
   nextPage: 'Next page',
   firstPage: 'First page',
+  previousPage: 'Previous page',
+  userFilters: {
+    anyRole: 'All roles',
+    any: 'Any',
+    on: 'On',
+    off: 'Off',
+    sortBy: 'Sort by',
+    clear: 'Clear search and filters',
+    total: (n: number, count: string) => (n === 1 ? '1 user' : `${count} users`),
+    found: (n: number, count: string) => (n === 1 ? '1 user found' : `${count} users found`),
+    moreThan: (count: string) => `More than ${count} users`,
+    pages: 'Pages of users',
+  },
+  resetNotOffered: {
+    CANNOT_RESET_SELF: `Your own account: change your password under ${navAccount}`,
+    FORBIDDEN_ROLE: 'Only a global admin can reset this password',
+  },
   create: 'Add user',
   emailTaken: 'A user with this email already exists.',
   userAddedTitle: 'User added',
@@ -157,6 +179,8 @@ export const en = {
   deliverLink: 'Send a one-time link',
   recipients: 'Recipients',
   linkUnavailable: 'Sending a link needs a mail transport, which is not configured yet.',
+  linkHowToEnable:
+    'To send the password as a one-time link instead, set up mail: ONCEPASS_SMTP_URL on a server, or a send_email binding named MAIL in wrangler.toml on Cloudflare Workers.',
   recipientsHint: 'Up to five addresses, separated by commas. Each gets its own one-time link.',
   recipientsInvalid: 'Enter one to five valid email addresses, separated by commas.',
   linksSentTo: 'A one-time link was sent to',
@@ -176,7 +200,10 @@ export const en = {
   notShownAgain:
     'This password will not be shown again. Copy it now and give it to the user in a safe way.',
   mustChangeNote: 'The user must choose a new password when they first sign in.',
-  sessionsEnded: (n: number) => `Sessions ended: ${n}.`,
+  sessionsEnded: (n: number) =>
+    n === 0
+      ? 'The user was not signed in anywhere.'
+      : `The user was signed out of ${n === 1 ? '1 open session' : `${n} open sessions`}.`,
   alreadyResetTitle: 'This reset was already done',
   alreadyReset:
     'This form was already used to reset the password, so no new password was made and the password is not shown again.',
@@ -308,8 +335,22 @@ export const en = {
   requestsTitle: navRequests,
   requestedAt: 'Requested',
   noRequests: 'No open requests.',
+  dismiss: 'Dismiss',
+  dismissRequestOf: (email: string) => `Dismiss the request of ${email}`,
+  openRequests: (count: number, more: boolean) =>
+    more ? `more than ${count} open` : `${count} open`,
+  requestDismissed: 'The request was dismissed and has left the queue. No password was changed.',
   auditTitle: 'Audit log',
-  filterUser: 'User ID',
+  auditFilters: {
+    email: 'Email of a user (by or about)',
+    event: 'Event',
+    anyEvent: 'All events',
+    from: 'From',
+    to: 'To (inclusive)',
+    clear: 'Clear filters',
+    unknownEmail: 'No user of your organisation has this email.',
+    happened: 'What happened',
+  },
   filter: 'Filter',
   when: 'When',
   event: 'Event',
@@ -354,7 +395,7 @@ export const en = {
       caller_verification_overridden: 'Reset without an identity check',
       approval_requested: 'Approval asked for',
       approval_approved: 'Approved',
-      approval_denied: 'Approval denied',
+      approval_denied: 'Approval declined',
       approval_cancelled: 'Approval request cancelled',
       approval_expired: 'Approval request expired',
       approval_executed: 'Approved reset carried out',
@@ -363,7 +404,97 @@ export const en = {
       app_removed: 'An application was removed',
       app_secret_rotated: 'An application got a new secret',
       app_sign_in: 'Signed in to an application',
+      user_blocked: 'Sign-in blocked',
+      user_unblocked: 'Sign-in unblocked',
+      user_block_denied: 'Blocking sign-in refused',
+      user_unblock_denied: 'Unblocking sign-in refused',
+      user_sign_out_denied: 'Signing out of all sessions refused',
+      password_reset_request_dismissed: 'Forgot-password request dismissed',
+      password_reset_request_dismiss_denied: 'Dismissing a forgot-password request refused',
     } satisfies Record<AuditEventName, string>,
+    sentences: {
+      tenant_created: () => 'The organisation was set up',
+      user_created: (actor: string, user: string) => `${actor} added ${user}`,
+      password_reset_issued: (actor: string, user: string) =>
+        `${actor} reset the password of ${user}`,
+      password_reset_denied: (actor: string, user: string) =>
+        `${actor} was refused a password reset of ${user}`,
+      password_reset_expired_use: (_: string, user: string) =>
+        `${user} tried to sign in with an expired temporary password`,
+      authn_login_success: (_: string, user: string) => `${user} signed in`,
+      authn_login_fail: (_: string, user: string) => `A sign-in as ${user} failed`,
+      authn_login_lock: (_: string, user: string) =>
+        `Sign-in as ${user} was locked after repeated failures`,
+      authn_password_change_required: (_: string, user: string) =>
+        `${user} signed in with a temporary password and was asked to choose a new one`,
+      authn_password_change: (_: string, user: string) => `${user} chose a new password`,
+      authn_token_revoked: (_: string, user: string) => `The sessions of ${user} were ended`,
+      authn_token_reuse: (_: string, user: string) =>
+        `A used token or code of ${user} was presented again`,
+      password_reset_requested: (_: string, user: string) =>
+        `A password reset was asked for ${user}`,
+      reveal_opened: (_: string, user: string) =>
+        `A one-time link with the password of ${user} was opened`,
+      reveal_denied: (_: string, user: string) => `A one-time link for ${user} was refused`,
+      reveal_mail_failed: (_: string, user: string) =>
+        `A one-time link for ${user} could not be sent`,
+      mfa_enrollment_started: (_: string, user: string) =>
+        `${user} started setting up two-step verification`,
+      mfa_enrolled: (_: string, user: string) => `${user} turned on two-step verification`,
+      mfa_disabled: (_: string, user: string) => `${user} turned off two-step verification`,
+      mfa_reset: (actor: string, user: string) =>
+        `${actor} reset the two-step verification of ${user}`,
+      mfa_reset_denied: (actor: string, user: string) =>
+        `${actor} was refused a reset of the two-step verification of ${user}`,
+      authn_mfa_required: (_: string, user: string) =>
+        `${user} entered the right password and was asked for a verification code`,
+      authn_mfa_fail: (_: string, user: string) => `Two-step verification failed for ${user}`,
+      authn_mfa_step_up: (_: string, user: string) =>
+        `${user} verified again with the authenticator app`,
+      app_registered: (actor: string) => `${actor} added an application`,
+      app_removed: (actor: string) => `${actor} removed an application`,
+      app_secret_rotated: (actor: string) => `${actor} gave an application a new secret`,
+      app_sign_in: (_: string, user: string) => `${user} signed in to an application`,
+      user_blocked: (actor: string, user: string) => `${actor} blocked sign-in for ${user}`,
+      user_unblocked: (actor: string, user: string) => `${actor} unblocked sign-in for ${user}`,
+      user_block_denied: (actor: string, user: string) =>
+        `${actor} was refused blocking sign-in for ${user}`,
+      user_unblock_denied: (actor: string, user: string) =>
+        `${actor} was refused unblocking sign-in for ${user}`,
+      user_sign_out_denied: (actor: string, user: string) =>
+        `${actor} was refused signing ${user} out of all sessions`,
+      password_reset_request_dismissed: (actor: string, user: string) =>
+        `${actor} dismissed the forgot-password request of ${user}`,
+      password_reset_request_dismiss_denied: (actor: string, user: string) =>
+        `${actor} was refused dismissing a forgot-password request of ${user}`,
+      access_denied: (actor: string) => `${actor} was refused an admin page or action`,
+      caller_verification_started: (actor: string, user: string) =>
+        `${actor} started checking the identity of ${user}`,
+      caller_verification_failed: (actor: string, user: string) =>
+        `${actor} entered a wrong code checking the identity of ${user}`,
+      caller_verification_verified: (actor: string, user: string) =>
+        `${actor} verified the identity of ${user}`,
+      caller_verification_expired: (_: string, user: string) =>
+        `The identity check of ${user} ended unused`,
+      caller_verification_used: (actor: string, user: string) =>
+        `${actor} used the identity check of ${user} for a reset`,
+      caller_verification_overridden: (actor: string, user: string) =>
+        `${actor} went ahead for ${user} without an identity check`,
+      approval_requested: (actor: string, user: string) =>
+        `${actor} asked for approval to reset ${user}`,
+      approval_approved: (actor: string, user: string) => `${actor} approved a reset of ${user}`,
+      approval_denied: (actor: string, user: string) => `${actor} declined a reset of ${user}`,
+      approval_cancelled: (actor: string, user: string) =>
+        `${actor} cancelled the request to reset ${user}`,
+      approval_expired: (_: string, user: string) =>
+        `The request to reset ${user} expired undecided`,
+      approval_executed: (actor: string, user: string) =>
+        `${actor} carried out the approved reset of ${user}`,
+      approval_decision_refused: (actor: string, user: string) =>
+        `${actor} was refused deciding on a reset of ${user}`,
+    } satisfies Record<AuditEventName, (actor: string, user: string) => string>,
+    someone: 'someone',
+    unknownAccount: 'an email with no account',
     outcomes: {
       success: 'Succeeded',
       denied: 'Refused',
@@ -401,6 +532,7 @@ export const en = {
       APP_TOKEN_REVOKED: 'The application gave up its access.',
       CODE_REPLAYED: 'A one-time sign-in code was used a second time.',
       OTHER_TENANT: 'The application belongs to another organisation.',
+      ADMIN_SIGN_OUT: 'Signed out of all sessions by an admin.',
       SEND_FAILED: 'The mail could not be sent.',
       ECONNECTION: 'No connection to the mail server.',
       ECONNREFUSED: 'The mail server refused the connection.',
@@ -421,10 +553,51 @@ export const en = {
     otherOutcome: 'Other',
     otherReason: 'Another reason.',
   },
+  userActions: {
+    title: 'Sign-in and security',
+    signIn: 'Sign-in',
+    allowed: 'Allowed',
+    blocked: 'Blocked',
+    resetTwoStep: 'Reset two-step verification',
+    signOutAll: 'Sign out of all sessions',
+    block: 'Block sign-in',
+    unblock: 'Unblock sign-in',
+    cancel: 'Cancel',
+    titles: {
+      'mfa-reset': 'Reset two-step verification?',
+      'sign-out': 'Sign out of all sessions?',
+      block: 'Block sign-in?',
+      unblock: 'Unblock sign-in?',
+      'new-link': 'Send a new link?',
+    },
+    explain: {
+      'mfa-reset': (who: string) =>
+        `${who} will sign in with the password alone and can set up two-step verification again. Every session ends, and the user is told by email.`,
+      'sign-out': (who: string) =>
+        `${who} is signed out on every device and in every application, and is told by email. The password stays as it is.`,
+      block: (who: string) =>
+        `${who} can no longer sign in and is signed out on every device and in every application, and is told by email. You can unblock sign-in at any time.`,
+      unblock: (who: string) =>
+        `${who} can sign in again with the same password, and is told by email.`,
+      'new-link': (who: string) =>
+        `A new password is made for ${who} and a one-time link to it is sent to the addresses below. The links sent before stop working.`,
+    },
+    done: {
+      'mfa-reset': (who: string) => `Two-step verification of ${who} was reset.`,
+      'sign-out': (who: string, n: number) =>
+        n === 0
+          ? `${who} had no open session: nothing needed to end.`
+          : `${who} was signed out of ${n === 1 ? '1 session' : `${n} sessions`}.`,
+      block: (who: string) => `Sign-in is blocked for ${who}.`,
+      unblock: (who: string) => `${who} can sign in again.`,
+    },
+    blockedBadge: 'Sign-in blocked',
+  },
   // Account
   accountTitle: navAccount,
   changeOwnTitle: 'Change my password',
   passwordChanged: 'Your password has been changed. Your other sessions have ended.',
+  passwordSetFlash: 'Your new password is set. You are signed in.',
   wrongCurrent: 'The current password is incorrect.',
   signOutEverywhere: 'Sign out everywhere',
   // Not "Sign out …": the header's Sign out button must be the only one by that name.
@@ -475,6 +648,8 @@ export const en = {
       'Verify the caller’s identity first, or give a reason to go ahead without it.',
     APPROVER_NOT_ELIGIBLE:
       'Another global admin decides this: not the one who asked, nor the user it is about.',
+    CANNOT_MANAGE_SELF: 'Admins cannot do this to their own account.',
+    SIGN_IN_BLOCKED: 'An administrator has blocked sign-in to this account.',
     CROSS_SITE_REQUEST: 'The request came from another site, so it was refused.',
     NOT_FOUND: 'What was asked for does not exist.',
     METHOD_NOT_ALLOWED: 'This action is not possible here.',
@@ -528,38 +703,38 @@ export const en = {
     revealIntro: (email: string) =>
       `An administrator reset the password of ${email}. Open this link to see the new temporary password:`,
     revealHow: `On the page, type the account's email and press ${showPassword}. The link works once: whoever opens it first burns it.`,
-    revealExpires: (when: string) => `The link and the password expire at ${when} (UTC).`,
+    revealExpires: (when: string) => `The link and the password expire at ${when}.`,
     revealIgnore: 'If you did not expect this, tell your administrator.',
     resetSubject: 'Your password was reset by an administrator',
     resetBody: (admin: string, when: string) =>
-      `${admin} reset your oncepass password at ${when} (UTC). You will set a new one when you next sign in.`,
+      `${admin} reset your oncepass password at ${when}. You will set a new one when you next sign in.`,
     changedSubject: 'Your password was changed',
-    changedBody: (when: string) => `Your oncepass password was changed at ${when} (UTC).`,
+    changedBody: (when: string) => `Your oncepass password was changed at ${when}.`,
     mfaEnrolledSubject: 'Two-step verification was turned on',
     mfaEnrolledBody: (when: string) =>
-      `Two-step verification was turned on for your oncepass account at ${when} (UTC).`,
+      `Two-step verification was turned on for your oncepass account at ${when}.`,
     mfaDisabledSubject: 'Two-step verification was turned off',
     mfaDisabledBody: (when: string) =>
-      `Two-step verification was turned off for your oncepass account at ${when} (UTC).`,
+      `Two-step verification was turned off for your oncepass account at ${when}.`,
     mfaResetSubject: 'An administrator removed your two-step verification',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} removed two-step verification from your oncepass account at ${when} (UTC) and signed you out everywhere. You can set it up again under ${navAccount}.`,
+      `${admin} removed two-step verification from your oncepass account at ${when} and signed you out everywhere. You can set it up again under ${navAccount}.`,
     mfaReplayedSubject: 'One of your verification codes was used twice',
     mfaReplayedBody: (when: string) =>
-      `At ${when} (UTC) someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
+      `At ${when} someone entered a verification code of your oncepass account that had already been used. Whoever did may know your password: change it now.`,
     notMe: 'If this was not you, contact your administrator at once.',
     verifyCodeSubject: 'Your code for your administrator',
     verifyCodeBody: (admin: string) =>
       `${admin}, an administrator of your organisation, is checking that it is you they are in touch with. If you contacted them, read them this code:`,
-    verifyCodeExpires: (when: string) => `The code works until ${when} (UTC).`,
+    verifyCodeExpires: (when: string) => `The code works until ${when}.`,
     verifyCodeWarning:
       'If you are not in touch with your administrator right now, give this code to nobody: someone may be pretending to be you. Tell your administrator.',
     verifyStartedSubject: 'An administrator is checking your identity',
     verifyStartedBody: (admin: string, when: string) =>
-      `At ${when} (UTC) ${admin} started checking your identity with a code from your authenticator app. Read a code out only to an administrator you contacted yourself.`,
+      `At ${when} ${admin} started checking your identity with a code from your authenticator app. Read a code out only to an administrator you contacted yourself.`,
     verifySucceededSubject: 'Your identity was confirmed to an administrator',
     verifySucceededBody: (admin: string, method: string, when: string) =>
-      `At ${when} (UTC) ${admin} confirmed your identity with ${method}, and may now reset your password or your two-step verification.`,
+      `At ${when} ${admin} confirmed your identity with ${method}, and may now reset your password or your two-step verification.`,
     methodNames: {
       totp: 'a code from your authenticator app',
       email: 'a code sent to your email',
@@ -567,24 +742,38 @@ export const en = {
     actionNames: { password_reset: 'password reset', mfa_reset: 'two-step verification reset' },
     overrideSubject: 'A reset without an identity check',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `At ${when} (UTC) ${admin} skipped verifying the caller’s identity for a ${action} of ${email}.`,
+      `At ${when} ${admin} skipped verifying the caller’s identity for a ${action} of ${email}.`,
     overrideReason: (reason: string) => `The reason given: “${reason}”`,
     approvalRequestedSubject: 'A reset of an admin waits for your approval',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
-      `${admin} asked for a ${action} of ${email}. Approve or deny it in oncepass under ${navApprovals} before ${when} (UTC).`,
+      `${admin} asked for a ${action} of ${email}. Approve or deny it in oncepass under ${navApprovals} before ${when}.`,
     approvedSubject: 'Your request was approved',
     approvedBody: (admin: string, action: string, email: string) =>
       `${admin} approved your request for a ${action} of ${email}.`,
     approvedShow: (when: string) =>
-      `Open the request in oncepass under ${navApprovals} and press ${showNewPassword} before ${when} (UTC). The password is shown to you once.`,
+      `Open the request in oncepass under ${navApprovals} and press ${showNewPassword} before ${when}. The password is shown to you once.`,
     approvedDone: 'It has been carried out.',
     deniedSubject: 'Your request was denied',
     deniedBody: (admin: string, action: string, email: string) =>
       `${admin} denied your request for a ${action} of ${email}.`,
     deniedReason: (reason: string) => `The reason given: “${reason}”`,
+    signedOutSubject: 'An administrator signed you out everywhere',
+    signedOutBody: (admin: string, when: string) =>
+      `${admin} signed you out of oncepass on every device and in every application at ${when}. Sign in again to go on.`,
+    blockedSubject: 'Sign-in to your account was blocked',
+    blockedBody: (admin: string, when: string) =>
+      `${admin} blocked sign-in to your oncepass account at ${when}. Ask your administrator if you need to sign in.`,
+    unblockedSubject: 'You can sign in again',
+    unblockedBody: (admin: string, when: string) =>
+      `${admin} unblocked sign-in to your oncepass account at ${when}.`,
     requestSubject: 'A user asked for a password reset',
     requestBody: (email: string, when: string) =>
-      `${email} asked for a password reset at ${when} (UTC). Review it in oncepass under ${navRequests}.`,
+      `${email} asked for a password reset at ${when}. Review it in oncepass under ${navRequests}.`,
+    requestsSubject: 'Users asked for a password reset',
+    requestsBody: (n: number, emails: string, when: string) =>
+      `${n} users have asked for a password reset since ${when}: ${emails}. Review their requests in oncepass under ${navRequests}.`,
+    requestsPace:
+      'You get at most one of these mails every 15 minutes; oncepass always lists every open request.',
   },
   apps: {
     title: 'Applications',

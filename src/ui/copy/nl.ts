@@ -16,6 +16,7 @@ export const nl = {
   language: 'Taal',
   skipToContent: 'Naar de inhoud',
   mainNav: 'Hoofdmenu',
+  menu: 'Menu',
   navUsers: 'Gebruikers',
   navRequests,
   navAudit: 'Auditlogboek',
@@ -51,6 +52,9 @@ export const nl = {
       caller_verification_overridden: 'Een wachtwoordherstel zonder identiteitscontrole',
       approval_requested: 'Het opnieuw instellen voor een beheerder wacht op goedkeuring',
       approval_decided: 'Er is over een goedkeuringsaanvraag beslist',
+      signed_out_by_admin: 'Een beheerder heeft de gebruiker afgemeld bij alle sessies',
+      sign_in_blocked: 'Een beheerder heeft aanmelden geblokkeerd',
+      sign_in_unblocked: 'Een beheerder heeft de blokkering van aanmelden opgeheven',
     },
   },
   navAccount,
@@ -94,6 +98,7 @@ export const nl = {
   mfaTitle: 'Verificatie in twee stappen',
   mfaIntro: 'Voer de code uit uw authenticator-app of een van uw herstelcodes in.',
   verificationCode: 'Verificatiecode',
+  codeToTurnOff: 'Code uit uw authenticator-app',
   verify: 'Verifiëren',
   invalidCode: 'Deze code is niet geldig.',
   mfaExpired: 'Deze aanmeldstap is verlopen. Meld u opnieuw aan.',
@@ -131,6 +136,23 @@ export const nl = {
   noUsers: 'Geen gebruikers gevonden.',
   nextPage: 'Volgende pagina',
   firstPage: 'Eerste pagina',
+  previousPage: 'Vorige pagina',
+  userFilters: {
+    anyRole: 'Alle rollen',
+    any: 'Alle',
+    on: 'Aan',
+    off: 'Uit',
+    sortBy: 'Sorteren op',
+    clear: 'Zoekopdracht en filters wissen',
+    total: (n, count) => (n === 1 ? '1 gebruiker' : `${count} gebruikers`),
+    found: (n, count) => (n === 1 ? '1 gebruiker gevonden' : `${count} gebruikers gevonden`),
+    moreThan: (count) => `Meer dan ${count} gebruikers`,
+    pages: "Pagina's met gebruikers",
+  },
+  resetNotOffered: {
+    CANNOT_RESET_SELF: `Uw eigen account: wijzig uw wachtwoord onder ${navAccount}`,
+    FORBIDDEN_ROLE: 'Alleen een globale beheerder kan dit wachtwoord opnieuw instellen',
+  },
   create: 'Gebruiker toevoegen',
   emailTaken: 'Er bestaat al een gebruiker met dit e-mailadres.',
   userAddedTitle: 'Gebruiker toegevoegd',
@@ -147,6 +169,8 @@ export const nl = {
   recipients: 'Ontvangers',
   linkUnavailable:
     'Voor het verzenden van een link is een e-mailserver nodig, maar die is nog niet ingesteld.',
+  linkHowToEnable:
+    'Als u het wachtwoord liever als eenmalige link verzendt, stelt u e-mail in: ONCEPASS_SMTP_URL op een server of een send_email-binding in wrangler.toml op Cloudflare Workers.',
   recipientsHint:
     "Maximaal vijf adressen, gescheiden door komma's. Elk adres krijgt een eigen eenmalige link.",
   recipientsInvalid: "Vul één tot vijf geldige e-mailadressen in, gescheiden door komma's.",
@@ -168,7 +192,10 @@ export const nl = {
   notShownAgain:
     'Dit wachtwoord wordt niet opnieuw weergegeven. Kopieer het nu en geef het op een veilige manier aan de gebruiker.',
   mustChangeNote: 'De gebruiker moet bij de eerste aanmelding een nieuw wachtwoord kiezen.',
-  sessionsEnded: (n) => `Beëindigde sessies: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'De gebruiker was nergens aangemeld.'
+      : `De gebruiker is afgemeld bij ${n === 1 ? '1 open sessie' : `${n} open sessies`}.`,
   alreadyResetTitle: 'Het wachtwoord is al opnieuw ingesteld',
   alreadyReset:
     'Met dit formulier is het wachtwoord al opnieuw ingesteld. Er is dus geen nieuw wachtwoord gemaakt en het wachtwoord wordt niet opnieuw weergegeven.',
@@ -306,8 +333,22 @@ export const nl = {
   requestsTitle: navRequests,
   requestedAt: 'Aangevraagd',
   noRequests: 'Geen openstaande verzoeken.',
+  dismiss: 'Sluiten',
+  dismissRequestOf: (email) => `Het verzoek van ${email} sluiten`,
+  openRequests: (count, more) => (more ? `meer dan ${count} open` : `${count} open`),
+  requestDismissed:
+    'Het verzoek is gesloten en staat niet meer in de wachtrij. Er is geen wachtwoord gewijzigd.',
   auditTitle: 'Auditlogboek',
-  filterUser: 'Gebruikers-ID',
+  auditFilters: {
+    email: 'E-mailadres van een gebruiker (door of over)',
+    event: 'Gebeurtenis',
+    anyEvent: 'Alle gebeurtenissen',
+    from: 'Van',
+    to: 'Tot en met',
+    clear: 'Filters wissen',
+    unknownEmail: 'Geen gebruiker van uw organisatie heeft dit e-mailadres.',
+    happened: 'Wat er is gebeurd',
+  },
   filter: 'Filteren',
   when: 'Wanneer',
   event: 'Gebeurtenis',
@@ -361,7 +402,95 @@ export const nl = {
       app_removed: 'Er is een toepassing verwijderd',
       app_secret_rotated: 'Een toepassing heeft een nieuw geheim gekregen',
       app_sign_in: 'Aangemeld bij een toepassing',
+      user_blocked: 'Aanmelden geblokkeerd',
+      user_unblocked: 'Blokkering van aanmelden opgeheven',
+      user_block_denied: 'Blokkeren van aanmelden geweigerd',
+      user_unblock_denied: 'Opheffen van blokkering van aanmelden geweigerd',
+      user_sign_out_denied: 'Afmelden bij alle sessies geweigerd',
+      password_reset_request_dismissed: 'Verzoek om wachtwoordherstel gesloten',
+      password_reset_request_dismiss_denied: 'Sluiten van verzoek om wachtwoordherstel geweigerd',
     },
+    sentences: {
+      tenant_created: () => 'De organisatie is ingericht',
+      user_created: (actor, user) => `${actor} heeft ${user} toegevoegd`,
+      password_reset_issued: (actor, user) =>
+        `${actor} heeft het wachtwoord van ${user} opnieuw ingesteld`,
+      password_reset_denied: (actor, user) =>
+        `${actor} mocht het wachtwoord van ${user} niet opnieuw instellen`,
+      password_reset_expired_use: (_, user) =>
+        `${user} probeerde zich aan te melden met een verlopen tijdelijk wachtwoord`,
+      authn_login_success: (_, user) => `${user} heeft zich aangemeld`,
+      authn_login_fail: (_, user) => `Aanmelden als ${user} is mislukt`,
+      authn_login_lock: (_, user) =>
+        `Aanmelden als ${user} is geblokkeerd na herhaalde mislukte pogingen`,
+      authn_password_change_required: (_, user) =>
+        `${user} heeft zich aangemeld met een tijdelijk wachtwoord en moest een nieuw wachtwoord kiezen`,
+      authn_password_change: (_, user) => `${user} heeft een nieuw wachtwoord gekozen`,
+      authn_token_revoked: (_, user) => `De sessies van ${user} zijn beëindigd`,
+      authn_token_reuse: (_, user) =>
+        `Een gebruikt token of een gebruikte code van ${user} is opnieuw aangeboden`,
+      password_reset_requested: (_, user) => `Er is om een nieuw wachtwoord gevraagd voor ${user}`,
+      reveal_opened: (_, user) => `Een eenmalige link met het wachtwoord van ${user} is geopend`,
+      reveal_denied: (_, user) => `Een eenmalige link voor ${user} is geweigerd`,
+      reveal_mail_failed: (_, user) => `Een eenmalige link voor ${user} kon niet worden verzonden`,
+      mfa_enrollment_started: (_, user) =>
+        `${user} is begonnen met het instellen van verificatie in twee stappen`,
+      mfa_enrolled: (_, user) => `${user} heeft verificatie in twee stappen ingeschakeld`,
+      mfa_disabled: (_, user) => `${user} heeft verificatie in twee stappen uitgeschakeld`,
+      mfa_reset: (actor, user) =>
+        `${actor} heeft de verificatie in twee stappen van ${user} opnieuw ingesteld`,
+      mfa_reset_denied: (actor, user) =>
+        `${actor} mocht de verificatie in twee stappen van ${user} niet opnieuw instellen`,
+      authn_mfa_required: (_, user) =>
+        `${user} heeft het juiste wachtwoord ingevoerd en moest een verificatiecode invoeren`,
+      authn_mfa_fail: (_, user) => `Verificatie in twee stappen is mislukt voor ${user}`,
+      authn_mfa_step_up: (_, user) => `${user} heeft opnieuw geverifieerd met de authenticator-app`,
+      app_registered: (actor) => `${actor} heeft een toepassing toegevoegd`,
+      app_removed: (actor) => `${actor} heeft een toepassing verwijderd`,
+      app_secret_rotated: (actor) => `${actor} heeft een toepassing een nieuw geheim gegeven`,
+      app_sign_in: (_, user) => `${user} heeft zich aangemeld bij een toepassing`,
+      user_blocked: (actor, user) => `${actor} heeft aanmelden voor ${user} geblokkeerd`,
+      user_unblocked: (actor, user) =>
+        `${actor} heeft de blokkering van aanmelden voor ${user} opgeheven`,
+      user_block_denied: (actor, user) => `${actor} mocht aanmelden voor ${user} niet blokkeren`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} mocht de blokkering van aanmelden voor ${user} niet opheffen`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} mocht ${user} niet afmelden bij alle sessies`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} heeft het verzoek om wachtwoordherstel van ${user} gesloten`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} mocht het verzoek om wachtwoordherstel van ${user} niet sluiten`,
+      access_denied: (actor) => `${actor} is een beheerpagina of -actie geweigerd`,
+      caller_verification_started: (actor, user) =>
+        `${actor} is begonnen de identiteit van ${user} te controleren`,
+      caller_verification_failed: (actor, user) =>
+        `${actor} heeft een verkeerde code ingevoerd bij de identiteitscontrole van ${user}`,
+      caller_verification_verified: (actor, user) =>
+        `${actor} heeft de identiteit van ${user} gecontroleerd`,
+      caller_verification_expired: (_, user) =>
+        `De identiteitscontrole van ${user} is ongebruikt beëindigd`,
+      caller_verification_used: (actor, user) =>
+        `${actor} heeft de identiteitscontrole van ${user} gebruikt om het wachtwoord opnieuw in te stellen`,
+      caller_verification_overridden: (actor, user) =>
+        `${actor} is voor ${user} doorgegaan zonder identiteitscontrole`,
+      approval_requested: (actor, user) =>
+        `${actor} heeft goedkeuring gevraagd om ${user} opnieuw in te stellen`,
+      approval_approved: (actor, user) =>
+        `${actor} heeft goedgekeurd dat ${user} opnieuw wordt ingesteld`,
+      approval_denied: (actor, user) =>
+        `${actor} heeft geweigerd dat ${user} opnieuw wordt ingesteld`,
+      approval_cancelled: (actor, user) =>
+        `${actor} heeft de goedkeuringsaanvraag voor ${user} geannuleerd`,
+      approval_expired: (_, user) =>
+        `De goedkeuringsaanvraag voor ${user} is zonder beslissing verlopen`,
+      approval_executed: (actor, user) =>
+        `${actor} heeft de goedgekeurde herstelactie voor ${user} uitgevoerd`,
+      approval_decision_refused: (actor, user) =>
+        `${actor} mocht niet beslissen over de goedkeuringsaanvraag voor ${user}`,
+    },
+    someone: 'iemand',
+    unknownAccount: 'een e-mailadres zonder account',
     outcomes: {
       success: 'Geslaagd',
       denied: 'Geweigerd',
@@ -398,6 +527,7 @@ export const nl = {
       APP_TOKEN_REVOKED: 'De toepassing heeft haar toegang opgegeven.',
       CODE_REPLAYED: 'Een eenmalige aanmeldcode is een tweede keer gebruikt.',
       OTHER_TENANT: 'De toepassing hoort bij een andere organisatie.',
+      ADMIN_SIGN_OUT: 'Door een beheerder afgemeld bij alle sessies.',
       SEND_FAILED: 'De e-mail kon niet worden verzonden.',
       ECONNECTION: 'Geen verbinding met de e-mailserver.',
       ECONNREFUSED: 'De e-mailserver heeft de verbinding geweigerd.',
@@ -418,9 +548,50 @@ export const nl = {
     otherOutcome: 'Anders',
     otherReason: 'Een andere reden.',
   },
+  userActions: {
+    title: 'Aanmelden en beveiliging',
+    signIn: 'Aanmelden',
+    allowed: 'Toegestaan',
+    blocked: 'Geblokkeerd',
+    resetTwoStep: 'Verificatie in twee stappen opnieuw instellen',
+    signOutAll: 'Afmelden bij alle sessies',
+    block: 'Aanmelden blokkeren',
+    unblock: 'Blokkering van aanmelden opheffen',
+    cancel: 'Annuleren',
+    titles: {
+      'mfa-reset': 'Verificatie in twee stappen opnieuw instellen?',
+      'sign-out': 'Afmelden bij alle sessies?',
+      block: 'Aanmelden blokkeren?',
+      unblock: 'Blokkering van aanmelden opheffen?',
+      'new-link': 'Een nieuwe link verzenden?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} meldt zich voortaan alleen met het wachtwoord aan en kan verificatie in twee stappen opnieuw instellen. Alle sessies worden beëindigd en de gebruiker krijgt hierover een e-mail.`,
+      'sign-out': (who) =>
+        `${who} wordt op alle apparaten en in alle toepassingen afgemeld en krijgt hierover een e-mail. Het wachtwoord blijft ongewijzigd.`,
+      block: (who) =>
+        `${who} kan zich niet meer aanmelden, wordt op alle apparaten en in alle toepassingen afgemeld en krijgt hierover een e-mail. U kunt de blokkering op elk moment opheffen.`,
+      unblock: (who) =>
+        `${who} kan zich weer aanmelden met hetzelfde wachtwoord en krijgt hierover een e-mail.`,
+      'new-link': (who) =>
+        `Er wordt een nieuw wachtwoord voor ${who} gemaakt en een eenmalige link ernaar wordt verzonden naar de adressen hieronder. De eerder verzonden links werken dan niet meer.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Verificatie in twee stappen van ${who} is opnieuw ingesteld.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} had geen open sessies: er hoefde niets te worden beëindigd.`
+          : `${who} is afgemeld bij ${n === 1 ? '1 sessie' : `${n} sessies`}.`,
+      block: (who) => `Aanmelden is geblokkeerd voor ${who}.`,
+      unblock: (who) => `${who} kan zich weer aanmelden.`,
+    },
+    blockedBadge: 'Aanmelden geblokkeerd',
+  },
   accountTitle: navAccount,
   changeOwnTitle: 'Mijn wachtwoord wijzigen',
   passwordChanged: 'Uw wachtwoord is gewijzigd. Uw andere sessies zijn beëindigd.',
+  passwordSetFlash: 'Uw nieuwe wachtwoord is ingesteld. U bent aangemeld.',
   wrongCurrent: 'Het huidige wachtwoord is onjuist.',
   signOutEverywhere: 'Overal afmelden',
   endAllSessions: 'Alle sessies beëindigen',
@@ -473,6 +644,8 @@ export const nl = {
       'Controleer eerst de identiteit van de beller, of geef een reden om zonder controle door te gaan.',
     APPROVER_NOT_ELIGIBLE:
       'Een andere globale beheerder beslist hierover: niet wie het aanvroeg, en niet de gebruiker om wie het gaat.',
+    CANNOT_MANAGE_SELF: 'Beheerders kunnen dit niet met hun eigen account doen.',
+    SIGN_IN_BLOCKED: 'Een beheerder heeft aanmelden bij dit account geblokkeerd.',
     CROSS_SITE_REQUEST: 'De aanvraag kwam van een andere website en is daarom geweigerd.',
     NOT_FOUND: 'Het gevraagde bestaat niet.',
     METHOD_NOT_ALLOWED: 'Deze actie is hier niet mogelijk.',
@@ -533,38 +706,38 @@ export const nl = {
     revealIntro: (email: string) =>
       `Een beheerder heeft het wachtwoord van ${email} opnieuw ingesteld. Open deze link om het nieuwe tijdelijke wachtwoord te zien:`,
     revealHow: `Typ op de pagina het e-mailadres van het account en klik op ${showPassword}. De link werkt één keer: wie hem als eerste opent, maakt hem daarmee onbruikbaar.`,
-    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when} (UTC).`,
+    revealExpires: (when: string) => `De link en het wachtwoord verlopen op ${when}.`,
     revealIgnore: 'Had u dit niet verwacht? Laat het dan uw beheerder weten.',
     resetSubject: 'Uw wachtwoord is opnieuw ingesteld door een beheerder',
     resetBody: (admin: string, when: string) =>
-      `${admin} heeft uw oncepass-wachtwoord op ${when} (UTC) opnieuw ingesteld. Bij uw volgende aanmelding kiest u een nieuw wachtwoord.`,
+      `${admin} heeft uw oncepass-wachtwoord op ${when} opnieuw ingesteld. Bij uw volgende aanmelding kiest u een nieuw wachtwoord.`,
     changedSubject: 'Uw wachtwoord is gewijzigd',
-    changedBody: (when: string) => `Uw oncepass-wachtwoord is op ${when} (UTC) gewijzigd.`,
+    changedBody: (when: string) => `Uw oncepass-wachtwoord is op ${when} gewijzigd.`,
     mfaEnrolledSubject: 'Verificatie in twee stappen is ingeschakeld',
     mfaEnrolledBody: (when: string) =>
-      `Verificatie in twee stappen is op ${when} (UTC) ingeschakeld voor uw oncepass-account.`,
+      `Verificatie in twee stappen is op ${when} ingeschakeld voor uw oncepass-account.`,
     mfaDisabledSubject: 'Verificatie in twee stappen is uitgeschakeld',
     mfaDisabledBody: (when: string) =>
-      `Verificatie in twee stappen is op ${when} (UTC) uitgeschakeld voor uw oncepass-account.`,
+      `Verificatie in twee stappen is op ${when} uitgeschakeld voor uw oncepass-account.`,
     mfaResetSubject: 'Een beheerder heeft uw verificatie in twee stappen verwijderd',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} heeft op ${when} (UTC) verificatie in twee stappen van uw oncepass-account verwijderd en u overal afgemeld. U kunt het opnieuw instellen onder ${navAccount}.`,
+      `${admin} heeft op ${when} verificatie in twee stappen van uw oncepass-account verwijderd en u overal afgemeld. U kunt het opnieuw instellen onder ${navAccount}.`,
     mfaReplayedSubject: 'Een van uw verificatiecodes is twee keer gebruikt',
     mfaReplayedBody: (when: string) =>
-      `Op ${when} (UTC) heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
+      `Op ${when} heeft iemand een verificatiecode van uw oncepass-account ingevoerd die al was gebruikt. Die persoon kent mogelijk uw wachtwoord: wijzig het nu.`,
     notMe: 'Was u dit niet? Neem dan meteen contact op met uw beheerder.',
     verifyCodeSubject: 'Uw code voor uw beheerder',
     verifyCodeBody: (admin: string) =>
       `${admin}, een beheerder van uw organisatie, controleert of u degene bent met wie hij of zij contact heeft. Hebt u zelf contact opgenomen? Lees dan deze code voor:`,
-    verifyCodeExpires: (when: string) => `De code werkt tot ${when} (UTC).`,
+    verifyCodeExpires: (when: string) => `De code werkt tot ${when}.`,
     verifyCodeWarning:
       'Hebt u op dit moment geen contact met uw beheerder? Geef deze code dan aan niemand: misschien doet iemand zich voor als u. Laat het uw beheerder weten.',
     verifyStartedSubject: 'Een beheerder controleert uw identiteit',
     verifyStartedBody: (admin: string, when: string) =>
-      `Om ${when} (UTC) is ${admin} uw identiteit gaan controleren met een code uit uw authenticator-app. Lees alleen een code voor aan een beheerder met wie u zelf contact hebt opgenomen.`,
+      `Om ${when} is ${admin} uw identiteit gaan controleren met een code uit uw authenticator-app. Lees alleen een code voor aan een beheerder met wie u zelf contact hebt opgenomen.`,
     verifySucceededSubject: 'Uw identiteit is aan een beheerder bevestigd',
     verifySucceededBody: (admin: string, method: string, when: string) =>
-      `Om ${when} (UTC) heeft ${admin} uw identiteit bevestigd met ${method} en kan nu uw wachtwoord of uw verificatie in twee stappen opnieuw instellen.`,
+      `Om ${when} heeft ${admin} uw identiteit bevestigd met ${method} en kan nu uw wachtwoord of uw verificatie in twee stappen opnieuw instellen.`,
     methodNames: {
       totp: 'een code uit uw authenticator-app',
       email: 'een code die naar uw e-mailadres is gestuurd',
@@ -575,24 +748,38 @@ export const nl = {
     },
     overrideSubject: 'Een herstelactie zonder identiteitscontrole',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Om ${when} (UTC) heeft ${admin} de identiteit van de beller niet gecontroleerd bij een ${action} voor ${email}.`,
+      `Om ${when} heeft ${admin} de identiteit van de beller niet gecontroleerd bij een ${action} voor ${email}.`,
     overrideReason: (reason: string) => `De opgegeven reden: “${reason}”`,
     approvalRequestedSubject: 'Het opnieuw instellen voor een beheerder wacht op uw goedkeuring',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
-      `${admin} heeft een ${action} voor ${email} aangevraagd. Keur het goed of weiger het in oncepass onder ${navApprovals} vóór ${when} (UTC).`,
+      `${admin} heeft een ${action} voor ${email} aangevraagd. Keur het goed of weiger het in oncepass onder ${navApprovals} vóór ${when}.`,
     approvedSubject: 'Uw aanvraag is goedgekeurd',
     approvedBody: (admin: string, action: string, email: string) =>
       `${admin} heeft uw aanvraag voor een ${action} voor ${email} goedgekeurd.`,
     approvedShow: (when: string) =>
-      `Open de aanvraag in oncepass onder ${navApprovals} en klik op ${showNewPassword} vóór ${when} (UTC). Het wachtwoord wordt u één keer getoond.`,
+      `Open de aanvraag in oncepass onder ${navApprovals} en klik op ${showNewPassword} vóór ${when}. Het wachtwoord wordt u één keer getoond.`,
     approvedDone: 'Het is uitgevoerd.',
     deniedSubject: 'Uw aanvraag is geweigerd',
     deniedBody: (admin: string, action: string, email: string) =>
       `${admin} heeft uw aanvraag voor een ${action} voor ${email} geweigerd.`,
     deniedReason: (reason: string) => `De opgegeven reden: “${reason}”`,
+    signedOutSubject: 'Een beheerder heeft u overal afgemeld',
+    signedOutBody: (admin, when) =>
+      `${admin} heeft u op ${when} op alle apparaten en in alle toepassingen afgemeld bij oncepass. Meld u opnieuw aan om verder te gaan.`,
+    blockedSubject: 'Aanmelden bij uw account is geblokkeerd',
+    blockedBody: (admin, when) =>
+      `${admin} heeft op ${when} aanmelden bij uw oncepass-account geblokkeerd. Neem contact op met uw beheerder als u zich moet aanmelden.`,
+    unblockedSubject: 'U kunt zich weer aanmelden',
+    unblockedBody: (admin, when) =>
+      `${admin} heeft op ${when} de blokkering van aanmelden bij uw oncepass-account opgeheven.`,
     requestSubject: 'Een gebruiker vraagt om een nieuw wachtwoord',
     requestBody: (email: string, when: string) =>
-      `${email} heeft op ${when} (UTC) om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
+      `${email} heeft op ${when} om een nieuw wachtwoord gevraagd. Bekijk het verzoek in oncepass onder ${navRequests}.`,
+    requestsSubject: 'Gebruikers vragen om een nieuw wachtwoord',
+    requestsBody: (n, emails, when) =>
+      `${n} gebruikers hebben sinds ${when} om een nieuw wachtwoord gevraagd: ${emails}. Bekijk de verzoeken in oncepass onder ${navRequests}.`,
+    requestsPace:
+      "U krijgt hooguit één zo'n e-mail per 15 minuten; oncepass toont altijd alle open verzoeken.",
   },
   apps: {
     title: 'Toepassingen',

@@ -16,6 +16,7 @@ export const sv = {
   language: 'Språk',
   skipToContent: 'Hoppa till innehållet',
   mainNav: 'Huvudmeny',
+  menu: 'Meny',
   navUsers: 'Användare',
   navRequests,
   navAudit: 'Granskningslogg',
@@ -49,6 +50,9 @@ export const sv = {
       caller_verification_overridden: 'En återställning utan identitetskontroll',
       approval_requested: 'En återställning av en administratör väntar på godkännande',
       approval_decided: 'En begäran om godkännande har avgjorts',
+      signed_out_by_admin: 'En administratör loggade ut användaren från alla sessioner',
+      sign_in_blocked: 'En administratör blockerade inloggning',
+      sign_in_unblocked: 'En administratör avblockerade inloggning',
     },
   },
   navAccount,
@@ -91,6 +95,7 @@ export const sv = {
   mfaTitle: 'Tvåstegsverifiering',
   mfaIntro: 'Ange koden från din autentiseringsapp eller en av dina återställningskoder.',
   verificationCode: 'Verifieringskod',
+  codeToTurnOff: 'Kod från din autentiseringsapp',
   verify: 'Verifiera',
   invalidCode: 'Koden är inte giltig.',
   mfaExpired: 'Tiden för inloggningssteget har gått ut. Logga in igen.',
@@ -128,6 +133,23 @@ export const sv = {
   noUsers: 'Inga användare hittades.',
   nextPage: 'Nästa sida',
   firstPage: 'Första sidan',
+  previousPage: 'Föregående sida',
+  userFilters: {
+    anyRole: 'Alla roller',
+    any: 'Alla',
+    on: 'På',
+    off: 'Av',
+    sortBy: 'Sortera efter',
+    clear: 'Rensa sökning och filter',
+    total: (n, count) => (n === 1 ? '1 användare' : `${count} användare`),
+    found: (n, count) => (n === 1 ? '1 användare hittades' : `${count} användare hittades`),
+    moreThan: (count) => `Fler än ${count} användare`,
+    pages: 'Sidor med användare',
+  },
+  resetNotOffered: {
+    CANNOT_RESET_SELF: `Ditt eget konto: byt ditt lösenord under ${navAccount}`,
+    FORBIDDEN_ROLE: 'Endast en global administratör kan återställa det här lösenordet',
+  },
   create: 'Lägg till användare',
   emailTaken: 'Det finns redan en användare med den här e-postadressen.',
   userAddedTitle: 'Användaren har lagts till',
@@ -143,6 +165,8 @@ export const sv = {
   deliverLink: 'Skicka en engångslänk',
   recipients: 'Mottagare',
   linkUnavailable: 'En länk kräver en e-postserver, och ingen är konfigurerad ännu.',
+  linkHowToEnable:
+    'Om du hellre vill skicka lösenordet som en engångslänk konfigurerar du e-post: ONCEPASS_SMTP_URL på en server eller en e-postbindning i wrangler.toml på Cloudflare Workers.',
   recipientsHint:
     'Upp till fem adresser, åtskilda med kommatecken. Var och en får en egen engångslänk.',
   recipientsInvalid: 'Ange en till fem giltiga e-postadresser, åtskilda med kommatecken.',
@@ -164,7 +188,10 @@ export const sv = {
   notShownAgain:
     'Lösenordet visas inte igen. Kopiera det nu och ge det till användaren på ett säkert sätt.',
   mustChangeNote: 'Användaren måste välja ett nytt lösenord vid första inloggningen.',
-  sessionsEnded: (n) => `Avslutade sessioner: ${n}.`,
+  sessionsEnded: (n) =>
+    n === 0
+      ? 'Användaren var inte inloggad någonstans.'
+      : `Användaren loggades ut från ${n === 1 ? '1 öppen session' : `${n} öppna sessioner`}.`,
   alreadyResetTitle: 'Återställningen är redan gjord',
   alreadyReset:
     'Formuläret har redan använts för att återställa lösenordet. Inget nytt lösenord skapades och lösenordet visas inte igen.',
@@ -298,8 +325,21 @@ export const sv = {
   requestsTitle: navRequests,
   requestedAt: 'Begärd',
   noRequests: 'Inga öppna begäranden.',
+  dismiss: 'Avfärda',
+  dismissRequestOf: (email) => `Avfärda begäran från ${email}`,
+  openRequests: (count, more) => (more ? `fler än ${count} öppna` : `${count} öppna`),
+  requestDismissed: 'Begäran är avfärdad och finns inte längre i kön. Inget lösenord har ändrats.',
   auditTitle: 'Granskningslogg',
-  filterUser: 'Användar-id',
+  auditFilters: {
+    email: 'En användares e-postadress (utförd av eller om)',
+    event: 'Händelse',
+    anyEvent: 'Alla händelser',
+    from: 'Från',
+    to: 'Till och med',
+    clear: 'Rensa filter',
+    unknownEmail: 'Ingen användare i din organisation har den här e-postadressen.',
+    happened: 'Vad som hände',
+  },
   filter: 'Filtrera',
   when: 'När',
   event: 'Händelse',
@@ -353,7 +393,86 @@ export const sv = {
       app_removed: 'Ett program togs bort',
       app_secret_rotated: 'Ett program fick en ny hemlighet',
       app_sign_in: 'Inloggad i ett program',
+      user_blocked: 'Inloggning blockerad',
+      user_unblocked: 'Inloggning avblockerad',
+      user_block_denied: 'Blockering av inloggning nekad',
+      user_unblock_denied: 'Avblockering av inloggning nekad',
+      user_sign_out_denied: 'Utloggning från alla sessioner nekad',
+      password_reset_request_dismissed: 'Begäran om nytt lösenord avfärdad',
+      password_reset_request_dismiss_denied: 'Avfärdande av begäran om nytt lösenord nekat',
     },
+    sentences: {
+      tenant_created: () => 'Organisationen konfigurerades',
+      user_created: (actor, user) => `${actor} lade till ${user}`,
+      password_reset_issued: (actor, user) => `${actor} återställde lösenordet för ${user}`,
+      password_reset_denied: (actor, user) =>
+        `${actor} nekades att återställa lösenordet för ${user}`,
+      password_reset_expired_use: (_, user) =>
+        `${user} försökte logga in med ett tillfälligt lösenord som hade gått ut`,
+      authn_login_success: (_, user) => `${user} loggade in`,
+      authn_login_fail: (_, user) => `En inloggning som ${user} misslyckades`,
+      authn_login_lock: (_, user) =>
+        `Inloggning som ${user} spärrades efter upprepade misslyckade försök`,
+      authn_password_change_required: (_, user) =>
+        `${user} loggade in med ett tillfälligt lösenord och ombads välja ett nytt`,
+      authn_password_change: (_, user) => `${user} valde ett nytt lösenord`,
+      authn_token_revoked: (_, user) => `Sessionerna för ${user} avslutades`,
+      authn_token_reuse: (_, user) => `En använd token eller kod för ${user} användes igen`,
+      password_reset_requested: (_, user) => `Ett nytt lösenord begärdes för ${user}`,
+      reveal_opened: (_, user) => `En engångslänk med lösenordet för ${user} öppnades`,
+      reveal_denied: (_, user) => `En engångslänk för ${user} nekades`,
+      reveal_mail_failed: (_, user) => `En engångslänk för ${user} kunde inte skickas`,
+      mfa_enrollment_started: (_, user) => `${user} började konfigurera tvåstegsverifiering`,
+      mfa_enrolled: (_, user) => `${user} aktiverade tvåstegsverifiering`,
+      mfa_disabled: (_, user) => `${user} stängde av tvåstegsverifiering`,
+      mfa_reset: (actor, user) => `${actor} återställde tvåstegsverifieringen för ${user}`,
+      mfa_reset_denied: (actor, user) =>
+        `${actor} nekades att återställa tvåstegsverifieringen för ${user}`,
+      authn_mfa_required: (_, user) =>
+        `${user} angav rätt lösenord och ombads ange en verifieringskod`,
+      authn_mfa_fail: (_, user) => `Tvåstegsverifieringen misslyckades för ${user}`,
+      authn_mfa_step_up: (_, user) => `${user} verifierade sig igen med autentiseringsappen`,
+      app_registered: (actor) => `${actor} lade till ett program`,
+      app_removed: (actor) => `${actor} tog bort ett program`,
+      app_secret_rotated: (actor) => `${actor} gav ett program en ny hemlighet`,
+      app_sign_in: (_, user) => `${user} loggade in i ett program`,
+      user_blocked: (actor, user) => `${actor} blockerade inloggning för ${user}`,
+      user_unblocked: (actor, user) => `${actor} avblockerade inloggning för ${user}`,
+      user_block_denied: (actor, user) => `${actor} nekades att blockera inloggning för ${user}`,
+      user_unblock_denied: (actor, user) =>
+        `${actor} nekades att avblockera inloggning för ${user}`,
+      user_sign_out_denied: (actor, user) =>
+        `${actor} nekades att logga ut ${user} från alla sessioner`,
+      password_reset_request_dismissed: (actor, user) =>
+        `${actor} avfärdade begäran om nytt lösenord från ${user}`,
+      password_reset_request_dismiss_denied: (actor, user) =>
+        `${actor} nekades att avfärda begäran om nytt lösenord från ${user}`,
+      access_denied: (actor) => `${actor} nekades en administrationssida eller -åtgärd`,
+      caller_verification_started: (actor, user) =>
+        `${actor} började kontrollera identiteten för ${user}`,
+      caller_verification_failed: (actor, user) =>
+        `${actor} angav fel kod vid identitetskontrollen av ${user}`,
+      caller_verification_verified: (actor, user) => `${actor} verifierade identiteten för ${user}`,
+      caller_verification_expired: (_, user) =>
+        `Identitetskontrollen av ${user} avslutades oanvänd`,
+      caller_verification_used: (actor, user) =>
+        `${actor} använde identitetskontrollen av ${user} för en återställning`,
+      caller_verification_overridden: (actor, user) =>
+        `${actor} gick vidare för ${user} utan identitetskontroll`,
+      approval_requested: (actor, user) =>
+        `${actor} begärde godkännande av en återställning för ${user}`,
+      approval_approved: (actor, user) => `${actor} godkände en återställning för ${user}`,
+      approval_denied: (actor, user) => `${actor} nekade en återställning för ${user}`,
+      approval_cancelled: (actor, user) =>
+        `${actor} avbröt begäran om en återställning för ${user}`,
+      approval_expired: (_, user) => `Begäran om en återställning för ${user} gick ut utan beslut`,
+      approval_executed: (actor, user) =>
+        `${actor} utförde den godkända återställningen för ${user}`,
+      approval_decision_refused: (actor, user) =>
+        `${actor} nekades att besluta om en återställning för ${user}`,
+    },
+    someone: 'någon',
+    unknownAccount: 'en e-postadress utan konto',
     outcomes: {
       success: 'Lyckades',
       denied: 'Nekad',
@@ -390,6 +509,7 @@ export const sv = {
       APP_TOKEN_REVOKED: 'Programmet lämnade ifrån sig sin åtkomst.',
       CODE_REPLAYED: 'En engångskod för inloggning användes en gång till.',
       OTHER_TENANT: 'Programmet tillhör en annan organisation.',
+      ADMIN_SIGN_OUT: 'Utloggad från alla sessioner av en administratör.',
       SEND_FAILED: 'E-postmeddelandet kunde inte skickas.',
       ECONNECTION: 'Ingen anslutning till e-postservern.',
       ECONNREFUSED: 'E-postservern nekade anslutningen.',
@@ -410,9 +530,49 @@ export const sv = {
     otherOutcome: 'Annat',
     otherReason: 'En annan orsak.',
   },
+  userActions: {
+    title: 'Inloggning och säkerhet',
+    signIn: 'Inloggning',
+    allowed: 'Tillåten',
+    blocked: 'Blockerad',
+    resetTwoStep: 'Återställ tvåstegsverifiering',
+    signOutAll: 'Logga ut från alla sessioner',
+    block: 'Blockera inloggning',
+    unblock: 'Avblockera inloggning',
+    cancel: 'Avbryt',
+    titles: {
+      'mfa-reset': 'Återställa tvåstegsverifiering?',
+      'sign-out': 'Logga ut från alla sessioner?',
+      block: 'Blockera inloggning?',
+      unblock: 'Avblockera inloggning?',
+      'new-link': 'Skicka en ny länk?',
+    },
+    explain: {
+      'mfa-reset': (who) =>
+        `${who} loggar hädanefter in med bara lösenordet och kan konfigurera tvåstegsverifiering igen. Alla sessioner avslutas, och användaren får veta det via e-post.`,
+      'sign-out': (who) =>
+        `${who} loggas ut på alla enheter och i alla program och får veta det via e-post. Lösenordet förblir detsamma.`,
+      block: (who) =>
+        `${who} kan inte längre logga in, loggas ut på alla enheter och i alla program och får veta det via e-post. Du kan avblockera inloggningen när som helst.`,
+      unblock: (who) => `${who} kan logga in igen med samma lösenord och får veta det via e-post.`,
+      'new-link': (who) =>
+        `Ett nytt lösenord skapas för ${who} och en engångslänk till det skickas till adresserna nedan. De länkar som skickades tidigare slutar fungera.`,
+    },
+    done: {
+      'mfa-reset': (who) => `Tvåstegsverifieringen för ${who} återställdes.`,
+      'sign-out': (who, n) =>
+        n === 0
+          ? `${who} hade inga öppna sessioner: ingenting behövde avslutas.`
+          : `${who} loggades ut från ${n === 1 ? '1 session' : `${n} sessioner`}.`,
+      block: (who) => `Inloggning är blockerad för ${who}.`,
+      unblock: (who) => `${who} kan logga in igen.`,
+    },
+    blockedBadge: 'Inloggning blockerad',
+  },
   accountTitle: navAccount,
   changeOwnTitle: 'Byt mitt lösenord',
   passwordChanged: 'Ditt lösenord har bytts. Dina andra sessioner har avslutats.',
+  passwordSetFlash: 'Ditt nya lösenord är sparat. Du är inloggad.',
   wrongCurrent: 'Det nuvarande lösenordet är fel.',
   signOutEverywhere: 'Logga ut överallt',
   endAllSessions: 'Avsluta alla sessioner',
@@ -463,6 +623,8 @@ export const sv = {
       'Verifiera först uppringarens identitet, eller ange en motivering för att fortsätta utan.',
     APPROVER_NOT_ELIGIBLE:
       'En annan global administratör avgör detta: varken den som begärde det eller användaren det gäller.',
+    CANNOT_MANAGE_SELF: 'Administratörer kan inte göra detta med sitt eget konto.',
+    SIGN_IN_BLOCKED: 'En administratör har blockerat inloggning till det här kontot.',
     CROSS_SITE_REQUEST: 'Begäran kom från en annan webbplats och nekades därför.',
     NOT_FOUND: 'Det efterfrågade finns inte.',
     METHOD_NOT_ALLOWED: 'Åtgärden är inte möjlig här.',
@@ -518,38 +680,38 @@ export const sv = {
     revealIntro: (email: string) =>
       `En administratör har återställt lösenordet för ${email}. Öppna länken för att se det nya tillfälliga lösenordet:`,
     revealHow: `Ange kontots e-postadress på sidan och klicka på ${showPassword}. Länken fungerar en gång: den som öppnar den först förbrukar den.`,
-    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla den ${when} (UTC).`,
+    revealExpires: (when: string) => `Länken och lösenordet upphör att gälla den ${when}.`,
     revealIgnore: 'Om du inte väntade dig det här, säg till din administratör.',
     resetSubject: 'Ditt lösenord har återställts av en administratör',
     resetBody: (admin: string, when: string) =>
-      `${admin} återställde ditt oncepass-lösenord den ${when} (UTC). Du väljer ett nytt nästa gång du loggar in.`,
+      `${admin} återställde ditt oncepass-lösenord den ${when}. Du väljer ett nytt nästa gång du loggar in.`,
     changedSubject: 'Ditt lösenord har ändrats',
-    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades den ${when} (UTC).`,
+    changedBody: (when: string) => `Ditt oncepass-lösenord ändrades den ${when}.`,
     mfaEnrolledSubject: 'Tvåstegsverifiering har aktiverats',
     mfaEnrolledBody: (when: string) =>
-      `Tvåstegsverifiering aktiverades för ditt oncepass-konto den ${when} (UTC).`,
+      `Tvåstegsverifiering aktiverades för ditt oncepass-konto den ${when}.`,
     mfaDisabledSubject: 'Tvåstegsverifiering har stängts av',
     mfaDisabledBody: (when: string) =>
-      `Tvåstegsverifiering stängdes av för ditt oncepass-konto den ${when} (UTC).`,
+      `Tvåstegsverifiering stängdes av för ditt oncepass-konto den ${when}.`,
     mfaResetSubject: 'En administratör har tagit bort din tvåstegsverifiering',
     mfaResetBody: (admin: string, when: string) =>
-      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto den ${when} (UTC) och loggade ut dig överallt. Du kan aktivera den igen under ${navAccount}.`,
+      `${admin} tog bort tvåstegsverifieringen från ditt oncepass-konto den ${when} och loggade ut dig överallt. Du kan aktivera den igen under ${navAccount}.`,
     mfaReplayedSubject: 'En av dina verifieringskoder användes två gånger',
     mfaReplayedBody: (when: string) =>
-      `Den ${when} (UTC) angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
+      `Den ${when} angav någon en verifieringskod för ditt oncepass-konto som redan hade använts. Den personen kan känna till ditt lösenord: byt det nu.`,
     notMe: 'Om det inte var du, kontakta genast din administratör.',
     verifyCodeSubject: 'Din kod till din administratör',
     verifyCodeBody: (admin: string) =>
       `${admin}, en administratör i din organisation, kontrollerar att det är du som hen har kontakt med. Om du själv har kontaktat hen, läs upp den här koden:`,
-    verifyCodeExpires: (when: string) => `Koden fungerar till ${when} (UTC).`,
+    verifyCodeExpires: (when: string) => `Koden fungerar till ${when}.`,
     verifyCodeWarning:
       'Om du inte har kontakt med din administratör just nu, ge inte koden till någon: någon kan utge sig för att vara du. Berätta det för din administratör.',
     verifyStartedSubject: 'En administratör kontrollerar din identitet',
     verifyStartedBody: (admin: string, when: string) =>
-      `Kl. ${when} (UTC) började ${admin} kontrollera din identitet med en kod från din autentiseringsapp. Läs bara upp en kod för en administratör som du själv har kontaktat.`,
+      `Kl. ${when} började ${admin} kontrollera din identitet med en kod från din autentiseringsapp. Läs bara upp en kod för en administratör som du själv har kontaktat.`,
     verifySucceededSubject: 'Din identitet bekräftades för en administratör',
     verifySucceededBody: (admin: string, method: string, when: string) =>
-      `Kl. ${when} (UTC) bekräftade ${admin} din identitet med ${method} och kan nu återställa ditt lösenord eller din tvåstegsverifiering.`,
+      `Kl. ${when} bekräftade ${admin} din identitet med ${method} och kan nu återställa ditt lösenord eller din tvåstegsverifiering.`,
     methodNames: {
       totp: 'en kod från din autentiseringsapp',
       email: 'en kod som skickats till din e-post',
@@ -560,24 +722,38 @@ export const sv = {
     },
     overrideSubject: 'En återställning utan identitetskontroll',
     overrideBody: (admin: string, action: string, email: string, when: string) =>
-      `Kl. ${when} (UTC) hoppade ${admin} över verifieringen av uppringarens identitet vid en ${action} för ${email}.`,
+      `Kl. ${when} hoppade ${admin} över verifieringen av uppringarens identitet vid en ${action} för ${email}.`,
     overrideReason: (reason: string) => `Den angivna motiveringen: “${reason}”`,
     approvalRequestedSubject: 'En återställning av en administratör väntar på ditt godkännande',
     approvalRequestedBody: (admin: string, action: string, email: string, when: string) =>
-      `${admin} har begärt en ${action} för ${email}. Godkänn eller neka den i oncepass under ${navApprovals} före ${when} (UTC).`,
+      `${admin} har begärt en ${action} för ${email}. Godkänn eller neka den i oncepass under ${navApprovals} före ${when}.`,
     approvedSubject: 'Din begäran har godkänts',
     approvedBody: (admin: string, action: string, email: string) =>
       `${admin} godkände din begäran om en ${action} för ${email}.`,
     approvedShow: (when: string) =>
-      `Öppna begäran i oncepass under ${navApprovals} och klicka på ${showNewPassword} före ${when} (UTC). Lösenordet visas för dig en gång.`,
+      `Öppna begäran i oncepass under ${navApprovals} och klicka på ${showNewPassword} före ${when}. Lösenordet visas för dig en gång.`,
     approvedDone: 'Den har utförts.',
     deniedSubject: 'Din begäran har nekats',
     deniedBody: (admin: string, action: string, email: string) =>
       `${admin} nekade din begäran om en ${action} för ${email}.`,
     deniedReason: (reason: string) => `Den angivna motiveringen: “${reason}”`,
+    signedOutSubject: 'En administratör har loggat ut dig överallt',
+    signedOutBody: (admin, when) =>
+      `${admin} loggade ut dig från oncepass på alla enheter och i alla program den ${when}. Logga in igen för att fortsätta.`,
+    blockedSubject: 'Inloggning till ditt konto har blockerats',
+    blockedBody: (admin, when) =>
+      `${admin} blockerade inloggning till ditt oncepass-konto den ${when}. Kontakta din administratör om du behöver logga in.`,
+    unblockedSubject: 'Du kan logga in igen',
+    unblockedBody: (admin, when) =>
+      `${admin} avblockerade inloggning till ditt oncepass-konto den ${when}.`,
     requestSubject: 'En användare har bett om ett nytt lösenord',
     requestBody: (email: string, when: string) =>
-      `${email} bad om ett nytt lösenord den ${when} (UTC). Se begäran i oncepass under ${navRequests}.`,
+      `${email} bad om ett nytt lösenord den ${when}. Se begäran i oncepass under ${navRequests}.`,
+    requestsSubject: 'Användare har bett om ett nytt lösenord',
+    requestsBody: (n, emails, when) =>
+      `${n} användare har sedan ${when} bett om ett nytt lösenord: ${emails}. Se begärandena i oncepass under ${navRequests}.`,
+    requestsPace:
+      'Du får högst ett sådant e-postmeddelande var 15:e minut; oncepass visar alltid alla öppna begäranden.',
   },
   apps: {
     title: 'Program',

@@ -18,18 +18,32 @@ export interface UserRowProps {
   }
   /** Whether the role matrix lets the viewer reset this user: no control where it would refuse. */
   canReset: boolean
+  /** Why not, when it does not: the viewer's own account, or a role the viewer may not reset. */
+  resetRefusal?: 'CANNOT_RESET_SELF' | 'FORBIDDEN_ROLE'
+  mfaEnrolled?: boolean
+  blocked?: boolean
 }
 
-/** A table row's key-icon action, named for screen readers by whom it resets. */
-export function ResetAction(props: { userId: string; email: string }) {
+/** The users list as the admin left it: `back` is its query (search, filters, order, page). */
+export function usersListHref(back?: string): string {
+  return back ? `/admin/users?${back}` : '/admin/users'
+}
+
+/** A path with the users list's query along, so that Back to users returns to it. */
+export function withBack(path: string, back?: string): string {
+  return back ? `${path}?${new URLSearchParams({ back })}` : path
+}
+
+/** A table row's key-icon action with its words, named for screen readers by whom it resets. */
+export function ResetAction(props: { userId: string; email: string; back?: string }) {
   const t = useCopy()
   return (
     <a
-      class="icon-button"
-      href={`/admin/users/${props.userId}/reset`}
+      class="button row-action"
+      href={withBack(`/admin/users/${props.userId}/reset`, props.back)}
       aria-label={t.resetPasswordFor(props.email)}
     >
-      <KeyIcon />
+      <KeyIcon /> {t.resetPassword}
     </a>
   )
 }
@@ -92,11 +106,22 @@ export function Choice(props: {
 
 /**
  * A table of rows with a caption for screen readers and column headers. It scrolls sideways on a
- * narrow screen: as a focusable, named region, so that keyboard users can scroll it too.
+ * narrow screen: as a focusable, named region, so that keyboard users can scroll it too. A
+ * `stacked` table shows each row as a card on a phone instead, its cells headed by `Cell` labels.
  */
-export function DataTable(props: { caption: string; columns: string[]; children: Child }) {
+export function DataTable(props: {
+  caption: string
+  columns: string[]
+  stacked?: boolean
+  children: Child
+}) {
   return (
-    <div class="table-wrap" role="region" aria-label={props.caption} tabindex={0}>
+    <div
+      class={props.stacked ? 'table-wrap stacked' : 'table-wrap'}
+      role="region"
+      aria-label={props.caption}
+      tabindex={0}
+    >
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -109,5 +134,14 @@ export function DataTable(props: { caption: string; columns: string[]; children:
         <tbody>{props.children}</tbody>
       </table>
     </div>
+  )
+}
+
+/** A cell of a stacked table, headed by its column's name when the row is shown as a card. */
+export function Cell(props: { label: string; class?: string; children?: Child }) {
+  return (
+    <td data-label={props.label} class={props.class}>
+      {props.children}
+    </td>
   )
 }

@@ -1,5 +1,6 @@
 import { formatTime, Layout, Notice } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
+import { usersListHref, withBack } from './admin-parts.tsx'
 
 /**
  * The one page that ever shows a temporary password: after a reset and after adding a user. It
@@ -9,17 +10,19 @@ export function PasswordShownPage(props: {
   title: string
   userId: string
   email: string
+  displayName?: string
   password: string
   expiresAt: string | null
   requireChange: boolean
   sessionsRevoked?: number
+  back?: string
 }) {
   const { t, lang } = usePage()
   return (
     <Layout title={props.title} noindex>
       <section class="card narrow">
         <h1>{props.title}</h1>
-        <p class="user-email">{props.email}</p>
+        <UserNamed email={props.email} displayName={props.displayName} />
         <SecretBox password={props.password} />
         {props.expiresAt ? <p>{t.expires(formatTime(lang, props.expiresAt))}</p> : null}
         {props.requireChange ? <p>{t.mustChangeNote}</p> : null}
@@ -27,7 +30,7 @@ export function PasswordShownPage(props: {
           <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
         ) : null}
         <Notice kind="info">{t.notShownAgain}</Notice>
-        <AfterResetLinks userId={props.userId} />
+        <AfterResetLinks userId={props.userId} back={props.back} />
       </section>
     </Layout>
   )
@@ -52,12 +55,21 @@ function SecretBox(props: { password: string }) {
   )
 }
 
-function AfterResetLinks(props: { userId: string }) {
+function AfterResetLinks(props: { userId: string; back?: string }) {
   const t = useCopy()
   return (
     <p>
-      <a href={`/admin/users/${props.userId}`}>{t.viewStatus}</a> ·{' '}
-      <a href="/admin/users">{t.backToUsers}</a>
+      <a href={withBack(`/admin/users/${props.userId}`, props.back)}>{t.viewStatus}</a> ·{' '}
+      <a href={usersListHref(props.back)}>{t.backToUsers}</a>
+    </p>
+  )
+}
+
+/** Whose password this is: the name, then the email. */
+function UserNamed(props: { email: string; displayName?: string }) {
+  return (
+    <p class="user-email">
+      {props.displayName ? `${props.displayName} · ${props.email}` : props.email}
     </p>
   )
 }
@@ -66,6 +78,8 @@ function AfterResetLinks(props: { userId: string }) {
 export function LinksSentPage(props: {
   userId: string
   email: string
+  displayName?: string
+  back?: string
   recipients: string[]
   failed: string[]
   expiresAt: string
@@ -77,7 +91,7 @@ export function LinksSentPage(props: {
     <Layout title={t.resetDoneTitle}>
       <section class="card narrow">
         <h1>{t.resetDoneTitle}</h1>
-        <p class="user-email">{props.email}</p>
+        <UserNamed email={props.email} displayName={props.displayName} />
         {sent.length ? <LinksSentTo recipients={sent} /> : null}
         {props.failed.length ? (
           <Notice kind="error">
@@ -88,7 +102,7 @@ export function LinksSentPage(props: {
         <p>{t.mustChangeNote}</p>
         <p>{t.sessionsEnded(props.sessionsRevoked)}</p>
         <Notice kind="info">{t.linksNoPassword}</Notice>
-        <AfterResetLinks userId={props.userId} />
+        <AfterResetLinks userId={props.userId} back={props.back} />
       </section>
     </Layout>
   )

@@ -1,7 +1,7 @@
 import { describeNoticeKind, describeReason } from '../copy.ts'
 import { formatTime, Layout, Notice } from '../layout.tsx'
 import { usePage } from '../page-context.ts'
-import { DataTable } from './admin-parts.tsx'
+import { Cell, DataTable } from './admin-parts.tsx'
 
 export interface OutboxRowProps {
   id: string
@@ -25,15 +25,15 @@ export function OutboxPage(props: { mailConfigured: boolean; items: OutboxRowPro
       {props.items.length === 0 ? (
         <p>{o.empty}</p>
       ) : (
-        <DataTable caption={o.title} columns={[o.created, o.kind, o.recipient, o.state]}>
+        <DataTable caption={o.title} columns={[o.created, o.kind, o.recipient, o.state]} stacked>
           {props.items.map((item) => (
             <tr>
-              <td>{formatTime(lang, item.createdAt)}</td>
-              <td>{describeNoticeKind(t, item.kind)}</td>
-              <td>{item.recipient}</td>
-              <td>
+              <Cell label={o.created}>{formatTime(lang, item.createdAt)}</Cell>
+              <Cell label={o.kind}>{describeNoticeKind(t, item.kind)}</Cell>
+              <Cell label={o.recipient}>{item.recipient}</Cell>
+              <Cell label={o.state}>
                 <SendState item={item} />
-              </td>
+              </Cell>
             </tr>
           ))}
         </DataTable>

@@ -1,6 +1,6 @@
 import { formatTime, Layout } from '../layout.tsx'
-import { usePage } from '../page-context.ts'
-import { ResetAction, DataTable } from './admin-parts.tsx'
+import { useCopy, usePage } from '../page-context.ts'
+import { Cell, DataTable, ResetAction } from './admin-parts.tsx'
 
 export function RequestsPage(props: {
   requests: {
@@ -10,6 +10,8 @@ export function RequestsPage(props: {
     displayName: string
     createdAt: string
     canReset: boolean
+    /** The role matrix lets the viewer take it off the queue (never their own). */
+    canDismiss: boolean
   }[]
 }) {
   const { t, lang } = usePage()
@@ -19,17 +21,24 @@ export function RequestsPage(props: {
       {props.requests.length === 0 ? (
         <p>{t.noRequests}</p>
       ) : (
-        <DataTable caption={t.requestsTitle} columns={[t.email, t.name, t.requestedAt, t.actions]}>
+        <DataTable
+          caption={t.requestsTitle}
+          columns={[t.email, t.name, t.requestedAt, t.actions]}
+          stacked
+        >
           {props.requests.map((request) => (
             <tr>
               <th scope="row">
                 <a href={`/admin/users/${request.userId}`}>{request.email}</a>
               </th>
-              <td>{request.displayName}</td>
-              <td>{formatTime(lang, request.createdAt)}</td>
-              <td>
+              <Cell label={t.name}>{request.displayName}</Cell>
+              <Cell label={t.requestedAt}>{formatTime(lang, request.createdAt)}</Cell>
+              <td class="row-actions">
                 {request.canReset ? (
                   <ResetAction userId={request.userId} email={request.email} />
+                ) : null}
+                {request.canDismiss ? (
+                  <DismissAction id={request.id} email={request.email} />
                 ) : null}
               </td>
             </tr>
@@ -37,5 +46,17 @@ export function RequestsPage(props: {
         </DataTable>
       )}
     </Layout>
+  )
+}
+
+/** Takes a request off the queue without a reset: one button, named for whose request it is. */
+function DismissAction(props: { id: string; email: string }) {
+  const t = useCopy()
+  return (
+    <form method="post" action={`/admin/requests/${props.id}/dismiss`} class="inline">
+      <button type="submit" class="row-action" aria-label={t.dismissRequestOf(props.email)}>
+        {t.dismiss}
+      </button>
+    </form>
   )
 }

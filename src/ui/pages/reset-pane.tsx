@@ -1,7 +1,7 @@
 import { Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
 import { NewPasswordField, type PolicyProps, type ViolationProps } from './auth.tsx'
-import { Choice } from './admin-parts.tsx'
+import { Choice, usersListHref } from './admin-parts.tsx'
 import { OverrideField, ResetGuards, type ResetGuardsProps } from './reset-guards.tsx'
 
 export interface ResetPaneProps {
@@ -20,6 +20,8 @@ export interface ResetPaneProps {
   /** The helpdesk's guards: the caller's identity, and a second admin's approval. */
   guards?: ResetGuardsProps
   overrideReason?: string
+  /** The users list as the admin left it (its query), for Back to users. */
+  back?: string
 }
 
 /** The reset pane: how the password is chosen, whether it must be changed, how it is delivered. */
@@ -38,6 +40,7 @@ export function ResetPanePage(props: ResetPaneProps) {
         {props.guards ? <ResetGuards guards={props.guards} /> : null}
         <form method="post" action={`/admin/users/${user.id}/reset`}>
           <input type="hidden" name="formToken" value={props.formToken} />
+          {props.back ? <input type="hidden" name="back" value={props.back} /> : null}
           <PasswordChoice
             mode={props.mode}
             policy={props.policy}
@@ -55,7 +58,7 @@ export function ResetPanePage(props: ResetPaneProps) {
             <button type="submit" class="primary">
               {t.resetPassword}
             </button>
-            <a href="/admin/users">{t.backToUsers}</a>
+            <a href={usersListHref(props.back)}>{t.backToUsers}</a>
           </div>
         </form>
       </section>
@@ -129,10 +132,13 @@ function RequireChange(props: { allowPermanent: boolean }) {
   )
 }
 
-/** Shown on this page, or sent as one-time links: only offered with a mail transport. */
+/**
+ * Shown on this page, or sent as one-time links: only offered with a mail transport. Without one,
+ * the pane says how to set one up instead of showing a choice that cannot be made.
+ */
 function DeliveryChoice(props: { canLink: boolean; byLink: boolean; recipients: string }) {
   const t = useCopy()
-  const { canLink } = props
+  if (!props.canLink) return <p class="hint">{t.linkHowToEnable}</p>
   return (
     <fieldset>
       <legend>{t.delivery}</legend>
@@ -151,31 +157,28 @@ function DeliveryChoice(props: { canLink: boolean; byLink: boolean; recipients: 
         value="link"
         label={t.deliverLink}
         checked={props.byLink}
-        disabled={!canLink}
         describedBy="delivery-link-note"
       />
       <p class="hint" id="delivery-link-note">
-        {canLink ? t.recipientsHint : t.linkUnavailable}
+        {t.recipientsHint}
       </p>
-      <RecipientsField canLink={canLink} recipients={props.recipients} />
+      <RecipientsField recipients={props.recipients} />
     </fieldset>
   )
 }
 
-/** Where the links go: shown when the link choice is made, disabled without a transport. */
-function RecipientsField(props: { canLink: boolean; recipients: string }) {
+/** Where the links go: shown when the link choice is made. */
+function RecipientsField(props: { recipients: string }) {
   const t = useCopy()
-  const { canLink } = props
   return (
-    <div class="indent" data-when={canLink ? 'delivery-link' : undefined}>
+    <div class="indent" data-when="delivery-link">
       <Field
         id="recipients"
         name="recipients"
         type="text"
         label={t.recipients}
-        value={canLink ? props.recipients : undefined}
+        value={props.recipients}
         required={false}
-        extra={canLink ? {} : { disabled: 'disabled' }}
       />
     </div>
   )

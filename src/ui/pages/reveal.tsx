@@ -8,8 +8,11 @@ import { useCopy } from '../page-context.ts'
  */
 export function RevealPage(props: { revealId: string }) {
   const r = useCopy().reveal
+  // Links that keep the key: the script adds the fragment it holds to the one that is followed.
+  const languageHref = (code: string) =>
+    `/reveal/${encodeURIComponent(props.revealId)}?lang=${code}`
   return (
-    <Layout title={r.title} noindex script="/assets/reveal.js">
+    <Layout title={r.title} noindex script="/assets/reveal.js" languageHref={languageHref}>
       <h1>{r.title}</h1>
       <p>{r.intro}</p>
       <noscript>
@@ -50,16 +53,18 @@ function Revealed() {
   const r = t.reveal
   return (
     <section id="revealed" hidden aria-live="polite">
-      <p>
-        <span id="temporary-password-label">{t.temporaryPassword}</span>:{' '}
+      <div class="secret-box">
+        <p class="label" id="temporary-password-label">
+          {t.temporaryPassword}
+        </p>
         <code id="temporary-password" class="secret" aria-labelledby="temporary-password-label">
           {''}
-        </code>{' '}
+        </code>
         <button type="button" data-copy="temporary-password" data-copied={t.copied} hidden>
           {t.copy}
         </button>
         <span class="copy-status" role="status"></span>
-      </p>
+      </div>
       <p>{r.shown}</p>
       <p>
         <a href="/sign-in">{r.signIn}</a>

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx'
 import { CodeField, Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
 
@@ -21,10 +22,7 @@ export function TwoStepPage(props: { state: TwoStepState; error?: string; succes
         <a href="/account">{t.accountTitle}</a>
       </p>
       {props.error ? <Notice kind="error">{props.error}</Notice> : null}
-      <section class="card narrow" aria-labelledby="two-step-heading">
-        <h2 id="two-step-heading">{t.twoStepTitle}</h2>
-        <TwoStepPane state={state} invalid={props.error !== undefined} success={props.success} />
-      </section>
+      <TwoStepPane state={state} invalid={props.error !== undefined} success={props.success} />
     </Layout>
   )
 }
@@ -43,10 +41,23 @@ function TwoStepPane(props: { state: TwoStepState; invalid: boolean; success?: s
   }
 }
 
+/**
+ * A card of the page under a heading of its own (never the page's title again), a region named
+ * by it when given an `id`.
+ */
+function Pane(props: { id?: string; heading: string; children: Child }) {
+  return (
+    <section class="card narrow" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.heading}</h2>
+      {props.children}
+    </section>
+  )
+}
+
 function TwoStepOff() {
   const t = useCopy()
   return (
-    <>
+    <Pane id="set-up-heading" heading={t.setUpTwoStep}>
       <p>{t.twoStepIntro}</p>
       <p>{t.twoStepOff}</p>
       <form method="post" action="/account/two-step/start">
@@ -63,7 +74,7 @@ function TwoStepOff() {
           </button>
         </div>
       </form>
-    </>
+    </Pane>
   )
 }
 
@@ -71,7 +82,7 @@ function TwoStepOff() {
 function TwoStepSetup(props: { secret: string; qrSvg: string; invalid: boolean }) {
   const t = useCopy()
   return (
-    <>
+    <Pane id="set-up-heading" heading={t.setUpTwoStep}>
       <p>{t.scanQr}</p>
       {/* Server-rendered by lean-qr from our own otpauth URI: markup, no script. */}
       <div
@@ -94,7 +105,7 @@ function TwoStepSetup(props: { secret: string; qrSvg: string; invalid: boolean }
           </button>
         </div>
       </form>
-    </>
+    </Pane>
   )
 }
 
@@ -103,9 +114,9 @@ function RecoveryCodes(props: { codes: string[] }) {
   const t = useCopy()
   const text = props.codes.join('\n')
   return (
-    <>
+    // Not a named region: the codes themselves carry the name "Recovery codes".
+    <Pane heading={t.recoveryTitle}>
       <Notice kind="success">{t.twoStepOn}</Notice>
-      <h3>{t.recoveryTitle}</h3>
       <p>{t.recoveryIntro}</p>
       <pre id="recovery-codes" aria-label={t.recoveryTitle}>
         {text}
@@ -122,36 +133,43 @@ function RecoveryCodes(props: { codes: string[] }) {
         </a>
         <span class="copy-status" role="status" aria-live="polite"></span>
       </div>
-    </>
+    </Pane>
   )
 }
 
-/** On: a fresh code for a step-up, or the password and a code to turn it off. */
+/**
+ * On: a fresh code for a step-up, or the password and a code to turn it off, each under its own
+ * heading, their code fields told apart by their labels.
+ */
 function TwoStepOn(props: { success?: string }) {
   const t = useCopy()
   return (
     <>
       <p>{t.twoStepOn}</p>
       {props.success ? <Notice kind="success">{props.success}</Notice> : null}
-      <form method="post" action="/account/two-step/verify">
-        <CodeField id="verify-code" />
-        <div class="actions">
-          <button type="submit">{t.verifyAgain}</button>
-        </div>
-      </form>
-      <form method="post" action="/account/two-step/disable">
-        <Field
-          id="current-password"
-          name="currentPassword"
-          type="password"
-          label={t.currentPassword}
-          autocomplete="current-password"
-        />
-        <CodeField id="disable-code" />
-        <div class="actions">
-          <button type="submit">{t.turnOffTwoStep}</button>
-        </div>
-      </form>
+      <Pane id="verify-heading" heading={t.verifyAgain}>
+        <form method="post" action="/account/two-step/verify">
+          <CodeField id="verify-code" />
+          <div class="actions">
+            <button type="submit">{t.verifyAgain}</button>
+          </div>
+        </form>
+      </Pane>
+      <Pane id="turn-off-heading" heading={t.turnOffTwoStep}>
+        <form method="post" action="/account/two-step/disable">
+          <Field
+            id="current-password"
+            name="currentPassword"
+            type="password"
+            label={t.currentPassword}
+            autocomplete="current-password"
+          />
+          <CodeField id="disable-code" label={t.codeToTurnOff} />
+          <div class="actions">
+            <button type="submit">{t.turnOffTwoStep}</button>
+          </div>
+        </form>
+      </Pane>
     </>
   )
 }

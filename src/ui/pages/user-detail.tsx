@@ -1,7 +1,14 @@
 import { formatTime, Layout } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
-import { KeyIcon, PasswordState, type UserRowProps } from './admin-parts.tsx'
-import { type AuditRowProps, AuditTable } from './audit.tsx'
+import {
+  KeyIcon,
+  PasswordState,
+  type UserRowProps,
+  usersListHref,
+  withBack,
+} from './admin-parts.tsx'
+import { auditHref, type AuditRowProps, AuditTable } from './audit.tsx'
+import { confirmHref, type UserAccessProps, UserAccessActions } from './user-actions.tsx'
 import {
   type CoverProps,
   ResetCover,
@@ -29,24 +36,42 @@ export function UserDetailPage(props: {
   user: UserRowProps
   reset: ResetStatusProps
   events: AuditRowProps[]
-  /** A fresh one-time form token when "Send a new link" can be offered (a mail transport exists). */
-  newLinkToken?: string
   /** The viewer's check of this user's caller, when the viewer may reset them. */
   verification?: VerificationProps
+  /** "Send a new link" can be offered: a mail transport exists. */
+  canSendNewLink?: boolean
+  access?: UserAccessProps
+  /** The users list's query the admin came from. */
+  back?: string
 }) {
   const { user } = props
   return (
     <Layout title={user.email}>
-      <UserHead user={user} />
+      <UserHead user={user} back={props.back} />
       <UserDetails user={user} />
+      {props.access ? <UserAccessActions access={props.access} /> : null}
       {props.verification ? <UserVerification verification={props.verification} /> : null}
-      <ResetStatus user={user} reset={props.reset} newLinkToken={props.newLinkToken} />
-      <AuditTrail userId={user.id} events={props.events} />
+      <ResetStatus user={user} reset={props.reset} canSendNewLink={props.canSendNewLink} />
+      <AuditTrail email={user.email} events={props.events} />
     </Layout>
   )
 }
 
-function UserHead(props: { user: UserRowProps }) {
+function UserHead(props: { user: UserRowProps; back?: string }) {
+  const t = useCopy()
+  const { user } = props
+  return (
+    <>
+      <p>
+        <a href={usersListHref(props.back)}>{t.backToUsers}</a>
+      </p>
+      <UserTitle user={user} back={props.back} />
+    </>
+  )
+}
+
+/** The user's email as the title, and Reset password where the viewer may. */
+function UserTitle(props: { user: UserRowProps; back?: string }) {
   const t = useCopy()
   const { user } = props
   return (
@@ -55,7 +80,7 @@ function UserHead(props: { user: UserRowProps }) {
       {user.canReset ? (
         <a
           class="button primary"
-          href={`/admin/users/${user.id}/reset`}
+          href={withBack(`/admin/users/${user.id}/reset`, props.back)}
           aria-label={t.resetPasswordFor(user.email)}
         >
           <KeyIcon /> {t.resetPassword}
@@ -89,7 +114,7 @@ function UserDetails(props: { user: UserRowProps }) {
 function ResetStatus(props: {
   user: UserRowProps
   reset: ResetStatusProps
-  newLinkToken?: string
+  canSendNewLink?: boolean
 }) {
   const t = useCopy()
   const { user, reset } = props
@@ -98,12 +123,12 @@ function ResetStatus(props: {
       <h2>{t.resetStatus}</h2>
       <p class={`status status-${reset.status}`}>{t.statuses[reset.status]}</p>
       {reset.status === 'none' ? null : <ResetFacts reset={reset} />}
-      {user.canReset && props.newLinkToken && reset.delivery?.method === 'link' ? (
-        <SendNewLinkForm
-          userId={user.id}
-          recipients={reset.delivery.recipients}
-          formToken={props.newLinkToken}
-        />
+      {user.canReset && props.canSendNewLink && reset.delivery?.method === 'link' ? (
+        <p class="actions">
+          <a class="button" href={confirmHref(user.id, 'new-link')}>
+            {t.sendNewLink}
+          </a>
+        </p>
       ) : null}
     </section>
   )
@@ -152,33 +177,15 @@ function LinkFacts(props: { delivery: NonNullable<ResetStatusProps['delivery']> 
   )
 }
 
-function AuditTrail(props: { userId: string; events: AuditRowProps[] }) {
+function AuditTrail(props: { email: string; events: AuditRowProps[] }) {
   const t = useCopy()
   return (
     <section class="card">
       <h2>{t.auditTrail}</h2>
       <AuditTable events={props.events} caption={t.auditTrail} />
       <p>
-        <a href={`/admin/audit?${new URLSearchParams({ userId: props.userId })}`}>{t.auditTitle}</a>
+        <a href={auditHref({ email: props.email })}>{t.auditTitle}</a>
       </p>
     </section>
-  )
-}
-
-/**
- * One click to send a fresh link to the same recipients after a failed send or a lost mail: a new
- * reset (which voids the old links), with its own one-time form token as the Idempotency-Key.
- */
-function SendNewLinkForm(props: { userId: string; recipients: string[]; formToken: string }) {
-  const t = useCopy()
-  return (
-    <form method="post" action={`/admin/users/${props.userId}/reset`} class="actions">
-      <input type="hidden" name="formToken" value={props.formToken} />
-      <input type="hidden" name="mode" value="generate" />
-      <input type="hidden" name="requireChange" value="true" />
-      <input type="hidden" name="delivery" value="link" />
-      <input type="hidden" name="recipients" value={props.recipients.join(', ')} />
-      <button type="submit">{t.sendNewLink}</button>
-    </form>
   )
 }

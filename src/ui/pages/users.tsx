@@ -1,15 +1,38 @@
 import { Field, Layout, Notice } from '../layout.tsx'
-import { useCopy } from '../page-context.ts'
-import { DataTable, PasswordState, ResetAction, type UserRowProps } from './admin-parts.tsx'
+import { useCopy, usePage } from '../page-context.ts'
+import {
+  Cell,
+  DataTable,
+  PasswordState,
+  ResetAction,
+  type Role,
+  type UserRowProps,
+  withBack,
+} from './admin-parts.tsx'
+
+/** What the users list shows: the search, the filters and the order, carried from page to page. */
+export interface UserListState {
+  search: string
+  sort: 'email' | 'name'
+  role?: Role
+  mustChange?: boolean
+  mfaEnrolled?: boolean
+  blocked?: boolean
+}
 
 export function UsersPage(props: {
   users: UserRowProps[]
-  search: string
+  list: UserListState
   nextCursor: string | null
+  previousCursor: string | null
   isFirstPage: boolean
+  /** This page's own cursor, for the way back to it. */
+  cursor?: string
+  total: { count: number; exact: boolean } | null
   canCreate: boolean
 }) {
   const t = useCopy()
+  const { list } = props
   return (
     <Layout title={t.usersTitle}>
       <div class="page-head">
@@ -20,73 +43,226 @@ export function UsersPage(props: {
           </a>
         ) : null}
       </div>
-      <UserSearch search={props.search} />
-      {props.users.length === 0 ? <p>{t.noUsers}</p> : <UsersTable users={props.users} />}
+      <UserFilters list={list} />
+      <UsersTotal total={props.total} narrowed={isNarrowed(list)} />
+      {props.users.length === 0 ? (
+        <p>{t.noUsers}</p>
+      ) : (
+        <UsersTable users={props.users} back={usersHref(list, props.cursor).split('?')[1]} />
+      )}
       <UsersPager
-        search={props.search}
+        list={list}
         nextCursor={props.nextCursor}
+        previousCursor={props.previousCursor}
         isFirstPage={props.isFirstPage}
       />
     </Layout>
   )
 }
 
-function UserSearch(props: { search: string }) {
-  const t = useCopy()
+function isNarrowed(list: UserListState): boolean {
   return (
-    <form method="get" action="/admin/users" class="search" role="search">
-      <label for="search">{t.searchLabel}</label>
-      <div class="with-button">
-        <input id="search" name="search" type="search" value={props.search} />
+    list.search !== '' ||
+    list.role !== undefined ||
+    list.mustChange !== undefined ||
+    list.mfaEnrolled !== undefined ||
+    list.blocked !== undefined
+  )
+}
+
+/** Search, filters and order in one form: it works without the script, as a plain GET. */
+function UserFilters(props: { list: UserListState }) {
+  const t = useCopy()
+  const f = t.userFilters
+  const { list } = props
+  return (
+    <form method="get" action="/admin/users" class="filters" role="search">
+      <div class="field search-field">
+        <label for="search">{t.searchLabel}</label>
+        <input id="search" name="search" type="search" value={list.search} />
+      </div>
+      <Select
+        id="role"
+        label={t.role}
+        value={list.role ?? ''}
+        options={[
+          ['', f.anyRole],
+          ['global_admin', t.roles.global_admin],
+          ['password_admin', t.roles.password_admin],
+          ['user', t.roles.user],
+        ]}
+      />
+      <Select
+        id="mustChange"
+        label={t.passwordState}
+        value={flagValue(list.mustChange)}
+        options={[
+          ['', f.any],
+          ['true', t.mustChange],
+          ['false', t.passwordSet],
+        ]}
+      />
+      <Select
+        id="mfaEnrolled"
+        label={t.twoStepTitle}
+        value={flagValue(list.mfaEnrolled)}
+        options={[
+          ['', f.any],
+          ['true', f.on],
+          ['false', f.off],
+        ]}
+      />
+      <Select
+        id="blocked"
+        label={t.userActions.signIn}
+        value={flagValue(list.blocked)}
+        options={[
+          ['', f.any],
+          ['true', t.userActions.blocked],
+          ['false', t.userActions.allowed],
+        ]}
+      />
+      <Select
+        id="sort"
+        label={f.sortBy}
+        value={list.sort}
+        options={[
+          ['email', t.email],
+          ['name', t.name],
+        ]}
+      />
+      <div class="actions">
         <button type="submit">{t.search}</button>
+        {isNarrowed(list) || list.sort !== 'email' ? <a href="/admin/users">{f.clear}</a> : null}
       </div>
     </form>
   )
 }
 
-function UsersTable(props: { users: UserRowProps[] }) {
+function flagValue(flag: boolean | undefined): string {
+  return flag === undefined ? '' : String(flag)
+}
+
+function Select(props: { id: string; label: string; value: string; options: [string, string][] }) {
+  return (
+    <div class="field">
+      <label for={`filter-${props.id}`}>{props.label}</label>
+      <select id={`filter-${props.id}`} name={props.id}>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  )
+}
+
+/** "500 users", "12 users found", or "more than 10,000": a list's size, when it was counted. */
+function UsersTotal(props: { total: { count: number; exact: boolean } | null; narrowed: boolean }) {
+  const { t, lang } = usePage()
+  const { total } = props
+  if (!total) return null
+  const count = formatCount(lang, total.count)
+  const f = t.userFilters
+  const words = !total.exact
+    ? f.moreThan(count)
+    : props.narrowed
+      ? f.found(total.count, count)
+      : f.total(total.count, count)
+  return (
+    <p class="total" role="status">
+      {words}
+    </p>
+  )
+}
+
+const countFormats = new Map<string, Intl.NumberFormat>()
+
+/** A count in the page's language: 10,000 in English, 10.000 in Dutch and Danish. */
+function formatCount(lang: string, count: number): string {
+  let format = countFormats.get(lang)
+  if (!format) {
+    format = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : lang)
+    countFormats.set(lang, format)
+  }
+  return format.format(count)
+}
+
+function UsersTable(props: { users: UserRowProps[]; back?: string }) {
   const t = useCopy()
+  const f = t.userFilters
   return (
     <DataTable
       caption={t.usersTitle}
-      columns={[t.email, t.name, t.role, t.passwordState, t.actions]}
+      columns={[t.email, t.name, t.role, t.passwordState, t.twoStepTitle, t.actions]}
+      stacked
     >
       {props.users.map((user) => (
         <tr>
           <th scope="row">
-            <a href={`/admin/users/${user.id}`}>{user.email}</a>
+            <a href={withBack(`/admin/users/${user.id}`, props.back)}>{user.email}</a>
+            {user.blocked ? <span class="badge">{t.userActions.blockedBadge}</span> : null}
           </th>
-          <td>{user.displayName}</td>
-          <td>{t.roles[user.role]}</td>
-          <td>
+          <Cell label={t.name}>{user.displayName}</Cell>
+          <Cell label={t.role}>{t.roles[user.role]}</Cell>
+          <Cell label={t.passwordState}>
             <PasswordState state={user.passwordState} />
+          </Cell>
+          <Cell label={t.twoStepTitle}>{user.mfaEnrolled ? f.on : f.off}</Cell>
+          <td class="row-actions">
+            {user.canReset ? (
+              <ResetAction userId={user.id} email={user.email} back={props.back} />
+            ) : (
+              <span class="muted">{t.resetNotOffered[user.resetRefusal ?? 'FORBIDDEN_ROLE']}</span>
+            )}
           </td>
-          <td>{user.canReset ? <ResetAction userId={user.id} email={user.email} /> : null}</td>
         </tr>
       ))}
     </DataTable>
   )
 }
 
-/** Back to the first page, and on to the next: the search goes along. */
-function UsersPager(props: { search: string; nextCursor: string | null; isFirstPage: boolean }) {
+/** First, previous and next pages: the search, filters and order go along. */
+function UsersPager(props: {
+  list: UserListState
+  nextCursor: string | null
+  previousCursor: string | null
+  isFirstPage: boolean
+}) {
   const t = useCopy()
+  const { list } = props
   return (
-    <nav class="pager" aria-label={t.usersTitle}>
-      {props.isFirstPage ? null : <a href={usersHref(props.search)}>{t.firstPage}</a>}
+    <nav class="pager" aria-label={t.userFilters.pages}>
+      {props.isFirstPage ? null : <a href={usersHref(list)}>{t.firstPage}</a>}
+      {props.previousCursor ? (
+        <a href={usersHref(list, props.previousCursor)} rel="prev">
+          {t.previousPage}
+        </a>
+      ) : null}
       {props.nextCursor ? (
-        <a href={usersHref(props.search, props.nextCursor)}>{t.nextPage}</a>
+        <a href={usersHref(list, props.nextCursor)} rel="next">
+          {t.nextPage}
+        </a>
       ) : null}
     </nav>
   )
 }
 
-function usersHref(search: string, cursor?: string): string {
-  const query = new URLSearchParams({
-    ...(search ? { search } : {}),
-    ...(cursor ? { cursor } : {}),
-  })
-  return query.toString() ? `/admin/users?${query}` : '/admin/users'
+/**
+ * The users list's address for this search, filters and order (and page): only what differs from
+ * the plain list goes in.
+ */
+export function usersHref(list: UserListState, cursor?: string): string {
+  const query = new URLSearchParams()
+  if (list.search) query.set('search', list.search)
+  if (list.role) query.set('role', list.role)
+  if (list.mustChange !== undefined) query.set('mustChange', String(list.mustChange))
+  if (list.mfaEnrolled !== undefined) query.set('mfaEnrolled', String(list.mfaEnrolled))
+  if (list.blocked !== undefined) query.set('blocked', String(list.blocked))
+  if (list.sort !== 'email') query.set('sort', list.sort)
+  if (cursor) query.set('cursor', cursor)
+  return query.size ? `/admin/users?${query}` : '/admin/users'
 }
 
 export function AddUserPage(props: {

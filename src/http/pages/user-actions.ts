@@ -1,0 +1,94 @@
+import { Hono } from 'hono'
+import { AppError } from '../../core/errors.ts'
+import { randomToken } from '../../core/random.ts'
+import { decidePasswordReset, decideUserAction } from '../../core/roles.ts'
+import { resetMfa } from '../../services/mfa.ts'
+import { getResetStatus } from '../../services/password-reset.ts'
+import { blockSignIn, signOutUser, unblockSignIn } from '../../services/user-access.ts'
+import { getUser } from '../../services/users.ts'
+import { ConfirmActionPage, type UserAction, userActions } from '../../ui/pages/user-actions.tsx'
+import type { AppEnv } from '../env.ts'
+import { requestMeta } from '../request-meta.ts'
+import { readForm } from './forms.ts'
+import { formGuards } from './guards.ts'
+import { type Ctx, render, seeOther } from './render.ts'
+import { resetGuards } from './verifications.ts'
+
+/**
+ * The user page's actions: each one's confirmation page, and its post, which does it and goes
+ * back to the user's page saying what it did. The use cases decide and audit every refusal.
+ */
+export function userActionPages() {
+  return new Hono<AppEnv>()
+    .get('/users/:id/confirm/:action', showConfirmation)
+    .post('/users/:id/mfa-reset', formGuards, resetTwoStep)
+    .post('/users/:id/sign-out', formGuards, (c) =>
+      act(c, 'sign-out', (id) => signOutUser(c.var.deps, c.var.actor, id, requestMeta(c))),
+    )
+    .post('/users/:id/block', formGuards, (c) =>
+      act(c, 'block', (id) => blockSignIn(c.var.deps, c.var.actor, id, requestMeta(c))),
+    )
+    .post('/users/:id/unblock', formGuards, (c) =>
+      act(c, 'unblock', (id) => unblockSignIn(c.var.deps, c.var.actor, id, requestMeta(c))),
+    )
+}
+
+/**
+ * Resets two-step verification, with the override's reason when the caller's identity was not
+ * checked; an admin's reset waiting for a second admin goes to its approval request instead.
+ */
+async function resetTwoStep(c: Ctx) {
+  const form = await readForm(c)
+  const overrideReason = typeof form.overrideReason === 'string' ? form.overrideReason.trim() : ''
+  const userId = c.req.param('id') ?? ''
+  const pending = await resetMfa(c.var.deps, c.var.actor, userId, requestMeta(c), {
+    ...(overrideReason ? { overrideReason } : {}),
+  })
+  if (pending) return seeOther(c, `/admin/approvals/${encodeURIComponent(pending.approvalId)}`)
+  return backToUser(c, userId, 'mfa-reset', undefined)
+}
+
+/** Does the action, then shows the user's page with what it did (a sign-out says how many). */
+async function act(
+  c: Ctx,
+  action: UserAction,
+  run: (userId: string) => Promise<void | { sessionsRevoked: number }>,
+) {
+  const userId = c.req.param('id') ?? ''
+  return backToUser(c, userId, action, await run(userId))
+}
+
+function backToUser(
+  c: Ctx,
+  userId: string,
+  action: UserAction,
+  outcome: void | { sessionsRevoked: number },
+) {
+  const query = new URLSearchParams({ done: action })
+  if (outcome) query.set('n', String(outcome.sessionsRevoked))
+  return seeOther(c, `/admin/users/${encodeURIComponent(userId)}?${query}`)
+}
+
+/**
+ * Offered only where the action would be allowed (posting it is decided by the use case anyway);
+ * "Send a new link" only after a reset by link, with a mail transport.
+ */
+async function showConfirmation(c: Ctx) {
+  const { deps, actor } = c.var
+  const action = [...userActions, 'new-link' as const].find((a) => a === c.req.param('action'))
+  if (!action) throw new AppError('NOT_FOUND')
+  const meta = requestMeta(c)
+  const user = await getUser(deps, actor, c.req.param('id') ?? '', meta)
+  const decision =
+    action === 'new-link' || action === 'mfa-reset'
+      ? decidePasswordReset(actor, user)
+      : decideUserAction(actor, user)
+  if (decision !== 'allowed') throw new AppError(decision)
+  const guards =
+    action === 'new-link' || action === 'mfa-reset' ? await resetGuards(c, user) : undefined
+  if (action !== 'new-link') return render(c, ConfirmActionPage, { user, action, guards })
+  const { delivery } = await getResetStatus(deps, actor, user.id, meta)
+  if (!deps.mailer || delivery?.method !== 'link') throw new AppError('NOT_FOUND')
+  const newLink = { formToken: randomToken(deps.random), recipients: delivery.recipients }
+  return render(c, ConfirmActionPage, { user, action, newLink, guards })
+}
