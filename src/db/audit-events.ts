@@ -138,3 +138,12 @@ export function resetsByActorBelow(actorId: string, since: number, cap: number):
 export function resetsOfTargetBelow(targetId: string, since: number, cap: number): Guard {
   return resetsBelow(auditEvents.targetId, targetId, since, cap)
 }
+
+/**
+ * One more of the refusals row `id` stands for: `details.count` becomes `count` (an SQL value
+ * read in the same write) and `details.lastAt` the time of this one.
+ */
+export function countRepeatOn(id: string, count: SQL, now: number): Statement {
+  const t = auditEvents
+  return sql`update ${t} set details = json_set(coalesce(${t.details}, '{}'), '$.count', ${count}, '$.lastAt', ${now}) where ${t.id} = ${id}`
+}

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, type SQL, sql } from 'drizzle-orm'
 import { type AppDb, always, type Guard, type Statement } from './database.ts'
 import { rateLimits } from './schema.ts'
 
@@ -19,6 +19,30 @@ export async function findLiveHits(
     .from(rateLimits)
     .where(inArray(rateLimits.key, keys))
   return new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.key, row.hits]))
+}
+
+/** The live windows among `keys` at `now`: each one's hits and when it started. */
+export async function findLiveWindowStarts(
+  db: AppDb,
+  keys: string[],
+  now: number,
+): Promise<Map<string, { hits: number; startedAt: number }>> {
+  const rows = await db
+    .select({
+      key: rateLimits.key,
+      hits: rateLimits.hits,
+      startedAt: rateLimits.windowStartedAt,
+      expiresAt: rateLimits.expiresAt,
+    })
+    .from(rateLimits)
+    .where(inArray(rateLimits.key, keys))
+  const live = rows.filter((row) => row.expiresAt > now)
+  return new Map(live.map((row) => [row.key, { hits: row.hits, startedAt: row.startedAt }]))
+}
+
+/** The hits of `key` in its window, as an SQL value for a statement that runs after the count. */
+export function hitsOf(key: string): SQL {
+  return sql`(select ${rateLimits.hits} from ${rateLimits} where ${rateLimits.key} = ${key})`
 }
 
 /** The hits of `key` and when its window ends, if it has a window live at `now`. */

@@ -56,6 +56,17 @@ export function auditStatement(
   return insertAuditEvent(auditRow(deps, meta, input), guard)
 }
 
+/** As `auditStatement`, under a row id the caller chose (a repeated refusal finds its row by it). */
+export function auditStatementAs(
+  deps: Deps,
+  meta: RequestMeta,
+  id: string,
+  input: AuditInput,
+  guard: Guard = always,
+): Statement {
+  return insertAuditEvent({ ...auditRow(deps, meta, input), id }, guard)
+}
+
 /** Writes a single audit row on its own (for outcomes that change nothing else). */
 export async function recordAudit(deps: Deps, meta: RequestMeta, input: AuditInput): Promise<void> {
   await deps.database.writeAtomically([auditStatement(deps, meta, input)])

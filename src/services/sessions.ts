@@ -23,11 +23,7 @@ import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
-import {
-  refusalAuditStatements,
-  refusalRecordedRecently,
-  TOKEN_REUSE,
-} from './repeated-refusals.ts'
+import { refusalRecord, TOKEN_REUSE } from './repeated-refusals.ts'
 
 export interface SignedIn {
   status: 'signed_in'
@@ -224,19 +220,20 @@ async function revokeForReuse(
   row: { sessionId: string; userId: string; tenantId: string; role: string },
   meta: RequestMeta,
 ): Promise<void> {
-  if (await refusalRecordedRecently(deps, TOKEN_REUSE, row.sessionId)) return
-  await deps.database.writeAtomically([
-    revokeSessionStatement(deps, row.sessionId, 'refresh_token_reuse'),
-    ...refusalAuditStatements(deps, meta, row.sessionId, {
-      tenantId: row.tenantId,
-      event: 'authn_token_reuse',
-      actor: { id: row.userId, role: row.role },
-      targetId: row.userId,
-      outcome: 'denied',
-      reason: 'REFRESH_TOKEN_REUSE',
-      details: { sessionId: row.sessionId },
-    }),
-  ])
+  const record = await refusalRecord(deps, meta, row.sessionId, {
+    ...TOKEN_REUSE,
+    tenantId: row.tenantId,
+    actor: { id: row.userId, role: row.role },
+    targetId: row.userId,
+    outcome: 'denied',
+    details: { sessionId: row.sessionId },
+  })
+  // The first replay in a window ends the session; later ones are counted on its row.
+  const revoke = record.first
+    ? [revokeSessionStatement(deps, row.sessionId, 'refresh_token_reuse')]
+    : []
+  await deps.database.writeAtomically([...revoke, ...record.statements])
+  if (!record.first) return
   deps.logger.warn('refresh_token_reuse', {
     requestId: meta.requestId,
     userId: row.userId,

@@ -50,7 +50,15 @@ export function toAuditRow(t: Copy, event: AuditEventView, names: UserNames): Au
     outcome: event.outcome,
     reason: event.reason,
     ip: event.ip === null ? null : readableIp(event.ip),
+    repeats: repeatsOf(event.details),
   }
+}
+
+/** A refusal's repeats in its window, as its row counts them (see services/repeated-refusals.ts). */
+function repeatsOf(details: Record<string, unknown> | null): AuditRowProps['repeats'] {
+  const { count, lastAt } = details ?? {}
+  if (typeof count !== 'number' || count < 2 || typeof lastAt !== 'number') return undefined
+  return { count, lastAt: new Date(lastAt).toISOString() }
 }
 
 /** The ids an audit page mentions, to name them in one go. */

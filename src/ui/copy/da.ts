@@ -330,6 +330,7 @@ export const da = {
   requestDismissed: 'Anmodningen er afvist og er ikke længere i køen. Ingen adgangskode er ændret.',
   auditTitle: 'Revisionslog',
   auditFilters: {
+    repeated: (n, last) => `${n} gange i alt, seneste gang ${last}`,
     email: 'En brugers e-mailadresse (udført af eller om)',
     event: 'Hændelse',
     anyEvent: 'Alle hændelser',

@@ -342,6 +342,7 @@ export const en = {
   requestDismissed: 'The request was dismissed and has left the queue. No password was changed.',
   auditTitle: 'Audit log',
   auditFilters: {
+    repeated: (n: number, last: string) => `${n} times in all, the last at ${last}`,
     email: 'Email of a user (by or about)',
     event: 'Event',
     anyEvent: 'All events',

@@ -340,6 +340,7 @@ export const nl = {
     'Het verzoek is gesloten en staat niet meer in de wachtrij. Er is geen wachtwoord gewijzigd.',
   auditTitle: 'Auditlogboek',
   auditFilters: {
+    repeated: (n, last) => `${n} keer in totaal, de laatste keer op ${last}`,
     email: 'E-mailadres van een gebruiker (door of over)',
     event: 'Gebeurtenis',
     anyEvent: 'Alle gebeurtenissen',

@@ -331,6 +331,7 @@ export const sv = {
   requestDismissed: 'Begäran är avfärdad och finns inte längre i kön. Inget lösenord har ändrats.',
   auditTitle: 'Granskningslogg',
   auditFilters: {
+    repeated: (n, last) => `${n} gånger totalt, senast ${last}`,
     email: 'En användares e-postadress (utförd av eller om)',
     event: 'Händelse',
     anyEvent: 'Alla händelser',

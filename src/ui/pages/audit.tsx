@@ -15,6 +15,8 @@ export interface AuditRowProps {
   reason: string | null
   /** The client's address as people read it. */
   ip: string | null
+  /** A refusal repeated in its window: how many in all, and when the last one came. */
+  repeats?: { count: number; lastAt: string }
 }
 
 /** Each event as a sentence (who did what to whom), with its outcome, reason and address. */
@@ -31,6 +33,14 @@ export function AuditTable(props: { events: AuditRowProps[]; caption: string }) 
           </Cell>
           <Cell label={happened}>
             {describeAuditSentence(t, event.event, event)}
+            {event.repeats ? (
+              <div class="muted">
+                {t.auditFilters.repeated(
+                  event.repeats.count,
+                  formatTime(lang, event.repeats.lastAt),
+                )}
+              </div>
+            ) : null}
             {event.reason ? <div class="muted">{describeReason(t, event.reason)}</div> : null}
           </Cell>
           <Cell label={t.outcome}>
