@@ -14,6 +14,7 @@ import {
   registerTestApp,
   relyingParty,
 } from '../helpers/oidc.ts'
+import { enrollTotp } from '../helpers/mfa.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // Apps sign their users in through oncepass: openid-client, from discovery alone, against the
@@ -210,5 +211,57 @@ describe('ending an app session everywhere', () => {
     )
     expect(sent).toHaveLength(1)
     expect(sent[0]!.sent_at).not.toBeNull()
+  })
+})
+
+describe('every event that ends sessions ends the app grants too', () => {
+  type Setting = Awaited<ReturnType<typeof signedInToApp>>
+  const events: Record<string, (s: Setting) => Promise<void>> = {
+    'the user changes their own password': async ({ user }) => {
+      const changed = await t.post(
+        'me/password',
+        { currentPassword: user.password, newPassword: 'lantern meadow quartz river 4821' },
+        { token: user.accessToken },
+      )
+      expect(changed.status).toBe(204)
+    },
+    'an admin resets their two-step verification': async ({ admin, user }) => {
+      await enrollTotp(t, user.accessToken, user.password)
+      const reset = await t.post(`users/${user.id}/mfa-reset`, undefined, {
+        token: admin.accessToken,
+      })
+      expect(reset.status).toBe(204)
+    },
+    'the user ends all sessions on the Account page': async ({ browser }) => {
+      const out = await browsers.submit(browser, '/account/sign-out-everywhere', {})
+      expect(out.response.status).toBe(303)
+    },
+  }
+
+  async function signedInToApp() {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const { client, clientSecret } = await registerTestApp(t, admin)
+    const config = await relyingParty(t, client.clientId, clientSecret)
+    const attempt = await authorizationRequest(config)
+    const browser = browsers.newBrowser()
+    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
+    const back = await browsers.submitAndFollow(browser, '/sign-in', {
+      email: user.email,
+      password: user.password,
+    })
+    const tokens = await completeAtApp(config, back.location!, attempt)
+    return { admin, user, browser, config, tokens }
+  }
+
+  it.each(Object.keys(events))('%s', async (event) => {
+    const setting = await signedInToApp()
+    await events[event]!(setting)
+    await t.settled()
+    const { config, tokens, user } = setting
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    })
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, user.id)).rejects.toThrow()
   })
 })
