@@ -166,7 +166,7 @@ button.link[aria-pressed="true"] { color: var(--text); text-decoration: none; fo
 .secret-box { display: flex; flex-wrap: wrap; align-items: center; gap: .75rem; margin: 1rem 0; padding: 1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--bg); }
 .secret-box .label { width: 100%; margin: 0; font-weight: 600; }
 /* A password breaks only where it must: between its groups, never inside one that fits a line. */
-.secret { display: block; font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: clamp(1.1rem, 5vw, 1.5rem); letter-spacing: .04em; overflow-wrap: break-word; }
+.secret { display: block; max-width: 100%; font-family: ui-monospace, "Cascadia Mono", Consolas, "Courier New", monospace; font-size: clamp(1.1rem, 5vw, 1.5rem); letter-spacing: .04em; overflow-wrap: break-word; }
 .copy-status { color: var(--ok); font-weight: 600; }
 .user-email { font-weight: 600; overflow-wrap: anywhere; }
 .search { max-width: 34rem; margin-bottom: 1rem; }

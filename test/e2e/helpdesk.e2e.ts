@@ -11,6 +11,7 @@ import {
   runAxe,
   SCREENSHOTS,
   screenshot,
+  unfoldMenu,
   unlabelledFields,
 } from './support/browser.ts'
 import { type RunningServer, startNodeServer } from './support/servers.ts'
@@ -312,6 +313,7 @@ async function signInWithLanguage(
   await signIn(page, server.baseUrl, person.email, person.password)
   await page.waitForURL(/\/admin\/users/)
   if (languageName === 'English') return
+  await unfoldMenu(page)
   await Promise.all([
     page.waitForEvent('framenavigated'),
     page.getByRole('button', { name: languageName, exact: true }).click(),

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import type { Copy } from '../../../src/ui/copy.ts'
+import { unfoldMenu } from './browser.ts'
 import { action } from './ui.ts'
 
 // The Applications screens as an admin uses them, in any of the four languages: every control is
@@ -23,6 +24,7 @@ export async function signInAnyLanguage(
 
 /** Applications, reached from the menu. */
 export async function openApplications(page: Page, t: Copy) {
+  await unfoldMenu(page)
   await page.getByRole('navigation').getByRole('link', { name: t.navApps, exact: true }).click()
   await page.getByRole('heading', { name: t.apps.title, exact: true }).waitFor()
 }

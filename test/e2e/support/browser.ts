@@ -85,6 +85,14 @@ export function unlabelledFields(page: Page): Promise<string[]> {
 }
 
 /** A full-page screenshot under test-results/screenshots/ (git-ignored). */
+/** On a phone the header's menu folds behind its Menu button: opens it, so its links are there. */
+export async function unfoldMenu(page: Page): Promise<void> {
+  const button = page.locator('.menu-button')
+  if ((await button.isVisible()) && (await button.getAttribute('aria-expanded')) !== 'true') {
+    await button.click()
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
