@@ -85,7 +85,9 @@ async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
  * Starts (or restarts) an enrollment: a fresh 160-bit secret, sealed before it is stored, shown
  * once as text, URI and QR code. Nothing changes at sign-in until a code confirms it. The current
  * password comes first: a stolen session alone must not add a factor of the thief's (and with it
- * pass the admins' step-up, and stand between the real user and their next sign-in).
+ * pass the admins' step-up, and stand between the real user and their next sign-in). The
+ * enrollment belongs to this session: another one of the same user is never shown its secret (it
+ * would learn the real user's future codes) nor confirms it; starting there replaces it.
  */
 export async function startTotpEnrollment(
   deps: Deps,
@@ -100,7 +102,13 @@ export async function startTotpEnrollment(
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
   const { started } = await writeSteps(deps.database, [
-    named('started', storePendingTotp(deps.database.db, user.id, sealed, expiresAt)),
+    named(
+      'started',
+      storePendingTotp(deps.database.db, user.id, sealed, {
+        expiresAt,
+        sessionId: actor.sessionId,
+      }),
+    ),
     ownFactorAudit(deps, meta, actor, user, 'mfa_enrollment_started'),
   ])
   if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
@@ -108,17 +116,29 @@ export async function startTotpEnrollment(
 }
 
 /**
- * The enrollment this user started and has not confirmed yet, shown again (the browser page
- * re-renders it after a mistyped code); null when none is pending.
+ * The enrollment this session started and has not confirmed yet, shown again (the browser page
+ * re-renders it after a mistyped code); null when none is pending here.
  */
 export async function showPendingEnrollment(
   deps: Deps,
   actor: Actor,
 ): Promise<TotpEnrollment | null> {
   const user = await currentUser(deps, actor)
-  const expiresAt = user.totpPendingExpiresAt ?? 0
-  if (hasTotp(user) || !user.totpSecret || expiresAt <= deps.clock.now()) return null
-  return describeEnrollment(deps, user, await openSeed(deps, user, user.totpSecret), expiresAt)
+  if (!isPendingFor(deps, user, actor)) return null
+  const seed = await openSeed(deps, user, user.totpSecret)
+  return describeEnrollment(deps, user, seed, user.totpPendingExpiresAt)
+}
+
+type PendingUser = UserRow & { totpSecret: string; totpPendingExpiresAt: number }
+
+/** An enrollment is waiting for its first code, unexpired, and was started by this session. */
+function isPendingFor(deps: Deps, user: UserRow, actor: Actor): user is PendingUser {
+  return (
+    !hasTotp(user) &&
+    user.totpSecret !== null &&
+    (user.totpPendingExpiresAt ?? 0) > deps.clock.now() &&
+    user.totpPendingSessionId === actor.sessionId
+  )
 }
 
 function describeEnrollment(
@@ -149,9 +169,8 @@ export async function confirmTotpEnrollment(
   const user = await currentUser(deps, actor)
   if (hasTotp(user)) throw new AppError('MFA_ALREADY_ENROLLED')
   const now = deps.clock.now()
-  if (!user.totpSecret || (user.totpPendingExpiresAt ?? 0) <= now) {
-    throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
-  }
+  // Another session's enrollment is none of this one's: it may only start its own.
+  if (!isPendingFor(deps, user, actor)) throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
   const step = verifyTotpCode(await openSeed(deps, user, user.totpSecret), input.code, now)
   // Whoever holds this session set the secret: a wrong code here guesses nothing.
   if (step === null) throw new AppError('INVALID_MFA_CODE')
