@@ -47,6 +47,7 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { assertAdminStepUp } from './step-up.ts'
+import { toUserView, type UserView } from './users.ts'
 
 /** Who is recorded as having typed a code. */
 type AuditActor = { id: string; role: string }
@@ -268,7 +269,38 @@ export async function resetMfa(
   meta: RequestMeta,
   options: { overrideReason?: string; approved?: ApprovedRun } = {},
 ): Promise<ApprovalPending | undefined> {
-  const deny = async (error: AppError): Promise<never> => {
+  const deny = denyMfaReset(deps, actor, userId, meta)
+  const denyKnown = (error: unknown) =>
+    error instanceof AppError ? deny(error) : Promise.reject(error)
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  // An approved request run at approval has the approver's step-up, not the absent requester's.
+  if (!options.approved?.approver) await assertAdminStepUp(deps, actor).catch(denyKnown)
+  const target = await findMfaResettableUser(deps, actor, userId, deny)
+  const ask = { action: 'mfa_reset' as const, parameters: null, customPassword: false, ...options }
+  const gate = await passResetGate(deps, actor, target, ask, meta).catch(denyKnown)
+  if ('pending' in gate) return gate.pending
+  await writeMfaReset(deps, actor, target, meta, gate.proceed).catch(denyKnown)
+}
+
+/**
+ * The user the MFA reset's confirmation page is for, if this admin may reset their factor:
+ * refused, and audited (`mfa_reset_denied`), exactly as posting the reset would be.
+ */
+export async function prepareMfaReset(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<UserView> {
+  const deny = denyMfaReset(deps, actor, userId, meta)
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  return toUserView(await findMfaResettableUser(deps, actor, userId, deny))
+}
+
+/** Audits a refused MFA reset with its reason, then throws it. */
+function denyMfaReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
+  return async (error: AppError): Promise<never> => {
     // Repeats of one refusal are recorded once per window, as a refused password reset's are.
     await recordRefusal(deps, meta, {
       tenantId: actor.tenantId,
@@ -280,20 +312,20 @@ export async function resetMfa(
     })
     throw error
   }
-  // A non-admin gets the same 403 whether or not the target exists.
-  const denyKnown = (error: unknown) =>
-    error instanceof AppError ? deny(error) : Promise.reject(error)
-  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
-  // An approved request run at approval has the approver's step-up, not the absent requester's.
-  if (!options.approved?.approver) await assertAdminStepUp(deps, actor).catch(denyKnown)
+}
+
+/** The user of the caller's tenant whose factor this admin may reset (the reset's role matrix). */
+async function findMfaResettableUser(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  deny: (error: AppError) => Promise<never>,
+): Promise<UserRow> {
   const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
-  const ask = { action: 'mfa_reset' as const, parameters: null, customPassword: false, ...options }
-  const gate = await passResetGate(deps, actor, target, ask, meta).catch(denyKnown)
-  if ('pending' in gate) return gate.pending
-  await writeMfaReset(deps, actor, target, meta, gate.proceed).catch(denyKnown)
+  return target
 }
 
 /**
