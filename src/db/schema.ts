@@ -40,7 +40,7 @@ export const users = sqliteTable(
     totpConfirmedAt: integer('totp_confirmed_at'),
     /** An unconfirmed enrollment lapses at this time. */
     totpPendingExpiresAt: integer('totp_pending_expires_at'),
-    /** The session that started the pending enrollment: the only one shown its seed, or to confirm. */
+    /** The session that started the pending enrollment: only it is shown the seed, or confirms. */
     totpPendingSessionId: text('totp_pending_session_id'),
     /** The last time step accepted: a code is taken only for a later step (no replay). */
     totpLastStep: integer('totp_last_step'),
