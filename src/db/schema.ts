@@ -40,6 +40,8 @@ export const users = sqliteTable(
     totpConfirmedAt: integer('totp_confirmed_at'),
     /** An unconfirmed enrollment lapses at this time. */
     totpPendingExpiresAt: integer('totp_pending_expires_at'),
+    /** The session that started the pending enrollment: only it is shown the seed, or confirms. */
+    totpPendingSessionId: text('totp_pending_session_id'),
     /** The last time step accepted: a code is taken only for a later step (no replay). */
     totpLastStep: integer('totp_last_step'),
     /** The only MFA sign-in step still accepted; the next password sign-in replaces it. */

@@ -13,6 +13,7 @@ export const NO_SECOND_FACTOR = {
   totpSecret: null,
   totpConfirmedAt: null,
   totpPendingExpiresAt: null,
+  totpPendingSessionId: null,
   totpLastStep: null,
   mfaChallengeId: null,
   mfaWriteId: null,
@@ -484,16 +485,24 @@ function updateOnCredential(
     .where(and(eq(users.id, user.id), eq(users.credentialId, user.credentialId), guard))
 }
 
-/** Stores a sealed TOTP seed waiting for its first code, unless a factor is confirmed. */
+/**
+ * Stores a sealed TOTP seed waiting for its first code from the session `pending.sessionId`,
+ * unless a factor is confirmed; it replaces any enrollment pending before.
+ */
 export function storePendingTotp(
   db: AppDb,
   userId: string,
   sealedSecret: string,
-  expiresAt: number,
+  pending: { expiresAt: number; sessionId: string },
 ): Statement {
   return db
     .update(users)
-    .set({ totpSecret: sealedSecret, totpPendingExpiresAt: expiresAt, totpLastStep: null })
+    .set({
+      totpSecret: sealedSecret,
+      totpPendingExpiresAt: pending.expiresAt,
+      totpPendingSessionId: pending.sessionId,
+      totpLastStep: null,
+    })
     .where(and(eq(users.id, userId), isNull(users.totpConfirmedAt)))
 }
 
@@ -509,6 +518,7 @@ export function confirmPendingTotp(
     .set({
       totpConfirmedAt: confirmation.now,
       totpPendingExpiresAt: null,
+      totpPendingSessionId: null,
       totpLastStep: confirmation.step,
       mfaWriteId: confirmation.writeId,
     })

@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors.ts'
-import { canCreateUsers, isAdminRole } from '../core/roles.ts'
+import { canCreateUsers, canManageApps, isAdminRole } from '../core/roles.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { recordRefusal } from './repeated-refusals.ts'
@@ -35,6 +35,20 @@ export async function assertMayCreateUsers(
 ): Promise<void> {
   if (canCreateUsers(actor.role)) return
   await refuseAccess(deps, actor, meta, { action: 'users.create' }, 'FORBIDDEN_ROLE')
+}
+
+/**
+ * Refuses a caller whose role may not manage the tenant's apps (`403 FORBIDDEN_ROLE`), audited as
+ * above, with `action` naming the use case (`apps.list`, `apps.create`, …).
+ */
+export async function assertMayManageApps(
+  deps: Deps,
+  actor: Actor,
+  meta: RequestMeta,
+  access: Pick<AdminAccess, 'action'>,
+): Promise<void> {
+  if (canManageApps(actor.role)) return
+  await refuseAccess(deps, actor, meta, access, 'FORBIDDEN_ROLE')
 }
 
 async function refuseAccess(

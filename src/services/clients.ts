@@ -5,7 +5,6 @@ import { OAuthError } from '../core/oidc/errors.ts'
 import { constantTimeEqual } from '../core/oidc/pkce.ts'
 import { REDIRECT_URI_MESSAGES, redirectUriProblem } from '../core/oidc/redirect-uris.ts'
 import { randomToken } from '../core/random.ts'
-import { canManageApps } from '../core/roles.ts'
 import {
   type Client,
   clientRemovedAt,
@@ -20,6 +19,7 @@ import {
 import { isUniqueViolation } from '../db/constraint-errors.ts'
 import { named, writeSteps } from '../db/database.ts'
 import { tenantExists } from '../db/tenants.ts'
+import { assertMayManageApps } from './access.ts'
 import { endAppGrants } from './app-grants.ts'
 import { auditStatement } from './audit.ts'
 import type { Actor, RequestMeta } from './caller.ts'
@@ -75,10 +75,6 @@ function toClientView(client: Client): ClientView {
 
 function toIsoOrNull(time: number | null): string | null {
   return time === null ? null : new Date(time).toISOString()
-}
-
-function assertAppManager(actor: Actor): void {
-  if (!canManageApps(actor.role)) throw new AppError('FORBIDDEN_ROLE')
 }
 
 interface FieldProblem {
@@ -153,7 +149,7 @@ export async function registerClient(
   meta: RequestMeta,
   options: { formToken?: string } = {},
 ): Promise<RegisteredClient> {
-  assertAppManager(actor)
+  await assertMayManageApps(deps, actor, meta, { action: 'apps.create' })
   assertValidClient(input)
   // A secret is a credential: with admin MFA required, it is issued after a fresh code only.
   await assertAdminStepUp(deps, actor)
@@ -230,14 +226,23 @@ async function insertNewClient(
 }
 
 /** The tenant's apps (global admins only). */
-export async function listClients(deps: Deps, actor: Actor): Promise<ClientView[]> {
-  assertAppManager(actor)
+export async function listClients(
+  deps: Deps,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<ClientView[]> {
+  await assertMayManageApps(deps, actor, meta, { action: 'apps.list' })
   return (await listTenantClients(deps.database.db, actor.tenantId)).map(toClientView)
 }
 
 /** One live app of the caller's tenant; another tenant's, or a removed one, is NOT_FOUND. */
-export async function getClient(deps: Deps, actor: Actor, clientId: string): Promise<ClientView> {
-  assertAppManager(actor)
+export async function getClient(
+  deps: Deps,
+  actor: Actor,
+  clientId: string,
+  meta: RequestMeta,
+): Promise<ClientView> {
+  await assertMayManageApps(deps, actor, meta, { action: 'apps.read' })
   return toClientView(await findTenantClient(deps, actor, clientId))
 }
 
@@ -262,7 +267,7 @@ export async function rotateClientSecret(
   meta: RequestMeta,
   expected?: { secretRotatedAt: string | null },
 ): Promise<{ client: ClientView; clientSecret: string }> {
-  assertAppManager(actor)
+  await assertMayManageApps(deps, actor, meta, { action: 'apps.rotate_secret' })
   const client = await findTenantClient(deps, actor, clientId)
   if (client.type !== 'confidential') {
     throw new AppError('VALIDATION_FAILED', {
@@ -305,14 +310,15 @@ export async function rotateClientSecret(
 /**
  * Removes an app: it gets no more tokens, and every grant it holds ends now (its refresh tokens
  * fail, its access tokens fail at userinfo). Apps listening are told by back-channel logout.
+ * Returns the app as it was, for the page that names it.
  */
 export async function removeClient(
   deps: Deps,
   actor: Actor,
   clientId: string,
   meta: RequestMeta,
-): Promise<void> {
-  assertAppManager(actor)
+): Promise<ClientView> {
+  await assertMayManageApps(deps, actor, meta, { action: 'apps.remove' })
   const client = await findTenantClient(deps, actor, clientId)
   const now = deps.clock.now()
   const { db } = deps.database
@@ -334,6 +340,7 @@ export async function removeClient(
     ),
   ])
   if (removed !== 1) throw new AppError('NOT_FOUND')
+  return toClientView(client)
 }
 
 function digestSecret(deps: Deps, secret: string): string {

@@ -47,6 +47,7 @@ import {
   throttleKeys,
 } from './sign-in-throttle.ts'
 import { assertAdminStepUp } from './step-up.ts'
+import { toUserView, type UserView } from './users.ts'
 
 /** Who is recorded as having typed a code. */
 type AuditActor = { id: string; role: string }
@@ -85,7 +86,9 @@ async function currentUser(deps: Deps, actor: Actor): Promise<UserRow> {
  * Starts (or restarts) an enrollment: a fresh 160-bit secret, sealed before it is stored, shown
  * once as text, URI and QR code. Nothing changes at sign-in until a code confirms it. The current
  * password comes first: a stolen session alone must not add a factor of the thief's (and with it
- * pass the admins' step-up, and stand between the real user and their next sign-in).
+ * pass the admins' step-up, and stand between the real user and their next sign-in). The
+ * enrollment belongs to this session: another one of the same user is never shown its secret (it
+ * would learn the real user's future codes) nor confirms it; starting there replaces it.
  */
 export async function startTotpEnrollment(
   deps: Deps,
@@ -100,7 +103,13 @@ export async function startTotpEnrollment(
   const sealed = await sealSecret(keyring(deps), secret, user.id, deps.random)
   const expiresAt = deps.clock.now() + deps.settings.mfa.enrollmentTtlSeconds * 1000
   const { started } = await writeSteps(deps.database, [
-    named('started', storePendingTotp(deps.database.db, user.id, sealed, expiresAt)),
+    named(
+      'started',
+      storePendingTotp(deps.database.db, user.id, sealed, {
+        expiresAt,
+        sessionId: actor.sessionId,
+      }),
+    ),
     ownFactorAudit(deps, meta, actor, user, 'mfa_enrollment_started'),
   ])
   if (started === 0) throw new AppError('MFA_ALREADY_ENROLLED')
@@ -108,17 +117,29 @@ export async function startTotpEnrollment(
 }
 
 /**
- * The enrollment this user started and has not confirmed yet, shown again (the browser page
- * re-renders it after a mistyped code); null when none is pending.
+ * The enrollment this session started and has not confirmed yet, shown again (the browser page
+ * re-renders it after a mistyped code); null when none is pending here.
  */
 export async function showPendingEnrollment(
   deps: Deps,
   actor: Actor,
 ): Promise<TotpEnrollment | null> {
   const user = await currentUser(deps, actor)
-  const expiresAt = user.totpPendingExpiresAt ?? 0
-  if (hasTotp(user) || !user.totpSecret || expiresAt <= deps.clock.now()) return null
-  return describeEnrollment(deps, user, await openSeed(deps, user, user.totpSecret), expiresAt)
+  if (!isPendingFor(deps, user, actor)) return null
+  const seed = await openSeed(deps, user, user.totpSecret)
+  return describeEnrollment(deps, user, seed, user.totpPendingExpiresAt)
+}
+
+type PendingUser = UserRow & { totpSecret: string; totpPendingExpiresAt: number }
+
+/** An enrollment is waiting for its first code, unexpired, and was started by this session. */
+function isPendingFor(deps: Deps, user: UserRow, actor: Actor): user is PendingUser {
+  return (
+    !hasTotp(user) &&
+    user.totpSecret !== null &&
+    (user.totpPendingExpiresAt ?? 0) > deps.clock.now() &&
+    user.totpPendingSessionId === actor.sessionId
+  )
 }
 
 function describeEnrollment(
@@ -149,9 +170,8 @@ export async function confirmTotpEnrollment(
   const user = await currentUser(deps, actor)
   if (hasTotp(user)) throw new AppError('MFA_ALREADY_ENROLLED')
   const now = deps.clock.now()
-  if (!user.totpSecret || (user.totpPendingExpiresAt ?? 0) <= now) {
-    throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
-  }
+  // Another session's enrollment is none of this one's: it may only start its own.
+  if (!isPendingFor(deps, user, actor)) throw new AppError('MFA_ENROLLMENT_NOT_PENDING')
   const step = verifyTotpCode(await openSeed(deps, user, user.totpSecret), input.code, now)
   // Whoever holds this session set the secret: a wrong code here guesses nothing.
   if (step === null) throw new AppError('INVALID_MFA_CODE')
@@ -249,7 +269,38 @@ export async function resetMfa(
   meta: RequestMeta,
   options: { overrideReason?: string; approved?: ApprovedRun } = {},
 ): Promise<ApprovalPending | undefined> {
-  const deny = async (error: AppError): Promise<never> => {
+  const deny = denyMfaReset(deps, actor, userId, meta)
+  const denyKnown = (error: unknown) =>
+    error instanceof AppError ? deny(error) : Promise.reject(error)
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  // An approved request run at approval has the approver's step-up, not the absent requester's.
+  if (!options.approved?.approver) await assertAdminStepUp(deps, actor).catch(denyKnown)
+  const target = await findMfaResettableUser(deps, actor, userId, deny)
+  const ask = { action: 'mfa_reset' as const, parameters: null, customPassword: false, ...options }
+  const gate = await passResetGate(deps, actor, target, ask, meta).catch(denyKnown)
+  if ('pending' in gate) return gate.pending
+  await writeMfaReset(deps, actor, target, meta, gate.proceed).catch(denyKnown)
+}
+
+/**
+ * The user the MFA reset's confirmation page is for, if this admin may reset their factor:
+ * refused, and audited (`mfa_reset_denied`), exactly as posting the reset would be.
+ */
+export async function prepareMfaReset(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<UserView> {
+  const deny = denyMfaReset(deps, actor, userId, meta)
+  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
+  return toUserView(await findMfaResettableUser(deps, actor, userId, deny))
+}
+
+/** Audits a refused MFA reset with its reason, then throws it. */
+function denyMfaReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
+  return async (error: AppError): Promise<never> => {
     // Repeats of one refusal are recorded once per window, as a refused password reset's are.
     await recordRefusal(deps, meta, {
       tenantId: actor.tenantId,
@@ -261,20 +312,20 @@ export async function resetMfa(
     })
     throw error
   }
-  // A non-admin gets the same 403 whether or not the target exists.
-  const denyKnown = (error: unknown) =>
-    error instanceof AppError ? deny(error) : Promise.reject(error)
-  if (!isAdminRole(actor.role)) return deny(new AppError('FORBIDDEN_ROLE'))
-  // An approved request run at approval has the approver's step-up, not the absent requester's.
-  if (!options.approved?.approver) await assertAdminStepUp(deps, actor).catch(denyKnown)
+}
+
+/** The user of the caller's tenant whose factor this admin may reset (the reset's role matrix). */
+async function findMfaResettableUser(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  deny: (error: AppError) => Promise<never>,
+): Promise<UserRow> {
   const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
   if (!target) return deny(new AppError('NOT_FOUND'))
   const decision = decidePasswordReset(actor, target)
   if (decision !== 'allowed') return deny(new AppError(decision))
-  const ask = { action: 'mfa_reset' as const, parameters: null, customPassword: false, ...options }
-  const gate = await passResetGate(deps, actor, target, ask, meta).catch(denyKnown)
-  if ('pending' in gate) return gate.pending
-  await writeMfaReset(deps, actor, target, meta, gate.proceed).catch(denyKnown)
+  return target
 }
 
 /**

@@ -51,7 +51,7 @@ import { assertAdminStepUp } from './step-up.ts'
 import { recordRefusal } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin } from './access.ts'
-import { findTenantUser } from './users.ts'
+import { findTenantUser, toUserView, type UserView } from './users.ts'
 
 export type ResetRequest = { mode: 'generate' } | { mode: 'custom'; password: string }
 
@@ -346,22 +346,47 @@ function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) 
   }
 }
 
+/**
+ * The user the reset pane is for, if this admin may reset them: the pane is refused as the reset
+ * itself would be (a plain user, oneself, a global admin for a password admin, another tenant's
+ * user), and each refusal audited alike (`password_reset_denied`), before any form is offered.
+ */
+export async function prepareResetPane(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+): Promise<UserView> {
+  const target = await findResettableUser(deps, actor, userId).catch(
+    denyReset(deps, actor, userId, meta),
+  )
+  return toUserView(target)
+}
+
 /** The target, if this admin may reset it as asked; otherwise the refusal. */
 async function authorizeReset(deps: Deps, actor: Actor, input: ResetInput): Promise<UserRow> {
   // A non-admin gets the same 403 whether or not the target exists.
   if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
   // An approved request run at approval has the approver's step-up, not the absent requester's.
   if (!input.approved?.approver) await assertAdminStepUp(deps, actor)
-  const target = await findUserInTenant(deps.database.db, actor.tenantId, input.userId)
-  if (!target) throw new AppError('NOT_FOUND')
-  const decision = decidePasswordReset(actor, target)
-  if (decision !== 'allowed') throw new AppError(decision)
+  const target = await findResettableUser(deps, actor, input.userId)
   if (!input.requireChange && !deps.settings.allowPermanentAdminPasswords) {
     throw new AppError('PERMANENT_PASSWORD_NOT_ALLOWED')
   }
   if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
     throw new AppError('INVALID_IDEMPOTENCY_KEY')
   }
+  return target
+}
+
+/** The user of the caller's tenant whom this admin may reset (the role matrix), or the refusal. */
+async function findResettableUser(deps: Deps, actor: Actor, userId: string): Promise<UserRow> {
+  // A non-admin gets the same 403 whether or not the target exists.
+  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  const target = await findUserInTenant(deps.database.db, actor.tenantId, userId)
+  if (!target) throw new AppError('NOT_FOUND')
+  const decision = decidePasswordReset(actor, target)
+  if (decision !== 'allowed') throw new AppError(decision)
   return target
 }
 

@@ -12,12 +12,33 @@ import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { outboxStatement } from './outbox.ts'
 import { recordRefusal } from './repeated-refusals.ts'
+import { toUserView, type UserView } from './users.ts'
 
 // What an admin does to a user's access besides the password: sign them out everywhere, block
 // and unblock their sign-in. The reset's role matrix, never on oneself; every refusal audited;
 // each change in one atomic write with its audit rows and the notice that tells the user.
 
 type Refusal = 'user_sign_out_denied' | 'user_block_denied' | 'user_unblock_denied'
+
+const REFUSALS = {
+  'sign-out': 'user_sign_out_denied',
+  block: 'user_block_denied',
+  unblock: 'user_unblock_denied',
+} as const satisfies Record<string, Refusal>
+
+/**
+ * The user an action's confirmation page is for, if the caller may take it: refused, and
+ * audited, exactly as posting the action would be, before anything is offered.
+ */
+export async function prepareUserAction(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  meta: RequestMeta,
+  action: keyof typeof REFUSALS,
+): Promise<UserView> {
+  return toUserView(await findManagedUser(deps, actor, userId, meta, REFUSALS[action]))
+}
 
 /**
  * Ends every session and app grant of the user, audited, and tells them: the password stays.
@@ -29,7 +50,7 @@ export async function signOutUser(
   userId: string,
   meta: RequestMeta,
 ): Promise<{ sessionsRevoked: number }> {
-  const target = await findManagedUser(deps, actor, userId, meta, 'user_sign_out_denied')
+  const target = await findManagedUser(deps, actor, userId, meta, REFUSALS['sign-out'])
   const now = deps.clock.now()
   const revokeReason = `admin_sign_out:${randomId(deps.random)}`
   const { sessionsRevoked } = await writeSteps(deps.database, [
@@ -54,7 +75,7 @@ export async function blockSignIn(
   userId: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const target = await findManagedUser(deps, actor, userId, meta, 'user_block_denied')
+  const target = await findManagedUser(deps, actor, userId, meta, REFUSALS.block)
   if (target.blockedAt !== null) return
   const now = deps.clock.now()
   const credentialId = randomId(deps.random)
@@ -83,7 +104,7 @@ export async function unblockSignIn(
   userId: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const target = await findManagedUser(deps, actor, userId, meta, 'user_unblock_denied')
+  const target = await findManagedUser(deps, actor, userId, meta, REFUSALS.unblock)
   if (target.blockedAt === null) return
   const credentialId = randomId(deps.random)
   const guard = userCredentialIs(target.id, credentialId)

@@ -12,7 +12,7 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-const { signInAs, open } = formBrowser(() => t.app)
+const { signInAs, open, submit } = formBrowser(() => t.app)
 const window = defaultSettings.repeatedRefusalWindowSeconds * 1000
 
 interface Row {
@@ -139,5 +139,110 @@ describe('a plain user at an admin page or API route', () => {
     // Admins are not refused, and leave no such row.
     expect((await t.get('users', admin.accessToken)).status).toBe(200)
     expect((await refusals()).every((row) => row.actor_id === bob.id)).toBe(true)
+  })
+})
+
+describe('a password admin or a plain user at Applications', () => {
+  it('is refused by every app route and page with the audited use case named in the row', async () => {
+    const admin = await t.seedTenant()
+    const WEB_APP = {
+      name: 'Timesheets',
+      type: 'confidential',
+      redirectUris: ['https://timesheets.example.test/callback'],
+    }
+    const clientId = (await t.post('clients', WEB_APP, { token: admin.accessToken })).json.client
+      .clientId as string
+    const app = `/admin/apps/${clientId}`
+    const form = {
+      formToken: 'form-token',
+      name: 'Sneaky',
+      type: 'confidential',
+      redirectUris: WEB_APP.redirectUris[0]!,
+    }
+    const people = [
+      await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com'),
+      await t.seedUser(admin.accessToken, 'user', 'bob@example.com'),
+    ]
+    for (const person of people) {
+      const { role } = person
+      // The browser signs in again after each wait: a session left idle that long has ended.
+      let browser = await signInAs(person.email, person.password)
+      // Each: what the API asks and what the page asks, both naming one use case.
+      const cases = [
+        {
+          action: 'apps.list',
+          api: (token: string) => t.get('clients', token),
+          pages: [() => open(browser, '/admin/apps')],
+        },
+        {
+          action: 'apps.create',
+          api: (token: string) => t.post('clients', WEB_APP, { token }),
+          pages: [
+            () => open(browser, '/admin/apps/new'),
+            () => submit(browser, '/admin/apps', form),
+          ],
+        },
+        {
+          action: 'apps.read',
+          api: (token: string) => t.get(`clients/${clientId}`, token),
+          pages: [
+            () => open(browser, app),
+            () => open(browser, `${app}/secret`),
+            () => open(browser, `${app}/remove`),
+          ],
+        },
+        {
+          action: 'apps.rotate_secret',
+          api: (token: string) => t.post(`clients/${clientId}/secret`, undefined, { token }),
+          pages: [() => submit(browser, `${app}/secret`, { secretRotatedAt: '' })],
+        },
+        {
+          action: 'apps.remove',
+          api: (token: string) => t.call('DELETE', `clients/${clientId}`, { token }),
+          pages: [() => submit(browser, `${app}/remove`, {})],
+        },
+      ]
+      for (const asked of cases) {
+        t.clock.advance(window)
+        const { accessToken } = (
+          await t.post('auth/sign-in', { email: person.email, password: person.password })
+        ).json
+        const before = (await refusals()).length
+        const api = await asked.api(accessToken)
+        expect(api.status, `${role} ${asked.action}`).toBe(403)
+        expect(api.json.code, `${role} ${asked.action}`).toBe('FORBIDDEN_ROLE')
+        const rows = await refusals()
+        expect(rows, `${role} ${asked.action}`).toHaveLength(before + 1)
+        const row = rows.at(-1)!
+        expect(row, `${role} ${asked.action}`).toEqual({
+          event: 'access_denied',
+          tenant_id: admin.tenantId,
+          actor_id: person.id,
+          actor_role: role,
+          target_id: null,
+          outcome: 'denied',
+          reason: 'FORBIDDEN_ROLE',
+          details: JSON.stringify({ action: asked.action }),
+        })
+        for (const page of asked.pages) {
+          // In a new window, the page's refusal is recorded again: the API's row, to the letter.
+          t.clock.advance(window)
+          browser = await signInAs(person.email, person.password)
+          const refused = await page()
+          expect(refused.response.status, `${role} ${asked.action}`).toBe(403)
+          expect(refused.html).toContain('You are not allowed')
+          const after = await refusals()
+          expect(after, `${role} ${asked.action} page`).toHaveLength(
+            before + 1 + asked.pages.indexOf(page) + 1,
+          )
+          expect(after.at(-1), `${role} ${asked.action} page`).toEqual(row)
+        }
+      }
+    }
+    // Nothing was changed by the refused requests: the one app stands, with its first secret.
+    const apps = await t.rows<{ id: string; secret_rotated_at: number | null }>(
+      'select id, secret_rotated_at from oauth_clients where removed_at is null',
+    )
+    expect(apps).toEqual([{ id: clientId, secret_rotated_at: null }])
   })
 })

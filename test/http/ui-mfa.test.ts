@@ -212,3 +212,63 @@ describe('admin step-up in the browser (ONCEPASS_REQUIRE_ADMIN_MFA)', () => {
     expect((await reset()).html).toContain('<h1>Password has been reset</h1>')
   })
 })
+
+describe('a setup waiting for its first code belongs to the session that started it', () => {
+  it('is shown and confirmed there only; another session that starts one gets a fresh key', async () => {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const first: Browser = new Map()
+    const second: Browser = new Map()
+    for (const browser of [first, second]) {
+      await submit(browser, '/sign-in', { email: user.email, password: user.password })
+    }
+    const started = await submit(first, '/account/two-step/start', {
+      currentPassword: user.password,
+    })
+    const secret = shownSecret(started.html)!
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/)
+
+    // Reloaded in the session that started it, the setup is still there, with its key.
+    expect(shownSecret((await open(first, '/account/two-step')).html)).toBe(secret)
+    // Another session of the same user (a stolen cookie, an API token) is shown no key, and
+    // cannot confirm the setup with a code made from it.
+    const other = await open(second, '/account/two-step')
+    expect(shownSecret(other.html)).toBeUndefined()
+    expect(other.html).toContain('Two-step verification is off.')
+    const code = totpCode(secret, t.clock.now())
+    const confirmedElsewhere = await t.post(
+      'me/mfa/totp/confirm',
+      { code },
+      { token: user.accessToken },
+    )
+    expect(confirmedElsewhere.status).toBe(409)
+    expect(confirmedElsewhere.json.code).toBe('MFA_ENROLLMENT_NOT_PENDING')
+    const pageConfirm = await submit(second, '/account/two-step/confirm', { code })
+    expect(shownSecret(pageConfirm.html)).toBeUndefined()
+    expect((await t.get('me', user.accessToken)).json.mfa).toEqual({ totp: false })
+
+    // The other session starts its own (with the password): a fresh key, which replaces the
+    // first one; the first session's page no longer shows or takes the old key.
+    const restarted = await submit(second, '/account/two-step/start', {
+      currentPassword: user.password,
+    })
+    const fresh = shownSecret(restarted.html)!
+    expect(fresh).toMatch(/^[A-Z2-7]{32}$/)
+    expect(fresh).not.toBe(secret)
+    expect(shownSecret((await open(first, '/account/two-step')).html)).toBeUndefined()
+    const stale = await submit(first, '/account/two-step/confirm', {
+      code: totpCode(secret, t.clock.now()),
+    })
+    expect(stale.response.status).toBe(409)
+    expect(stale.html).not.toContain('Recovery codes')
+    expect((await t.get('me', user.accessToken)).json.mfa).toEqual({ totp: false })
+
+    // The session that started the setup confirms it.
+    const confirmed = await submit(second, '/account/two-step/confirm', {
+      code: totpCode(fresh, t.clock.now()),
+    })
+    expect(confirmed.response.status).toBe(200)
+    expect(confirmed.html).toContain('Recovery codes')
+    expect((await t.get('me', user.accessToken)).json.mfa).toEqual({ totp: true })
+  })
+})

@@ -58,6 +58,49 @@ describe('a reset refused from the form', () => {
     expect(rows.map((row) => row.target_id)).toEqual(attempts.map((attempt) => attempt.target))
   })
 
+  it('is refused and audited already when the pane is opened, as the posted form is', async () => {
+    const admin = await t.seedTenant()
+    const helper = await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com')
+    const plain = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const other = await t.seedTenant('Other')
+
+    const asHelper = await signInAs(helper.email, helper.password)
+    const asAdmin = await signInAs(admin.email, admin.password)
+    const asUser = await signInAs(plain.email, plain.password)
+    const attempts = [
+      { browser: asHelper, target: admin.id, status: 403, reason: 'FORBIDDEN_ROLE' },
+      { browser: asAdmin, target: admin.id, status: 403, reason: 'CANNOT_RESET_SELF' },
+      { browser: asAdmin, target: other.id, status: 404, reason: 'NOT_FOUND' },
+      { browser: asUser, target: helper.id, status: 403, reason: 'FORBIDDEN_ROLE' },
+    ]
+    for (const attempt of attempts) {
+      const pane = await open(attempt.browser, `/admin/users/${attempt.target}/reset`)
+      expect(pane.response.status).toBe(attempt.status)
+      expect(pane.html).not.toContain('name="formToken"')
+    }
+    const rows = await deniedResets()
+    expect(rows.map((row) => row.reason)).toEqual(attempts.map((attempt) => attempt.reason))
+    expect(rows.map((row) => row.target_id)).toEqual(attempts.map((attempt) => attempt.target))
+    // The same refusal posted within the window is the one already recorded: no second row.
+    for (const attempt of attempts) {
+      const page = await submit(
+        attempt.browser,
+        `/admin/users/${attempt.target}/reset`,
+        resetForm(),
+      )
+      expect(page.response.status).toBe(attempt.status)
+    }
+    expect(await deniedResets()).toEqual(rows)
+    // The plain user's refusal is the reset's, not a second kind of row for the same request.
+    const accessDenied = await t.rows("select id from audit_events where event = 'access_denied'")
+    expect(accessDenied).toEqual([])
+    // An admin who may reset still gets the pane, and leaves no refusal.
+    const allowed = await open(asAdmin, `/admin/users/${plain.id}/reset`)
+    expect(allowed.response.status).toBe(200)
+    expect(allowed.html).toContain('name="formToken"')
+    expect(await deniedResets()).toEqual(rows)
+  })
+
   it('takes recipients by the API rules: a display name around an address is refused', async () => {
     const admin = await t.seedTenant()
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
@@ -87,6 +130,59 @@ describe('a reset refused from the form', () => {
     expect(api.status).toBe(400)
     const resetsAfter = await t.rows('select id from password_resets where user_id = ?', bob.id)
     expect(resetsAfter).toEqual(resetsBefore)
+  })
+})
+
+describe("a user page's action refused at its confirmation", () => {
+  it('is refused and audited there as its post is, by the same use case', async () => {
+    const admin = await t.seedTenant()
+    const helper = await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com')
+    const plain = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const other = await t.seedTenant('Other')
+    const asHelper = await signInAs(helper.email, helper.password)
+    const asAdmin = await signInAs(admin.email, admin.password)
+    const asUser = await signInAs(plain.email, plain.password)
+    const attempts = [
+      { by: asHelper, target: admin.id, action: 'block', event: 'user_block_denied' },
+      { by: asHelper, target: admin.id, action: 'mfa-reset', event: 'mfa_reset_denied' },
+      { by: asHelper, target: admin.id, action: 'new-link', event: 'password_reset_denied' },
+      { by: asAdmin, target: admin.id, action: 'sign-out', event: 'user_sign_out_denied' },
+      { by: asAdmin, target: admin.id, action: 'mfa-reset', event: 'mfa_reset_denied' },
+      { by: asAdmin, target: other.id, action: 'unblock', event: 'user_unblock_denied' },
+      { by: asUser, target: helper.id, action: 'block', event: 'user_block_denied' },
+    ].map((attempt, index) => ({
+      ...attempt,
+      ...[
+        { status: 403, reason: 'FORBIDDEN_ROLE' },
+        { status: 403, reason: 'FORBIDDEN_ROLE' },
+        { status: 403, reason: 'FORBIDDEN_ROLE' },
+        { status: 403, reason: 'CANNOT_MANAGE_SELF' },
+        { status: 403, reason: 'CANNOT_RESET_SELF' },
+        { status: 404, reason: 'NOT_FOUND' },
+        { status: 403, reason: 'FORBIDDEN_ROLE' },
+      ][index]!,
+    }))
+    const refusals = () =>
+      t.rows<{ event: string; target_id: string; reason: string }>(
+        `select event, target_id, reason from audit_events
+         where outcome = 'denied' and event != 'authn_login_fail' order by at, rowid`,
+      )
+    for (const attempt of attempts) {
+      const path = `/admin/users/${attempt.target}/confirm/${attempt.action}`
+      const page = await open(attempt.by, path)
+      expect(page.response.status, path).toBe(attempt.status)
+      expect(page.html, path).not.toContain('name="formToken"')
+    }
+    const rows = await refusals()
+    expect(rows).toEqual(
+      attempts.map(({ event, target, reason }) => ({ event, target_id: target, reason })),
+    )
+    // Posting the same action within the window is the refusal already recorded: no new row.
+    for (const attempt of attempts.filter((a) => a.action !== 'new-link')) {
+      const path = `/admin/users/${attempt.target}/${attempt.action}`
+      expect((await submit(attempt.by, path, {})).response.status, path).toBe(attempt.status)
+    }
+    expect(await refusals()).toEqual(rows)
   })
 })
 

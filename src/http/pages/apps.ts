@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { randomToken } from '../../core/random.ts'
-import { canManageApps } from '../../core/roles.ts'
+import { assertMayManageApps } from '../../services/access.ts'
 import {
   type ClientView,
   getClient,
@@ -49,11 +49,11 @@ export function appPages() {
 const STEP_UP = ['STEP_UP_REQUIRED', 'MFA_ENROLLMENT_REQUIRED'] as const
 
 async function showApps(c: Ctx) {
-  return render(c, AppsPage, { apps: await listClients(c.var.deps, c.var.actor) })
+  return render(c, AppsPage, { apps: await listClients(c.var.deps, c.var.actor, requestMeta(c)) })
 }
 
-function showAddApp(c: Ctx) {
-  if (!canManageApps(c.var.actor.role)) throw new AppError('FORBIDDEN_ROLE')
+async function showAddApp(c: Ctx) {
+  await assertMayManageApps(c.var.deps, c.var.actor, requestMeta(c), { action: 'apps.create' })
   const values = {
     formToken: randomToken(c.var.deps.random),
     name: '',
@@ -89,12 +89,12 @@ async function submitAddApp(c: Ctx) {
 }
 
 async function showApp(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '')
+  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
   return render(c, AppDetailPage, { app, discoveryUrl: discoveryUrl(c) })
 }
 
 async function showRotateSecret(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '')
+  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
   if (app.type !== 'confidential') return showNoSecret(c, app)
   return render(c, RotateSecretPage, { app })
 }
@@ -127,7 +127,7 @@ async function submitRotateSecret(c: Ctx) {
 }
 
 async function showRemoveApp(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '')
+  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
   return render(c, RemoveAppPage, { app })
 }
 
@@ -135,11 +135,10 @@ async function submitRemoveApp(c: Ctx) {
   const { deps, actor } = c.var
   const clientId = c.req.param('id') ?? ''
   const a = pageCopy(c).apps
-  const outcome = await attempt(async () => {
-    const app = await getClient(deps, actor, clientId)
-    await removeClient(deps, actor, clientId, requestMeta(c))
-    return app
-  }, ['NOT_FOUND'])
+  const outcome = await attempt(
+    () => removeClient(deps, actor, clientId, requestMeta(c)),
+    ['NOT_FOUND'],
+  )
   const back = { href: '/admin/apps', label: a.back }
   // Sent again (Back, then send), the form finds the app gone: said so, nothing else happens.
   if (!outcome.ok) return showMessage(c, a.removedTitle, a.alreadyRemoved, 404, back)

@@ -2,9 +2,12 @@ import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { describePolicy } from '../../core/password-policy.ts'
 import { randomToken } from '../../core/random.ts'
-import { decidePasswordReset } from '../../core/roles.ts'
 import type { ApprovalPending } from '../../services/approvals.ts'
-import type { LinkResetResult, ResetResult } from '../../services/password-reset.ts'
+import {
+  type LinkResetResult,
+  prepareResetPane,
+  type ResetResult,
+} from '../../services/password-reset.ts'
 import { getUser, type UserView } from '../../services/users.ts'
 import type { Copy } from '../../ui/copy.ts'
 import { ApprovalRequestedPage } from '../../ui/pages/approvals.tsx'
@@ -32,10 +35,8 @@ export function resetPages() {
 
 async function showResetPane(c: Ctx) {
   const { deps, actor } = c.var
-  const user = await getUser(deps, actor, c.req.param('id') ?? '', requestMeta(c))
-  // Offered only where the reset would be allowed; posting it is decided by the use case anyway.
-  const decision = decidePasswordReset(actor, user)
-  if (decision !== 'allowed') throw new AppError(decision)
+  // Offered only where the reset would be allowed: refused, and audited, as posting it would be.
+  const user = await prepareResetPane(deps, actor, c.req.param('id') ?? '', requestMeta(c))
   const formToken = randomToken(deps.random)
   const back = usersBackQuery(c.req.query('back'))
   return renderResetPane(c, user, { formToken, mode: 'generate', delivery: 'display', back })

@@ -1,11 +1,15 @@
 import { Hono } from 'hono'
 import { AppError } from '../../core/errors.ts'
 import { randomToken } from '../../core/random.ts'
-import { decidePasswordReset, decideUserAction } from '../../core/roles.ts'
-import { resetMfa } from '../../services/mfa.ts'
-import { getResetStatus } from '../../services/password-reset.ts'
-import { blockSignIn, signOutUser, unblockSignIn } from '../../services/user-access.ts'
-import { getUser } from '../../services/users.ts'
+import { prepareMfaReset, resetMfa } from '../../services/mfa.ts'
+import { getResetStatus, prepareResetPane } from '../../services/password-reset.ts'
+import {
+  blockSignIn,
+  prepareUserAction,
+  signOutUser,
+  unblockSignIn,
+} from '../../services/user-access.ts'
+import type { UserView } from '../../services/users.ts'
 import { ConfirmActionPage, type UserAction, userActions } from '../../ui/pages/user-actions.tsx'
 import type { AppEnv } from '../env.ts'
 import { requestMeta } from '../request-meta.ts'
@@ -70,20 +74,15 @@ function backToUser(
 }
 
 /**
- * Offered only where the action would be allowed (posting it is decided by the use case anyway);
- * "Send a new link" only after a reset by link, with a mail transport.
+ * Offered only where the action would be allowed: refused, and audited, by the use case of the
+ * post it confirms; "Send a new link" only after a reset by link, with a mail transport.
  */
 async function showConfirmation(c: Ctx) {
   const { deps, actor } = c.var
   const action = [...userActions, 'new-link' as const].find((a) => a === c.req.param('action'))
   if (!action) throw new AppError('NOT_FOUND')
   const meta = requestMeta(c)
-  const user = await getUser(deps, actor, c.req.param('id') ?? '', meta)
-  const decision =
-    action === 'new-link' || action === 'mfa-reset'
-      ? decidePasswordReset(actor, user)
-      : decideUserAction(actor, user)
-  if (decision !== 'allowed') throw new AppError(decision)
+  const user = await prepareConfirmation(c, action, c.req.param('id') ?? '')
   const guards =
     action === 'new-link' || action === 'mfa-reset' ? await resetGuards(c, user) : undefined
   if (action !== 'new-link') return render(c, ConfirmActionPage, { user, action, guards })
@@ -91,4 +90,17 @@ async function showConfirmation(c: Ctx) {
   if (!deps.mailer || delivery?.method !== 'link') throw new AppError('NOT_FOUND')
   const newLink = { formToken: randomToken(deps.random), recipients: delivery.recipients }
   return render(c, ConfirmActionPage, { user, action, newLink, guards })
+}
+
+/** The user to confirm for, as the use case behind the post decides (a new link is a reset). */
+function prepareConfirmation(
+  c: Ctx,
+  action: UserAction | 'new-link',
+  userId: string,
+): Promise<UserView> {
+  const { deps, actor } = c.var
+  const meta = requestMeta(c)
+  if (action === 'new-link') return prepareResetPane(deps, actor, userId, meta)
+  if (action === 'mfa-reset') return prepareMfaReset(deps, actor, userId, meta)
+  return prepareUserAction(deps, actor, userId, meta, action)
 }

@@ -78,11 +78,12 @@ export function clientRoutes() {
     ),
   )
   app.openapi(listClientsRoute, async (c) =>
-    c.json({ items: await listClients(c.var.deps, c.get('actor')) }, 200),
+    c.json({ items: await listClients(c.var.deps, c.get('actor'), requestMeta(c)) }, 200),
   )
-  app.openapi(getClientRoute, async (c) =>
-    c.json(await getClient(c.var.deps, c.get('actor'), c.req.valid('param').clientId), 200),
-  )
+  app.openapi(getClientRoute, async (c) => {
+    const { clientId } = c.req.valid('param')
+    return c.json(await getClient(c.var.deps, c.get('actor'), clientId, requestMeta(c)), 200)
+  })
   app.openapi(removeClientRoute, async (c) => {
     const { clientId } = c.req.valid('param')
     await removeClient(c.var.deps, c.get('actor'), clientId, requestMeta(c))
