@@ -204,6 +204,8 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .row-action { white-space: nowrap; }
 @media (min-width: 40.01rem) {
   .menu-button { display: none; }
+  /* An address is read whole: on a wide screen its column never breaks it. */
+  .ip { overflow-wrap: normal; white-space: nowrap; }
 }
 @media (max-width: 40rem) {
   .top { justify-content: space-between; }
