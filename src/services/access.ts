@@ -41,6 +41,19 @@ export async function assertMayCreateUsers(
  * Refuses a caller whose role may not manage the tenant's apps (`403 FORBIDDEN_ROLE`), audited as
  * above, with `action` naming the use case (`apps.list`, `apps.create`, …).
  */
+/**
+ * Refuses a caller who is not an admin with `403 FORBIDDEN_ROLE` (the helpdesk's use cases name
+ * the role), audited as `assertAdmin`'s refusals are.
+ */
+export async function assertAdminRole(
+  deps: Deps,
+  actor: Actor,
+  meta: RequestMeta,
+  access: AdminAccess,
+): Promise<void> {
+  if (!isAdminRole(actor.role)) await refuseAccess(deps, actor, meta, access, 'FORBIDDEN_ROLE')
+}
+
 export async function assertMayManageApps(
   deps: Deps,
   actor: Actor,

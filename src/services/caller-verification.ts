@@ -36,6 +36,7 @@ import { listOtherGlobalAdmins } from '../db/reset-approvals.ts'
 import { toIsoTime } from '../db/time.ts'
 import { findUserInTenant, type UserRow } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
+import { assertAdminRole } from './access.ts'
 import type { Actor, RequestMeta } from './caller.ts'
 import type { Deps } from './deps.ts'
 import { acceptTotpCode, hasTotp, refuseReplay } from './mfa.ts'
@@ -249,7 +250,7 @@ export async function checkVerificationCode(
   input: { verificationId: string; code: string },
   meta: RequestMeta,
 ): Promise<VerificationPassed> {
-  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  await assertAdminRole(deps, actor, meta, { action: 'verifications.check' })
   const row = await findVerification(deps.database.db, actor.tenantId, input.verificationId)
   if (!row || row.adminId !== actor.id || row.method === 'override') {
     throw new AppError('NOT_FOUND')
@@ -490,8 +491,9 @@ export async function getCallerVerificationState(
   deps: Deps,
   actor: Actor,
   userId: string,
+  meta: RequestMeta,
 ): Promise<CallerVerificationState> {
-  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+  await assertAdminRole(deps, actor, meta, { action: 'verifications.state', targetId: userId })
   const target = await findTenantUser(deps, actor.tenantId, userId)
   const live = await findLiveVerification(deps.database.db, {
     adminId: actor.id,
@@ -516,8 +518,13 @@ function toLiveVerification(row: VerificationRow): LiveVerification {
 }
 
 /** A verification the admin started, for its page: still waiting for a code, or not. */
-export async function getVerification(deps: Deps, actor: Actor, verificationId: string) {
-  if (!isAdminRole(actor.role)) throw new AppError('FORBIDDEN_ROLE')
+export async function getVerification(
+  deps: Deps,
+  actor: Actor,
+  verificationId: string,
+  meta: RequestMeta,
+) {
+  await assertAdminRole(deps, actor, meta, { action: 'verifications.read' })
   const row = await findVerification(deps.database.db, actor.tenantId, verificationId)
   if (!row || row.adminId !== actor.id || row.method === 'override') {
     throw new AppError('NOT_FOUND')

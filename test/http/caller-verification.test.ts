@@ -203,6 +203,25 @@ describe('verify the caller', () => {
     // Until the hour that began with the first start is over.
     expect(limited.headers.get('retry-after')).toBe('3600')
   })
+
+  it('refuses a plain user typing a code, audited as any admin refusal', async () => {
+    t = await createTestApp()
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const typed = await t.post(
+      'verifications/any-verification-id',
+      { code: '123456' },
+      { token: user.accessToken },
+    )
+    expect(typed.status).toBe(403)
+    expect(typed.json.code).toBe('FORBIDDEN_ROLE')
+    const rows = await t.rows<{ actor_id: string; reason: string; details: string }>(
+      "select actor_id, reason, details from audit_events where event = 'access_denied'",
+    )
+    expect(rows).toEqual([
+      { actor_id: user.id, reason: 'FORBIDDEN_ROLE', details: '{"action":"verifications.check"}' },
+    ])
+  })
 })
 
 describe('a mailed code that cannot be sent', () => {

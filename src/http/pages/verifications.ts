@@ -59,7 +59,12 @@ async function submitStart(c: Ctx) {
 
 async function showCodePage(c: Ctx) {
   const { deps, actor } = c.var
-  const found = await getVerification(deps, actor, c.req.param('verificationId') ?? '')
+  const found = await getVerification(
+    deps,
+    actor,
+    c.req.param('verificationId') ?? '',
+    requestMeta(c),
+  )
   const user = await getUser(deps, actor, found.userId, requestMeta(c))
   const verification = {
     id: found.verificationId,
@@ -75,7 +80,7 @@ async function submitCode(c: Ctx) {
   const verificationId = c.req.param('verificationId') ?? ''
   const form = CodeForm.safeParse(await readForm(c))
   if (!form.success) throw new AppError('VALIDATION_FAILED')
-  const found = await getVerification(deps, actor, verificationId)
+  const found = await getVerification(deps, actor, verificationId, requestMeta(c))
   const next = returnPath(found.userId, form.data.next)
   const outcome = await attempt(
     () =>
@@ -119,7 +124,7 @@ export async function verificationProps(
   next: string,
 ): Promise<VerificationProps> {
   const { deps, actor } = c.var
-  const state = await getCallerVerificationState(deps, actor, userId)
+  const state = await getCallerVerificationState(deps, actor, userId, requestMeta(c))
   const now = deps.clock.now()
   const live = state.live
     ? {
