@@ -27,6 +27,23 @@ afterEach(() => t.close())
 
 const browsers = providerBrowser(() => t.app)
 
+/** A user signed in to a registered app through the browser, and the tokens the app holds. */
+async function signedInThroughApp(app: Parameters<typeof registerTestApp>[2] = {}) {
+  const admin = await t.seedTenant()
+  const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+  const { client, clientSecret } = await registerTestApp(t, admin, app)
+  const config = await relyingParty(t, client.clientId, clientSecret)
+  const attempt = await authorizationRequest(config)
+  const browser = browsers.newBrowser()
+  await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
+  const back = await browsers.submitAndFollow(browser, '/sign-in', {
+    email: user.email,
+    password: user.password,
+  })
+  const tokens = await completeAtApp(config, back.location!, attempt)
+  return { admin, user, client, config, browser, tokens }
+}
+
 describe('signing in to an app', () => {
   it('goes from the app to the sign-in page and back with a code the app exchanges', async () => {
     const admin = await t.seedTenant()
@@ -94,26 +111,11 @@ describe('signing in to an app', () => {
 })
 
 describe('signing out from an app', () => {
-  async function signedInThroughApp() {
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-    const { client, clientSecret } = await registerTestApp(t, admin, {
-      postLogoutRedirectUris: ['https://app.example.test/signed-out'],
-    })
-    const config = await relyingParty(t, client.clientId, clientSecret)
-    const attempt = await authorizationRequest(config)
-    const browser = browsers.newBrowser()
-    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
-    const back = await browsers.submitAndFollow(browser, '/sign-in', {
-      email: user.email,
-      password: user.password,
-    })
-    const tokens = await completeAtApp(config, back.location!, attempt)
-    return { config, browser, tokens }
-  }
+  const signedInWithSignOutUri = () =>
+    signedInThroughApp({ postLogoutRedirectUris: ['https://app.example.test/signed-out'] })
 
   it('ends the browser session and the app grant, and goes back only to a registered URI', async () => {
-    const { config, browser, tokens } = await signedInThroughApp()
+    const { config, browser, tokens } = await signedInWithSignOutUri()
     const url = oidc.buildEndSessionUrl(config, {
       id_token_hint: tokens.id_token!,
       post_logout_redirect_uri: 'https://app.example.test/signed-out',
@@ -133,7 +135,7 @@ describe('signing out from an app', () => {
   })
 
   it('never redirects to an unregistered URI, and a forged hint changes nothing', async () => {
-    const { config, browser, tokens } = await signedInThroughApp()
+    const { config, browser, tokens } = await signedInWithSignOutUri()
     const elsewhere = oidc.buildEndSessionUrl(config, {
       id_token_hint: tokens.id_token!,
       post_logout_redirect_uri: 'https://evil.example/',
@@ -162,20 +164,9 @@ describe('ending an app session everywhere', () => {
         return new Response(null, { status: 200 })
       },
     })
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-    const { client, clientSecret } = await registerTestApp(t, admin, {
+    const { admin, user, client, config, tokens } = await signedInThroughApp({
       backchannelLogoutUri: 'https://app.example.test/backchannel',
     })
-    const config = await relyingParty(t, client.clientId, clientSecret)
-    const attempt = await authorizationRequest(config)
-    const browser = browsers.newBrowser()
-    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
-    const back = await browsers.submitAndFollow(browser, '/sign-in', {
-      email: user.email,
-      password: user.password,
-    })
-    const tokens = await completeAtApp(config, back.location!, attempt)
 
     const reset = await t.post(
       `users/${user.id}/password-reset`,
@@ -215,7 +206,7 @@ describe('ending an app session everywhere', () => {
 })
 
 describe('every event that ends sessions ends the app grants too', () => {
-  type Setting = Awaited<ReturnType<typeof signedInToApp>>
+  type Setting = Awaited<ReturnType<typeof signedInThroughApp>>
   const events: Record<string, (s: Setting) => Promise<void>> = {
     'the user changes their own password': async ({ user }) => {
       const changed = await t.post(
@@ -238,24 +229,8 @@ describe('every event that ends sessions ends the app grants too', () => {
     },
   }
 
-  async function signedInToApp() {
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
-    const { client, clientSecret } = await registerTestApp(t, admin)
-    const config = await relyingParty(t, client.clientId, clientSecret)
-    const attempt = await authorizationRequest(config)
-    const browser = browsers.newBrowser()
-    await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
-    const back = await browsers.submitAndFollow(browser, '/sign-in', {
-      email: user.email,
-      password: user.password,
-    })
-    const tokens = await completeAtApp(config, back.location!, attempt)
-    return { admin, user, browser, config, tokens }
-  }
-
   it.each(Object.keys(events))('%s', async (event) => {
-    const setting = await signedInToApp()
+    const setting = await signedInThroughApp()
     await events[event]!(setting)
     await t.settled()
     const { config, tokens, user } = setting
