@@ -27,22 +27,31 @@ async function deniedResets() {
   )
 }
 
+/**
+ * Four resets the role matrix refuses, each by a signed-in browser: a password admin on a global
+ * admin, an admin on themself, on another tenant's user, and a plain user on anyone.
+ */
+async function refusedResetAttempts() {
+  const admin = await t.seedTenant()
+  const helper = await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com')
+  const plain = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+  const other = await t.seedTenant('Other')
+
+  const asHelper = await signInAs(helper.email, helper.password)
+  const asAdmin = await signInAs(admin.email, admin.password)
+  const asUser = await signInAs(plain.email, plain.password)
+  const attempts = [
+    { browser: asHelper, target: admin.id, status: 403, reason: 'FORBIDDEN_ROLE' },
+    { browser: asAdmin, target: admin.id, status: 403, reason: 'CANNOT_RESET_SELF' },
+    { browser: asAdmin, target: other.id, status: 404, reason: 'NOT_FOUND' },
+    { browser: asUser, target: helper.id, status: 403, reason: 'FORBIDDEN_ROLE' },
+  ]
+  return { asAdmin, plain, attempts }
+}
+
 describe('a reset refused from the form', () => {
   it('is audited with its reason, exactly as the same refusal through the API', async () => {
-    const admin = await t.seedTenant()
-    const helper = await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com')
-    const plain = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
-    const other = await t.seedTenant('Other')
-
-    const asHelper = await signInAs(helper.email, helper.password)
-    const asAdmin = await signInAs(admin.email, admin.password)
-    const asUser = await signInAs(plain.email, plain.password)
-    const attempts = [
-      { browser: asHelper, target: admin.id, status: 403, reason: 'FORBIDDEN_ROLE' },
-      { browser: asAdmin, target: admin.id, status: 403, reason: 'CANNOT_RESET_SELF' },
-      { browser: asAdmin, target: other.id, status: 404, reason: 'NOT_FOUND' },
-      { browser: asUser, target: helper.id, status: 403, reason: 'FORBIDDEN_ROLE' },
-    ]
+    const { attempts } = await refusedResetAttempts()
     for (const attempt of attempts) {
       const page = await submit(
         attempt.browser,
@@ -59,20 +68,7 @@ describe('a reset refused from the form', () => {
   })
 
   it('is refused and audited already when the pane is opened, as the posted form is', async () => {
-    const admin = await t.seedTenant()
-    const helper = await t.seedUser(admin.accessToken, 'password_admin', 'pat@example.com')
-    const plain = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
-    const other = await t.seedTenant('Other')
-
-    const asHelper = await signInAs(helper.email, helper.password)
-    const asAdmin = await signInAs(admin.email, admin.password)
-    const asUser = await signInAs(plain.email, plain.password)
-    const attempts = [
-      { browser: asHelper, target: admin.id, status: 403, reason: 'FORBIDDEN_ROLE' },
-      { browser: asAdmin, target: admin.id, status: 403, reason: 'CANNOT_RESET_SELF' },
-      { browser: asAdmin, target: other.id, status: 404, reason: 'NOT_FOUND' },
-      { browser: asUser, target: helper.id, status: 403, reason: 'FORBIDDEN_ROLE' },
-    ]
+    const { asAdmin, plain, attempts } = await refusedResetAttempts()
     for (const attempt of attempts) {
       const pane = await open(attempt.browser, `/admin/users/${attempt.target}/reset`)
       expect(pane.response.status).toBe(attempt.status)
