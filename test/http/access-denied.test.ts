@@ -133,9 +133,13 @@ describe('a plain user at an admin page or API route', () => {
     }
     // One per kind (here four), never one per request.
     expect(await refusals()).toHaveLength(paths.length)
-    // Made-up targets: at most the per-actor cap.
+    // Made-up targets: at most the per-actor cap, and one more row counting the rest.
     for (let i = 0; i < 100; i++) await t.get(`users/made-up-${i}`, bob.accessToken)
-    expect((await refusals()).length).toBeLessThanOrEqual(REFUSALS_PER_ACTOR)
+    const rows = await refusals()
+    expect(rows.length).toBeLessThanOrEqual(REFUSALS_PER_ACTOR + 1)
+    // Yet every refusal is counted: 200 by the API, 200 by the page, 100 made-up targets.
+    const counted = rows.map((row) => (JSON.parse(row.details ?? '{}').count as number) ?? 1)
+    expect(counted.reduce((sum, n) => sum + n, 0)).toBe(500)
     // Admins are not refused, and leave no such row.
     expect((await t.get('users', admin.accessToken)).status).toBe(200)
     expect((await refusals()).every((row) => row.actor_id === bob.id)).toBe(true)
