@@ -42,7 +42,7 @@ import type { Deps } from './deps.ts'
 import { acceptTotpCode, hasTotp, refuseReplay } from './mfa.ts'
 import { noticeLanguage } from './notice-language.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
-import { recordRefusal } from './repeated-refusals.ts'
+import { auditRefusalAs } from './repeated-refusals.ts'
 import { assertNotThrottled, throttleKeys } from './sign-in-throttle.ts'
 import { hourlyLimit } from './hourly-limit.ts'
 import { findTenantUser } from './users.ts'
@@ -178,19 +178,12 @@ async function assertMethodAvailable(deps: Deps, target: UserRow, method: Verifi
 }
 
 function denyStart(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
-  return async (error: unknown): Promise<never> => {
-    if (error instanceof AppError) {
-      await recordRefusal(deps, meta, {
-        tenantId: actor.tenantId,
-        event: 'caller_verification_started',
-        actor,
-        targetId: userId,
-        outcome: 'denied',
-        reason: error.code,
-      })
-    }
-    throw error
-  }
+  return auditRefusalAs(deps, meta, {
+    tenantId: actor.tenantId,
+    event: 'caller_verification_started',
+    actor,
+    targetId: userId,
+  })
 }
 
 /**

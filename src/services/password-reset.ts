@@ -48,7 +48,7 @@ import type { Deps } from './deps.ts'
 import { type GateAsk, passResetGate } from './helpdesk-gate.ts'
 import { outboxStatement, sendErrorCode } from './outbox.ts'
 import { assertAdminStepUp } from './step-up.ts'
-import { recordRefusal } from './repeated-refusals.ts'
+import { auditRefusalAs } from './repeated-refusals.ts'
 import { prepareTemporaryCredential, type TemporaryCredential } from './temporary-credential.ts'
 import { assertAdmin } from './access.ts'
 import { findTenantUser, toUserView, type UserView } from './users.ts'
@@ -330,20 +330,13 @@ async function recordSends(
 
 /** Audits a refused reset with its reason, then rethrows; other failures pass through unaudited. */
 function denyReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
-  return async (error: unknown): Promise<never> => {
-    if (error instanceof AppError) {
-      // Repeats of one refusal are recorded once per window: a loop cannot grow the audit table.
-      await recordRefusal(deps, meta, {
-        tenantId: actor.tenantId,
-        event: 'password_reset_denied',
-        actor,
-        targetId: userId,
-        outcome: 'denied',
-        reason: error.code,
-      })
-    }
-    throw error
-  }
+  // Repeats of one refusal are counted on one row per window: a loop cannot grow the audit table.
+  return auditRefusalAs(deps, meta, {
+    tenantId: actor.tenantId,
+    event: 'password_reset_denied',
+    actor,
+    targetId: userId,
+  })
 }
 
 /**

@@ -1,4 +1,5 @@
 import { clientNetwork } from '../core/client-network.ts'
+import { AppError } from '../core/errors.ts'
 import { allOf, type Statement } from '../db/database.ts'
 import { hashToken } from '../core/tokens.ts'
 import { countRepeatOn } from '../db/audit-events.ts'
@@ -141,6 +142,23 @@ export async function recordRefusal(
   const subject = scope === undefined ? target : `${target}:${scope}`
   const { statements } = await refusalRecord(deps, meta, subject, input)
   await deps.database.writeAtomically(statements)
+}
+
+/**
+ * A catch handler for a use case's checks: a refusal (an `AppError`) is audited as `event` with
+ * its code as the reason, through `recordRefusal`, then rethrown; other failures pass unaudited.
+ */
+export function auditRefusalAs(
+  deps: Deps,
+  meta: RequestMeta,
+  refusal: Pick<AuditInput, 'tenantId' | 'event' | 'actor' | 'targetId'>,
+) {
+  return async (error: unknown): Promise<never> => {
+    if (error instanceof AppError) {
+      await recordRefusal(deps, meta, { ...refusal, outcome: 'denied', reason: error.code })
+    }
+    throw error
+  }
 }
 
 /** A rotated refresh token presented again: its family is revoked, and the replay audited. */
