@@ -39,7 +39,7 @@ import { sessionsRevokedAudit } from './credential-change.ts'
 import type { Deps } from './deps.ts'
 import { passResetGate } from './helpdesk-gate.ts'
 import { outboxStatement } from './outbox.ts'
-import { recordRefusal } from './repeated-refusals.ts'
+import { auditRefusalAs } from './repeated-refusals.ts'
 import {
   accountLockJustStarted,
   assertNotThrottled,
@@ -300,18 +300,13 @@ export async function prepareMfaReset(
 
 /** Audits a refused MFA reset with its reason, then throws it. */
 function denyMfaReset(deps: Deps, actor: Actor, userId: string, meta: RequestMeta) {
-  return async (error: AppError): Promise<never> => {
-    // Repeats of one refusal are recorded once per window, as a refused password reset's are.
-    await recordRefusal(deps, meta, {
-      tenantId: actor.tenantId,
-      event: 'mfa_reset_denied',
-      actor,
-      targetId: userId,
-      outcome: 'denied',
-      reason: error.code,
-    })
-    throw error
-  }
+  // Repeats of one refusal are counted on one row per window, as a refused password reset's are.
+  return auditRefusalAs(deps, meta, {
+    tenantId: actor.tenantId,
+    event: 'mfa_reset_denied',
+    actor,
+    targetId: userId,
+  })
 }
 
 /** The user of the caller's tenant whose factor this admin may reset (the reset's role matrix). */
