@@ -7,6 +7,9 @@ export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
     include: ['test/services/**/*.test.ts', 'test/http/**/*.test.ts'],
+    // Stryker switches mutants at run time, so test files can share module instances: the app
+    // loads once per run instead of once per file.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
