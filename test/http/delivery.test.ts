@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
 import { deliverOutbox, REQUEST_DIGEST } from '../../src/services/outbox.ts'
 import { copyFor } from '../../src/ui/copy.ts'
-import { REVEAL_KEY_PROBES } from '../../src/services/reveal.ts'
+import { REVEAL_ATTEMPTS, REVEAL_KEY_PROBES } from '../../src/services/reveal.ts'
 import {
   CLIENT_IP_HEADER,
   createTestApp,
@@ -272,6 +272,119 @@ describe('a reset delivered as one-time links', () => {
     // Nothing changed: the user's password still works.
     const signIn = await t.post('auth/sign-in', { email: user.email, password: user.password })
     expect(signIn.json.status).toBe('signed_in')
+  })
+})
+
+describe('what a reveal decides and records', () => {
+  const linkState = (id: string) =>
+    t.rows<{ burned: number | null; reason: string | null; attempts: number; sealed: number }>(
+      `select burned_at as burned, burn_reason as reason, failed_attempts as attempts,
+        ciphertext is not null as sealed from reveal_links where id = ?`,
+      id,
+    )
+  const revealAudit = () =>
+    t.rows<{ event: string; outcome: string; reason: string | null; target_id: string }>(
+      "select event, outcome, reason, target_id from audit_events where event like 'reveal_%' order by at, rowid",
+    )
+
+  it('an opened link is audited with its reset and link, and every link of the reset burns as revealed', async () => {
+    const { mail, admin, user } = await setUp()
+    const created = await linkReset(user.id, admin.accessToken, [user.email, 'help@acme.example'])
+    const [first, second] = mail.sent.map((m) => linkIn(m.text))
+    expect((await reveal(first!, user.email)).status).toBe(200)
+    const opened = await t.rows<{ outcome: string; target_id: string; details: string }>(
+      "select outcome, target_id, details from audit_events where event = 'reveal_opened'",
+    )
+    expect(opened).toHaveLength(1)
+    expect(opened[0]).toMatchObject({ outcome: 'success', target_id: user.id })
+    expect(JSON.parse(opened[0]!.details)).toMatchObject({
+      resetId: created.json.resetId,
+      revealId: first!.id,
+    })
+    for (const link of [first!, second!]) {
+      expect(await linkState(link.id)).toEqual([
+        { burned: expect.any(Number), reason: 'revealed', attempts: 0, sealed: 0 },
+      ])
+    }
+  })
+
+  it('a wrong email is counted, audited as WRONG_EMAIL, and at the limit the links burn as attempts', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const link = linkIn(mail.sent[0]!.text)
+    expect((await reveal(link, 'x@acme.example')).status).toBe(404)
+    expect(await linkState(link.id)).toEqual([
+      { burned: null, reason: null, attempts: 1, sealed: 1 },
+    ])
+    expect(await revealAudit()).toEqual([
+      { event: 'reveal_denied', outcome: 'denied', reason: 'WRONG_EMAIL', target_id: user.id },
+    ])
+    for (let i = 1; i < REVEAL_ATTEMPTS; i++) await reveal(link, `x${i}@acme.example`)
+    expect(await linkState(link.id)).toEqual([
+      { burned: expect.any(Number), reason: 'attempts', attempts: REVEAL_ATTEMPTS, sealed: 0 },
+    ])
+  })
+
+  it('a link that is gone is 410 before the email is looked at: a wrong one counts nothing', async () => {
+    const { mail, admin, user } = await setUp()
+    // Opened, hence burned.
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const opened = linkIn(mail.sent[0]!.text)
+    expect((await reveal(opened, user.email)).status).toBe(200)
+    // Superseded by a reset that shows the password instead.
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const superseded = linkIn(mail.sent[1]!.text)
+    await t.post(
+      `users/${user.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    const before = (await revealAudit()).length
+    for (const link of [opened, superseded]) {
+      const answer = await reveal(link, 'x@acme.example')
+      expect(answer.status).toBe(410)
+      expect(answer.json.code).toBe('REVEAL_GONE')
+      expect((await linkState(link.id))[0]!.attempts).toBe(0)
+    }
+    expect(await revealAudit()).toHaveLength(before)
+  })
+
+  it('a link lives until its expiry, not at it: a wrong email then counts nothing', async () => {
+    const { mail, admin, user } = await setUp()
+    const created = await linkReset(user.id, admin.accessToken, [user.email])
+    const link = linkIn(mail.sent[0]!.text)
+    const expiresAt = Date.parse(created.json.delivery.linkExpiresAt)
+    t.clock.advance(expiresAt - t.clock.now() - 1)
+    expect((await reveal(link, 'x@acme.example')).status).toBe(404)
+    t.clock.advance(1)
+    expect((await reveal(link, 'y@acme.example')).status).toBe(410)
+    expect((await reveal(link, user.email)).status).toBe(410)
+    expect((await linkState(link.id))[0]!.attempts).toBe(1)
+  })
+
+  it('a network past its wrong-key probes waits out the window, told how long in Retry-After', async () => {
+    const { mail, admin, user } = await setUp()
+    await linkReset(user.id, admin.accessToken, [user.email])
+    const link = linkIn(mail.sent[0]!.text)
+    const wrong = await keyCheckOf('A'.repeat(43))
+    const probe = () => t.post(`reveal/${link.id}`, { email: user.email, keyCheck: wrong })
+    for (let i = 0; i < REVEAL_KEY_PROBES; i++) expect((await probe()).status).toBe(422)
+    expect(await revealAudit()).toEqual([
+      {
+        event: 'reveal_denied',
+        outcome: 'denied',
+        reason: 'REVEAL_KEY_MISMATCH',
+        target_id: user.id,
+      },
+    ])
+    const windowSeconds = 15 * 60
+    expect((await probe()).headers.get('retry-after')).toBe(String(windowSeconds))
+    t.clock.advance(60_000)
+    const later = await probe()
+    expect(later.status).toBe(429)
+    expect(later.headers.get('retry-after')).toBe(String(windowSeconds - 60))
+    t.clock.advance((windowSeconds - 60) * 1000)
+    expect((await probe()).status).toBe(422)
   })
 })
 
