@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CLIENT_IP_HEADER, createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
+import { enrollTotp, nextStep, totpCode } from '../helpers/mfa.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -239,6 +240,137 @@ describe('POST /auth/sign-in', () => {
     expect(
       (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
     ).toBe(200)
+  })
+})
+
+describe('what a sign-in records', () => {
+  type AuditRow = {
+    tenant_id: string | null
+    actor_id: string | null
+    actor_role: string | null
+    target_id: string | null
+    outcome: string
+    reason: string | null
+  }
+  const auditOf = (event: string) =>
+    t.rows<AuditRow>(
+      'select tenant_id, actor_id, actor_role, target_id, outcome, reason from audit_events where event = ? order by rowid',
+      event,
+    )
+  const tenantOf = async (userId: string) =>
+    (await t.rows<{ id: string }>('select tenant_id as id from users where id = ?', userId))[0]!.id
+
+  it('a failure names the account, its tenant and role when the email is known, nobody when not', async () => {
+    const admin = await t.seedTenant()
+    await t.post('auth/sign-in', { email: admin.email, password: 'not the password at all' })
+    await t.post('auth/sign-in', { email: 'ghost@example.com', password: 'not the password' })
+    expect(await auditOf('authn_login_fail')).toEqual([
+      {
+        tenant_id: await tenantOf(admin.id),
+        actor_id: admin.id,
+        actor_role: 'global_admin',
+        target_id: admin.id,
+        outcome: 'failure',
+        reason: 'INVALID_CREDENTIALS',
+      },
+      {
+        tenant_id: null,
+        actor_id: null,
+        actor_role: null,
+        target_id: null,
+        outcome: 'failure',
+        reason: 'UNKNOWN_ACCOUNT',
+      },
+    ])
+  })
+
+  it('the start of a lock is logged for operators, with the account', async () => {
+    const admin = await t.seedTenant()
+    for (let i = 0; i < 5; i++)
+      await t.post('auth/sign-in', { email: admin.email, password: `wrong password ${i}` })
+    const locks = t.logLines.filter((line) => line.includes('"event":"authn_login_lock"'))
+    expect(locks).toHaveLength(1)
+    expect(JSON.parse(locks[0]!)).toMatchObject({ level: 'warn', userId: admin.id })
+  })
+
+  it('a success, a change owed and a code owed are each audited as the user, with their outcome', async () => {
+    const admin = await t.seedTenant()
+    const ann = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const asUser = (id: string, role: string) => ({
+      tenant_id: expect.any(String),
+      actor_id: id,
+      actor_role: role,
+      target_id: id,
+      outcome: 'success',
+      reason: null,
+    })
+    const before = (await auditOf('authn_login_success')).length
+    await t.post('auth/sign-in', { email: ann.email, password: ann.password })
+    expect((await auditOf('authn_login_success')).slice(before)).toEqual([asUser(ann.id, 'user')])
+
+    const reset = await t.post(
+      `users/${ann.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    const owed = await t.post('auth/sign-in', {
+      email: ann.email,
+      password: reset.json.temporaryPassword,
+    })
+    expect(owed.json.next).toEqual({ method: 'POST', href: '/api/v1/auth/password-change' })
+    expect((await auditOf('authn_password_change_required')).at(-1)).toEqual(asUser(ann.id, 'user'))
+
+    await enrollTotp(t, admin.accessToken, admin.password)
+    await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    expect(await auditOf('authn_mfa_required')).toEqual([asUser(admin.id, 'global_admin')])
+  })
+
+  it('an expired temporary password is audited as its user trying it', async () => {
+    const admin = await t.seedTenant()
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
+    const reset = await t.post(
+      `users/${bob.id}/password-reset`,
+      { mode: 'generate' },
+      { token: admin.accessToken },
+    )
+    t.clock.advance(24 * 3600_000)
+    await t.post('auth/sign-in', { email: bob.email, password: reset.json.temporaryPassword })
+    expect(await auditOf('password_reset_expired_use')).toEqual([
+      {
+        tenant_id: await tenantOf(bob.id),
+        actor_id: bob.id,
+        actor_role: 'user',
+        target_id: bob.id,
+        outcome: 'failure',
+        reason: 'TEMPORARY_PASSWORD_EXPIRED',
+      },
+    ])
+  })
+
+  it('the MFA token itself ends with its step: a right code past it (and 5 s of tolerance) is refused', async () => {
+    const admin = await t.seedTenant()
+    const { secret } = await enrollTotp(t, admin.accessToken, admin.password)
+    nextStep(t)
+    const step = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    t.clock.advance(Date.parse(step.json.expiresAt) - t.clock.now() + 6000)
+    const late = await t.post('auth/mfa', {
+      mfaToken: step.json.mfaToken,
+      code: totpCode(secret, t.clock.now()),
+    })
+    expect(late.status).toBe(401)
+  })
+
+  it('a hash with the current parameters is left as it is', async () => {
+    const admin = await t.seedTenant()
+    const stored = async () =>
+      (
+        await t.rows<{ h: string }>('select password_hash as h from users where id = ?', admin.id)
+      )[0]!.h
+    const before = await stored()
+    expect(
+      (await t.post('auth/sign-in', { email: admin.email, password: admin.password })).status,
+    ).toBe(200)
+    expect(await stored()).toBe(before)
   })
 })
 

@@ -4,12 +4,18 @@
  *   npm run mutate                          every core module (test/core only)
  *   npm run mutate -- services              the deciding services (test/services + HTTP suite)
  *   npm run mutate -- src/core/roles.ts     one or more files
+ *   … -- --concurrency 2 <scope>            test runners at once (default 1)
+ *
+ * In the services, static mutants (module-level values, run once at import) are left out and
+ * counted apart: each would need every HTTP test re-run (about a minute apiece), which made one
+ * service's run take hours. The values they change are pinned by the rules' own tests.
  *
  * Prints the score per module (killed + timed out over all valid mutants) and the run time; the
  * survivors are in reports/mutation/mutation.json.
  */
 import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/core'
 import { Stryker } from '@stryker-mutator/core'
+import { parseArgs } from 'node:util'
 
 /** The deciding rules in src/core, pinned by test/core. */
 const coreModules = [
@@ -23,17 +29,44 @@ const coreModules = [
   'recovery-codes',
 ].map((name) => `src/core/${name}.ts`)
 
-/** The deciding use cases, pinned by test/services and the HTTP suite on Node. */
-const serviceModules = [
-  'sign-in',
-  'password-change',
-  'password-reset',
-  'mfa',
-  'reveal',
-  'sign-in-throttle',
-].map((name) => `src/services/${name}.ts`)
+/**
+ * The deciding use cases, each with the HTTP test files that drive it on Node (and test/services).
+ * Every HTTP test signs someone in, so "related" tests would be the whole suite, and a surviving
+ * mutant costs a full run of it: the files that exercise the service are the ones to pin it.
+ */
+const serviceTests: Record<string, string[]> = {
+  'sign-in': [
+    'sign-in',
+    'throttle-windows',
+    'mfa',
+    'sessions',
+    'change-step',
+    'tokens',
+    'hardening',
+    'user-access',
+    'mfa-admin',
+  ],
+  'password-change': ['change-step', 'sign-in', 'sessions', 'tokens', 'mfa'],
+  'password-reset': [
+    'password-reset',
+    'reset-audit',
+    'reset-concurrency',
+    'approvals',
+    'caller-verification',
+    'delivery',
+    'repeated-refusals',
+    'ui-one-path',
+  ],
+  mfa: ['mfa', 'mfa-admin', 'ui-mfa', 'approvals', 'caller-verification'],
+  reveal: ['delivery', 'ui-delivery'],
+  'sign-in-throttle': ['throttle-windows', 'sign-in'],
+}
+const serviceModules = Object.keys(serviceTests).map((name) => `src/services/${name}.ts`)
 
-const args = process.argv.slice(2)
+const { values: flags, positionals: args } = parseArgs({
+  options: { concurrency: { type: 'string', default: '1' } },
+  allowPositionals: true,
+})
 const scope = args[0] ?? 'core'
 const files =
   scope === 'core' ? coreModules : scope === 'services' ? serviceModules : args.filter(isFile)
@@ -42,6 +75,9 @@ if (files.length === 0) {
   process.exit(1)
 }
 const forServices = files.some((file) => file.startsWith('src/services/'))
+// The services' vitest config reads this list (child processes inherit the environment).
+const testFiles = testFilesFor(files)
+if (testFiles) process.env.MUTATE_TEST_FILES = testFiles.join(',')
 
 const options: PartialStrykerOptions = {
   testRunner: 'vitest',
@@ -53,8 +89,9 @@ const options: PartialStrykerOptions = {
   },
   mutate: files,
   coverageAnalysis: 'perTest',
-  // Two cores, shared with others: one mutant at a time.
-  concurrency: 1,
+  ignoreStatic: forServices,
+  // Two cores, shared with others: one mutant at a time unless asked.
+  concurrency: Number(flags.concurrency),
   timeoutMS: 30_000,
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
@@ -69,6 +106,14 @@ const started = performance.now()
 const results = await new Stryker(options).runMutationTest()
 printScores(results)
 process.stdout.write(`run time: ${Math.round((performance.now() - started) / 1000)} s\n`)
+
+/** test/services and the HTTP files of each service mutated; null (the whole suite) for others. */
+function testFilesFor(mutated: string[]): string[] | null {
+  const lists = mutated.map((file) => serviceTests[file.replace(/^src\/services\/|\.ts$/g, '')])
+  if (lists.some((list) => list === undefined)) return null
+  const names = new Set(lists.flat() as string[])
+  return ['test/services/**/*.test.ts', ...[...names].map((name) => `test/http/${name}.test.ts`)]
+}
 
 function isFile(arg: string): boolean {
   return /^src\/.+\.ts$/.test(arg)
@@ -85,7 +130,7 @@ function printScores(results: MutantResult[]) {
   const line = (cells: (string | number)[]) =>
     cells.map((cell, i) => String(cell).padStart(i === 0 ? 0 : 9)).join(' ')
   process.stdout.write(
-    `\n${line(['module'.padEnd(34), 'score', 'killed', 'timeout', 'survived', 'no cover'])}\n`,
+    `\n${line(['module'.padEnd(34), 'score', 'killed', 'timeout', 'survived', 'no cover', 'static'])}\n`,
   )
   const total: Record<string, number> = {}
   for (const [file, counts] of rows) {
@@ -102,7 +147,7 @@ function cells(counts: Record<string, number>): (string | number)[] {
   const noCoverage = counts.NoCoverage ?? 0
   const valid = killed + timeout + survived + noCoverage
   const score = valid === 0 ? 'n/a' : `${((100 * (killed + timeout)) / valid).toFixed(1)} %`
-  return [score, killed, timeout, survived, noCoverage]
+  return [score, killed, timeout, survived, noCoverage, counts.Ignored ?? 0]
 }
 
 function shorten(file: string): string {
