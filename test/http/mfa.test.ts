@@ -364,6 +364,68 @@ describe('turning it off', () => {
   })
 })
 
+describe('the audit trail of a factor', () => {
+  it('records each step of its life as the user, with the reasons of what was refused', async () => {
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
+    const token = user.accessToken
+    const { secret } = await enrollTotp(t, token, user.password)
+    nextStep(t)
+    await t.post('auth/mfa', {
+      mfaToken: (await signIn(user.email, user.password)).json.mfaToken,
+      code: '000000',
+    })
+    const used = totpCode(secret, t.clock.now())
+    await t.call('DELETE', 'me/mfa/totp', {
+      token,
+      body: { currentPassword: 'not the password', code: used },
+    })
+    expect(
+      (
+        await t.call('DELETE', 'me/mfa/totp', {
+          token,
+          body: { currentPassword: user.password, code: used },
+        })
+      ).status,
+    ).toBe(204)
+    const rows = await t.rows<{
+      event: string
+      actor_id: string
+      outcome: string
+      reason: string | null
+    }>(
+      `select event, actor_id, outcome, reason from audit_events
+       where target_id = ? and (event like 'mfa_%' or event like 'authn_mfa_%') order by at, rowid`,
+      user.id,
+    )
+    expect(rows).toEqual(
+      [
+        ['mfa_enrollment_started', 'success', null],
+        ['mfa_enrolled', 'success', null],
+        ['authn_mfa_required', 'success', null],
+        ['authn_mfa_fail', 'failure', 'INVALID_MFA_CODE'],
+        ['authn_mfa_fail', 'failure', 'INVALID_CURRENT_PASSWORD'],
+        ['mfa_disabled', 'success', null],
+      ].map(([event, outcome, reason]) => ({ event, actor_id: user.id, outcome, reason })),
+    )
+  })
+
+  it('a replayed code is logged for operators as a token reuse, naming the user', async () => {
+    const { user, secret } = await enrolledUser()
+    const code = totpCode(secret, t.clock.now())
+    for (let i = 0; i < 2; i++) {
+      await t.post('auth/mfa', {
+        mfaToken: (await signIn(user.email, user.password)).json.mfaToken,
+        code,
+      })
+    }
+    const reuse = t.logLines.filter((line) => line.includes('"event":"authn_token_reuse"'))
+    expect(reuse.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', userId: user.id, kind: 'mfa' }),
+    ])
+  })
+})
+
 describe('notices of second-factor changes', () => {
   const notices = (userId: string) =>
     t.rows<{ kind: string; recipient: string; language: string }>(
