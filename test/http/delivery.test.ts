@@ -257,6 +257,22 @@ describe('a reset delivered as one-time links', () => {
       status: 'pending',
       delivery: { failed: ['help@acme.example'] },
     })
+    // The failed send is audited as the admin's, with the link it concerns, and logged.
+    const audited = await t.rows<{
+      actor_id: string
+      target_id: string
+      outcome: string
+      details: string
+    }>(
+      "select actor_id, target_id, outcome, details from audit_events where event = 'reveal_mail_failed'",
+    )
+    expect(audited).toEqual([
+      { actor_id: admin.id, target_id: user.id, outcome: 'failure', details: expect.any(String) },
+    ])
+    expect(JSON.parse(audited[0]!.details)).toMatchObject({ resetId: res.json.resetId })
+    expect(t.logLines.filter((line) => line.includes('"event":"reveal_mail_failed"'))).toHaveLength(
+      1,
+    )
     expect((await reveal(linkIn(mail.sent[0]!.text), user.email)).status).toBe(200)
   })
 

@@ -56,6 +56,7 @@ const serviceTests: Record<string, string[]> = {
     'delivery',
     'repeated-refusals',
     'ui-one-path',
+    'mfa-admin',
   ],
   mfa: ['mfa', 'mfa-admin', 'ui-mfa', 'approvals', 'caller-verification'],
   reveal: ['delivery', 'ui-delivery'],
