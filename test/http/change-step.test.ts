@@ -233,3 +233,35 @@ describe('a sign-in that loses a race to a reset changes nothing', () => {
     expect(row!.failures).toBe(1)
   })
 })
+
+describe('what a change records', () => {
+  const changeRows = (userId: string) =>
+    t.rows<{ actor_id: string; outcome: string; reason: string }>(
+      "select actor_id, outcome, reason from audit_events where event = 'authn_password_change' and target_id = ? order by at, rowid",
+      userId,
+    )
+  const noticeKinds = (email: string) =>
+    t.rows<{ kind: string }>(
+      "select kind from outbox where recipient = ? and kind = 'password_changed'",
+      email,
+    )
+
+  it('the forced change and the self-service change are each audited as the user, and told to them', async () => {
+    const { email, id, temporary } = await newUser()
+    const changed = await t.post('auth/password-change', {
+      challengeToken: await challengeFor(email, temporary),
+      newPassword: 'the passphrase she chose',
+    })
+    expect(changed.status).toBe(200)
+    await t.post(
+      'me/password',
+      { currentPassword: 'the passphrase she chose', newPassword: 'and then another one' },
+      { token: changed.json.accessToken },
+    )
+    expect(await changeRows(id)).toEqual([
+      { actor_id: id, outcome: 'success', reason: 'FORCED_CHANGE' },
+      { actor_id: id, outcome: 'success', reason: 'SELF_SERVICE' },
+    ])
+    expect(await noticeKinds(email)).toHaveLength(2)
+  })
+})
