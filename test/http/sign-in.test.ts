@@ -257,6 +257,10 @@ describe('what a sign-in records', () => {
       'select tenant_id, actor_id, actor_role, target_id, outcome, reason from audit_events where event = ? order by rowid',
       event,
     )
+  /** An admin's reset of the user, and the temporary password it shows. */
+  const temporaryPasswordOf = async (userId: string, adminToken: string) =>
+    (await t.post(`users/${userId}/password-reset`, { mode: 'generate' }, { token: adminToken }))
+      .json.temporaryPassword as string
   const tenantOf = async (userId: string) =>
     (await t.rows<{ id: string }>('select tenant_id as id from users where id = ?', userId))[0]!.id
 
@@ -308,14 +312,9 @@ describe('what a sign-in records', () => {
     await t.post('auth/sign-in', { email: ann.email, password: ann.password })
     expect((await auditOf('authn_login_success')).slice(before)).toEqual([asUser(ann.id, 'user')])
 
-    const reset = await t.post(
-      `users/${ann.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken },
-    )
     const owed = await t.post('auth/sign-in', {
       email: ann.email,
-      password: reset.json.temporaryPassword,
+      password: await temporaryPasswordOf(ann.id, admin.accessToken),
     })
     expect(owed.json.next).toEqual({ method: 'POST', href: '/api/v1/auth/password-change' })
     expect((await auditOf('authn_password_change_required')).at(-1)).toEqual(asUser(ann.id, 'user'))
@@ -328,13 +327,9 @@ describe('what a sign-in records', () => {
   it('an expired temporary password is audited as its user trying it', async () => {
     const admin = await t.seedTenant()
     const bob = await t.seedUser(admin.accessToken, 'user', 'bob@example.com')
-    const reset = await t.post(
-      `users/${bob.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken },
-    )
+    const temporaryPassword = await temporaryPasswordOf(bob.id, admin.accessToken)
     t.clock.advance(24 * 3600_000)
-    await t.post('auth/sign-in', { email: bob.email, password: reset.json.temporaryPassword })
+    await t.post('auth/sign-in', { email: bob.email, password: temporaryPassword })
     expect(await auditOf('password_reset_expired_use')).toEqual([
       {
         tenant_id: await tenantOf(bob.id),
