@@ -2,13 +2,13 @@
  * Mutation testing with Stryker, scoped so it fits a small machine:
  *
  *   npm run mutate                          every core module (test/core only)
- *   npm run mutate -- services              the deciding services (test/services + HTTP suite)
+ *   npm run mutate -- services              the deciding services (each against its HTTP files)
  *   npm run mutate -- src/core/roles.ts     one or more files
  *   … -- --concurrency 2 <scope>            test runners at once (default 1)
  *
  * In the services, static mutants (module-level values, run once at import) are left out and
  * counted apart: each would need every HTTP test re-run (about a minute apiece), which made one
- * service's run take hours. The values they change are pinned by the rules' own tests.
+ * service's run take hours.
  *
  * Prints the score per module (killed + timed out over all valid mutants) and the run time; the
  * survivors are in reports/mutation/mutation.json.
@@ -71,8 +71,11 @@ const { values: flags, positionals: args } = parseArgs({
 const scope = args[0] ?? 'core'
 const files =
   scope === 'core' ? coreModules : scope === 'services' ? serviceModules : args.filter(isFile)
-if (files.length === 0) {
-  process.stderr.write('usage: npm run mutate -- [core | services | src/<file>.ts …]\n')
+const concurrency = Number(flags.concurrency)
+if (files.length === 0 || !Number.isInteger(concurrency) || concurrency < 1) {
+  process.stderr.write(
+    'usage: npm run mutate -- [--concurrency N] [core | services | src/<file>.ts …]\n',
+  )
   process.exit(1)
 }
 const forServices = files.some((file) => file.startsWith('src/services/'))
@@ -92,7 +95,7 @@ const options: PartialStrykerOptions = {
   coverageAnalysis: 'perTest',
   ignoreStatic: forServices,
   // Two cores, shared with others: one mutant at a time unless asked.
-  concurrency: Number(flags.concurrency),
+  concurrency,
   timeoutMS: 30_000,
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
