@@ -30,6 +30,10 @@ async function setUp(options: { mailer?: boolean } = { mailer: true }) {
   return { mail, admin, user }
 }
 
+/** A reset whose temporary password the admin is shown: no link is mailed. */
+const displayReset = (userId: string, token: string, headers = {}) =>
+  t.post(`users/${userId}/password-reset`, { mode: 'generate' }, { token, headers })
+
 const linkReset = (userId: string, token: string, recipients: string[], headers = {}) =>
   t.post(
     `users/${userId}/password-reset`,
@@ -233,11 +237,7 @@ describe('a reset delivered as one-time links', () => {
     expect((await reveal({ id: 'nope', key: 'A'.repeat(43) }, user.email)).status).toBe(404)
     await linkReset(user.id, admin.accessToken, [user.email])
     const older = linkIn(mail.sent[0]!.text)
-    await t.post(
-      `users/${user.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken },
-    )
+    await displayReset(user.id, admin.accessToken)
     expect((await reveal(older, user.email)).status).toBe(410)
 
     await linkReset(user.id, admin.accessToken, [user.email])
@@ -350,11 +350,7 @@ describe('what a reveal decides and records', () => {
     // Superseded by a reset that shows the password instead.
     await linkReset(user.id, admin.accessToken, [user.email])
     const superseded = linkIn(mail.sent[1]!.text)
-    await t.post(
-      `users/${user.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken },
-    )
+    await displayReset(user.id, admin.accessToken)
     const before = (await revealAudit()).length
     for (const link of [opened, superseded]) {
       const answer = await reveal(link, 'x@acme.example')
@@ -407,11 +403,7 @@ describe('what a reveal decides and records', () => {
 describe('notices in the outbox', () => {
   it('are written with the change they report and readable by the tenant admins only', async () => {
     const { admin, user } = await setUp({ mailer: false })
-    const issued = await t.post(
-      `users/${user.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken },
-    )
+    const issued = await displayReset(user.id, admin.accessToken)
     await t.completeFirstSignIn(
       user.email,
       issued.json.temporaryPassword,
@@ -455,11 +447,7 @@ describe('notices in the outbox', () => {
       { headers: { 'Accept-Language': 'nl-NL,nl;q=0.9,en;q=0.5' } },
     )
     await t.call('PATCH', 'me', { token: admin.accessToken, body: { language: 'da' } })
-    const issued = await t.post(
-      `users/${user.id}/password-reset`,
-      { mode: 'generate' },
-      { token: admin.accessToken, headers: { 'Accept-Language': 'sv' } },
-    )
+    const issued = await displayReset(user.id, admin.accessToken, { 'Accept-Language': 'sv' })
     const challenge = await t.post('auth/sign-in', {
       email: user.email,
       password: issued.json.temporaryPassword,
