@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
-import { errors, jwtVerify, SignJWT } from 'jose'
+import { errors, jwtVerify } from 'jose'
+import { hs256Signer, signJwt } from './jws.ts'
 import { encodeBase64Url } from './random.ts'
 
 /** Key and names every token is signed and checked with. The key is ≥ 256 random bits. */
@@ -56,62 +57,66 @@ function hmacKey(raw: Uint8Array): Promise<HmacKey> {
 }
 
 /** Signs a short-lived access token (RFC 9068 `typ`), bound to a session and credential version. */
-export async function signAccessToken(
+export function signAccessToken(
   config: TokenConfig,
   claims: AccessClaims,
   nowMs: number,
   ttlSeconds: number,
 ): Promise<string> {
-  const now = Math.floor(nowMs / 1000)
-  return new SignJWT({ sid: claims.sid, tid: claims.tid })
-    .setProtectedHeader({ alg: ALGORITHM, typ: ACCESS_TYPE })
-    .setSubject(claims.sub)
-    .setIssuer(config.issuer)
-    .setAudience(config.audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(await hmacKey(config.signingKey))
+  return signToken(config, ACCESS_TYPE, config.audience, nowMs, ttlSeconds, {
+    sub: claims.sub,
+    sid: claims.sid,
+    tid: claims.tid,
+  })
 }
 
 /** Signs the restricted token that can only complete a forced password change. */
-export async function signChallengeToken(
+export function signChallengeToken(
   config: TokenConfig,
   claims: ChallengeClaims,
   nowMs: number,
   ttlSeconds: number,
 ): Promise<string> {
-  const now = Math.floor(nowMs / 1000)
-  return new SignJWT(claims.mfa ? { ver: claims.ver, mfa: true } : { ver: claims.ver })
-    .setProtectedHeader({ alg: ALGORITHM, typ: CHALLENGE_TYPE })
-    .setSubject(claims.sub)
-    .setJti(claims.jti)
-    .setIssuer(config.issuer)
-    .setAudience(challengeAudience(config))
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(await hmacKey(config.signingKey))
+  return signToken(config, CHALLENGE_TYPE, challengeAudience(config), nowMs, ttlSeconds, {
+    sub: claims.sub,
+    jti: claims.jti,
+    ver: claims.ver,
+    ...(claims.mfa ? { mfa: true } : {}),
+  })
 }
 
 /**
  * Signs the token that proves the password was right and asks for the second factor; it is
  * accepted only by the MFA step, never as a session or a change challenge.
  */
-export async function signMfaToken(
+export function signMfaToken(
   config: TokenConfig,
   claims: MfaClaims,
   nowMs: number,
   ttlSeconds: number,
 ): Promise<string> {
+  return signToken(config, MFA_TYPE, mfaAudience(config), nowMs, ttlSeconds, {
+    sub: claims.sub,
+    jti: claims.jti,
+    ver: claims.ver,
+  })
+}
+
+/** One of our HS256 tokens: its type, audience and claims, issued now for `ttlSeconds`. */
+function signToken(
+  config: TokenConfig,
+  typ: string,
+  audience: string,
+  nowMs: number,
+  ttlSeconds: number,
+  claims: Record<string, unknown>,
+): Promise<string> {
   const now = Math.floor(nowMs / 1000)
-  return new SignJWT({ ver: claims.ver })
-    .setProtectedHeader({ alg: ALGORITHM, typ: MFA_TYPE })
-    .setSubject(claims.sub)
-    .setJti(claims.jti)
-    .setIssuer(config.issuer)
-    .setAudience(mfaAudience(config))
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(await hmacKey(config.signingKey))
+  return signJwt(
+    { alg: ALGORITHM, typ },
+    { ...claims, iss: config.issuer, aud: audience, iat: now, exp: now + ttlSeconds },
+    hs256Signer(config.signingKey),
+  )
 }
 
 /**

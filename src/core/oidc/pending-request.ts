@@ -1,4 +1,5 @@
-import { errors, jwtVerify, SignJWT } from 'jose'
+import { errors, jwtVerify } from 'jose'
+import { hs256Signer, signJwt } from '../jws.ts'
 import type { TokenConfig } from '../tokens.ts'
 import type { AuthorizationRequest } from './authorization-request.ts'
 import { supportedScopes } from './scopes.ts'
@@ -34,19 +35,25 @@ function hmacKey(raw: Uint8Array): Promise<HmacKey> {
 }
 
 /** The pending request as the cookie's value, valid for `ttlSeconds`. */
-export async function sealPendingAuthorization(
+export function sealPendingAuthorization(
   config: TokenConfig,
   pending: PendingAuthorization,
   ttlSeconds: number,
 ): Promise<string> {
   const now = Math.floor(pending.requestedAt / 1000)
-  return new SignJWT({ req: pending.request, at: pending.requestedAt, app: pending.appName })
-    .setProtectedHeader({ alg: 'HS256', typ: TYPE })
-    .setIssuer(config.issuer)
-    .setAudience(audienceOf(config))
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(await hmacKey(config.signingKey))
+  return signJwt(
+    { alg: 'HS256', typ: TYPE },
+    {
+      req: pending.request,
+      at: pending.requestedAt,
+      app: pending.appName,
+      iss: config.issuer,
+      aud: audienceOf(config),
+      iat: now,
+      exp: now + ttlSeconds,
+    },
+    hs256Signer(config.signingKey),
+  )
 }
 
 /** The pending request from the cookie's value, or null when it is not one of ours or expired. */

@@ -6,6 +6,7 @@ import {
   type JWK,
   type CryptoKey,
 } from 'jose'
+import type { JwsSigner } from '../jws.ts'
 
 /** The algorithm of every token an app sees: ECDSA P-256 (never a shared secret). */
 export const OIDC_ALGORITHM = 'ES256'
@@ -16,7 +17,8 @@ export const OIDC_ALGORITHM = 'ES256'
  */
 export interface OidcKeys {
   kid: string
-  privateKey: CryptoKey
+  /** Signs with the current private key (ES256). */
+  sign: JwsSigner
   /** Public keys by `kid`, for verifying our own tokens (an ID token hint, an access token). */
   publicKeys: Map<string, CryptoKey>
   /** The JWKS document: public parts only, never `d`. */
@@ -33,21 +35,32 @@ export async function generateOidcKey(): Promise<JWK> {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: OIDC_ALGORITHM, use: 'sig' }
 }
 
+/** Makes the ES256 signer of a private P-256 JWK: Web Crypto by default, a runtime's own where faster. */
+export type Es256SignerFactory = (privateJwk: JWK) => JwsSigner | Promise<JwsSigner>
+
+/** ES256 through Web Crypto, which both runtimes have; its signature is already raw `r‖s`. */
+export async function webCryptoEs256Signer(privateJwk: JWK): Promise<JwsSigner> {
+  const key = (await importJWK({ ...privateJwk, alg: OIDC_ALGORITHM }, OIDC_ALGORITHM)) as CryptoKey
+  const algorithm = { name: 'ECDSA', hash: 'SHA-256' }
+  return async (input) => new Uint8Array(await crypto.subtle.sign(algorithm, key, input))
+}
+
 /**
  * The keys from the private JWK (`ONCEPASS_OIDC_SIGNING_KEY`, or the Node key file) and the retired
  * public JWKs still published (`ONCEPASS_OIDC_PREVIOUS_KEYS`). Throws on a key that is not a
  * private P-256 key, naming no key material.
  */
-export async function loadOidcKeys(privateJwk: JWK, previous: JWK[] = []): Promise<OidcKeys> {
+export async function loadOidcKeys(
+  privateJwk: JWK,
+  previous: JWK[] = [],
+  makeSigner: Es256SignerFactory = webCryptoEs256Signer,
+): Promise<OidcKeys> {
   if (privateJwk.kty !== 'EC' || privateJwk.crv !== 'P-256' || typeof privateJwk.d !== 'string') {
     throw new Error('The OpenID signing key must be a private P-256 (ES256) JWK')
   }
   const current = publicPart(privateJwk)
   const kid = privateJwk.kid ?? (await calculateJwkThumbprint(current))
-  const privateKey = (await importJWK(
-    { ...privateJwk, alg: OIDC_ALGORITHM },
-    OIDC_ALGORITHM,
-  )) as CryptoKey
+  const sign = await makeSigner(privateJwk)
   const published: JWK[] = [{ ...current, kid }]
   for (const jwk of previous) {
     const retired = publicPart(jwk)
@@ -58,7 +71,7 @@ export async function loadOidcKeys(privateJwk: JWK, previous: JWK[] = []): Promi
   for (const jwk of published) {
     publicKeys.set(jwk.kid!, (await importJWK(jwk, OIDC_ALGORITHM)) as CryptoKey)
   }
-  return { kid, privateKey, publicKeys, jwks: { keys: published } }
+  return { kid, sign, publicKeys, jwks: { keys: published } }
 }
 
 /** A P-256 public JWK as published: the curve point, its use and algorithm, nothing private. */
@@ -77,9 +90,14 @@ export interface OidcProvider {
 }
 
 /** `OidcProvider` for an issuer and its keys, importing them on first use only. */
-export function oidcProvider(issuer: string, current: JWK, previous: JWK[] = []): OidcProvider {
+export function oidcProvider(
+  issuer: string,
+  current: JWK,
+  previous: JWK[] = [],
+  makeSigner?: Es256SignerFactory,
+): OidcProvider {
   let keys: Promise<OidcKeys> | undefined
-  return { issuer, keys: () => (keys ??= loadOidcKeys(current, previous)) }
+  return { issuer, keys: () => (keys ??= loadOidcKeys(current, previous, makeSigner)) }
 }
 
 /**

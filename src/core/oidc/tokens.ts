@@ -1,4 +1,5 @@
-import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose'
+import { errors, type JWTPayload, jwtVerify } from 'jose'
+import { signJwt } from '../jws.ts'
 import type { OidcKeys } from './signing-keys.ts'
 import { OIDC_ALGORITHM } from './signing-keys.ts'
 
@@ -23,26 +24,28 @@ export interface IdTokenClaims {
 }
 
 /** Signs an ID token with the current key; its `kid` names it in the JWKS. */
-export async function signIdToken(
+export function signIdToken(
   keys: OidcKeys,
   claims: IdTokenClaims,
   nowMs: number,
   ttlSeconds: number,
 ): Promise<string> {
   const now = Math.floor(nowMs / 1000)
-  return new SignJWT({
-    ...claims.user,
-    auth_time: Math.floor(claims.authTime / 1000),
-    amr: claims.amr,
-    sid: claims.sid,
-    ...(claims.nonce === undefined ? {} : { nonce: claims.nonce }),
-  })
-    .setProtectedHeader({ alg: OIDC_ALGORITHM, kid: keys.kid, typ: 'JWT' })
-    .setIssuer(claims.issuer)
-    .setAudience(claims.clientId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(keys.privateKey)
+  return signJwt(
+    { alg: OIDC_ALGORITHM, kid: keys.kid, typ: 'JWT' },
+    {
+      ...claims.user,
+      auth_time: Math.floor(claims.authTime / 1000),
+      amr: claims.amr,
+      sid: claims.sid,
+      ...(claims.nonce === undefined ? {} : { nonce: claims.nonce }),
+      iss: claims.issuer,
+      aud: claims.clientId,
+      iat: now,
+      exp: now + ttlSeconds,
+    },
+    keys.sign,
+  )
 }
 
 /** An app's access token (RFC 9068): who, for which app, with which scopes. */
@@ -59,28 +62,30 @@ export interface AppAccessClaims {
   jti: string
 }
 
-export async function signAppAccessToken(
+export function signAppAccessToken(
   keys: OidcKeys,
   claims: AppAccessClaims,
   nowMs: number,
   ttlSeconds: number,
 ): Promise<string> {
   const now = Math.floor(nowMs / 1000)
-  return new SignJWT({
-    client_id: claims.clientId,
-    scope: claims.scope,
-    tid: claims.tid,
-    sid: claims.sid,
-    gid: claims.gid,
-  })
-    .setProtectedHeader({ alg: OIDC_ALGORITHM, kid: keys.kid, typ: ACCESS_TYPE })
-    .setIssuer(claims.issuer)
-    .setSubject(claims.sub)
-    .setAudience(claims.clientId)
-    .setJti(claims.jti)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(keys.privateKey)
+  return signJwt(
+    { alg: OIDC_ALGORITHM, kid: keys.kid, typ: ACCESS_TYPE },
+    {
+      client_id: claims.clientId,
+      scope: claims.scope,
+      tid: claims.tid,
+      sid: claims.sid,
+      gid: claims.gid,
+      iss: claims.issuer,
+      sub: claims.sub,
+      aud: claims.clientId,
+      jti: claims.jti,
+      iat: now,
+      exp: now + ttlSeconds,
+    },
+    keys.sign,
+  )
 }
 
 type VerifiedAccess = Omit<AppAccessClaims, 'issuer' | 'jti'>
@@ -175,21 +180,26 @@ export async function verifyIdTokenHint(
 }
 
 /** A back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.4). */
-export async function signLogoutToken(
+export function signLogoutToken(
   keys: OidcKeys,
   claims: { issuer: string; clientId: string; sub: string; sid: string; jti: string },
   nowMs: number,
 ): Promise<string> {
   const now = Math.floor(nowMs / 1000)
-  return new SignJWT({ sid: claims.sid, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } })
-    .setProtectedHeader({ alg: OIDC_ALGORITHM, kid: keys.kid, typ: LOGOUT_TYPE })
-    .setIssuer(claims.issuer)
-    .setSubject(claims.sub)
-    .setAudience(claims.clientId)
-    .setJti(claims.jti)
-    .setIssuedAt(now)
-    .setExpirationTime(now + LOGOUT_TOKEN_TTL_S)
-    .sign(keys.privateKey)
+  return signJwt(
+    { alg: OIDC_ALGORITHM, kid: keys.kid, typ: LOGOUT_TYPE },
+    {
+      sid: claims.sid,
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+      iss: claims.issuer,
+      sub: claims.sub,
+      aud: claims.clientId,
+      jti: claims.jti,
+      iat: now,
+      exp: now + LOGOUT_TOKEN_TTL_S,
+    },
+    keys.sign,
+  )
 }
 
 async function verifyWithKeys(

@@ -12,6 +12,7 @@ import type { Database } from '../../db/database.ts'
 import type { HttpDeps } from '../../http/env.ts'
 import { createHttpDeps } from '../create-deps.ts'
 import { createArgon2Hasher } from './argon2-hasher.ts'
+import { nodeEs256Signer } from './es256-signer.ts'
 import type { NodeConfig } from './config.ts'
 import { createSmtpMailer } from './smtp-mailer.ts'
 
@@ -68,7 +69,7 @@ export function createNodeDeps(
     mailer: parts.mailer ?? (config.smtp ? createSmtpMailer(config.smtp) : undefined),
     oidc:
       parts.oidcKey && config.publicUrl
-        ? oidcProvider(config.publicUrl, parts.oidcKey, config.oidcPreviousKeys)
+        ? oidcProvider(config.publicUrl, parts.oidcKey, config.oidcPreviousKeys, nodeEs256Signer)
         : undefined,
   })
 }
