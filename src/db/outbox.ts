@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
-import { type AppDb, type Guard, insertWhere, type Statement } from './database.ts'
+import { type AppDb, type Guard, insertWhere, prepared, type Statement } from './database.ts'
 import { outbox, users } from './schema.ts'
 
 // Notices written with the change they report and sent after commit (services/outbox.ts).
@@ -69,27 +69,34 @@ export function insertAdminsResetRequestNotice(
  * Up to `limit` unsent notices due at `now` with fewer than `maxAttempts` tries, earliest first;
  * only those of `kinds` when given (without a mail transport, mail waits to be read).
  */
-export function listDueNotices(
+export async function listDueNotices(
   db: AppDb,
   now: number,
   maxAttempts: number,
   limit: number,
   kinds?: string[],
 ): Promise<NoticeRow[]> {
-  return db
-    .select()
-    .from(outbox)
-    .where(
-      and(
-        isNull(outbox.sentAt),
-        lte(outbox.nextAttemptAt, now),
-        sql`${outbox.attempts} < ${maxAttempts}`,
-        kinds ? inArray(outbox.kind, kinds) : undefined,
-      ),
-    )
-    .orderBy(outbox.nextAttemptAt)
-    .limit(limit)
+  return await dueNotices(db, kinds).all({ now, maxAttempts, limit })
 }
+
+// Read after every write that succeeded (see deliverOutboxSoon): prepared once per set of kinds.
+const dueNotices = (db: AppDb, kinds: string[] | undefined) =>
+  prepared(db, `due-notices:${kinds?.join(',') ?? '*'}`, (db) =>
+    db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          isNull(outbox.sentAt),
+          lte(outbox.nextAttemptAt, sql.placeholder('now')),
+          sql`${outbox.attempts} < ${sql.placeholder('maxAttempts')}`,
+          kinds ? inArray(outbox.kind, kinds) : undefined,
+        ),
+      )
+      .orderBy(outbox.nextAttemptAt)
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  )
 
 /** Claims an unsent notice for one more attempt, if no other sender counted one since it was read. */
 export function claimNotice(

@@ -1,12 +1,12 @@
 import type { Context } from 'hono'
-import { canDeliverOutbox, deliverOutbox } from '../services/outbox.ts'
+import { canDeliverOutbox, deliverOutboxSoon } from '../services/outbox.ts'
 import type { AppEnv } from './env.ts'
 import { loggableError } from './problem.ts'
 
 /**
  * Runs `task` once this request's answer has left, so that its time is no part of the answer's
  * (a timer, not a microtask: those run before the response is written), then sends the notices it
- * queued. Workers keep it alive with `waitUntil`; the Node server's background tasks wait for it
+ * queued (`deliverOutboxSoon`). Workers keep it alive with `waitUntil`; the Node server's background tasks wait for it
  * before the database closes. A failure is logged: the answer is already gone.
  *
  * @example
@@ -17,7 +17,7 @@ export function runAfterResponse(c: Context<AppEnv>, task: () => Promise<void>):
   const { deps, requestId } = c.var
   const work = new Promise((resolve) => setTimeout(resolve, 0))
     .then(task)
-    .then(() => (canDeliverOutbox(deps) ? deliverOutbox(deps) : undefined))
+    .then(() => (canDeliverOutbox(deps) ? deliverOutboxSoon(deps) : undefined))
     .then(
       () => undefined,
       (error: unknown) => {

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
-import { canDeliverOutbox, deliverOutbox, sendErrorCode } from '../services/outbox.ts'
+import { canDeliverOutbox, deliverOutboxSoon } from '../services/outbox.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
@@ -135,12 +135,8 @@ function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
     const { deps } = c.var
     const wrote = c.req.method === 'POST' || c.var.deliverNotices === true
     if (!wrote || c.res.status >= 400 || !canDeliverOutbox(deps)) return
-    // On a timer, once the answer has left: reading the outbox is no part of the answer's time.
-    const task = new Promise((resolve) => setTimeout(resolve, 0))
-      .then(() => deliverOutbox(deps))
-      .catch((error: unknown) => {
-        deps.logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) })
-      })
+    // Once the answer has left, shared with the requests around it: see `deliverOutboxSoon`.
+    const task = deliverOutboxSoon(deps)
     try {
       c.executionCtx.waitUntil(task)
     } catch {

@@ -82,6 +82,50 @@ export function canDeliverOutbox(deps: Deps): boolean {
   return deps.mailer !== undefined || deps.oidc !== undefined
 }
 
+interface DeliveryPasses {
+  /** The pass that has not begun reading yet: whoever asks now is served by it. */
+  next?: Promise<void>
+  /** The pass reading and sending now. */
+  current?: Promise<void>
+}
+
+const deliveryPasses = new WeakMap<Deps, DeliveryPasses>()
+
+/**
+ * Sends what is due once the current answer has left (a timer, not a microtask: those run before
+ * the response is written). Requests that ask while a pass is waiting share it, and a request
+ * that asks while one is sending gets the next one, so a notice queued at any moment is tried:
+ * one outbox read per request was a tenth of the server's time at a thousand token requests a
+ * second. Never rejects: a failed pass is logged, and its notices wait for the next.
+ */
+export function deliverOutboxSoon(deps: Deps): Promise<void> {
+  let passes = deliveryPasses.get(deps)
+  if (!passes) {
+    passes = {}
+    deliveryPasses.set(deps, passes)
+  }
+  if (passes.next) return passes.next
+  const state = passes
+  const next = (state.current ?? Promise.resolve())
+    .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+    .then(() => {
+      state.next = undefined
+      const current = deliverOutbox(deps).then(
+        () => undefined,
+        (error: unknown) => {
+          deps.logger.warn('outbox_delivery_failed', { error: sendErrorCode(error) })
+        },
+      )
+      state.current = current
+      void current.then(() => {
+        if (state.current === current) state.current = undefined
+      })
+      return current
+    })
+  state.next = next
+  return next
+}
+
 /**
  * Sends the notices that are due, each claimed first by a guarded write (so two senders never
  * send one twice), then marked sent or given its next attempt. Mail waits without a transport;

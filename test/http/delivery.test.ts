@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
-import { deliverOutbox, REQUEST_DIGEST } from '../../src/services/outbox.ts'
+import { deliverOutbox, deliverOutboxSoon, REQUEST_DIGEST } from '../../src/services/outbox.ts'
 import { copyFor } from '../../src/ui/copy.ts'
 import { REVEAL_ATTEMPTS, REVEAL_KEY_PROBES } from '../../src/services/reveal.ts'
 import {
@@ -433,6 +433,48 @@ describe('notices in the outbox', () => {
     ])
     const plain = await t.seedUser(admin.accessToken, 'user', 'bob@acme.example')
     expect((await t.get('outbox', plain.accessToken)).status).toBe(403)
+  })
+
+  it('are read once for all the requests that ask together, not once per request', async () => {
+    const recorded = recordingMailer()
+    t = await createTestApp({ mailer: recorded.mailer })
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    await t.settled()
+    const before = recorded.sent.length
+    const asks = Array.from({ length: 5 }, () => deliverOutboxSoon(t.deps))
+    expect(new Set(asks).size).toBe(1)
+    await displayReset(user.id, admin.accessToken)
+    await t.settled()
+    expect(recorded.sent.slice(before).map((message) => message.to)).toEqual([user.email])
+  })
+
+  it('are sent when queued while an earlier pass is still sending: the next pass takes them', async () => {
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const sent: string[] = []
+    let holdAnn = false
+    t = await createTestApp({
+      mailer: {
+        async send(message) {
+          sent.push(message.to)
+          // Ann's notice is held in its send, as a slow mail server would.
+          if (holdAnn && message.to === ann.email) await held
+        },
+      },
+    })
+    const admin = await t.seedTenant()
+    const ann = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    const bob = await t.seedUser(admin.accessToken, 'user', 'bob@acme.example')
+    await t.settled()
+    sent.length = 0
+    holdAnn = true
+    await displayReset(ann.id, admin.accessToken)
+    await vi.waitFor(() => expect(sent).toEqual([ann.email]))
+    await displayReset(bob.id, admin.accessToken)
+    release()
+    await t.settled()
+    expect(sent).toEqual([ann.email, bob.email])
   })
 
   it("are written in the recipient's language (their choice, else their browser's), not the sender's", async () => {
