@@ -1,12 +1,16 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm'
 import {
+  allOf,
   always,
   type AppDb,
+  compiledWrite,
   type Guard,
   insertWhere,
   prepared,
   type Statement,
+  userCredentialIs,
 } from './database.ts'
+import { codeTakenFor } from './authorization-codes.ts'
 import { appGrants, appRefreshTokens, oauthClients, outbox, users } from './schema.ts'
 
 // What apps hold of a user's sign-in (grants), their refresh-token families, and the
@@ -14,18 +18,59 @@ import { appGrants, appRefreshTokens, oauthClients, outbox, users } from './sche
 
 export type AppGrantRow = typeof appGrants.$inferSelect
 
-/** The insert of a new grant, if `guard` holds. */
-export function insertAppGrant(row: typeof appGrants.$inferInsert, guard: Guard): Statement {
-  return insertWhere(appGrants, row, guard)
+/** A new grant's fields, spelled out for a compiled insert. */
+interface NewGrant extends Record<string, unknown> {
+  id: string
+  tenantId: string
+  clientId: string
+  userId: string
+  browserSessionId: string
+  scope: string
+  authTime: number
+  mfa: boolean
+  credentialVersion: number
+  createdAt: number
+  expiresAt: number
 }
 
-/** The insert of a refresh token (its SHA-256 only) of a grant, if `guard` holds. */
-export function insertAppRefreshToken(
-  row: typeof appRefreshTokens.$inferInsert,
-  guard: Guard,
-): Statement {
-  return insertWhere(appRefreshTokens, row, guard)
+/** What holds a code exchange's rows to it: the code taken for this grant, the password unchanged. */
+interface ExchangeGuard extends Record<string, unknown> {
+  codeHash: string
+  credentialId: string
 }
+
+const exchangeGuard = (v: ExchangeGuard, grantId: string, userId: string) =>
+  allOf(codeTakenFor(v.codeHash, grantId), userCredentialIs(userId, v.credentialId))
+
+/**
+ * The grant a code is exchanged for: written only if this batch took the code for it and the
+ * user's credential is still `credentialId` (a reset since the sign-in leaves nothing behind).
+ */
+export const insertExchangedGrant = compiledWrite((v: NewGrant & ExchangeGuard) =>
+  insertWhere(
+    appGrants,
+    {
+      id: v.id,
+      tenantId: v.tenantId,
+      clientId: v.clientId,
+      userId: v.userId,
+      browserSessionId: v.browserSessionId,
+      scope: v.scope,
+      authTime: v.authTime,
+      mfa: v.mfa,
+      credentialVersion: v.credentialVersion,
+      createdAt: v.createdAt,
+      expiresAt: v.expiresAt,
+    },
+    exchangeGuard(v, v.id, v.userId),
+  ),
+)
+
+/** The first refresh token of a grant a code is exchanged for, held as the grant is. */
+export const insertExchangedRefreshToken = compiledWrite(
+  (v: AppRefreshTokenRow & ExchangeGuard & { userId: string }) =>
+    insertWhere(appRefreshTokens, refreshTokenRow(v), exchangeGuard(v, v.grantId, v.userId)),
+)
 
 const liveGrantColumns = {
   grantId: appGrants.id,
@@ -92,23 +137,47 @@ export type GrantState = NonNullable<Awaited<ReturnType<typeof findAppGrant>>>
  * Exchanges a refresh token for its successor: only while it is unrotated, so of two concurrent
  * uses one changes the row and the other is a reuse.
  */
-export function rotateAppRefreshToken(
-  db: AppDb,
-  tokenHash: string,
-  replacedBy: string,
-  now: number,
-): Statement {
-  return db
-    .update(appRefreshTokens)
-    .set({ rotatedAt: now, replacedBy })
-    .where(and(eq(appRefreshTokens.tokenHash, tokenHash), isNull(appRefreshTokens.rotatedAt)))
-}
+export const rotateAppRefreshToken = compiledWrite(
+  (v: { tokenHash: string; replacedBy: string; now: number }) => {
+    const t = appRefreshTokens
+    return sql`update ${t} set ${sql.identifier(t.rotatedAt.name)} = ${v.now}, ${sql.identifier(t.replacedBy.name)} = ${v.replacedBy}
+      where ${t.tokenHash} = ${v.tokenHash} and ${t.rotatedAt} is null`
+  },
+)
 
 /** Holds once this batch rotated `tokenHash` into `replacedBy`. */
 export function appRefreshTokenReplacedBy(tokenHash: string, replacedBy: string): Guard {
   const t = appRefreshTokens
   return sql`exists (select 1 from ${t} where ${t.tokenHash} = ${tokenHash} and ${t.replacedBy} = ${replacedBy})`
 }
+
+/**
+ * The successor of a rotated refresh token: stored only if this batch rotated `replaces` into it
+ * and the grant is still live when it commits.
+ */
+export const insertSuccessorRefreshToken = compiledWrite(
+  (v: AppRefreshTokenRow & { replaces: string }) =>
+    insertWhere(
+      appRefreshTokens,
+      refreshTokenRow(v),
+      allOf(appRefreshTokenReplacedBy(v.replaces, v.tokenHash), grantIsLive(v.grantId, v.issuedAt)),
+    ),
+)
+
+/** The fields of a new refresh token row (its SHA-256 only), spelled out for a compiled insert. */
+interface AppRefreshTokenRow extends Record<string, unknown> {
+  tokenHash: string
+  grantId: string
+  issuedAt: number
+  expiresAt: number
+}
+
+const refreshTokenRow = (v: AppRefreshTokenRow) => ({
+  tokenHash: v.tokenHash,
+  grantId: v.grantId,
+  issuedAt: v.issuedAt,
+  expiresAt: v.expiresAt,
+})
 
 /** Which live grants a revocation ends: one grant, a user's, an app's, a browser session's. */
 export type GrantSelection =

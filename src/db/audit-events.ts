@@ -3,6 +3,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import {
   type AppDb,
   always,
+  compiledWrite,
   type Guard,
   insertWhere,
   prepared,
@@ -25,8 +26,49 @@ export function insertAuditEvent(row: AuditEventRow, guard: Guard = always): Sta
   const { details } = row
   // An SQL expression lets a batch record what it did, e.g. how many sessions it revoked.
   const stored = details === null ? null : is(details, SQL) ? details : JSON.stringify(details)
-  return insertWhere(auditEvents, { ...row, details: stored as string | null }, guard)
+  if (is(stored, SQL) || guard !== always) {
+    return insertWhere(auditEvents, { ...row, details: stored as string | null }, guard)
+  }
+  return insertPlainAuditRow({
+    id: row.id,
+    tenantId: row.tenantId ?? null,
+    at: row.at,
+    event: row.event,
+    actorId: row.actorId ?? null,
+    actorRole: row.actorRole ?? null,
+    targetId: row.targetId ?? null,
+    outcome: row.outcome,
+    reason: row.reason ?? null,
+    requestId: row.requestId ?? null,
+    ip: row.ip ?? null,
+    details: stored,
+  })
 }
+
+/** An audit row as stored: every column, absent ones null. */
+type StoredAuditRow = typeof auditEvents.$inferSelect
+
+// Most writes record one row with plain details and no guard of its own: compiled once.
+const insertPlainAuditRow = compiledWrite((v: StoredAuditRow) =>
+  insertWhere(
+    auditEvents,
+    {
+      id: v.id,
+      tenantId: v.tenantId,
+      at: v.at,
+      event: v.event,
+      actorId: v.actorId,
+      actorRole: v.actorRole,
+      targetId: v.targetId,
+      outcome: v.outcome,
+      reason: v.reason,
+      requestId: v.requestId,
+      ip: v.ip,
+      details: v.details,
+    },
+    always,
+  ),
+)
 
 /**
  * Details whose values may be SQL expressions, computed inside the write (e.g. a count of what an

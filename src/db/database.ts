@@ -1,4 +1,14 @@
-import { and, getTableColumns, is, SQL, type SQLChunk, type SQLWrapper, sql } from 'drizzle-orm'
+import {
+  and,
+  fillPlaceholders,
+  getTableColumns,
+  is,
+  type Query,
+  SQL,
+  type SQLChunk,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm'
 import {
   type BaseSQLiteDatabase,
   SQLiteSyncDialect,
@@ -142,6 +152,66 @@ export function allOf(first: Guard, ...rest: (Guard | undefined)[]): Guard
 export function allOf(...guards: (Guard | undefined)[]): Guard | undefined
 export function allOf(...guards: (Guard | undefined)[]): Guard | undefined {
   return and(...guards)
+}
+
+/**
+ * A write whose SQL is compiled once, with placeholders, and from then on only bound: for the
+ * writes of the hot paths (every token response). Building and compiling a drizzle statement anew
+ * cost a refresh grant more of the event loop than signing its two tokens. `build` must give the
+ * same SQL whatever the values: it reads each by name, never branches on one or lists them; a
+ * test holds each compiled write to the SQL its plain build gives.
+ *
+ * @example
+ * const touch = compiledWrite((v: { id: string; now: number }) =>
+ *   sql`update ${t} set ${sql.identifier(t.seenAt.name)} = ${v.now} where ${t.id} = ${v.id}`)
+ * await database.writeAtomically([touch({ id, now })])
+ */
+export function compiledWrite<V extends Record<string, unknown>>(
+  build: (values: V) => SQLWrapper,
+): (values: V) => BoundWrite {
+  let compiled: Query | undefined
+  return (values) => {
+    compiled ??= dialect.sqlToQuery(build(placeholders as V).getSQL())
+    return new BoundWrite(compiled, () => build(values), values)
+  }
+}
+
+// Stands for any values object: each field read is a placeholder of its own name. A build that
+// spreads or lists the values would lose them, so that throws.
+const placeholders = new Proxy(
+  {},
+  {
+    get: (_, name) => (typeof name === 'string' ? sql.placeholder(name) : undefined),
+    ownKeys: () => {
+      throw new Error('a compiled write reads its values by name, never by listing them')
+    },
+  },
+)
+
+/** A compiled write and the values it is bound to (see `compiledWrite`). */
+export class BoundWrite implements SQLWrapper {
+  constructor(
+    private readonly compiled: Query,
+    private readonly buildPlain: () => SQLWrapper,
+    private readonly values: Record<string, unknown>,
+  ) {}
+
+  /** The text compiled once, with these values in its placeholders' places. */
+  toQuery(): Query {
+    return { sql: this.compiled.sql, params: fillPlaceholders(this.compiled.params, this.values) }
+  }
+
+  /** The same write built the plain way: what the compiled one is checked against. */
+  getSQL(): SQL {
+    return this.buildPlain().getSQL()
+  }
+}
+
+/** The SQL text and parameters a driver runs for a statement of an atomic write. */
+export function toQuery(statement: Statement): Query {
+  return statement instanceof BoundWrite
+    ? statement.toQuery()
+    : dialect.sqlToQuery(statement.getSQL())
 }
 
 const preparedQueries = new WeakMap<AppDb, Map<string, unknown>>()

@@ -11,15 +11,15 @@ import {
   findAppRefreshToken,
   type GrantState,
   grantIsLive,
-  insertAppGrant,
-  insertAppRefreshToken,
-  appRefreshTokenReplacedBy,
+  insertExchangedGrant,
+  insertExchangedRefreshToken,
+  insertSuccessorRefreshToken,
   revokeAppGrants,
   rotateAppRefreshToken,
 } from '../db/app-grants.ts'
-import { codeTakenFor, findAuthorizationCode, markCodeUsed } from '../db/authorization-codes.ts'
+import { findAuthorizationCode, markCodeUsed } from '../db/authorization-codes.ts'
 import type { Client } from '../db/clients.ts'
-import { allOf, type Guard, named, userCredentialIs, writeSteps } from '../db/database.ts'
+import { named, writeSteps } from '../db/database.ts'
 import { findUserInTenant } from '../db/users.ts'
 import { auditStatement } from './audit.ts'
 import type { RequestMeta } from './caller.ts'
@@ -83,15 +83,20 @@ export async function exchangeCode(
   }
   // Written only while the code is taken by this exchange and the user's password is the one
   // they signed in with: a reset between the sign-in and the exchange leaves nothing behind.
-  const guard = allOf(
-    codeTakenFor(codeHash, grant.id),
-    userCredentialIs(user.id, user.credentialId),
-  )
+  const heldTo = { codeHash, credentialId: user.credentialId }
   const refreshToken = scopes.includes('offline_access') ? randomToken(deps.random) : undefined
   const { taken, granted } = await writeSteps(deps.database, [
-    named('taken', markCodeUsed(deps.database.db, codeHash, grant.id, now)),
-    named('granted', insertAppGrant(grant, guard)),
-    ...(refreshToken ? [refreshRow(deps, grant, refreshToken, now, guard)] : []),
+    named('taken', markCodeUsed({ codeHash, grantId: grant.id, now })),
+    named('granted', insertExchangedGrant({ ...grant, ...heldTo })),
+    ...(refreshToken
+      ? [
+          insertExchangedRefreshToken({
+            ...refreshTokenRow(deps, grant, refreshToken, now),
+            ...heldTo,
+            userId: user.id,
+          }),
+        ]
+      : []),
   ])
   if (taken !== 1) return refuseReplayedCode(deps, codeHash, meta)
   if (granted !== 1) throw invalidGrant('The user signed in with a password that has changed')
@@ -149,20 +154,11 @@ export async function refreshAppTokens(
     throw invalidGrant('The refresh token is not valid')
   }
   const next = randomToken(deps.random)
-  const nextHash = hashToken(next)
   const grant = toGrant(row)
+  const successor = refreshTokenRow(deps, grant, next, now)
   const { rotated, stored } = await writeSteps(deps.database, [
-    named('rotated', rotateAppRefreshToken(deps.database.db, tokenHash, nextHash, now)),
-    named(
-      'stored',
-      refreshRow(
-        deps,
-        grant,
-        next,
-        now,
-        allOf(appRefreshTokenReplacedBy(tokenHash, nextHash), grantIsLive(grant.id, now)),
-      ),
-    ),
+    named('rotated', rotateAppRefreshToken({ tokenHash, replacedBy: successor.tokenHash, now })),
+    named('stored', insertSuccessorRefreshToken({ ...successor, replaces: tokenHash })),
   ])
   // Another request rotated it first: two uses of one token are a reuse.
   if (rotated !== 1) return refuseReusedRefreshToken(deps, row, meta)
@@ -303,18 +299,15 @@ function toUser(row: GrantState) {
   return { id: row.userId, tenantId: row.tenantId, email: row.email, displayName: row.displayName }
 }
 
-/** A refresh token row of the grant: idle-limited, never past the grant's own end. */
-function refreshRow(deps: Deps, grant: GrantFacts, token: string, now: number, guard: Guard) {
+/** A refresh token row of the grant (its SHA-256 only): idle-limited, never past the grant's end. */
+function refreshTokenRow(deps: Deps, grant: GrantFacts, token: string, now: number) {
   const idle = now + deps.settings.refreshIdleSeconds * 1000
-  return insertAppRefreshToken(
-    {
-      tokenHash: hashToken(token),
-      grantId: grant.id,
-      issuedAt: now,
-      expiresAt: Math.min(idle, grant.expiresAt),
-    },
-    guard,
-  )
+  return {
+    tokenHash: hashToken(token),
+    grantId: grant.id,
+    issuedAt: now,
+    expiresAt: Math.min(idle, grant.expiresAt),
+  }
 }
 
 /** The ID token and access token of a grant, signed now; the refresh token when there is one. */

@@ -10,7 +10,6 @@ import { matchesRegisteredUri } from '../core/oidc/redirect-uris.ts'
 import { scopeText } from '../core/oidc/scopes.ts'
 import { randomToken } from '../core/random.ts'
 import { hashToken } from '../core/tokens.ts'
-import { always } from '../db/database.ts'
 import { deleteExpiredCodes, insertAuthorizationCode } from '../db/authorization-codes.ts'
 import { findClient } from '../db/clients.ts'
 import { findSessionSignIn } from '../db/sessions.ts'
@@ -149,25 +148,22 @@ async function issueCode(
   const now = deps.clock.now()
   const code = randomToken(deps.random, 32)
   await deps.database.writeAtomically([
-    deleteExpiredCodes(now - CODE_TTL_MS),
-    insertAuthorizationCode(
-      {
-        codeHash: hashToken(code),
-        clientId: request.clientId,
-        tenantId: actor.tenantId,
-        userId: actor.id,
-        browserSessionId: actor.sessionId,
-        redirectUri: request.redirectUri,
-        codeChallenge: request.codeChallenge,
-        scope: scopeText(request.scopes),
-        nonce: request.nonce ?? null,
-        authTime: signIn.createdAt,
-        mfa: signIn.mfaVerifiedAt !== null,
-        createdAt: now,
-        expiresAt: now + CODE_TTL_MS,
-      },
-      always,
-    ),
+    deleteExpiredCodes({ before: now - CODE_TTL_MS }),
+    insertAuthorizationCode({
+      codeHash: hashToken(code),
+      clientId: request.clientId,
+      tenantId: actor.tenantId,
+      userId: actor.id,
+      browserSessionId: actor.sessionId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: scopeText(request.scopes),
+      nonce: request.nonce ?? null,
+      authTime: signIn.createdAt,
+      mfa: signIn.mfaVerifiedAt !== null,
+      createdAt: now,
+      expiresAt: now + CODE_TTL_MS,
+    }),
     auditStatement(deps, meta, {
       tenantId: actor.tenantId,
       event: 'app_sign_in',

@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { AppError } from '../../core/errors.ts'
-import type { Database } from '../../db/database.ts'
+import { type Database, toQuery } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 import { type ConnectionPragmas, readPragmas } from './sqlite-pragmas.ts'
 import { cacheStatements } from './sqlite-statements.ts'
@@ -96,7 +95,6 @@ export function openSqliteDatabase(
   sqlite.pragma('foreign_keys = ON')
   const prepare = cacheStatements((text) => prepareShareable(sqlite, text))
   const db = drizzle(withStorageErrors(sqlite, prepare), { schema })
-  const dialect = new SQLiteSyncDialect()
   // better-sqlite3 is synchronous: the statements run back to back in one transaction (IMMEDIATE:
   // the write lock taken up front), and a throw anywhere rolls all of them back.
   const runAll = sqlite.transaction((queries: WriteQuery[]) =>
@@ -129,7 +127,7 @@ export function openSqliteDatabase(
     db,
     sqlite,
     async writeAtomically(statements) {
-      const queries = statements.map((statement) => dialect.sqlToQuery(statement.getSQL()))
+      const queries = statements.map(toQuery)
       if (!writer) return writeHere(queries)
       try {
         return await writer.write(queries, waitMs)

@@ -1,12 +1,9 @@
 import { drizzle } from 'drizzle-orm/d1'
-import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core'
-import type { Database } from '../../db/database.ts'
+import { type Database, toQuery } from '../../db/database.ts'
 import { schema } from '../../db/schema.ts'
 
 /** The part of a D1 binding that oncepass uses: it only ever talks to D1 through a session. */
 export type D1Binding = Pick<D1Database, 'withSession'>
-
-const dialect = new SQLiteAsyncDialect()
 
 /**
  * The database port on D1. Every request gets its own D1 session starting at the primary
@@ -14,7 +11,7 @@ const dialect = new SQLiteAsyncDialect()
  * revocation check — still sees every committed reset and sign-out (docs/security.md). There is no
  * fallback to the bare binding, whose reads may come from a lagging replica. Atomic writes are one
  * `batch()` (D1 has no interactive transactions, and a batch is one): the statements are compiled
- * by drizzle's dialect and bound here, and `meta.changes` reports what each one did.
+ * (`toQuery`) and bound here, and `meta.changes` reports what each one did.
  */
 export function createD1Database(binding: D1Binding): Database {
   assertD1Sessions(binding)
@@ -26,7 +23,7 @@ export function createD1Database(binding: D1Binding): Database {
     async writeAtomically(statements) {
       if (statements.length === 0) return []
       const prepared = statements.map((statement) => {
-        const query = dialect.sqlToQuery(statement.getSQL())
+        const query = toQuery(statement)
         return session.prepare(query.sql).bind(...query.params)
       })
       const results = await session.batch(prepared)
