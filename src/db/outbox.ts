@@ -80,7 +80,7 @@ export async function listDueNotices(
 }
 
 // Read after every write that succeeded (see deliverOutboxSoon): prepared once per set of kinds.
-const dueNotices = (db: AppDb, kinds: string[] | undefined) =>
+export const dueNotices = (db: AppDb, kinds: string[] | undefined) =>
   prepared(db, `due-notices:${kinds?.join(',') ?? '*'}`, (db) =>
     db
       .select()

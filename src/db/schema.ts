@@ -211,6 +211,11 @@ export const outbox = sqliteTable(
     index('outbox_due')
       .on(table.nextAttemptAt)
       .where(sql`sent_at is null`),
+    // Without a mail transport only app notices are sent, and mail waits unsent for good: this
+    // one keeps each delivery pass from reading every mail ever queued.
+    index('outbox_due_by_kind')
+      .on(table.kind, table.nextAttemptAt)
+      .where(sql`sent_at is null`),
     index('outbox_tenant_created').on(table.tenantId, table.createdAt),
   ],
 )

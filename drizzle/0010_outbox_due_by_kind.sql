@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_due_by_kind` ON `outbox` (`kind`,`next_attempt_at`) WHERE sent_at is null;
