@@ -198,9 +198,16 @@ export function markSessionVerified(
 
 /** When a browser session signed in, and whether with a second factor (an app's `auth_time`, `amr`). */
 export async function findSessionSignIn(db: AppDb, sessionId: string) {
-  const [row] = await db
-    .select({ createdAt: sessions.createdAt, mfaVerifiedAt: sessions.mfaVerifiedAt })
-    .from(sessions)
-    .where(eq(sessions.id, sessionId))
+  const [row] = await sessionSignIn(db).all({ sessionId })
   return row
 }
+
+// Read by every authorization that issues a code: prepared once.
+const sessionSignIn = (db: AppDb) =>
+  prepared(db, 'session-sign-in', (db) =>
+    db
+      .select({ createdAt: sessions.createdAt, mfaVerifiedAt: sessions.mfaVerifiedAt })
+      .from(sessions)
+      .where(eq(sessions.id, sql.placeholder('sessionId')))
+      .prepare(),
+  )
