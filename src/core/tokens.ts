@@ -1,6 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js'
-import { errors, jwtVerify } from 'jose'
-import { hs256Signer, signJwt } from './jws.ts'
+import { hs256Signer, signJwt, verifyHs256Jwt } from './jws.ts'
 import { encodeBase64Url } from './random.ts'
 
 /** Key and names every token is signed and checked with. The key is ≥ 256 random bits. */
@@ -40,21 +39,6 @@ const mfaAudience = (config: TokenConfig) => `${config.audience}:mfa`
 
 /** The MFA sign-in step has the same claims as the change challenge, under its own type. */
 export type MfaClaims = ChallengeClaims
-
-// Import the raw key into Web Crypto once per key, not once per token: every request verifies one.
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
-const cryptoKeys = new WeakMap<Uint8Array, Promise<HmacKey>>()
-function hmacKey(raw: Uint8Array): Promise<HmacKey> {
-  let key = cryptoKeys.get(raw)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ])
-    cryptoKeys.set(raw, key)
-  }
-  return key
-}
 
 /** Signs a short-lived access token (RFC 9068 `typ`), bound to a session and credential version. */
 export function signAccessToken(
@@ -124,27 +108,20 @@ function signToken(
  * the claims we rely on. `alg: none`, another key, another token type or audience all fail.
  * Returns null for any invalid token: the caller answers with one generic 401.
  */
-async function verifyToken(
+function verifyToken(
   config: TokenConfig,
   token: string,
   nowMs: number,
   expected: { typ: string; audience: string; claims: string[] },
 ) {
-  try {
-    const { payload } = await jwtVerify(token, await hmacKey(config.signingKey), {
-      algorithms: [ALGORITHM],
-      issuer: config.issuer,
-      audience: expected.audience,
-      typ: expected.typ,
-      requiredClaims: ['exp', 'iat', 'sub', ...expected.claims],
-      clockTolerance: CLOCK_TOLERANCE_S,
-      currentDate: new Date(nowMs),
-    })
-    return payload
-  } catch (error) {
-    if (error instanceof errors.JOSEError) return null
-    throw error
-  }
+  return verifyHs256Jwt(token, config.signingKey, {
+    typ: expected.typ,
+    issuer: config.issuer,
+    audience: expected.audience,
+    required: ['sub', ...expected.claims],
+    nowMs,
+    toleranceS: CLOCK_TOLERANCE_S,
+  })
 }
 
 // Access tokens whose signature and claims already verified, by exact token text, until they
@@ -173,7 +150,7 @@ export async function verifyAccessToken(
     cache.delete(token)
     return null
   }
-  const payload = await verifyToken(config, token, nowMs, {
+  const payload = verifyToken(config, token, nowMs, {
     typ: ACCESS_TYPE,
     audience: config.audience,
     claims: ['sid', 'tid'],
@@ -183,7 +160,7 @@ export async function verifyAccessToken(
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof tid !== 'string') return null
   const claims = { sub, sid, tid }
   if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!)
-  cache.set(token, { claims, expMs: exp! * 1000 })
+  cache.set(token, { claims, expMs: exp * 1000 })
   return claims
 }
 
@@ -210,7 +187,7 @@ async function verifyStepToken(
   typ: string,
   audience: string,
 ): Promise<ChallengeClaims | null> {
-  const payload = await verifyToken(config, token, nowMs, { typ, audience, claims: ['jti', 'ver'] })
+  const payload = verifyToken(config, token, nowMs, { typ, audience, claims: ['jti', 'ver'] })
   if (!payload) return null
   const { sub, jti, ver, mfa } = payload
   if (typeof sub !== 'string' || typeof jti !== 'string') return null

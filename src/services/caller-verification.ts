@@ -1,7 +1,7 @@
 import type { AuditEventName, AuditOutcome, AuditReason } from '../core/audit-codes.ts'
 import { AppError } from '../core/errors.ts'
 import type { HelpdeskAction } from '../core/mail.ts'
-import { constantTimeEqual } from '../core/oidc/pkce.ts'
+import { constantTimeEqual } from '../core/constant-time.ts'
 import { randomId } from '../core/random.ts'
 import { decidePasswordReset, isAdminRole } from '../core/roles.ts'
 import {

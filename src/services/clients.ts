@@ -2,7 +2,7 @@ import { AppError } from '../core/errors.ts'
 import { keyedDigest } from '../core/keyed-digest.ts'
 import { isDisplaySafeName, UNSAFE_NAME_MESSAGE } from '../core/names.ts'
 import { OAuthError } from '../core/oidc/errors.ts'
-import { constantTimeEqual } from '../core/oidc/pkce.ts'
+import { constantTimeEqual } from '../core/constant-time.ts'
 import { REDIRECT_URI_MESSAGES, redirectUriProblem } from '../core/oidc/redirect-uris.ts'
 import { randomToken } from '../core/random.ts'
 import {

@@ -1,5 +1,4 @@
-import { errors, jwtVerify } from 'jose'
-import { hs256Signer, signJwt } from '../jws.ts'
+import { hs256Signer, signJwt, verifyHs256Jwt } from '../jws.ts'
 import type { TokenConfig } from '../tokens.ts'
 import type { AuthorizationRequest } from './authorization-request.ts'
 import { supportedScopes } from './scopes.ts'
@@ -19,20 +18,6 @@ export interface PendingAuthorization {
 
 const TYPE = 'authz+jwt'
 const audienceOf = (config: TokenConfig) => `${config.audience}:authorization`
-
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
-const hmacKeys = new WeakMap<Uint8Array, Promise<HmacKey>>()
-function hmacKey(raw: Uint8Array): Promise<HmacKey> {
-  let key = hmacKeys.get(raw)
-  if (!key) {
-    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ])
-    hmacKeys.set(raw, key)
-  }
-  return key
-}
 
 /** The pending request as the cookie's value, valid for `ttlSeconds`. */
 export function sealPendingAuthorization(
@@ -62,23 +47,19 @@ export async function openPendingAuthorization(
   token: string,
   nowMs: number,
 ): Promise<PendingAuthorization | null> {
-  try {
-    const { payload } = await jwtVerify(token, await hmacKey(config.signingKey), {
-      algorithms: ['HS256'],
-      issuer: config.issuer,
-      audience: audienceOf(config),
-      typ: TYPE,
-      requiredClaims: ['exp', 'req', 'at', 'app'],
-      currentDate: new Date(nowMs),
-    })
-    const request = payload.req as AuthorizationRequest
-    const { at, app } = payload
-    if (typeof at !== 'number' || typeof app !== 'string' || !isRequestShape(request)) return null
-    return { request, requestedAt: at, appName: app }
-  } catch (error) {
-    if (error instanceof errors.JOSEError) return null
-    throw error
-  }
+  const payload = verifyHs256Jwt(token, config.signingKey, {
+    typ: TYPE,
+    issuer: config.issuer,
+    audience: audienceOf(config),
+    required: ['req', 'at', 'app'],
+    nowMs,
+    toleranceS: 0,
+  })
+  if (!payload) return null
+  const request = payload.req as AuthorizationRequest
+  const { at, app } = payload
+  if (typeof at !== 'number' || typeof app !== 'string' || !isRequestShape(request)) return null
+  return { request, requestedAt: at, appName: app }
 }
 
 // Signed by us, so well-formed; checked anyway, as anything read from a cookie is.

@@ -1,5 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { encodeBase64Url } from '../random.ts'
+import { constantTimeEqual } from '../constant-time.ts'
 
 // RFC 7636: a verifier is 43–128 unreserved characters; an S256 challenge is the base64url of a
 // SHA-256, 43 characters without padding.
@@ -24,10 +25,3 @@ export function verifiesChallenge(verifier: string, challenge: string): boolean 
   return constantTimeEqual(computed, challenge)
 }
 
-/** Equal strings, compared without an early exit on the first difference. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let difference = 0
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return difference === 0
-}

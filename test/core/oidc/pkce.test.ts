@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  constantTimeEqual,
-  isS256Challenge,
-  verifiesChallenge,
-} from '../../../src/core/oidc/pkce.ts'
+import { constantTimeEqual } from '../../../src/core/constant-time.ts'
+import { isS256Challenge, verifiesChallenge } from '../../../src/core/oidc/pkce.ts'
 
 describe('PKCE S256', () => {
   // RFC 7636 Appendix B.
