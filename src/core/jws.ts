@@ -1,6 +1,5 @@
-import { hmac } from '@noble/hashes/hmac.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { constantTimeEqual } from './constant-time.ts'
+import { hmacSha256 } from './keyed-digest.ts'
 import { decodeBase64Url, encodeBase64Url } from './random.ts'
 
 /**
@@ -38,20 +37,9 @@ export async function signJwt(
   return `${input}.${encodeBase64Url(signature)}`
 }
 
-const hmacStates = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>()
-
-/**
- * HS256 under `key`, computed in place (@noble/hashes, the same on both runtimes). The keyed
- * state is made once per key and copied per token.
- */
+/** HS256 under `key`, computed in place (@noble/hashes, the same on both runtimes). */
 export function hs256Signer(key: Uint8Array): JwsSigner {
-  let keyed = hmacStates.get(key)
-  if (!keyed) {
-    keyed = hmac.create(sha256, key)
-    hmacStates.set(key, keyed)
-  }
-  const state = keyed
-  return (input) => state.clone().update(input).digest()
+  return hmacSha256(key)
 }
 
 /** What an HS256 token of ours must say to be accepted (RFC 8725 §3: everything pinned). */

@@ -1,6 +1,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { encodeBase64Url } from './random.ts'
 
 const derivedKeys = new WeakMap<Uint8Array, Map<string, Uint8Array>>()
 
@@ -30,9 +31,21 @@ function derivedKey(secret: Uint8Array, label: string): Uint8Array {
  * keyedDigest(signingKey, 'sign-in-throttle', 'account:ann@example.com')
  */
 export function keyedDigest(secret: Uint8Array, label: string, text: string): string {
-  const mac = hmac(sha256, derivedKey(secret, label), utf8ToBytes(text))
-  return btoa(String.fromCharCode(...mac))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
+  return encodeBase64Url(hmacSha256(derivedKey(secret, label))(utf8ToBytes(text)))
+}
+
+const keyedStates = new WeakMap<Uint8Array, ReturnType<typeof hmac.create>>()
+
+/**
+ * HMAC-SHA-256 under `key`, its keyed state made once per key and copied per message (a fresh
+ * HMAC hashes the key's two padded blocks again each time).
+ */
+export function hmacSha256(key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  let keyed = keyedStates.get(key)
+  if (!keyed) {
+    keyed = hmac.create(sha256, key)
+    keyedStates.set(key, keyed)
+  }
+  const state = keyed
+  return (message) => state.clone().update(message).digest()
 }

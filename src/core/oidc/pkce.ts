@@ -24,4 +24,3 @@ export function verifiesChallenge(verifier: string, challenge: string): boolean 
   const computed = encodeBase64Url(sha256(new TextEncoder().encode(verifier)))
   return constantTimeEqual(computed, challenge)
 }
-
