@@ -57,7 +57,7 @@ export interface Hs256Expectation {
 /** A verified token's claims: `iat` and `exp` are numbers, the rest as signed. */
 export type VerifiedClaims = Record<string, unknown> & { iat: number; exp: number }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 const BASE64URL = /^[A-Za-z0-9_-]*$/
 
 /**
