@@ -33,7 +33,7 @@ interface NewGrant extends Record<string, unknown> {
   expiresAt: number
 }
 
-/** What holds a code exchange's rows to it: the code taken for this grant, the password unchanged. */
+/** What holds an exchange's rows to it: the code taken for this grant, the password unchanged. */
 interface ExchangeGuard extends Record<string, unknown> {
   codeHash: string
   credentialId: string

@@ -6,8 +6,8 @@ import { loggableError } from './problem.ts'
 /**
  * Runs `task` once this request's answer has left, so that its time is no part of the answer's
  * (a timer, not a microtask: those run before the response is written), then sends the notices it
- * queued (`deliverOutboxSoon`). Workers keep it alive with `waitUntil`; the Node server's background tasks wait for it
- * before the database closes. A failure is logged: the answer is already gone.
+ * queued (`deliverOutboxSoon`). Workers keep it alive with `waitUntil`; the Node server's background
+ * tasks wait for it before the database closes. A failure is logged: the answer is already gone.
  *
  * @example
  * const followUp = await requestPasswordReset(deps, email, requestMeta(c))

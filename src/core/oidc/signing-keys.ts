@@ -35,7 +35,7 @@ export async function generateOidcKey(): Promise<JWK> {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: OIDC_ALGORITHM, use: 'sig' }
 }
 
-/** Makes the ES256 signer of a private P-256 JWK: Web Crypto by default, a runtime's own where faster. */
+/** Makes the ES256 signer of a private P-256 JWK: Web Crypto, or a runtime's own where faster. */
 export type Es256SignerFactory = (privateJwk: JWK) => JwsSigner | Promise<JwsSigner>
 
 /** ES256 through Web Crypto, which both runtimes have; its signature is already raw `r‖s`. */
