@@ -3,6 +3,7 @@ import { REFUSALS_PER_ACTOR } from '../../src/services/repeated-refusals.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
 import { formBrowser } from '../helpers/form-browser.ts'
 import { createTestApp, type TestApp } from '../helpers/test-app.ts'
+import type { AuditEventRow } from '../helpers/audit-rows.ts'
 
 // A plain user at the admin console or its API: the use case refuses (403) and audits the refusal
 // (`access_denied`), the same row whichever surface asked, and a bounded few rows however often.
@@ -15,16 +16,10 @@ afterEach(() => t.close())
 const { signInAs, open, submit } = formBrowser(() => t.app)
 const window = defaultSettings.repeatedRefusalWindowSeconds * 1000
 
-interface Row {
-  event: string
-  tenant_id: string | null
-  actor_id: string | null
-  actor_role: string | null
-  target_id: string | null
-  outcome: string
-  reason: string | null
-  details: string | null
-}
+type Row = Pick<
+  AuditEventRow,
+  'event' | 'tenant_id' | 'actor_id' | 'actor_role' | 'target_id' | 'outcome' | 'reason' | 'details'
+>
 const refusals = () =>
   t.rows<Row>(
     `select event, tenant_id, actor_id, actor_role, target_id, outcome, reason, details

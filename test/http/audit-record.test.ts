@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AuditEventRow } from '../helpers/audit-rows.ts'
 import { enrollTotp, nextStep, totpCode } from '../helpers/mfa.ts'
 import { CLIENT_IP_HEADER, createTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -11,22 +12,7 @@ beforeEach(async () => {
 })
 afterEach(() => t.close())
 
-interface AuditRow {
-  id: string
-  tenant_id: string | null
-  at: number
-  event: string
-  actor_id: string | null
-  actor_role: string | null
-  target_id: string | null
-  outcome: string
-  reason: string | null
-  request_id: string | null
-  ip: string | null
-  details: string | null
-}
-
-const allRows = () => t.rows<AuditRow>('select * from audit_events order by at, rowid')
+const allRows = () => t.rows<AuditEventRow>('select * from audit_events order by at, rowid')
 
 describe('a successful reset is recorded whole', () => {
   it('names the actor and their role, the target, the client address and the request', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CLIENT_IP_HEADER, createTestApp, runtime, type TestApp } from '../helpers/test-app.ts'
 import { defaultSettings } from '../../src/services/settings.ts'
 import { enrollTotp, nextStep, totpCode } from '../helpers/mfa.ts'
+import type { AuditEventRow } from '../helpers/audit-rows.ts'
 
 let t: TestApp
 beforeEach(async () => {
@@ -244,14 +245,10 @@ describe('POST /auth/sign-in', () => {
 })
 
 describe('what a sign-in records', () => {
-  type AuditRow = {
-    tenant_id: string | null
-    actor_id: string | null
-    actor_role: string | null
-    target_id: string | null
-    outcome: string
-    reason: string | null
-  }
+  type AuditRow = Pick<
+    AuditEventRow,
+    'tenant_id' | 'actor_id' | 'actor_role' | 'target_id' | 'outcome' | 'reason'
+  >
   const auditOf = (event: string) =>
     t.rows<AuditRow>(
       'select tenant_id, actor_id, actor_role, target_id, outcome, reason from audit_events where event = ? order by rowid',
