@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/workers/**'],
           maxWorkers: cores + 1,
           // Each test builds its own app over its own database file, so files can share module

@@ -1,4 +1,4 @@
-import type { Child } from 'hono/jsx'
+import type { Child } from './jsx-runtime.ts'
 import { copyFor, type Language, languages } from './copy.ts'
 import { useCopy, usePage, type Viewer } from './page-context.ts'
 

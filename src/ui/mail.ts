@@ -1,14 +1,10 @@
 import type { MailMessage, Notice } from '../core/mail.ts'
 import { type Copy, copyFor, isLanguage } from './copy.ts'
 import { formatTime } from './dates.ts'
+import { escapeHtml } from './jsx-runtime.ts'
 
 type Rendered = Omit<MailMessage, 'to'>
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
-  )
 
 /** Paragraphs as text (blank-line separated) and as simple HTML; a link becomes an anchor. */
 function compose(subject: string, paragraphs: Array<string | { link: string }>): Rendered {

@@ -1,5 +1,5 @@
-import { createContext, type FC, jsx, useContext } from 'hono/jsx'
 import type { Copy, Language } from './copy.ts'
+import { type FC, jsx } from './jsx-runtime.ts'
 
 /** Who is signed in, as far as the header needs to know. */
 export interface Viewer {
@@ -26,14 +26,13 @@ export interface PageContext {
   flash?: string
 }
 
-// A JSX context, not Hono's request context: views stay pure functions of what they are given.
-const Page = createContext<PageContext | undefined>(undefined)
+/** The page being rendered: views are synchronous, so a variable set around the render is enough. */
+let rendering: PageContext | undefined
 
 /** The page context of the view being rendered; only inside `renderPage`. */
 export function usePage(): PageContext {
-  const page = useContext(Page)
-  if (!page) throw new Error('usePage() outside a page: render views with renderPage()')
-  return page
+  if (!rendering) throw new Error('usePage() outside a page: render views with renderPage()')
+  return rendering
 }
 
 /** The copy of the page being rendered, in its language. */
@@ -42,17 +41,22 @@ export function useCopy(): Copy {
 }
 
 /**
- * A view as a whole HTML document, rendered inside `page`. The element is built here, inside the
- * provider: a component called as a function beforehand would run without the context.
+ * A view as a whole HTML document, rendered inside `page`: the runtime calls every component
+ * while the view runs, so each of them sees `page`.
  *
  * @example
- * await renderPage(page, SignInPage, { email: 'ann@example.com' })
+ * renderPage(page, SignInPage, { email: 'ann@example.com' })
  */
-export async function renderPage<P extends object>(
+export function renderPage<P extends object>(
   page: PageContext,
   View: FC<P>,
   props: NoInfer<P>,
-): Promise<string> {
-  const element = jsx(Page.Provider, { value: page }, jsx(View, props))
-  return `<!doctype html>${await element.toString()}`
+): string {
+  const outer = rendering
+  rendering = page
+  try {
+    return `<!doctype html>${jsx(View as FC<never>, props)}`
+  } finally {
+    rendering = outer
+  }
 }

@@ -103,7 +103,7 @@ async function showReveal(c: Ctx) {
   if (!isLanguage(lang)) return render(c, RevealPage, props)
   languageCookie.write(c, lang)
   const page = { ...pageContext(c), t: copyFor(lang), lang }
-  return c.html(await renderPage(page, RevealPage, props))
+  return c.html(renderPage(page, RevealPage, props))
 }
 
 // Mounted at the root, the pages' catch-all middleware would also see API paths the API did not

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { FC } from 'hono/jsx'
+import type { FC } from '../../ui/jsx-runtime.ts'
 import type { AppError } from '../../core/errors.ts'
 import { canManageApps, isAdminRole } from '../../core/roles.ts'
 import type { Actor } from '../../services/caller.ts'
@@ -57,7 +57,7 @@ export async function render<P extends object>(
   if (page.viewer?.isAdmin && c.var.actor && status < 500) {
     page.viewer.openRequests = await countOpenRequests(c.var.deps, c.var.actor)
   }
-  return c.html(await renderPage(page, View, props), status)
+  return c.html(renderPage(page, View, props), status)
 }
 
 /** The message of the form before the redirect that led here, in words: shown once, then gone. */

@@ -1,4 +1,4 @@
-import type { Child } from 'hono/jsx'
+import type { Child } from '../jsx-runtime.ts'
 import { Field, formatTime, Layout, Notice } from '../layout.tsx'
 import { useCopy, usePage } from '../page-context.ts'
 import { Choice, DataTable } from './admin-parts.tsx'

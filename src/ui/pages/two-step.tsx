@@ -1,4 +1,4 @@
-import type { Child } from 'hono/jsx'
+import type { Child } from '../jsx-runtime.ts'
 import { CodeField, Field, Layout, Notice } from '../layout.tsx'
 import { useCopy } from '../page-context.ts'
 
