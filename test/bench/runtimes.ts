@@ -73,11 +73,15 @@ async function nodeNumbers() {
   execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' })
   const dir = mkdtempSync(join(tmpdir(), 'oncepass-rt-'))
   const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
-  const child = spawn(process.execPath, ['--single-threaded-gc', 'dist/node/main.js'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_PATH: join(dir, 'db.sqlite') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--single-threaded-gc', '--heap-growing-percent=100', 'dist/node/main.js'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATABASE_PATH: join(dir, 'db.sqlite') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   let out = ''
   child.stdout!.on('data', (chunk) => (out += chunk))
   while (!out.includes('server_started')) await sleep(20)
