@@ -11,6 +11,7 @@ import {
   userCredentialIs,
 } from './database.ts'
 import { codeTakenFor } from './authorization-codes.ts'
+import { queuesNotices } from './outbox.ts'
 import { appGrants, appRefreshTokens, oauthClients, outbox, users } from './schema.ts'
 
 // What apps hold of a user's sign-in (grants), their refresh-token families, and the
@@ -222,12 +223,12 @@ export function queueBackchannelLogouts(
   const g = appGrants
   const c = oauthClients
   const payload = sql`json_object('kind', 'backchannel_logout', 'to', ${c.backchannelLogoutUri}, 'clientId', ${g.clientId}, 'sub', ${g.userId}, 'sid', ${g.browserSessionId}, 'at', ${now})`
-  return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
+  return queuesNotices(sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
     select lower(hex(randomblob(16))), ${g.tenantId}, 'backchannel_logout', ${c.backchannelLogoutUri}, ${payload}, ${now}, 0, ${now}
     from ${g} inner join ${c} on ${c.id} = ${g.clientId}
     where ${selects(selection)} and ${g.revokedAt} is null and ${g.expiresAt} > ${now}
       and ${c.backchannelLogoutUri} is not null and ${guard}
-    group by ${g.clientId}, ${g.browserSessionId}`
+    group by ${g.clientId}, ${g.browserSessionId}`)
 }
 
 /** Holds while the grant is live at write time (not revoked, not expired). */

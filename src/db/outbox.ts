@@ -7,9 +7,25 @@ import { outbox, users } from './schema.ts'
 /** A notice as stored. */
 export type NoticeRow = typeof outbox.$inferSelect
 
+const noticeWrites = new WeakSet<Statement>()
+
+/**
+ * Marks a statement that puts notices in the outbox: a commit that holds one starts a delivery
+ * pass (services/outbox.ts), and other writes read nothing of the outbox.
+ */
+export function queuesNotices<S extends Statement>(statement: S): S {
+  noticeWrites.add(statement)
+  return statement
+}
+
+/** Whether any of these statements puts notices in the outbox (see `queuesNotices`). */
+export function writesNotices(statements: readonly Statement[]): boolean {
+  return statements.some((statement) => noticeWrites.has(statement))
+}
+
 /** The insert of one notice, if `guard` holds. */
 export function insertNotice(row: typeof outbox.$inferInsert, guard: Guard): Statement {
-  return insertWhere(outbox, row, guard)
+  return queuesNotices(insertWhere(outbox, row, guard))
 }
 
 /** What a forgot-password digest is, and since when it gathers requests. */
@@ -55,14 +71,14 @@ export function insertAdminsResetRequestNotice(
 ): Statement {
   const { accountEmail, now, windowStart, sendAt } = digest
   const payload = sql`json_object('kind', 'forgot_password_request', 'to', ${users.email}, 'language', ${users.language}, 'at', ${now}, 'accountEmail', ${accountEmail}, 'accountEmails', json_array(${accountEmail}))`
-  return sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
+  return queuesNotices(sql`insert into ${outbox} (id, tenant_id, kind, recipient, payload, created_at, attempts, next_attempt_at)
     select lower(hex(randomblob(16))), ${users.tenantId}, 'forgot_password_request', ${users.email}, ${payload}, ${now}, 0, ${sendAt}
     from ${users}
     where ${users.tenantId} = ${tenantId} and ${users.role} in ('global_admin', 'password_admin')
       and not exists (select 1 from ${outbox} as earlier where earlier.tenant_id = ${users.tenantId}
         and earlier.kind = 'forgot_password_request' and earlier.recipient = ${users.email}
         and earlier.created_at > ${windowStart})
-      and ${guard}`
+      and ${guard}`)
 }
 
 /**

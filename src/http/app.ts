@@ -2,7 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
-import { canDeliverOutbox, deliverOutboxSoon } from '../services/outbox.ts'
+import {
+  canDeliverOutbox,
+  deliverOutboxSoon,
+  noticesQueuedSince,
+  queuedNoticeCount,
+} from '../services/outbox.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
@@ -126,15 +131,16 @@ function createApi(deps: HttpDeps) {
 }
 
 /**
- * After a write that succeeded, the outbox's due notices are sent: on Workers past the response
- * (`waitUntil`, and a cron trigger retries), on Node in-process (its timer retries).
+ * After a request whose write queued notices, the outbox's due notices are sent: on Workers past
+ * the response (`waitUntil`, and a cron trigger retries), on Node in-process (its timer retries).
+ * Other requests, writes included, read nothing of the outbox.
  */
 function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const mark = queuedNoticeCount(c.var.deps.database)
     await next()
     const { deps } = c.var
-    const wrote = c.req.method === 'POST' || c.var.deliverNotices === true
-    if (!wrote || c.res.status >= 400 || !canDeliverOutbox(deps)) return
+    if (!noticesQueuedSince(deps.database, mark) || !canDeliverOutbox(deps)) return
     // Once the answer has left, shared with the requests around it: see `deliverOutboxSoon`.
     const task = deliverOutboxSoon(deps)
     try {

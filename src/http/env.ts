@@ -28,7 +28,5 @@ export interface AppEnv {
     actor: Actor
     /** An app's authorization request this browser is signing in for (see pages/authorize.ts). */
     pending?: PendingAuthorization
-    /** A GET that wrote notices (signing out from an app): send them after the response too. */
-    deliverNotices?: boolean
   }
 }

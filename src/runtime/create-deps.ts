@@ -10,6 +10,7 @@ import type { Database } from '../db/database.ts'
 import type { HttpDeps } from '../http/env.ts'
 import type { Deps } from '../services/deps.ts'
 import type { Settings } from '../services/settings.ts'
+import { countingQueuedNotices } from '../services/outbox.ts'
 import { renderNotice } from '../ui/mail.ts'
 
 /** What every runtime hands over: the ports it built and the settings it validated. */
@@ -50,7 +51,7 @@ const sharedRandom = createPooledCryptoRandom()
  */
 export function createDeps(parts: DepsParts): Deps {
   return {
-    database: parts.database,
+    database: countingQueuedNotices(parts.database),
     hasher: parts.hasher,
     clock: parts.clock ?? systemClock,
     random: parts.random ?? sharedRandom,

@@ -1,7 +1,14 @@
 import type { BackchannelLogoutNotice, OutboxNotice, QueuedNotice } from '../core/mail.ts'
 import { signLogoutToken } from '../core/oidc/tokens.ts'
 import { randomId } from '../core/random.ts'
-import { always, type Guard, named, type Statement, writeSteps } from '../db/database.ts'
+import {
+  always,
+  type Database,
+  type Guard,
+  named,
+  type Statement,
+  writeSteps,
+} from '../db/database.ts'
 import {
   appendToGatheringDigests,
   claimNotice,
@@ -11,6 +18,7 @@ import {
   listTenantNotices,
   markNoticeSent,
   recordNoticeError,
+  writesNotices,
 } from '../db/outbox.ts'
 import { toIsoTime } from '../db/time.ts'
 import type { Actor, RequestMeta } from './caller.ts'
@@ -80,6 +88,35 @@ const backoff = (attempts: number) => Math.min(60_000 * 2 ** attempts, MAX_BACKO
 /** Whether anything in the outbox can be sent here: mail needs a transport, apps a provider. */
 export function canDeliverOutbox(deps: Deps): boolean {
   return deps.mailer !== undefined || deps.oidc !== undefined
+}
+
+const noticeCommits = new WeakMap<Database, number>()
+
+/**
+ * The database, counting its commits that put notices in the outbox: a request starts a delivery
+ * pass only when that count moved while it ran (see `noticesQueuedSince`), so the writes that queue
+ * nothing (a token refreshed, a session opened) never read the outbox.
+ */
+export function countingQueuedNotices(database: Database): Database {
+  const counting: Database = {
+    db: database.db,
+    async writeAtomically(statements) {
+      const changes = await database.writeAtomically(statements)
+      if (writesNotices(statements)) noticeCommits.set(counting, queuedNoticeCount(counting) + 1)
+      return changes
+    },
+  }
+  return counting
+}
+
+/** How many commits of `database` have queued notices so far: a mark for `noticesQueuedSince`. */
+export function queuedNoticeCount(database: Database): number {
+  return noticeCommits.get(database) ?? 0
+}
+
+/** Whether a commit of `database` queued notices since `mark` (from `queuedNoticeCount`). */
+export function noticesQueuedSince(database: Database, mark: number): boolean {
+  return queuedNoticeCount(database) !== mark
 }
 
 interface DeliveryPasses {

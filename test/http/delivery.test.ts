@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { keyCheckOf, openSealed } from '../../src/core/reveal-crypto.ts'
-import { deliverOutbox, deliverOutboxSoon, REQUEST_DIGEST } from '../../src/services/outbox.ts'
+import {
+  deliverOutbox,
+  deliverOutboxSoon,
+  noticesQueuedSince,
+  queuedNoticeCount,
+  REQUEST_DIGEST,
+} from '../../src/services/outbox.ts'
 import { copyFor } from '../../src/ui/copy.ts'
 import { REVEAL_ATTEMPTS, REVEAL_KEY_PROBES } from '../../src/services/reveal.ts'
 import {
@@ -445,6 +451,26 @@ describe('notices in the outbox', () => {
     const asks = Array.from({ length: 5 }, () => deliverOutboxSoon(t.deps))
     expect(new Set(asks).size).toBe(1)
     await displayReset(user.id, admin.accessToken)
+    await t.settled()
+    expect(recorded.sent.slice(before).map((message) => message.to)).toEqual([user.email])
+  })
+
+  it('start a delivery pass only after a write that queued one: other writes read no outbox', async () => {
+    const recorded = recordingMailer()
+    t = await createTestApp({ mailer: recorded.mailer })
+    const admin = await t.seedTenant()
+    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    await t.settled()
+    const mark = queuedNoticeCount(t.deps.database)
+    // A sign-in writes a session and an audit row, a refresh rotates a token: no notice.
+    const signIn = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
+    expect(signIn.status).toBe(200)
+    expect((await t.post('auth/refresh', { refreshToken: signIn.json.refreshToken })).status).toBe(200)
+    expect(noticesQueuedSince(t.deps.database, mark)).toBe(false)
+    // The reset's write queues Ann's notice, and it is sent once the answer has left.
+    const before = recorded.sent.length
+    await displayReset(user.id, admin.accessToken)
+    expect(noticesQueuedSince(t.deps.database, mark)).toBe(true)
     await t.settled()
     expect(recorded.sent.slice(before).map((message) => message.to)).toEqual([user.email])
   })

@@ -64,8 +64,6 @@ async function submitSignOut(c: Ctx) {
 async function endAndLeave(c: Ctx, request: EndSessionRequest) {
   const actor = await currentActor(c)
   if (actor) await signOut(c.var.deps, actor, undefined, requestMeta(c))
-  // The apps listening for it hear of the sign-out now, not at the next retry.
-  c.set('deliverNotices', true)
   sessionCookie.clear(c)
   const location = afterSignOut(request)
   if (location) return c.redirect(location, 303)
