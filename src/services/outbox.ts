@@ -99,7 +99,10 @@ const noticeCommits = new WeakMap<Database, number>()
  */
 export function countingQueuedNotices(database: Database): Database {
   const counting: Database = {
-    db: database.db,
+    // Read through, not copied: on Workers the handle belongs to each request's D1 session.
+    get db() {
+      return database.db
+    },
     async writeAtomically(statements) {
       const changes = await database.writeAtomically(statements)
       if (writesNotices(statements)) noticeCommits.set(counting, queuedNoticeCount(counting) + 1)
