@@ -5,7 +5,6 @@ import { escapeHtml } from './jsx-runtime.ts'
 
 type Rendered = Omit<MailMessage, 'to'>
 
-
 /** Paragraphs as text (blank-line separated) and as simple HTML; a link becomes an anchor. */
 function compose(subject: string, paragraphs: Array<string | { link: string }>): Rendered {
   const text = paragraphs.map((p) => (typeof p === 'string' ? p : p.link)).join('\n\n')

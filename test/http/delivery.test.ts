@@ -465,7 +465,9 @@ describe('notices in the outbox', () => {
     // A sign-in writes a session and an audit row, a refresh rotates a token: no notice.
     const signIn = await t.post('auth/sign-in', { email: admin.email, password: admin.password })
     expect(signIn.status).toBe(200)
-    expect((await t.post('auth/refresh', { refreshToken: signIn.json.refreshToken })).status).toBe(200)
+    expect((await t.post('auth/refresh', { refreshToken: signIn.json.refreshToken })).status).toBe(
+      200,
+    )
     expect(noticesQueuedSince(t.deps.database, mark)).toBe(false)
     // The reset's write queues Ann's notice, and it is sent once the answer has left.
     const before = recorded.sent.length
