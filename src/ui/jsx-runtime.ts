@@ -129,7 +129,8 @@ function renderAttribute(name: string, value: unknown): string {
 function renderElement(tag: string, props: Props): Html {
   let markup = `<${checkName(tag)}`
   for (const name in props) {
-    if (name !== 'children' && name !== 'dangerouslySetInnerHTML') {
+    // `key` arrives here only through a spread: a hint for client renderers, never markup.
+    if (name !== 'children' && name !== 'dangerouslySetInnerHTML' && name !== 'key') {
       markup += renderAttribute(name, props[name])
     }
   }

@@ -15,6 +15,8 @@ describe('the views’ JSX runtime', () => {
     expect(String(<input required checked={false} disabled={undefined} value={0} />)).toBe(
       '<input required="" value="0"/>',
     )
+    const spread = { key: 'k', id: 'x' }
+    expect(String(<p {...spread} />)).toBe('<p id="x"></p>')
     // A boolean on an attribute that is not a boolean one is spelled out, as ARIA wants.
     expect(String(<div aria-hidden={true} hidden={true} />)).toBe(
       '<div aria-hidden="true" hidden=""></div>',
