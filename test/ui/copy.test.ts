@@ -20,6 +20,7 @@ import {
   type Copy,
   type Language,
 } from '../../src/ui/copy.ts'
+import { escapeHtml } from '../../src/ui/jsx-runtime.ts'
 import { type PageContext, renderPage } from '../../src/ui/page-context.ts'
 import { AuditPage, type AuditRowProps } from '../../src/ui/pages/audit.tsx'
 import { OutboxPage } from '../../src/ui/pages/outbox.tsx'
@@ -47,13 +48,6 @@ const noticeKinds = Object.keys({
 } satisfies Record<Notice['kind'], true>)
 const errorCodeList = Object.keys(errorCodes) as ErrorCode[]
 const others = languages.filter((language) => language !== 'en')
-
-/** Text as hono/jsx writes it into the page. */
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
-  )
 
 /** Every key path of a copy dictionary, with whether it holds text, a function or a record. */
 function shape(value: unknown, path = ''): string[] {
