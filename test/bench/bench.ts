@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { hash, verify } from '@node-rs/argon2'
 import autocannon from 'autocannon'
+import { startScriptNodeFlags } from './start-flags.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 const { values: args } = parseArgs({
@@ -106,13 +107,11 @@ async function startServer(dir: string): Promise<Server & { startMs: number }> {
   const logPath = join(dir, 'server.log')
   const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
   const started = performance.now()
-  // The same flags as the start script in package.json.
+  // The start script's own flags, read from package.json.
   const child = spawn(
     process.execPath,
     [
-      '--single-threaded-gc',
-      '--heap-growing-percent=100',
-      '--enable-source-maps',
+      ...startScriptNodeFlags(ROOT),
       ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []),
       'dist/node/main.js',
     ],
@@ -510,7 +509,8 @@ function send(
   url: string,
   options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
 ): Promise<DriverResponse> {
-  const { method = 'GET', headers = {}, body } = options
+  const { method = 'GET', body } = options
+  const headers = { ...options.headers }
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body))
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method, headers, agent: driverAgent }, (response) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { unstable_startWorker } from 'wrangler'
 import { createArgon2Hasher } from '../../src/runtime/node/argon2-hasher.ts'
 import testOidcKey from '../helpers/test-oidc-key.json' with { type: 'json' }
+import { startScriptNodeFlags } from './start-flags.ts'
 
 const N = 15
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -73,15 +74,11 @@ async function nodeNumbers() {
   execFileSync('npm', ['run', '--silent', 'prestart'], { cwd: ROOT, stdio: 'inherit' })
   const dir = mkdtempSync(join(tmpdir(), 'oncepass-rt-'))
   const port = 20_000 + (crypto.getRandomValues(new Uint16Array(1))[0]! % 20_000)
-  const child = spawn(
-    process.execPath,
-    ['--single-threaded-gc', '--heap-growing-percent=100', 'dist/node/main.js'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), DATABASE_PATH: join(dir, 'db.sqlite') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
+  const child = spawn(process.execPath, [...startScriptNodeFlags(ROOT), 'dist/node/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: join(dir, 'db.sqlite') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   child.stdout!.on('data', (chunk) => (out += chunk))
   while (!out.includes('server_started')) await sleep(20)
