@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { canDeliverOutbox, deliverOutboxSoon } from '../services/outbox.ts'
+import { deliverNoticesQueuedSince, queuedNoticeCount } from '../services/outbox.ts'
 import type { AppEnv } from './env.ts'
 import { loggableError } from './problem.ts'
 
@@ -15,18 +15,24 @@ import { loggableError } from './problem.ts'
  */
 export function runAfterResponse(c: Context<AppEnv>, task: () => Promise<void>): void {
   const { deps, requestId } = c.var
+  const mark = queuedNoticeCount(deps.database)
   const work = new Promise((resolve) => setTimeout(resolve, 0))
     .then(task)
-    .then(() => (canDeliverOutbox(deps) ? deliverOutboxSoon(deps) : undefined))
+    .then(() => deliverNoticesQueuedSince(deps, mark))
     .then(
       () => undefined,
       (error: unknown) => {
         deps.logger.error('after_response_failed', { requestId, error: loggableError(error) })
       },
     )
+  keepAlive(c, work)
+}
+
+/** Keeps `work` running past the response: Workers' `waitUntil`; on Node the process outlives it. */
+export function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
   try {
     c.executionCtx.waitUntil(work)
   } catch {
-    // No execution context (a bare `app.request`): the process outlives the response.
+    // No execution context (Node, or a bare `app.request`).
   }
 }

@@ -2,12 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { cors } from 'hono/cors'
 import { AppError } from '../core/errors.ts'
-import {
-  canDeliverOutbox,
-  deliverOutboxSoon,
-  noticesQueuedSince,
-  queuedNoticeCount,
-} from '../services/outbox.ts'
+import { deliverNoticesQueuedSince, queuedNoticeCount } from '../services/outbox.ts'
+import { keepAlive } from './after-response.ts'
 import type { AppEnv, HttpDeps } from './env.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { requestGuards } from './middleware/request-guards.ts'
@@ -139,15 +135,9 @@ function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const mark = queuedNoticeCount(c.var.deps.database)
     await next()
-    const { deps } = c.var
-    if (!noticesQueuedSince(deps.database, mark) || !canDeliverOutbox(deps)) return
     // Once the answer has left, shared with the requests around it: see `deliverOutboxSoon`.
-    const task = deliverOutboxSoon(deps)
-    try {
-      c.executionCtx.waitUntil(task)
-    } catch {
-      // Node: no execution context; the process outlives the response.
-    }
+    const delivery = deliverNoticesQueuedSince(c.var.deps, mark)
+    if (delivery) keepAlive(c, delivery)
   }
 }
 

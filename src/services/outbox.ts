@@ -122,6 +122,15 @@ export function noticesQueuedSince(database: Database, mark: number): boolean {
   return queuedNoticeCount(database) !== mark
 }
 
+/**
+ * A delivery pass (`deliverOutboxSoon`) when a commit queued notices since `mark` and something
+ * here can send them; otherwise nothing, and the outbox is not read.
+ */
+export function deliverNoticesQueuedSince(deps: Deps, mark: number): Promise<void> | undefined {
+  if (!noticesQueuedSince(deps.database, mark) || !canDeliverOutbox(deps)) return undefined
+  return deliverOutboxSoon(deps)
+}
+
 interface DeliveryPasses {
   /** The pass that has not begun reading yet: whoever asks now is served by it. */
   next?: Promise<void>
