@@ -15,13 +15,13 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { hash, verify } from '@node-rs/argon2'
 import autocannon from 'autocannon'
+import { send } from './http-driver.ts'
 import { startScriptNodeFlags } from './start-flags.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -489,41 +489,6 @@ function driveRefreshes(spec: PhaseSpec, common: { connections: number; duration
         },
       },
     ],
-  })
-}
-
-/**
- * The driver's HTTP client for the authorization round trips: node:http over kept-alive sockets.
- * `fetch` cost the driver about 0.5 ms of CPU per request here, so at 8 round trips at a time it
- * took two thirds of a core from the server it was measuring, on a 2-core machine.
- */
-const driverAgent = new Agent({ keepAlive: true, maxSockets: 64 })
-
-interface DriverResponse {
-  status: number
-  headers: IncomingHttpHeaders
-  body: string
-}
-
-function send(
-  url: string,
-  options: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
-): Promise<DriverResponse> {
-  const { method = 'GET', body } = options
-  const headers = { ...options.headers }
-  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body))
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method, headers, agent: driverAgent }, (response) => {
-      let text = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => (text += chunk))
-      response.on('end', () =>
-        resolve({ status: response.statusCode!, headers: response.headers, body: text }),
-      )
-      response.on('error', reject)
-    })
-    request.on('error', reject)
-    request.end(body)
   })
 }
 
