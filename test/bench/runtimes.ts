@@ -58,9 +58,13 @@ type RawSample = () => Promise<{ hashMs: number; verifyMs: number }>
  * The admin sets a password; then 2 × N times a raw hash and verify followed by a sign-in, of
  * which the last N are kept.
  */
-async function measure(base: string, issued: { email: string; password: string }, raw: RawSample) {
-  const { email } = issued
-  const challenge = await postJson(`${base}/api/v1/auth/sign-in`, issued)
+async function timeSignIns(
+  base: string,
+  temporary: { email: string; password: string },
+  raw: RawSample,
+) {
+  const { email } = temporary
+  const challenge = await postJson(`${base}/api/v1/auth/sign-in`, temporary)
   const password = 'runtime bench passphrase 2026'
   await postJson(`${base}/api/v1/auth/password-change`, {
     challengeToken: challenge.challengeToken,
@@ -108,8 +112,11 @@ async function nodeNumbers(): Promise<Timings> {
   child.stdout!.on('data', (chunk) => (out += chunk))
   while (!out.includes('server_started')) await sleep(20)
   const temporary = /temporary password: (\S+)/.exec(out)![1]!
-  const issued = { email: 'admin@example.com', password: temporary }
-  const timings = await measure(`http://127.0.0.1:${port}`, issued, raw)
+  const timings = await timeSignIns(
+    `http://127.0.0.1:${port}`,
+    { email: 'admin@example.com', password: temporary },
+    raw,
+  )
   child.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
   return timings
@@ -185,8 +192,8 @@ async function workerdNumbers(): Promise<Timings> {
     { tenantName: 'Bench', adminEmail: 'admin@example.com' },
     setupToken,
   )
-  const issued = { email: setup.email, password: setup.temporaryPassword }
-  const timings = await measure(base, issued, hashWorker.raw)
+  const temporary = { email: setup.email, password: setup.temporaryPassword }
+  const timings = await timeSignIns(base, temporary, hashWorker.raw)
   closeDriver()
   await worker.dispose()
   await hashWorker.dispose()
