@@ -65,6 +65,14 @@ export function createDeps(parts: DepsParts): Deps {
   }
 }
 
+/**
+ * The same deps over another database (a Worker request's own D1 session), counted as
+ * `createDeps` counts its own: a request whose write queued notices then starts a delivery pass.
+ */
+export function withDatabase<D extends Deps>(deps: D, database: Database): D {
+  return { ...deps, database: countingQueuedNotices(database) }
+}
+
 /** `createDeps` plus what the HTTP app reads: the client address, the public origin, CORS. */
 export function createHttpDeps(parts: DepsParts & HttpParts): HttpDeps {
   return {

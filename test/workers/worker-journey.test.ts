@@ -53,6 +53,21 @@ async function call(
   }
 }
 
+/** When the user's notice of this kind was sent (polled: it goes out after the response). */
+async function sentAt(userId: string, kind: string): Promise<number | null> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const row = await realDb
+      .prepare(
+        'SELECT sent_at FROM outbox WHERE kind = ? AND recipient = (SELECT email FROM users WHERE id = ?)',
+      )
+      .bind(kind, userId)
+      .first<{ sent_at: number | null }>()
+    if (row?.sent_at) return row.sent_at
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return null
+}
+
 const ADMIN_IP = '198.51.100.7'
 const USER_IP = '203.0.113.42'
 
@@ -125,6 +140,9 @@ describe('a deployment, end to end through the Worker entry', () => {
       resetId: issued.json.resetId,
     })
     expect(JSON.stringify(retried.json)).not.toContain(temporaryPassword)
+    // Bob hears of the reset at once: the write that queued his notice starts a delivery pass
+    // past the response (waitUntil), through the MAIL binding, not at the next cron retry.
+    expect(await sentAt(bobId, 'password_reset_by_admin')).not.toBeNull()
 
     // Bob's session from before the reset is dead on its very next use.
     expect((await call('me', { token: bob.accessToken, ip: USER_IP })).status).toBe(401)

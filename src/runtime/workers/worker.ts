@@ -5,6 +5,7 @@ import { createApp } from '../../http/app.ts'
 import { applySecurityHeaders } from '../../http/middleware/security-headers.ts'
 import { problem } from '../../http/problem.ts'
 import type { Database } from '../../db/database.ts'
+import { withDatabase } from '../create-deps.ts'
 import { loadWorkerConfig, type WorkerConfig, WorkerConfigError, type WorkerEnv } from './config.ts'
 import { createBindingMailer } from './binding-mailer.ts'
 import { assertD1Sessions, createD1Database } from './d1-database.ts'
@@ -56,7 +57,7 @@ function appFor(config: WorkerConfig, env: WorkerEnv) {
       mailer: mailerFor(config, env),
     })
     app = createApp(deps, {
-      depsFor: (c) => ({ ...deps, database: createD1Database((c.env as WorkerEnv).DB) }),
+      depsFor: (c) => withDatabase(deps, createD1Database((c.env as WorkerEnv).DB)),
     })
     apps.set(config, app)
   }
