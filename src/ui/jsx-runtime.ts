@@ -83,6 +83,7 @@ const BOOLEAN_ATTRIBUTES = new Set([
 ])
 
 const ESCAPED = /[&<>"']/
+const EVERY_ESCAPED = new RegExp(ESCAPED.source, 'g')
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -93,7 +94,7 @@ const ESCAPES: Record<string, string> = {
 
 /** Text made safe for an element's content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return ESCAPED.test(text) ? text.replace(/[&<>"']/g, (char) => ESCAPES[char]!) : text
+  return ESCAPED.test(text) ? text.replace(EVERY_ESCAPED, (char) => ESCAPES[char]!) : text
 }
 
 // Names come from our own source, never from input; the check keeps a typo from breaking a tag.
