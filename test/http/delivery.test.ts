@@ -36,6 +36,15 @@ async function setUp(options: { mailer?: boolean } = { mailer: true }) {
   return { mail, admin, user }
 }
 
+/** A tenant's admin and Ann, with every mail recorded: link mails and outbox notices alike. */
+async function setUpRecordingEveryMail() {
+  const recorded = recordingMailer()
+  t = await createTestApp({ mailer: recorded.mailer })
+  const admin = await t.seedTenant()
+  const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+  return { recorded, admin, user }
+}
+
 /** A reset whose temporary password the admin is shown: no link is mailed. */
 const displayReset = (userId: string, token: string, headers = {}) =>
   t.post(`users/${userId}/password-reset`, { mode: 'generate' }, { token, headers })
@@ -442,10 +451,7 @@ describe('notices in the outbox', () => {
   })
 
   it('are read once for all the requests that ask together, not once per request', async () => {
-    const recorded = recordingMailer()
-    t = await createTestApp({ mailer: recorded.mailer })
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    const { recorded, admin, user } = await setUpRecordingEveryMail()
     await t.settled()
     const before = recorded.sent.length
     const asks = Array.from({ length: 5 }, () => deliverOutboxSoon(t.deps))
@@ -456,10 +462,7 @@ describe('notices in the outbox', () => {
   })
 
   it('start a delivery pass only after a write that queued one: other writes read no outbox', async () => {
-    const recorded = recordingMailer()
-    t = await createTestApp({ mailer: recorded.mailer })
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    const { recorded, admin, user } = await setUpRecordingEveryMail()
     await t.settled()
     const mark = queuedNoticeCount(t.deps.database)
     // A sign-in writes a session and an audit row, a refresh rotates a token: no notice.
@@ -506,10 +509,7 @@ describe('notices in the outbox', () => {
   })
 
   it("are written in the recipient's language (their choice, else their browser's), not the sender's", async () => {
-    const recorded = recordingMailer()
-    t = await createTestApp({ mailer: recorded.mailer })
-    const admin = await t.seedTenant()
-    const user = await t.seedUser(admin.accessToken, 'user', 'ann@acme.example')
+    const { recorded, admin, user } = await setUpRecordingEveryMail()
     // Ann's browser is Dutch; the admin chose Danish in the switch.
     await t.post(
       'auth/sign-in',
