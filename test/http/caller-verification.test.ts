@@ -30,10 +30,13 @@ const reset = (admin: Token, userId: string, body: Record<string, unknown> = {})
 const mfaReset = (admin: Token, userId: string, body?: Record<string, unknown>) =>
   t.post(`users/${userId}/mfa-reset`, body, { token: admin.accessToken })
 
-/** The 6-digit code in the last mail sent to `to`. */
+/**
+ * The 6-digit code in the last code mail sent to `to`. A notice queued earlier (the new account's,
+ * say) may be delivered after it, so the last mail of all is not always the code.
+ */
 function mailedCode(sent: { to: string; text: string }[], to: string): string {
-  const mail = sent.filter((m) => m.to === to).at(-1)
-  const code = /^(\d{6})$/m.exec(mail?.text ?? '')?.[1]
+  const codes = sent.filter((m) => m.to === to).map((m) => /^(\d{6})$/m.exec(m.text)?.[1])
+  const code = codes.filter((found) => found !== undefined).at(-1)
   if (!code) throw new Error(`no code mailed to ${to}`)
   return code
 }

@@ -123,15 +123,16 @@ function answer(request: Exclude<WriterRequest, WriteRequest>): WriterReply {
 /** Writes received and not yet committed, in the order they came. */
 let pending: WriteRequest[] = []
 
-/** Commits what is pending, one group per file, and answers each write. */
+/**
+ * Commits what is pending, one group per file, and answers the group's writes in one message:
+ * they are all settled at the same moment, and each message costs the event loop an event.
+ */
 function commitPending(): void {
   const byPath = new Map<string, WriteRequest[]>()
   for (const request of pending)
     byPath.set(request.path, [...(byPath.get(request.path) ?? []), request])
   pending = []
-  for (const [path, requests] of byPath) {
-    for (const reply of writeGroup(path, requests)) parentPort!.postMessage(reply)
-  }
+  for (const [path, requests] of byPath) parentPort!.postMessage(writeGroup(path, requests))
 }
 
 parentPort!.on('message', (request: WriterRequest) => {
@@ -143,5 +144,5 @@ parentPort!.on('message', (request: WriterRequest) => {
   }
   // A close or a diagnostic comes after the writes sent before it.
   commitPending()
-  parentPort!.postMessage(answer(request))
+  parentPort!.postMessage([answer(request)])
 })

@@ -13,6 +13,7 @@ export type WriterRequest =
   | { kind: 'pragmas'; id: number; path: string }
   | { kind: 'close'; id: number; path: string }
 
+/** One request's answer. The thread sends them as a list: every write of a group commit at once. */
 export type WriterReply =
   | { id: number; changes: number[] }
   | { id: number; pragmas: ConnectionPragmas }
@@ -81,6 +82,11 @@ function send(request: WriterRequest): Promise<number[] | ConnectionPragmas> {
   })
 }
 
+/** One message of the thread: the answers it has, settled in the order the thread gave them. */
+function settleAll(replies: WriterReply[]): void {
+  for (const reply of replies) settle(reply)
+}
+
 function settle(reply: WriterReply): void {
   const waiter = waiting.get(reply.id)
   waiting.delete(reply.id)
@@ -107,7 +113,7 @@ function startWriterThread(): Worker {
   const bundled = import.meta.url.endsWith('.js')
   const url = new URL(`./sqlite-writer-thread.${bundled ? 'js' : 'ts'}`, import.meta.url)
   const worker = bundled ? new Worker(url) : new Worker(importThroughTsx(url), { eval: true })
-  worker.on('message', settle)
+  worker.on('message', settleAll)
   worker.on('error', failAll)
   worker.on('exit', (code) => failAll(new Error(`the SQLite writer thread exited with ${code}`)))
   worker.unref()
