@@ -26,7 +26,7 @@ export const API_BASE = '/api/v1'
  * Builds the whole HTTP application from its dependencies. Both runtimes and every test call this
  * one factory; only the dependencies differ (database, hasher, clock, client-IP source). The app is
  * built once: where a port is per request (a D1 session on Workers), `depsFor` supplies each
- * request's dependencies, which handlers read as `c.var.deps`.
+ * request's dependencies, which handlers read as `c.get('deps')`.
  *
  * @example
  * const app = createApp(deps)
@@ -133,10 +133,10 @@ function createApi(deps: HttpDeps) {
  */
 function sendNoticesAfterCommit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const mark = queuedNoticeCount(c.var.deps.database)
+    const mark = queuedNoticeCount(c.get('deps').database)
     await next()
     // Once the answer has left, shared with the requests around it: see `deliverOutboxSoon`.
-    const delivery = deliverNoticesQueuedSince(c.var.deps, mark)
+    const delivery = deliverNoticesQueuedSince(c.get('deps'), mark)
     if (delivery) keepAlive(c, delivery)
   }
 }
@@ -171,19 +171,16 @@ function allowOrigins(origins: string[]): MiddlewareHandler {
  * middleware (authentication, for one) can answer first; unknown paths fall through to 404.
  */
 function requireRegisteredMethod(app: OpenAPIHono<AppEnv>): MiddlewareHandler {
-  let routes: { method: string; pattern: RegExp }[] | undefined
+  let routes: RouteMethods | undefined
   return async (c, next) => {
     // Compiled on first use, when every route is registered.
-    routes ??= app.routes
-      .filter((route) => route.method !== 'ALL' && !route.path.includes('*'))
-      .map((route) => ({
-        method: route.method,
-        pattern: new RegExp(`^${route.path.replace(/(.)\/$/, '$1').replace(/:[^/]+/g, '[^/]+')}$`),
-      }))
+    routes ??= indexRouteMethods(app.routes)
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
     const path = c.req.path
-    const allowed = new Set<string>()
-    for (const route of routes) {
+    const exact = routes.byPath.get(path)
+    if (exact?.has(method)) return next()
+    const allowed = new Set(exact)
+    for (const route of routes.withParams) {
       if (!route.pattern.test(path)) continue
       if (route.method === method) return next()
       allowed.add(route.method)
@@ -193,4 +190,25 @@ function requireRegisteredMethod(app: OpenAPIHono<AppEnv>): MiddlewareHandler {
     }
     return next()
   }
+}
+
+/** The methods of each literal path, looked up at once; paths with parameters, as patterns. */
+interface RouteMethods {
+  byPath: Map<string, Set<string>>
+  withParams: { method: string; pattern: RegExp }[]
+}
+
+function indexRouteMethods(routes: { method: string; path: string }[]): RouteMethods {
+  const index: RouteMethods = { byPath: new Map(), withParams: [] }
+  for (const route of routes) {
+    if (route.method === 'ALL' || route.path.includes('*')) continue
+    const path = route.path.replace(/(.)\/$/, '$1')
+    if (path.includes(':')) {
+      const pattern = new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`)
+      index.withParams.push({ method: route.method, pattern })
+    } else {
+      index.byPath.set(path, (index.byPath.get(path) ?? new Set()).add(route.method))
+    }
+  }
+  return index
 }
