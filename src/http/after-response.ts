@@ -14,7 +14,8 @@ import { loggableError } from './problem.ts'
  * if (followUp) runAfterResponse(c, followUp)
  */
 export function runAfterResponse(c: Context<AppEnv>, task: () => Promise<void>): void {
-  const { deps, requestId } = c.var
+  const deps = c.get('deps')
+  const requestId = c.get('requestId')
   const mark = queuedNoticeCount(deps.database)
   const work = new Promise((resolve) => setTimeout(resolve, 0))
     .then(task)

@@ -11,8 +11,8 @@ import { languageCookie } from './pages/cookies.ts'
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
   const chosen = isLanguage(languageCookie.read(c))
   return {
-    requestId: c.var.requestId,
-    ip: c.var.deps.clientIp(c),
+    requestId: c.get('requestId'),
+    ip: c.get('deps').clientIp(c),
     language: requestLanguage(c),
     languageFrom: chosen ? 'switch' : c.req.header('Accept-Language') ? 'browser' : undefined,
   }

@@ -22,7 +22,8 @@ export function requestReset(
   body: z.infer<typeof ResetBody>,
   idempotencyKey: string | undefined,
 ): Promise<ResetResult | LinkResetResult | ApprovalPending> {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const { requireChange = true, delivery, overrideReason, ...request } = body
   const input = { userId, request, requireChange, idempotencyKey, overrideReason }
   if (delivery?.method !== 'link') return resetPassword(deps, actor, input, requestMeta(c))

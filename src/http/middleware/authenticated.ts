@@ -16,7 +16,7 @@ export const authenticated: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = BEARER.exec(c.req.header('Authorization') ?? '')
   if (!match) throw new AppError('UNAUTHENTICATED', { headers: { 'WWW-Authenticate': 'Bearer' } })
   try {
-    c.set('actor', await authenticate(c.var.deps, match[1]!))
+    c.set('actor', await authenticate(c.get('deps'), match[1]!))
   } catch (error) {
     if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
       throw new AppError('UNAUTHENTICATED', {

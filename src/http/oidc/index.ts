@@ -50,7 +50,7 @@ export const OIDC_JSON_PATHS = [
 ]
 
 function provider(c: Ctx) {
-  const { oidc } = c.var.deps
+  const { oidc } = c.get('deps')
   if (!oidc) throw new OAuthError('temporarily_unavailable', 'No public URL is configured')
   return oidc
 }
@@ -68,7 +68,7 @@ async function showJwks(c: Ctx) {
 
 async function grantTokens(c: Ctx) {
   const body = await readFormBody(c)
-  const { deps } = c.var
+  const deps = c.get('deps')
   const credentials = readClientCredentials(c.req.header('Authorization'), body)
   const client = await authenticate(c, credentials)
   const grantType = body.get('grant_type')
@@ -91,20 +91,20 @@ async function grantTokens(c: Ctx) {
 async function showUserinfo(c: Ctx) {
   const token = c.req.header('Authorization')?.match(/^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/)?.[1]
   if (!token) throw new OAuthError('invalid_token', 'A bearer access token is required')
-  return c.json(await describeTokenUser(c.var.deps, token))
+  return c.json(await describeTokenUser(c.get('deps'), token))
 }
 
 async function revokeToken(c: Ctx) {
   const body = await readFormBody(c)
   const client = await authenticate(c, readClientCredentials(c.req.header('Authorization'), body))
-  await revokeAppToken(c.var.deps, client, required(body, 'token'), requestMeta(c))
+  await revokeAppToken(c.get('deps'), client, required(body, 'token'), requestMeta(c))
   return c.body(null, 200)
 }
 
 /** Client authentication; with Basic, a failure is 401 with a challenge (RFC 6749 §5.2). */
 async function authenticate(c: Ctx, credentials: ReturnType<typeof readClientCredentials>) {
   try {
-    return await authenticateClient(c.var.deps, credentials)
+    return await authenticateClient(c.get('deps'), credentials)
   } catch (error) {
     if (error instanceof OAuthError && error.error === 'invalid_client' && credentials.basic) {
       c.header('WWW-Authenticate', 'Basic realm="oncepass"')
@@ -176,7 +176,7 @@ export const allowPublicAppOrigins: MiddlewareHandler<AppEnv> = async (c, next) 
 }
 
 async function publicAppOrigins(c: Ctx): Promise<string[]> {
-  return originsOf(await listPublicClientUris(c.var.deps))
+  return originsOf(await listPublicClientUris(c.get('deps')))
 }
 
 /** OAuth's error shape for every failure of these endpoints; a bug is a bare `server_error`. */
@@ -212,8 +212,8 @@ function toOAuthError(c: Ctx, error: unknown) {
   if (error instanceof AppError && error.status < 500) {
     return { status: 400, body: { error: 'invalid_request', error_description: error.message } }
   }
-  c.var.deps.logger.error('unhandled_error', {
-    requestId: c.var.requestId,
+  c.get('deps').logger.error('unhandled_error', {
+    requestId: c.get('requestId'),
     error: loggableError(error),
   })
   return { status: 500, body: { error: 'server_error', error_description: 'Something went wrong' } }

@@ -31,7 +31,7 @@ async function submitPasswordChange(c: Ctx) {
   })
   if (!parsed.success) return renderAccount(c, { error: t.invalidForm }, 400)
   const outcome = await attempt(
-    () => changeOwnPassword(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => changeOwnPassword(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['INVALID_CURRENT_PASSWORD', 'PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS'],
   )
   if (outcome.ok) return renderAccount(c, { success: t.passwordChanged })
@@ -44,7 +44,7 @@ async function submitPasswordChange(c: Ctx) {
 }
 
 async function submitSignOutEverywhere(c: Ctx) {
-  await signOutEverywhere(c.var.deps, c.var.actor, requestMeta(c))
+  await signOutEverywhere(c.get('deps'), c.get('actor'), requestMeta(c))
   sessionCookie.clear(c)
   return seeOther(c, '/sign-in')
 }
@@ -54,11 +54,11 @@ function renderAccount(
   state: { error?: string; success?: string; violations?: ViolationProps[] },
   status?: PageStatus,
 ) {
-  const actor = c.var.actor
+  const actor = c.get('actor')
   const props = {
     displayName: actor.displayName,
     role: pageCopy(c).roles[actor.role],
-    policy: describePolicy(c.var.deps.settings.passwordPolicy),
+    policy: describePolicy(c.get('deps').settings.passwordPolicy),
     violations: state.violations ?? [],
     error: state.error,
     success: state.success,

@@ -27,7 +27,8 @@ export function adminListPages() {
 }
 
 async function showRequests(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const { items } = await listResetRequests(deps, actor, requestMeta(c))
   const requests = items.map((request) => {
     const target = { id: request.userId, role: request.role }
@@ -42,19 +43,21 @@ async function showRequests(c: Ctx) {
 
 /** Takes the request off the queue, then shows the queue saying so (a refusal is its own page). */
 async function dismissRequest(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   await dismissResetRequest(deps, actor, c.req.param('id') ?? '', requestMeta(c))
   flashCookie.write(c, 'request-dismissed')
   return seeOther(c, '/admin/requests')
 }
 
 async function showOutbox(c: Ctx) {
-  const { mailConfigured, items } = await listOutbox(c.var.deps, c.var.actor, requestMeta(c))
+  const { mailConfigured, items } = await listOutbox(c.get('deps'), c.get('actor'), requestMeta(c))
   return render(c, OutboxPage, { mailConfigured, items })
 }
 
 async function showAudit(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const t = pageCopy(c)
   const param = (name: string) => c.req.query(name)?.trim() || undefined
   const filters = {

@@ -8,7 +8,8 @@ import type { Ctx } from './render.ts'
  * waiting for this viewer's decision (none for a password admin, who decides none).
  */
 export async function withApprovalsNav(c: Ctx, page: PageContext): Promise<PageContext> {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   if (!actor || !isAdminRole(actor.role) || !deps.settings.requireApprovalForAdminResets) {
     return page
   }

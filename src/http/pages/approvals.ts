@@ -47,7 +47,8 @@ export function approvalPages() {
 }
 
 async function showApprovals(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const t = pageCopy(c)
   const { items } = await listApprovals(deps, actor, {})
   const names = await nameTenantUsers(
@@ -78,7 +79,8 @@ async function renderApproval(
   extra: { done?: Done; error?: string },
   status: PageStatus = 200,
 ) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const t = pageCopy(c)
   const approval = await getApproval(deps, actor, approvalId)
   const names = await nameTenantUsers(
@@ -153,7 +155,8 @@ function afterDecision(c: Ctx, approvalId: string, outcome: Outcome<Done>) {
 }
 
 async function submitApprove(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const approvalId = c.req.param('id') ?? ''
   const options = { publicUrl: deps.publicUrl }
   const outcome = await attempt(async (): Promise<Done> => {
@@ -166,7 +169,8 @@ async function submitApprove(c: Ctx) {
 const DenyForm = z.object({ reason: z.string().max(2000).default('') })
 
 async function submitDeny(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const approvalId = c.req.param('id') ?? ''
   const form = DenyBody.safeParse(DenyForm.parse(await readForm(c)))
   if (!form.success) {
@@ -181,7 +185,8 @@ async function submitDeny(c: Ctx) {
 }
 
 async function submitCancel(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const approvalId = c.req.param('id') ?? ''
   const outcome = await attempt(async (): Promise<Done> => {
     await cancelRequest(deps, actor, approvalId, requestMeta(c))
@@ -192,7 +197,8 @@ async function submitCancel(c: Ctx) {
 
 /** The approved on-screen reset, run now for the requester: the password in this response only. */
 async function submitShow(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const approvalId = c.req.param('id') ?? ''
   const outcome = await attempt(
     () => showApprovedReset(deps, actor, approvalId, requestMeta(c)),

@@ -49,13 +49,17 @@ export function appPages() {
 const STEP_UP = ['STEP_UP_REQUIRED', 'MFA_ENROLLMENT_REQUIRED'] as const
 
 async function showApps(c: Ctx) {
-  return render(c, AppsPage, { apps: await listClients(c.var.deps, c.var.actor, requestMeta(c)) })
+  return render(c, AppsPage, {
+    apps: await listClients(c.get('deps'), c.get('actor'), requestMeta(c)),
+  })
 }
 
 async function showAddApp(c: Ctx) {
-  await assertMayManageApps(c.var.deps, c.var.actor, requestMeta(c), { action: 'apps.create' })
+  await assertMayManageApps(c.get('deps'), c.get('actor'), requestMeta(c), {
+    action: 'apps.create',
+  })
   const values = {
-    formToken: randomToken(c.var.deps.random),
+    formToken: randomToken(c.get('deps').random),
     name: '',
     type: 'confidential',
     redirectUris: '',
@@ -71,7 +75,8 @@ async function submitAddApp(c: Ctx) {
   const values = form.data
   const asked = toClientBody(pageCopy(c), values)
   if (!asked.success) return render(c, AddAppPage, { values, errors: asked.errors }, 400)
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   // The form's one-time token names the app: sent again, the form registers nothing.
   const outcome = await attempt(
     () => registerClient(deps, actor, asked.body, requestMeta(c), { formToken: values.formToken }),
@@ -89,12 +94,22 @@ async function submitAddApp(c: Ctx) {
 }
 
 async function showApp(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
+  const app = await getClient(
+    c.get('deps'),
+    c.get('actor'),
+    c.req.param('id') ?? '',
+    requestMeta(c),
+  )
   return render(c, AppDetailPage, { app, discoveryUrl: discoveryUrl(c) })
 }
 
 async function showRotateSecret(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
+  const app = await getClient(
+    c.get('deps'),
+    c.get('actor'),
+    c.req.param('id') ?? '',
+    requestMeta(c),
+  )
   if (app.type !== 'confidential') return showNoSecret(c, app)
   return render(c, RotateSecretPage, { app })
 }
@@ -105,7 +120,8 @@ const RotateForm = z.object({ secretRotatedAt: z.string().max(64).default('') })
 async function submitRotateSecret(c: Ctx) {
   const form = RotateForm.safeParse(await readForm(c))
   if (!form.success) throw new AppError('VALIDATION_FAILED')
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const clientId = c.req.param('id') ?? ''
   const expected = { secretRotatedAt: form.data.secretRotatedAt || null }
   const outcome = await attempt(
@@ -127,12 +143,18 @@ async function submitRotateSecret(c: Ctx) {
 }
 
 async function showRemoveApp(c: Ctx) {
-  const app = await getClient(c.var.deps, c.var.actor, c.req.param('id') ?? '', requestMeta(c))
+  const app = await getClient(
+    c.get('deps'),
+    c.get('actor'),
+    c.req.param('id') ?? '',
+    requestMeta(c),
+  )
   return render(c, RemoveAppPage, { app })
 }
 
 async function submitRemoveApp(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const clientId = c.req.param('id') ?? ''
   const a = pageCopy(c).apps
   const outcome = await attempt(
@@ -147,7 +169,7 @@ async function submitRemoveApp(c: Ctx) {
 
 /** `{ONCEPASS_PUBLIC_URL}/.well-known/openid-configuration`, where apps find everything else. */
 function discoveryUrl(c: Ctx): string | undefined {
-  const issuer = c.var.deps.oidc?.issuer ?? c.var.deps.publicUrl
+  const issuer = c.get('deps').oidc?.issuer ?? c.get('deps').publicUrl
   return issuer ? `${issuer}${OIDC_PATHS.discovery}` : undefined
 }
 

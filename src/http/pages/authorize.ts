@@ -32,7 +32,7 @@ export function authorizePages() {
 }
 
 async function startAuthorization(c: Ctx) {
-  const step = await readAuthorization(c.var.deps, new URL(c.req.url).searchParams)
+  const step = await readAuthorization(c.get('deps'), new URL(c.req.url).searchParams)
   if (step.kind !== 'sign_in') return answer(c, step)
   await keepPending(c, step.pending)
   // One same-site step, so that the session cookie (SameSite=Strict) comes along.
@@ -44,7 +44,7 @@ export async function resumeAuthorization(c: Ctx) {
   const pending = await readPending(c)
   if (!pending) return seeOther(c, '/')
   const actor = await currentActor(c)
-  const step = await continueAuthorization(c.var.deps, pending, actor, requestMeta(c))
+  const step = await continueAuthorization(c.get('deps'), pending, actor, requestMeta(c))
   if (step.kind !== 'sign_in') return answer(c, step)
   if (!actor) return seeOther(c, '/sign-in')
   // Signed in, but not recently enough for this app (prompt=login, max_age): sign in again.
@@ -55,21 +55,25 @@ export async function resumeAuthorization(c: Ctx) {
 async function cancelPendingAuthorization(c: Ctx) {
   const pending = await readPending(c)
   if (!pending) return seeOther(c, '/sign-in')
-  return answer(c, cancelAuthorization(c.var.deps, pending))
+  return answer(c, cancelAuthorization(c.get('deps'), pending))
 }
 
 /** The request waiting in this browser, if any and still intact. */
 export async function readPending(c: Ctx): Promise<PendingAuthorization | undefined> {
   const token = authorizationCookie.read(c)
   if (!token) return undefined
-  const pending = await openPendingAuthorization(c.var.deps.tokens, token, c.var.deps.clock.now())
+  const pending = await openPendingAuthorization(
+    c.get('deps').tokens,
+    token,
+    c.get('deps').clock.now(),
+  )
   return pending ?? undefined
 }
 
 async function keepPending(c: Ctx, pending: PendingAuthorization) {
   const seconds = PENDING_AUTHORIZATION_MS / 1000
   // Kept a day, valid half an hour: a late sign-in still goes back to the app with an error.
-  const token = await sealPendingAuthorization(c.var.deps.tokens, pending, 86_400)
+  const token = await sealPendingAuthorization(c.get('deps').tokens, pending, 86_400)
   authorizationCookie.write(c, token, Math.max(seconds, 86_400))
 }
 

@@ -13,7 +13,7 @@ const AUTHORIZATION = 'oncepass_authorization'
 const FLASH = 'oncepass_flash'
 
 function isSecure(c: Context<AppEnv>): boolean {
-  return c.var.deps.publicUrl?.startsWith('https://') ?? false
+  return c.get('deps').publicUrl?.startsWith('https://') ?? false
 }
 
 function write(
@@ -47,14 +47,14 @@ export const sessionCookie = {
   read: (c: Context<AppEnv>) => read(c, SESSION),
   /** Lives as long as the session can: the server decides earlier ends (idle, revocation). */
   write: (c: Context<AppEnv>, token: string) =>
-    write(c, SESSION, token, c.var.deps.settings.sessionAbsoluteSeconds),
+    write(c, SESSION, token, c.get('deps').settings.sessionAbsoluteSeconds),
   clear: (c: Context<AppEnv>) => clear(c, SESSION),
 }
 
 export const challengeCookie = {
   read: (c: Context<AppEnv>) => read(c, CHALLENGE),
   write: (c: Context<AppEnv>, token: string, expiresAt: string) =>
-    write(c, CHALLENGE, token, (Date.parse(expiresAt) - c.var.deps.clock.now()) / 1000),
+    write(c, CHALLENGE, token, (Date.parse(expiresAt) - c.get('deps').clock.now()) / 1000),
   clear: (c: Context<AppEnv>) => clear(c, CHALLENGE),
 }
 
@@ -62,7 +62,7 @@ export const challengeCookie = {
 export const mfaCookie = {
   read: (c: Context<AppEnv>) => read(c, MFA),
   write: (c: Context<AppEnv>, token: string, expiresAt: string) =>
-    write(c, MFA, token, (Date.parse(expiresAt) - c.var.deps.clock.now()) / 1000),
+    write(c, MFA, token, (Date.parse(expiresAt) - c.get('deps').clock.now()) / 1000),
   clear: (c: Context<AppEnv>) => clear(c, MFA),
 }
 

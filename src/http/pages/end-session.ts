@@ -36,14 +36,14 @@ export function endSessionPages() {
 
 /** As for sign-in: one same-site step, so that this site's strict session cookie comes along. */
 async function stepOnToConfirm(c: Ctx) {
-  const request = await readEndSession(c.var.deps, new URL(c.req.url).searchParams)
+  const request = await readEndSession(c.get('deps'), new URL(c.req.url).searchParams)
   if (request === 'invalid') return render(c, InvalidEndSessionPage, {}, 400)
   const query = new URLSearchParams(request.fields).toString()
   return render(c, StepOnPage, { to: `${CONFIRM_PATH}${query ? `?${query}` : ''}` })
 }
 
 async function confirmOrSignOut(c: Ctx) {
-  const request = await readEndSession(c.var.deps, new URL(c.req.url).searchParams)
+  const request = await readEndSession(c.get('deps'), new URL(c.req.url).searchParams)
   if (request === 'invalid') return render(c, InvalidEndSessionPage, {}, 400)
   const actor = await currentActor(c)
   if (!actor || hintMatches(request, actor)) return endAndLeave(c, request)
@@ -55,7 +55,7 @@ async function confirmOrSignOut(c: Ctx) {
 }
 
 async function submitSignOut(c: Ctx) {
-  const request = await readEndSession(c.var.deps, new URLSearchParams(await readForm(c)))
+  const request = await readEndSession(c.get('deps'), new URLSearchParams(await readForm(c)))
   if (request === 'invalid') return render(c, InvalidEndSessionPage, {}, 400)
   return endAndLeave(c, request)
 }
@@ -63,7 +63,7 @@ async function submitSignOut(c: Ctx) {
 /** Ends this browser's session (its apps are told) and goes where the app asked, if it may. */
 async function endAndLeave(c: Ctx, request: EndSessionRequest) {
   const actor = await currentActor(c)
-  if (actor) await signOut(c.var.deps, actor, undefined, requestMeta(c))
+  if (actor) await signOut(c.get('deps'), actor, undefined, requestMeta(c))
   sessionCookie.clear(c)
   const location = afterSignOut(request)
   if (location) return c.redirect(location, 303)

@@ -82,8 +82,8 @@ export async function renderFailure(c: Ctx, error: unknown): Promise<Response> {
   }
   const t = pageCopy(c)
   if (!(error instanceof AppError)) {
-    c.var.deps.logger.error('unhandled_error', {
-      requestId: c.var.requestId,
+    c.get('deps').logger.error('unhandled_error', {
+      requestId: c.get('requestId'),
       error:
         error instanceof Error
           ? { name: error.name, message: error.message, stack: error.stack }

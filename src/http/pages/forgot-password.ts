@@ -24,7 +24,7 @@ async function submitForgotPassword(c: Ctx) {
   const parsed = ForgotPasswordBody.safeParse({ email: (await readForm(c)).email ?? '' })
   // The same answer whatever was typed: nobody learns from it whether an account exists.
   if (parsed.success) {
-    const followUp = await requestPasswordReset(c.var.deps, parsed.data.email, requestMeta(c))
+    const followUp = await requestPasswordReset(c.get('deps'), parsed.data.email, requestMeta(c))
     // What depends on the email waits until the answer has left: its timing tells nothing.
     if (followUp) runAfterResponse(c, followUp)
   }

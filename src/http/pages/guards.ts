@@ -46,7 +46,7 @@ export async function currentActor(c: Context<AppEnv>) {
   const token = sessionCookie.read(c)
   if (!token) return undefined
   try {
-    return await authenticateBrowserSession(c.var.deps, token)
+    return await authenticateBrowserSession(c.get('deps'), token)
   } catch (error) {
     if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
       sessionCookie.clear(c)

@@ -18,7 +18,7 @@ export function headerActions() {
 
 async function submitSignOut(c: Ctx) {
   const actor = await currentActor(c)
-  if (actor) await signOut(c.var.deps, actor, undefined, requestMeta(c))
+  if (actor) await signOut(c.get('deps'), actor, undefined, requestMeta(c))
   sessionCookie.clear(c)
   return seeOther(c, '/sign-in')
 }
@@ -29,7 +29,7 @@ async function submitLanguage(c: Ctx) {
   if (isLanguage(form.lang)) {
     languageCookie.write(c, form.lang)
     const actor = await currentActor(c)
-    if (actor) await chooseOwnLanguage(c.var.deps, actor, form.lang)
+    if (actor) await chooseOwnLanguage(c.get('deps'), actor, form.lang)
   }
   return seeOther(c, localPath(form.next ?? ''))
 }

@@ -17,7 +17,7 @@ export type Ctx = Context<AppEnv>
 export type PageStatus = 200 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503
 
 /** The language, copy and viewer a page renders with (the signed-in caller, when there is one). */
-export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): PageContext {
+export function pageContext(c: Ctx, actor: Actor | undefined = c.get('actor')): PageContext {
   const lang = requestLanguage(c)
   return {
     t: copyFor(lang),
@@ -30,7 +30,7 @@ export function pageContext(c: Ctx, actor: Actor | undefined = c.var.actor): Pag
           canManageApps: canManageApps(actor.role),
         }
       : undefined,
-    signingInTo: c.var.pending?.appName,
+    signingInTo: c.get('pending')?.appName,
   }
 }
 
@@ -54,8 +54,8 @@ export async function render<P extends object>(
   const page = await withApprovalsNav(c, pageContext(c))
   page.flash = takeFlash(c, page.t)
   // A failure page (the database busy, say) asks the database for nothing more.
-  if (page.viewer?.isAdmin && c.var.actor && status < 500) {
-    page.viewer.openRequests = await countOpenRequests(c.var.deps, c.var.actor)
+  if (page.viewer?.isAdmin && c.get('actor') && status < 500) {
+    page.viewer.openRequests = await countOpenRequests(c.get('deps'), c.get('actor'))
   }
   return c.html(renderPage(page, View, props), status)
 }

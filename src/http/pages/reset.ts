@@ -34,7 +34,8 @@ export function resetPages() {
 }
 
 async function showResetPane(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   // Offered only where the reset would be allowed: refused, and audited, as posting it would be.
   const user = await prepareResetPane(deps, actor, c.req.param('id') ?? '', requestMeta(c))
   const formToken = randomToken(deps.random)
@@ -48,7 +49,7 @@ async function submitReset(c: Ctx) {
   const form = ResetForm.safeParse(fields)
   if (!form.success) throw new AppError('VALIDATION_FAILED')
   const back = usersBackQuery(fields.back)
-  const asked = toResetBody(form.data, c.var.deps.settings.allowPermanentAdminPasswords)
+  const asked = toResetBody(form.data, c.get('deps').settings.allowPermanentAdminPasswords)
   if (!asked.success) {
     const t = pageCopy(c)
     const problem =
@@ -99,10 +100,10 @@ async function showConfirmation(
   back: string | undefined,
 ) {
   if ('approvalId' in result) {
-    const user = await getUser(c.var.deps, c.var.actor, userId, requestMeta(c))
+    const user = await getUser(c.get('deps'), c.get('actor'), userId, requestMeta(c))
     return render(c, ApprovalRequestedPage, { ...result, email: user.email })
   }
-  const user = await getUser(c.var.deps, c.var.actor, result.userId, requestMeta(c))
+  const user = await getUser(c.get('deps'), c.get('actor'), result.userId, requestMeta(c))
   if ('delivery' in result) {
     const { delivery } = result
     return render(c, LinksSentPage, {
@@ -146,7 +147,7 @@ async function showPaneAgain(
   problem: PaneProblem,
   status: PageStatus,
 ) {
-  const user = await getUser(c.var.deps, c.var.actor, userId, requestMeta(c))
+  const user = await getUser(c.get('deps'), c.get('actor'), userId, requestMeta(c))
   return renderResetPane(c, user, { ...form, ...problem }, status)
 }
 
@@ -160,7 +161,7 @@ async function renderResetPane(
   } & PaneProblem,
   status?: PageStatus,
 ) {
-  const { deps } = c.var
+  const deps = c.get('deps')
   const props = {
     user,
     formToken: form.formToken,

@@ -54,12 +54,12 @@ function continueSignIn(c: Ctx, step: SignInStep): Response {
       challengeCookie.clear(c)
       sessionCookie.write(c, step.refreshToken)
       // An app is waiting: back to it, with a code, now that the sign-in is complete.
-      return seeOther(c, c.var.pending ? RESUME_PATH : '/')
+      return seeOther(c, c.get('pending') ? RESUME_PATH : '/')
   }
 }
 
 async function showSignIn(c: Ctx) {
-  const { pending } = c.var
+  const pending = c.get('pending')
   if (await currentActor(c)) return seeOther(c, pending ? RESUME_PATH : '/')
   // An app's `login_hint` fills in the email.
   return render(c, SignInPage, { email: pending?.request.loginHint })
@@ -72,7 +72,7 @@ async function submitSignIn(c: Ctx) {
   const parsed = SignInBody.safeParse({ email, password: form.password ?? '' })
   if (!parsed.success) return render(c, SignInPage, { email, error: t.invalidCredentials }, 400)
   const outcome = await attempt(
-    () => signIn(c.var.deps, parsed.data, requestMeta(c)),
+    () => signIn(c.get('deps'), parsed.data, requestMeta(c)),
     ['INVALID_CREDENTIALS', 'TEMPORARY_PASSWORD_EXPIRED', 'TOO_MANY_ATTEMPTS', 'SIGN_IN_BLOCKED'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
@@ -96,7 +96,7 @@ async function submitMfaStep(c: Ctx) {
   )
   if (!parsed.success) return render(c, MfaStepPage, { error: t.invalidCode }, 400)
   const outcome = await attempt(
-    () => completeMfaSignIn(c.var.deps, parsed.data, requestMeta(c)),
+    () => completeMfaSignIn(c.get('deps'), parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'INVALID_MFA_TOKEN', 'SIGN_IN_BLOCKED'],
   )
   if (outcome.ok) return continueSignIn(c, outcome.value)
@@ -124,12 +124,12 @@ async function submitForcedChange(c: Ctx) {
     return renderForcedChange(c, { violations: lengthViolation(newPassword) }, 422)
   }
   const outcome = await attempt(
-    () => completePasswordChange(c.var.deps, parsed.data, requestMeta(c)),
+    () => completePasswordChange(c.get('deps'), parsed.data, requestMeta(c)),
     ['PASSWORD_POLICY', 'TOO_MANY_ATTEMPTS', 'INVALID_CHALLENGE', 'SIGN_IN_BLOCKED'],
   )
   if (outcome.ok) {
     // The page the sign-in ends on says the new password took (an app waiting says nothing).
-    if (!c.var.pending) flashCookie.write(c, 'password-set')
+    if (!c.get('pending')) flashCookie.write(c, 'password-set')
     return continueSignIn(c, outcome.value)
   }
   const { error } = outcome
@@ -151,7 +151,7 @@ function renderForcedChange(
   problem: { violations?: ViolationProps[]; error?: string } = {},
   status?: PageStatus,
 ) {
-  const policy = describePolicy(c.var.deps.settings.passwordPolicy)
+  const policy = describePolicy(c.get('deps').settings.passwordPolicy)
   const { violations = [], error } = problem
   return render(c, ForcedChangePage, { policy, violations, error }, status)
 }

@@ -43,7 +43,7 @@ async function submitStart(c: Ctx) {
   const parsed = StartTotpBody.safeParse({ currentPassword: (await readForm(c)).currentPassword })
   if (!parsed.success) return showRefusal(c, new AppError('VALIDATION_FAILED'))
   const outcome = await attempt(
-    () => startTotpEnrollment(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => startTotpEnrollment(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['MFA_ALREADY_ENROLLED', 'INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'],
   )
   if (outcome.ok) return renderTwoStep(c, { kind: 'setup', ...outcome.value })
@@ -55,7 +55,7 @@ async function submitConfirm(c: Ctx) {
   const parsed = MfaCodeBody.safeParse({ code: ((await readForm(c)).code ?? '').trim() })
   if (!parsed.success) return showRefusal(c, new AppError('INVALID_MFA_CODE'))
   const outcome = await attempt(
-    () => confirmTotpEnrollment(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => confirmTotpEnrollment(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'MFA_ENROLLMENT_NOT_PENDING', 'MFA_ALREADY_ENROLLED'],
   )
   if (outcome.ok) return renderTwoStep(c, { kind: 'codes', ...outcome.value })
@@ -68,7 +68,7 @@ async function submitStepUp(c: Ctx) {
   const parsed = MfaCodeBody.safeParse({ code: ((await readForm(c)).code ?? '').trim() })
   if (!parsed.success) return showRefusal(c, new AppError('INVALID_MFA_CODE'))
   const outcome = await attempt(
-    () => verifyStepUp(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => verifyStepUp(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'MFA_NOT_ENROLLED'],
   )
   if (outcome.ok) return renderTwoStep(c, { kind: 'on' }, { success: pageCopy(c).verified })
@@ -84,7 +84,7 @@ async function submitDisable(c: Ctx) {
   })
   if (!parsed.success) return showRefusal(c, new AppError('VALIDATION_FAILED'))
   const outcome = await attempt(
-    () => disableTotp(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => disableTotp(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['INVALID_CURRENT_PASSWORD', 'INVALID_MFA_CODE', 'TOO_MANY_ATTEMPTS', 'MFA_NOT_ENROLLED'],
   )
   if (outcome.ok || outcome.error.code === 'MFA_NOT_ENROLLED') return seeOther(c, TWO_STEP)
@@ -101,7 +101,8 @@ function showRefusal(c: Ctx, error: AppError) {
 
 /** The two-step page as it stands: on, off, or a setup still waiting for its first code. */
 async function renderCurrentTwoStep(c: Ctx, error?: string, status?: PageStatus) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   if (await hasTotpEnrolled(deps, actor.id)) {
     return renderTwoStep(c, { kind: 'on' }, { error }, status)
   }

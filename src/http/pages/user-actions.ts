@@ -27,13 +27,13 @@ export function userActionPages() {
     .get('/users/:id/confirm/:action', showConfirmation)
     .post('/users/:id/mfa-reset', formGuards, resetTwoStep)
     .post('/users/:id/sign-out', formGuards, (c) =>
-      act(c, 'sign-out', (id) => signOutUser(c.var.deps, c.var.actor, id, requestMeta(c))),
+      act(c, 'sign-out', (id) => signOutUser(c.get('deps'), c.get('actor'), id, requestMeta(c))),
     )
     .post('/users/:id/block', formGuards, (c) =>
-      act(c, 'block', (id) => blockSignIn(c.var.deps, c.var.actor, id, requestMeta(c))),
+      act(c, 'block', (id) => blockSignIn(c.get('deps'), c.get('actor'), id, requestMeta(c))),
     )
     .post('/users/:id/unblock', formGuards, (c) =>
-      act(c, 'unblock', (id) => unblockSignIn(c.var.deps, c.var.actor, id, requestMeta(c))),
+      act(c, 'unblock', (id) => unblockSignIn(c.get('deps'), c.get('actor'), id, requestMeta(c))),
     )
 }
 
@@ -45,7 +45,7 @@ async function resetTwoStep(c: Ctx) {
   const form = await readForm(c)
   const overrideReason = typeof form.overrideReason === 'string' ? form.overrideReason.trim() : ''
   const userId = c.req.param('id') ?? ''
-  const pending = await resetMfa(c.var.deps, c.var.actor, userId, requestMeta(c), {
+  const pending = await resetMfa(c.get('deps'), c.get('actor'), userId, requestMeta(c), {
     ...(overrideReason ? { overrideReason } : {}),
   })
   if (pending) return seeOther(c, `/admin/approvals/${encodeURIComponent(pending.approvalId)}`)
@@ -78,7 +78,8 @@ function backToUser(
  * post it confirms; "Send a new link" only after a reset by link, with a mail transport.
  */
 async function showConfirmation(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const action = [...userActions, 'new-link' as const].find((a) => a === c.req.param('action'))
   if (!action) throw new AppError('NOT_FOUND')
   const meta = requestMeta(c)
@@ -98,7 +99,8 @@ function prepareConfirmation(
   action: UserAction | 'new-link',
   userId: string,
 ): Promise<UserView> {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const meta = requestMeta(c)
   if (action === 'new-link') return prepareResetPane(deps, actor, userId, meta)
   if (action === 'mfa-reset') return prepareMfaReset(deps, actor, userId, meta)

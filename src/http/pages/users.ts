@@ -37,7 +37,8 @@ export function userPages() {
 }
 
 async function showUsers(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const query = ListQuery.safeParse({ ...listParams(c), limit: PAGE_SIZE })
   if (!query.success) throw new AppError('VALIDATION_FAILED')
   const t = pageCopy(c)
@@ -71,7 +72,7 @@ function listParams(c: Ctx) {
 }
 
 async function showAddUser(c: Ctx) {
-  await assertMayCreateUsers(c.var.deps, c.var.actor, requestMeta(c))
+  await assertMayCreateUsers(c.get('deps'), c.get('actor'), requestMeta(c))
   return render(c, AddUserPage, {})
 }
 
@@ -86,7 +87,7 @@ async function submitAddUser(c: Ctx) {
   const parsed = CreateUserBody.safeParse(values)
   if (!parsed.success) return render(c, AddUserPage, { values, error: t.invalidForm }, 400)
   const outcome = await attempt(
-    () => createUser(c.var.deps, c.var.actor, parsed.data, requestMeta(c)),
+    () => createUser(c.get('deps'), c.get('actor'), parsed.data, requestMeta(c)),
     ['EMAIL_TAKEN'],
   )
   if (!outcome.ok) {
@@ -106,7 +107,8 @@ async function submitAddUser(c: Ctx) {
 }
 
 async function showUser(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const t = pageCopy(c)
   const meta = requestMeta(c)
   const user = await getUser(deps, actor, c.req.param('id') ?? '', meta)

@@ -36,7 +36,8 @@ const StartForm = z.object({ method: z.enum(['totp', 'email']), next: z.string()
 const CodeForm = z.object({ code: z.string().max(64).default(''), next: z.string().default('') })
 
 async function submitStart(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const userId = c.req.param('id') ?? ''
   const form = StartForm.safeParse(await readForm(c))
   if (!form.success) throw new AppError('VALIDATION_FAILED')
@@ -58,7 +59,8 @@ async function submitStart(c: Ctx) {
 }
 
 async function showCodePage(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const found = await getVerification(
     deps,
     actor,
@@ -76,7 +78,8 @@ async function showCodePage(c: Ctx) {
 }
 
 async function submitCode(c: Ctx) {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const verificationId = c.req.param('verificationId') ?? ''
   const form = CodeForm.safeParse(await readForm(c))
   if (!form.success) throw new AppError('VALIDATION_FAILED')
@@ -123,7 +126,8 @@ export async function verificationProps(
   userId: string,
   next: string,
 ): Promise<VerificationProps> {
-  const { deps, actor } = c.var
+  const deps = c.get('deps')
+  const actor = c.get('actor')
   const state = await getCallerVerificationState(deps, actor, userId, requestMeta(c))
   const now = deps.clock.now()
   const live = state.live
@@ -140,7 +144,7 @@ export async function verificationProps(
 export async function resetGuards(c: Ctx, user: UserView): Promise<ResetGuardsProps> {
   return {
     verification: await verificationProps(c, user.id, `/admin/users/${user.id}/reset`),
-    needsApproval: approvalNeeded(c.var.deps, user),
+    needsApproval: approvalNeeded(c.get('deps'), user),
   }
 }
 
@@ -149,7 +153,7 @@ export async function userPageVerification(
   c: Ctx,
   user: Pick<UserView, 'id' | 'role'>,
 ): Promise<VerificationProps | undefined> {
-  if (decidePasswordReset(c.var.actor, user) !== 'allowed') return undefined
+  if (decidePasswordReset(c.get('actor'), user) !== 'allowed') return undefined
   return verificationProps(c, user.id, `/admin/users/${user.id}`)
 }
 

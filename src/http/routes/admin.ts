@@ -164,13 +164,22 @@ export function adminRoutes() {
   const app = new OpenAPIHono<AppEnv>()
 
   app.openapi(listUsersRoute, async (c) =>
-    c.json(await listUsers(c.var.deps, c.get('actor'), c.req.valid('query'), requestMeta(c)), 200),
+    c.json(
+      await listUsers(c.get('deps'), c.get('actor'), c.req.valid('query'), requestMeta(c)),
+      200,
+    ),
   )
   app.openapi(createUserRoute, async (c) =>
-    c.json(await createUser(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)), 201),
+    c.json(
+      await createUser(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      201,
+    ),
   )
   app.openapi(getUserRoute, async (c) =>
-    c.json(await getUser(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)), 200),
+    c.json(
+      await getUser(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      200,
+    ),
   )
   app.openapi(resetRoute, async (c) => {
     const { id } = c.req.valid('param')
@@ -179,45 +188,50 @@ export function adminRoutes() {
     return c.json(issued, 201)
   })
   app.openapi(outboxRoute, async (c) =>
-    c.json(await listOutbox(c.var.deps, c.get('actor'), requestMeta(c)), 200),
+    c.json(await listOutbox(c.get('deps'), c.get('actor'), requestMeta(c)), 200),
   )
   app.openapi(mfaResetRoute, async (c) => {
     const { id } = c.req.valid('param')
     const options = c.req.valid('json') ?? {}
-    const pending = await resetMfa(c.var.deps, c.get('actor'), id, requestMeta(c), options)
+    const pending = await resetMfa(c.get('deps'), c.get('actor'), id, requestMeta(c), options)
     if (pending) return c.json(pending, 202)
     return c.body(null, 204)
   })
   app.openapi(signOutUserRoute, async (c) =>
     c.json(
-      await signOutUser(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      await signOutUser(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c)),
       200,
     ),
   )
   app.openapi(blockRoute, async (c) => {
-    await blockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    await blockSignIn(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(unblockRoute, async (c) => {
-    await unblockSignIn(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    await unblockSignIn(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(resetStatusRoute, async (c) =>
     c.json(
-      await getResetStatus(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c)),
+      await getResetStatus(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c)),
       200,
     ),
   )
   app.openapi(resetRequestsRoute, async (c) =>
-    c.json(await listResetRequests(c.var.deps, c.get('actor'), requestMeta(c)), 200),
+    c.json(await listResetRequests(c.get('deps'), c.get('actor'), requestMeta(c)), 200),
   )
   app.openapi(dismissRequestRoute, async (c) => {
-    await dismissResetRequest(c.var.deps, c.get('actor'), c.req.valid('param').id, requestMeta(c))
+    await dismissResetRequest(
+      c.get('deps'),
+      c.get('actor'),
+      c.req.valid('param').id,
+      requestMeta(c),
+    )
     return c.body(null, 204)
   })
   app.openapi(auditRoute, async (c) =>
     c.json(
-      await listAuditEvents(c.var.deps, c.get('actor'), c.req.valid('query'), requestMeta(c)),
+      await listAuditEvents(c.get('deps'), c.get('actor'), c.req.valid('query'), requestMeta(c)),
       200,
     ),
   )

@@ -92,32 +92,32 @@ const forgotRoute = apiRoute({
 export function authRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(signInRoute, async (c) => {
-    const result = await signIn(c.var.deps, c.req.valid('json'), requestMeta(c))
+    const result = await signIn(c.get('deps'), c.req.valid('json'), requestMeta(c))
     return c.json(result, 200)
   })
   app.openapi(mfaRoute, async (c) =>
-    c.json(await completeMfaSignIn(c.var.deps, c.req.valid('json'), requestMeta(c)), 200),
+    c.json(await completeMfaSignIn(c.get('deps'), c.req.valid('json'), requestMeta(c)), 200),
   )
   app.openapi(passwordChangeRoute, async (c) => {
     return c.json(
-      await completePasswordChange(c.var.deps, c.req.valid('json'), requestMeta(c)),
+      await completePasswordChange(c.get('deps'), c.req.valid('json'), requestMeta(c)),
       200,
     )
   })
   app.openapi(refreshRoute, async (c) => {
     return c.json(
-      await refreshSession(c.var.deps, c.req.valid('json').refreshToken, requestMeta(c)),
+      await refreshSession(c.get('deps'), c.req.valid('json').refreshToken, requestMeta(c)),
       200,
     )
   })
   app.openapi(signOutRoute, async (c) => {
     const body = c.req.valid('json') ?? {}
-    await signOut(c.var.deps, c.get('actor'), body.refreshToken, requestMeta(c))
+    await signOut(c.get('deps'), c.get('actor'), body.refreshToken, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(forgotRoute, async (c) => {
     const followUp = await requestPasswordReset(
-      c.var.deps,
+      c.get('deps'),
       c.req.valid('json').email,
       requestMeta(c),
     )

@@ -73,26 +73,26 @@ export function clientRoutes() {
 
   app.openapi(createClientRoute, async (c) =>
     c.json(
-      await registerClient(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      await registerClient(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c)),
       201,
     ),
   )
   app.openapi(listClientsRoute, async (c) =>
-    c.json({ items: await listClients(c.var.deps, c.get('actor'), requestMeta(c)) }, 200),
+    c.json({ items: await listClients(c.get('deps'), c.get('actor'), requestMeta(c)) }, 200),
   )
   app.openapi(getClientRoute, async (c) => {
     const { clientId } = c.req.valid('param')
-    return c.json(await getClient(c.var.deps, c.get('actor'), clientId, requestMeta(c)), 200)
+    return c.json(await getClient(c.get('deps'), c.get('actor'), clientId, requestMeta(c)), 200)
   })
   app.openapi(removeClientRoute, async (c) => {
     const { clientId } = c.req.valid('param')
-    await removeClient(c.var.deps, c.get('actor'), clientId, requestMeta(c))
+    await removeClient(c.get('deps'), c.get('actor'), clientId, requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(rotateSecretRoute, async (c) => {
     const { clientId } = c.req.valid('param')
     return c.json(
-      await rotateClientSecret(c.var.deps, c.get('actor'), clientId, requestMeta(c)),
+      await rotateClientSecret(c.get('deps'), c.get('actor'), clientId, requestMeta(c)),
       201,
     )
   })

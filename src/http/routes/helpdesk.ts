@@ -117,37 +117,49 @@ export function helpdeskRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(startVerificationRoute, async (c) => {
     const input = { userId: c.req.valid('param').id, method: c.req.valid('json').method }
-    return c.json(await startVerification(c.var.deps, c.var.actor, input, requestMeta(c)), 201)
+    return c.json(
+      await startVerification(c.get('deps'), c.get('actor'), input, requestMeta(c)),
+      201,
+    )
   })
   app.openapi(checkVerificationRoute, async (c) => {
     const input = { ...c.req.valid('param'), code: c.req.valid('json').code }
-    return c.json(await checkVerificationCode(c.var.deps, c.var.actor, input, requestMeta(c)), 200)
+    return c.json(
+      await checkVerificationCode(c.get('deps'), c.get('actor'), input, requestMeta(c)),
+      200,
+    )
   })
   app.openapi(listApprovalsRoute, async (c) =>
-    c.json(await listApprovals(c.var.deps, c.var.actor, c.req.valid('query')), 200),
+    c.json(await listApprovals(c.get('deps'), c.get('actor'), c.req.valid('query')), 200),
   )
   app.openapi(getApprovalRoute, async (c) =>
-    c.json(await getApproval(c.var.deps, c.var.actor, c.req.valid('param').id), 200),
+    c.json(await getApproval(c.get('deps'), c.get('actor'), c.req.valid('param').id), 200),
   )
   app.openapi(approveRoute, async (c) => {
-    const { deps, actor } = c.var
+    const deps = c.get('deps')
+    const actor = c.get('actor')
     const options = { publicUrl: deps.publicUrl }
     const id = c.req.valid('param').id
     return c.json(await approveRequest(deps, actor, id, requestMeta(c), options), 200)
   })
   app.openapi(denyRoute, async (c) => {
     const input = { approvalId: c.req.valid('param').id, reason: c.req.valid('json').reason }
-    return c.json(await denyRequest(c.var.deps, c.var.actor, input, requestMeta(c)), 200)
+    return c.json(await denyRequest(c.get('deps'), c.get('actor'), input, requestMeta(c)), 200)
   })
   app.openapi(cancelRoute, async (c) =>
     c.json(
-      await cancelRequest(c.var.deps, c.var.actor, c.req.valid('param').id, requestMeta(c)),
+      await cancelRequest(c.get('deps'), c.get('actor'), c.req.valid('param').id, requestMeta(c)),
       200,
     ),
   )
   app.openapi(showRoute, async (c) =>
     c.json(
-      await showApprovedReset(c.var.deps, c.var.actor, c.req.valid('param').id, requestMeta(c)),
+      await showApprovedReset(
+        c.get('deps'),
+        c.get('actor'),
+        c.req.valid('param').id,
+        requestMeta(c),
+      ),
       201,
     ),
   )

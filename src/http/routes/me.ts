@@ -95,31 +95,36 @@ export function meRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(meRoute, async (c) => c.json(await describeMe(c), 200))
   app.openapi(updateMeRoute, async (c) => {
-    await chooseOwnLanguage(c.var.deps, c.get('actor'), c.req.valid('json').language)
+    await chooseOwnLanguage(c.get('deps'), c.get('actor'), c.req.valid('json').language)
     return c.json(await describeMe(c), 200)
   })
   app.openapi(changePasswordRoute, async (c) => {
-    await changeOwnPassword(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
+    await changeOwnPassword(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(enrollRoute, async (c) =>
     c.json(
-      await startTotpEnrollment(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      await startTotpEnrollment(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c)),
       201,
     ),
   )
   app.openapi(confirmRoute, async (c) =>
     c.json(
-      await confirmTotpEnrollment(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c)),
+      await confirmTotpEnrollment(
+        c.get('deps'),
+        c.get('actor'),
+        c.req.valid('json'),
+        requestMeta(c),
+      ),
       200,
     ),
   )
   app.openapi(disableRoute, async (c) => {
-    await disableTotp(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
+    await disableTotp(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c))
     return c.body(null, 204)
   })
   app.openapi(verifyRoute, async (c) => {
-    await verifyStepUp(c.var.deps, c.get('actor'), c.req.valid('json'), requestMeta(c))
+    await verifyStepUp(c.get('deps'), c.get('actor'), c.req.valid('json'), requestMeta(c))
     return c.body(null, 204)
   })
   return app
@@ -128,6 +133,6 @@ export function meRoutes() {
 /** The caller as `GET /me` shows them. */
 async function describeMe(c: Context<AppEnv>) {
   const { id, email, displayName, role, tenantId } = c.get('actor')
-  const { totp, language } = await readOwnAccount(c.var.deps, c.get('actor'))
+  const { totp, language } = await readOwnAccount(c.get('deps'), c.get('actor'))
   return { id, email, displayName, role, tenantId, language, mfa: { totp } }
 }

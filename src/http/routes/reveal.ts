@@ -25,7 +25,7 @@ export function revealRoutes() {
   const app = new OpenAPIHono<AppEnv>()
   app.openapi(revealRoute, async (c) => {
     const sealed = await revealSecret(
-      c.var.deps,
+      c.get('deps'),
       c.req.valid('param').id,
       c.req.valid('json'),
       requestMeta(c),

@@ -52,7 +52,7 @@ export function setupRoutes(setupToken: string) {
     await next()
   })
   app.openapi(setupRoute, async (c) => {
-    const issued = await setUpFirstTenant(c.var.deps, c.req.valid('json'), requestMeta(c))
+    const issued = await setUpFirstTenant(c.get('deps'), c.req.valid('json'), requestMeta(c))
     return c.json(issued, 201)
   })
   return app
