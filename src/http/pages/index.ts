@@ -27,16 +27,25 @@ import { verificationPages } from './verifications.ts'
 export { renderNotFound } from './failure.ts'
 
 // Scripts and styles from this origin only, never inline; forms post only here; no framing.
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ')
+export const PAGE_CSP = pagePolicy("'self'")
+
+/**
+ * The pages' policy, with the places their forms may lead. Browsers hold a form's redirects to
+ * `form-action` too, so while an app's sign-in is pending, its steps allow that app's redirect
+ * origin as well (see `formTargets`).
+ */
+function pagePolicy(formAction: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ')
+}
 
 // The reveal page also fetches its ciphertext from this origin, and posts no form anywhere.
 export const REVEAL_CSP = [
@@ -118,15 +127,28 @@ export function isApiPath(path: string): boolean {
 
 const pageHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
-  c.res.headers.set(
-    'Content-Security-Policy',
-    c.req.path.startsWith('/reveal/') ? REVEAL_CSP : PAGE_CSP,
-  )
+  c.res.headers.set('Content-Security-Policy', policyFor(c))
   if (!c.req.path.startsWith('/assets/')) {
     // Pages carry per-user data; none of them may be kept by any cache.
     c.res.headers.set('Cache-Control', 'no-store')
     c.res.headers.set('Vary', 'Cookie, Accept-Language')
   }
+}
+
+function policyFor(c: Ctx): string {
+  if (c.req.path.startsWith('/reveal/')) return REVEAL_CSP
+  const pending = c.get('pending')
+  return pending ? pagePolicy(formTargets(pending.request.redirectUri)) : PAGE_CSP
+}
+
+/**
+ * Where the forms of an app's sign-in may lead: here, and the app's registered redirect URI,
+ * where a step that finishes (or cancels) the sign-in redirects. Its origin, or for a native
+ * app's private-use scheme (RFC 8252 §7.1) the scheme alone: neither can carry a `;` or a quote.
+ */
+function formTargets(redirectUri: string): string {
+  const { protocol, origin } = new URL(redirectUri)
+  return `'self' ${protocol === 'http:' || protocol === 'https:' ? origin : protocol}`
 }
 
 function asset(c: Ctx, body: string, type: string): Response {
