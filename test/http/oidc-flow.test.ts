@@ -45,6 +45,22 @@ async function signedInThroughApp(app: Parameters<typeof registerTestApp>[2] = {
 }
 
 describe('signing in to an app', () => {
+  it("lets the steps' forms lead to the app's redirect origin, and to no other", async () => {
+    const admin = await t.seedTenant()
+    const { client, clientSecret } = await registerTestApp(t, admin)
+    const config = await relyingParty(t, client.clientId, clientSecret)
+    const attempt = await authorizationRequest(config)
+    const browser = browsers.newBrowser()
+    const signInPage = await browsers.follow(browser, attempt.url.pathname + attempt.url.search)
+    // Finishing or cancelling a step redirects to the app: browsers hold that to form-action.
+    const policy = signInPage.response.headers.get('Content-Security-Policy')
+    expect(policy).toContain("; form-action 'self' https://app.example.test; ")
+    const plain = await browsers.open(browsers.newBrowser(), '/sign-in')
+    expect(plain.response.headers.get('Content-Security-Policy')).toContain(
+      "; form-action 'self'; ",
+    )
+  })
+
   it('goes from the app to the sign-in page and back with a code the app exchanges', async () => {
     const admin = await t.seedTenant()
     const user = await t.seedUser(admin.accessToken, 'user', 'ann@example.com')
