@@ -178,6 +178,14 @@ describe('oncepass client create', { timeout: 120_000 }, () => {
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('no tenant with the id nope')
     expect(unknown.stdout).toBe('')
+    // An id may start with a dash: it is still the value of --tenant.
+    const dashed = await refusal(
+      cli('client', 'create', '--tenant', '-Zm9v', '--name', 'X', '--redirect-uri', CALLBACK),
+    )
+    expect(dashed.stderr).toContain('no tenant with the id -Zm9v')
+    const missing = await refusal(cli('client', 'create', '--tenant', '--name', 'X'))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('--tenant')
 
     const bad: [string[], string][] = [
       [

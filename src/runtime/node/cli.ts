@@ -44,6 +44,25 @@ function fail(message: string): never {
 
 const COMMANDS = new Set(['tenant create', 'user reset-password', 'client create'])
 
+/**
+ * `--tenant <id>` read as `--tenant=<id>`: ids are random base64url, and one in 64 starts with a
+ * `-`, which parseArgs alone refuses as ambiguous. A following option of ours is never taken as a
+ * value, so a missing value is still refused.
+ */
+function attachValues(args: string[], options: Record<string, { type: string }>): string[] {
+  const isOption = (arg: string | undefined) =>
+    arg !== undefined && arg.startsWith('--') && arg.slice(2).split('=')[0]! in options
+  const attached: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string'
+    if (takesValue && i + 1 < args.length && !isOption(args[i + 1])) {
+      attached.push(`${arg}=${args[++i]}`)
+    } else attached.push(arg)
+  }
+  return attached
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv
   if (!group || ['help', '--help', '-h'].includes(group)) {
@@ -72,7 +91,7 @@ async function main(argv: string[]) {
     help: { type: 'boolean', default: false },
   } as const
   try {
-    parsed = parseArgs({ args: rest, options, strict: true })
+    parsed = parseArgs({ args: attachValues(rest, options), options, strict: true })
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`)
   }
