@@ -142,13 +142,12 @@ function policyFor(c: Ctx): string {
 }
 
 /**
- * Where the forms of an app's sign-in may lead: here, and the app's registered redirect URI,
- * where a step that finishes (or cancels) the sign-in redirects. Its origin, or for a native
- * app's private-use scheme (RFC 8252 §7.1) the scheme alone: neither can carry a `;` or a quote.
+ * Where the forms of an app's sign-in may lead: here, and the origin of the redirect URI the app
+ * asked for, where a step that finishes (or cancels) the sign-in redirects. Only `https` and
+ * loopback `http` URIs are ever registered, and a URL's origin carries no `;` or quote.
  */
 function formTargets(redirectUri: string): string {
-  const { protocol, origin } = new URL(redirectUri)
-  return `'self' ${protocol === 'http:' || protocol === 'https:' ? origin : protocol}`
+  return `'self' ${new URL(redirectUri).origin}`
 }
 
 function asset(c: Ctx, body: string, type: string): Response {
