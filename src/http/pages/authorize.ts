@@ -62,11 +62,8 @@ async function cancelPendingAuthorization(c: Ctx) {
 export async function readPending(c: Ctx): Promise<PendingAuthorization | undefined> {
   const token = authorizationCookie.read(c)
   if (!token) return undefined
-  const pending = await openPendingAuthorization(
-    c.get('deps').tokens,
-    token,
-    c.get('deps').clock.now(),
-  )
+  const { tokens, clock } = c.get('deps')
+  const pending = await openPendingAuthorization(tokens, token, clock.now())
   return pending ?? undefined
 }
 
